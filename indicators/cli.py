@@ -1,0 +1,97 @@
+"""The ``indicators`` command: fetch, build, info (and serve, export)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from indicators.store import DataDir, default_data_dir
+
+
+def _data(args: argparse.Namespace) -> DataDir:
+    return DataDir(Path(args.data_dir).resolve()) if args.data_dir else default_data_dir()
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from indicators.fetch import FetchError, fetch
+
+    data = _data(args)
+    try:
+        fetch(data, from_dir=args.from_dir, base_url=args.mirror_url, only=args.only)
+    except FetchError as exc:
+        print(f"indicators fetch: {exc}", file=sys.stderr)
+        return 2
+    print(f"fetched into {data.raw} (manifest: {data.raw / 'manifest.json'})")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from indicators.build import BuildError, build
+
+    started = time.perf_counter()
+    try:
+        build(_data(args), claims_path=args.claims, force=args.force)
+    except BuildError as exc:
+        print("indicators build: validation report", file=sys.stderr)
+        for line in exc.report:
+            print(f"  - {line}", file=sys.stderr)
+        print(f"indicators build: {exc}; data/processed is unchanged", file=sys.stderr)
+        return 1
+    print(f"done in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from indicators.build import summary
+
+    data = _data(args)
+    rows = summary(data)
+    if not rows:
+        print(f"no processed tables in {data.processed}; run `indicators fetch` then "
+              "`indicators build`")
+        return 1
+    for row in rows:
+        print(f"{row['table']}: {row['rows']} rows, built {row.get('built_at')}")
+        for key in ("sources", "years", "entities", "status"):
+            if key in row:
+                print(f"    {key}: {row[key]}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    top = argparse.ArgumentParser(
+        prog="indicators",
+        description="Rebuild, check and chart the digital-divide indicators the reports cite.",
+    )
+    top.add_argument("--data-dir", help="data folder (default: $INDICATORS_DATA or ./data)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="download the publishers' files into data/raw")
+    fetch.add_argument("--from", dest="from_dir", type=Path,
+                       help="copy the files from this local folder instead of downloading")
+    fetch.add_argument("--mirror-url", help="download from this URL prefix instead of the "
+                       "publishers' (same relative paths)")
+    fetch.add_argument("--only", nargs="+", help="file keys or sources to fetch")
+    fetch.set_defaults(func=cmd_fetch)
+
+    build = sub.add_parser("build", help="turn data/raw into validated data/processed/*.parquet")
+    build.add_argument("--claims", type=Path, help="claims CSV (default: the shipped one)")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.set_defaults(func=cmd_build)
+
+    info = sub.add_parser("info", help="list the processed tables")
+    info.set_defaults(func=cmd_info)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``indicators`` console script."""
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,562 @@
+"""ITU ICT Price Baskets workbook (Dec 2025 release): prices per economy and group medians."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineError
+
+from indicators import codes
+from indicators.errors import SourceError, excel_column
+
+SOURCE = "itu_prices"
+ECONOMIES = "economies_2008-2025"
+MEDIANS = "medians"
+HISTORY = "BasketHistory"
+SHEETS = (ECONOMIES, MEDIANS, HISTORY)
+
+COLUMNS = [
+    "source",
+    "vintage",
+    "entity_id",
+    "year",
+    "basket",
+    "allowance_gb",
+    "unit",
+    "statistic",
+    "value",
+    "experimental",
+]
+KEY = ["source", "vintage", "entity_id", "year", "basket", "allowance_gb", "unit", "statistic"]
+
+# Basket code without its unit suffix -> (basket, data allowance in GB; None for voice-only).
+# ITU replaces a basket's allowance every few years; the successor keeps the basket name and
+# differs by allowance, so 1 GB and 5 GB fixed broadband stay separate series. Two pairs share
+# basket and allowance and differ only in the years they cover, so they are kept as one series
+# each, as BasketHistory's generic names do:
+#   i271md_pd_B1GB (postpaid computer-based, 2013-2017) and i271mb_1GB (data-only, 2023-2025)
+#   i154_Mob (30 calls + 100 SMS, data to 2017) and i154_MobLow (70 min + 20 SMS, 2018-2024)
+# Their years do not overlap; if a release makes them overlap, transform raises rather than
+# picking one.
+BASKETS: dict[str, tuple[str, float | None]] = {
+    "i154_FBB": ("fixed_broadband", 1.0),
+    "i154_FBB5": ("fixed_broadband", 5.0),
+    "i271md_pd_B1GB": ("mobile_broadband", 1.0),
+    "i271mb_1GB": ("mobile_broadband", 1.0),
+    "i271mb_1GB5": ("mobile_broadband", 1.5),
+    "i271mb_2GB": ("mobile_broadband", 2.0),
+    "i271mb_5GB": ("mobile_broadband", 5.0),
+    "i271mb_10GB": ("mobile_broadband", 10.0),
+    "i271mb_low_500": ("mobile_data_voice_low", 0.5),
+    "i271mb_low_1GB": ("mobile_data_voice_low", 1.0),
+    "i271mb_high_1GB5": ("mobile_data_voice_high", 1.5),
+    "i271mb_high_2GB": ("mobile_data_voice_high", 2.0),
+    "i271mb_high_5GB": ("mobile_data_voice_high", 5.0),
+    "i154_Mob": ("mobile_cellular", None),
+    "i154_MobLow": ("mobile_cellular", None),
+}
+
+# Code suffix -> (unit, the label in the sheets' Unit column).
+UNITS: dict[str, tuple[str, str]] = {
+    "_GNI": ("pct_gni_pc", "GNIpc"),
+    "_PPP": ("ppp", "PPP"),
+    "$": ("usd", "USD"),
+}
+UNIT_LABELS = dict(UNITS.values())
+
+# Prices above 100% of GNI are real (Burundi's 5 GB fixed broadband is 964% in 2018-2019);
+# 10,000% would be 100 months of income for one month of service, i.e. a unit error.
+MAX_PCT_GNI = 10_000.0
+
+ECONOMY_HEADERS = ["IsoCode", "Economy", "Code", "Unit", "ITURegion", "LDC", "LLDC", "SIDS"]
+INCOME_HEADER = "Income_2025"
+MEDIAN_HEADERS = ["Code", "Unit", "Grouping", "Group"]
+OTHER_ECONOMIES = "other economies"
+SPECIAL_GROUPINGS = {"LDC": codes.LDC, "LLDC": codes.LLDC, "SIDS": codes.SIDS}
+
+
+def extract(path: Path) -> dict[str, pd.DataFrame]:
+    """Read the three sheets the transforms need as raw grids (row 0 is Excel row 1)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise SourceError(path, "file is empty or missing")
+    try:
+        with pd.ExcelFile(path, engine="calamine") as book:
+            found = list(book.sheet_names)
+            for sheet in SHEETS:
+                if sheet not in found:
+                    raise SourceError(path, f"sheet not found; the workbook has {found}", sheet)
+            return {sheet: _read_grid(book, path, sheet) for sheet in SHEETS}
+    except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SourceError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+
+
+def _read_grid(book: pd.ExcelFile, path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet as a header-less grid; 'NA' is ITU's missing-value mark."""
+    grid = pd.read_excel(
+        book, sheet_name=sheet, header=None, keep_default_na=False, na_values=["NA"]
+    )
+    grid.attrs["file"] = str(path)
+    grid.attrs["sheet"] = sheet
+    return grid
+
+
+def transform(raw: dict[str, pd.DataFrame], vintage: str) -> pd.DataFrame:
+    """Tidy prices: one row per economy or group, year, basket, allowance, unit and statistic."""
+    experimental = _experimental(raw[HISTORY])
+    parts = [_economy_prices(raw[ECONOMIES]), _group_medians(raw[MEDIANS])]
+    long = pd.concat(parts, ignore_index=True)
+    long["experimental"] = [
+        (stem, year) in experimental for stem, year in zip(long["_stem"], long["year"], strict=True)
+    ]
+    long["source"] = SOURCE
+    long["vintage"] = vintage
+    _check_unique(long, raw[ECONOMIES].attrs.get("file", "ITU price baskets"))
+    return _typed(long[COLUMNS])
+
+
+def economy_attributes(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per economy: name, ITU region, LDC/LLDC/SIDS flags and 2025 income group."""
+    grid = raw[ECONOMIES]
+    header = _header_row(grid, ECONOMY_HEADERS)
+    cols = _header_positions(grid, header, [*ECONOMY_HEADERS, INCOME_HEADER])
+    body = _body(grid, header)
+    rows = pd.DataFrame(
+        {
+            "entity_id": body[cols["IsoCode"]].map(_text),
+            "name": body[cols["Economy"]].map(_text),
+            "itu_region": _cells(body, cols["ITURegion"], grid, _itu_region),
+            "ldc": _cells(body, cols["LDC"], grid, _flag),
+            "lldc": _cells(body, cols["LLDC"], grid, _flag),
+            "sids": _cells(body, cols["SIDS"], grid, _flag),
+            "income_group": _cells(body, cols[INCOME_HEADER], grid, _income_group),
+        }
+    )
+    _check_consistent(rows, grid)
+    out = rows.drop_duplicates("entity_id").reset_index(drop=True)
+    for column in ["itu_region", "income_group"]:
+        out[column] = out[column].astype("str")
+    return out
+
+
+def _economy_prices(grid: pd.DataFrame) -> pd.DataFrame:
+    """Long economy prices from the economies sheet."""
+    header = _header_row(grid, ECONOMY_HEADERS)
+    cols = _header_positions(grid, header, ECONOMY_HEADERS)
+    body = _body(grid, header)
+    ids = pd.DataFrame(
+        {
+            "entity_id": body[cols["IsoCode"]].map(_text),
+            "code": body[cols["Code"]].map(_text),
+            "unit_label": body[cols["Unit"]].map(_text),
+        }
+    )
+    _check_no_duplicate_rows(ids, grid)
+    return _prices(ids, body, _year_positions(grid, header), grid, "value")
+
+
+def _group_medians(grid: pd.DataFrame) -> pd.DataFrame:
+    """Long group medians from the annual block of the medians sheet."""
+    header = _header_row(grid, MEDIAN_HEADERS)
+    cols = _header_positions(grid, header, MEDIAN_HEADERS)
+    body = _body(grid, header)
+    entity = [
+        _median_entity(grouping, group, grid, row)
+        for row, grouping, group in zip(
+            body.index, body[cols["Grouping"]], body[cols["Group"]], strict=True
+        )
+    ]
+    ids = pd.DataFrame(
+        {
+            "entity_id": entity,
+            "code": body[cols["Code"]].map(_text),
+            "unit_label": body[cols["Unit"]].map(_text),
+        },
+        index=body.index,
+    )
+    ids = ids[ids["entity_id"].notna()]
+    return _prices(ids, body.loc[ids.index], _year_positions(grid, header), grid, "median")
+
+
+def _prices(
+    ids: pd.DataFrame,
+    body: pd.DataFrame,
+    years: dict[int, int],
+    grid: pd.DataFrame,
+    statistic: str,
+) -> pd.DataFrame:
+    """Checked long prices for one sheet, keeping code, sheet, Excel row and column."""
+    _check_codes(ids, grid)
+    long = _with_basket(_long(ids, body, years, grid))
+    _check_range(long, grid)
+    long["statistic"] = statistic
+    long["_sheet"] = grid.attrs.get("sheet")
+    return long
+
+
+def _median_entity(grouping: object, group: object, grid: pd.DataFrame, row: int) -> str | None:
+    """Entity id for a (Grouping, Group) pair; None for the medians the dashboard does not use."""
+    kind, label = _text(grouping), _text(group)
+    if kind in SPECIAL_GROUPINGS:
+        # Only the members' median is kept: the non-members' ("0") complement is no group
+        # the dashboard charts and has no entity code.
+        member = _membership(label, kind)
+        if member is None:
+            raise _cell_error(grid, row, "Group", f"expected {kind}, 1 or 0 for {kind}", group)
+        return SPECIAL_GROUPINGS[kind] if member else None
+    if kind == "ITURegion" and codes.normalise_name(label) == OTHER_ECONOMIES:
+        return None
+    allowed = {
+        "World": [codes.WORLD],
+        "ITURegion": codes.ITU_REGIONS,
+        "Income_2025": codes.INCOME_GROUPS,
+    }
+    if kind not in allowed:
+        raise _cell_error(
+            grid,
+            row,
+            "Grouping",
+            f"unknown grouping; expected {[*allowed, *SPECIAL_GROUPINGS]}",
+            grouping,
+        )
+    code = codes.group_code(label)
+    if code not in allowed[kind]:
+        raise _cell_error(grid, row, "Group", f"unknown {kind} group", group)
+    return code
+
+
+def _membership(label: str, grouping: str) -> bool | None:
+    """Whether a special-grouping Group value means members (True) or non-members (False)."""
+    value = label.lower().removesuffix(".0")
+    if value in {grouping.lower(), "1", "yes"}:
+        return True
+    if value in {"0", "no"}:
+        return False
+    return None
+
+
+def _long(
+    ids: pd.DataFrame, body: pd.DataFrame, years: dict[int, int], grid: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per non-missing value cell, carrying its Excel row and column letter."""
+    values = _numbers(body[list(years.values())], grid)
+    values.columns = list(years)
+    stacked = values.stack().dropna()
+    rows = stacked.index.get_level_values(0)
+    year = stacked.index.get_level_values(1).astype(int)
+    long = ids.loc[rows].reset_index(drop=True)
+    long["year"] = year
+    long["value"] = stacked.to_numpy(dtype=float)
+    long["_row"] = np.asarray(rows) + 1
+    long["_column"] = [excel_column(years[y]) for y in year]
+    return long
+
+
+def _numbers(block: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """Value cells as floats; blank and 'NA' cells are missing, any other text is an error."""
+    numbers = block.apply(pd.to_numeric, errors="coerce").astype(float)
+    bad = (numbers.isna() & ~block.map(_is_blank)).to_numpy()
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise SourceError(
+            grid.attrs.get("file", "ITU price baskets"),
+            "value is not a number",
+            grid.attrs.get("sheet"),
+            row=int(block.index[r]) + 1,
+            column=excel_column(int(block.columns[c])),
+            value=block.iat[r, c],
+        )
+    return numbers
+
+
+def _check_codes(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
+    """Every row's code must be a known basket with a known unit suffix matching its Unit."""
+    for row, code, label in zip(ids.index, ids["code"], ids["unit_label"], strict=True):
+        parsed = _parse_code(code)
+        if parsed is None:
+            expected = f"a code in BASKETS ending in one of {list(UNITS)}"
+            raise _cell_error(grid, row, "Code", f"unknown basket code; expected {expected}", code)
+        expected = UNIT_LABELS[parsed[1]]
+        if label != expected:
+            raise _cell_error(grid, row, "Unit", f"expected {expected!r} for {code!r}", label)
+
+
+def _with_basket(long: pd.DataFrame) -> pd.DataFrame:
+    """Add the code's stem, unit, basket and allowance."""
+    parsed = {code: _parse_code(code) for code in long["code"].unique()}
+    table = pd.DataFrame.from_dict(parsed, orient="index", columns=["_stem", "unit"])
+    long = long.join(table, on="code")
+    long["basket"] = long["_stem"].map(lambda stem: BASKETS[stem][0])
+    long["allowance_gb"] = long["_stem"].map(lambda stem: BASKETS[stem][1]).astype(float)
+    return long
+
+
+def _parse_code(code: str) -> tuple[str, str] | None:
+    """(stem, unit) for a basket code such as 'i154_FBB5_GNI', or None if unknown."""
+    for suffix, (unit, _) in UNITS.items():
+        stem = code.removesuffix(suffix)
+        if stem != code and stem in BASKETS:
+            return stem, unit
+    return None
+
+
+def _check_range(long: pd.DataFrame, grid: pd.DataFrame) -> None:
+    """Prices cannot be negative; % of GNI per capita above MAX_PCT_GNI signals a unit error."""
+    negative = long["value"] < 0
+    too_high = (long["unit"] == "pct_gni_pc") & (long["value"] > MAX_PCT_GNI)
+    for mask, message in [
+        (negative, "negative price"),
+        (too_high, f"price above {MAX_PCT_GNI:,.0f}% of monthly GNI per capita"),
+    ]:
+        if mask.any():
+            first = long[mask].iloc[0]
+            raise SourceError(
+                grid.attrs.get("file", "ITU price baskets"),
+                message,
+                grid.attrs.get("sheet"),
+                row=int(first["_row"]),
+                column=first["_column"],
+                value=first["value"],
+            )
+
+
+def _check_no_duplicate_rows(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
+    """Each (IsoCode, Code) pair must have exactly one row."""
+    dupes = ids.duplicated(["entity_id", "code"], keep=False)
+    if dupes.any():
+        rows = [int(r) + 1 for r in ids.index[dupes]]
+        first = ids[dupes].iloc[0]
+        raise SourceError(
+            grid.attrs.get("file", "ITU price baskets"),
+            f"duplicate (IsoCode, Code) row; also in row(s) {rows[1:]}",
+            grid.attrs.get("sheet"),
+            row=rows[0],
+            column="IsoCode",
+            value=f"{first['entity_id']}, {first['code']}",
+        )
+
+
+def _check_unique(long: pd.DataFrame, file: str) -> None:
+    """Two codes that map to the same basket, allowance and unit must not share a year."""
+    dupes = long.duplicated(KEY, keep=False)
+    if dupes.any():
+        clash = long[dupes].iloc[0]
+        same = long[dupes & (long[KEY] == clash[KEY]).all(axis=1)]
+        raise SourceError(
+            file,
+            f"codes {sorted(set(same['code']))} both give {clash['basket']} "
+            f"{clash['allowance_gb']} GB {clash['unit']} for {clash['entity_id']} in "
+            f"{clash['year']}; BASKETS must tell them apart",
+            clash["_sheet"],
+            row=int(clash["_row"]),
+            column=clash["_column"],
+            value=clash["value"],
+        )
+
+
+def _experimental(grid: pd.DataFrame) -> set[tuple[str, int]]:
+    """(code stem, year) pairs that BasketHistory marks 'exp' (ITU's experimental collection)."""
+    header = _header_row(grid, ["Codes"])
+    code_col = _header_positions(grid, header, ["Codes"])["Codes"]
+    years = _year_positions(grid, header)
+    marked: set[tuple[str, int]] = set()
+    for row in _body(grid, header).index:
+        code = _text(grid.iat[row, code_col])
+        if not code.endswith("*"):
+            continue  # notes and the legend below the table
+        stem = code.removesuffix("*")
+        if stem not in BASKETS:
+            raise _cell_error(grid, row, "Codes", "unknown basket code", code)
+        for year, col in years.items():
+            mark = _text(grid.iat[row, col]).lower()
+            if mark not in {"", "x", "exp"}:
+                raise SourceError(
+                    grid.attrs.get("file", "ITU price baskets"),
+                    "expected 'x', 'exp' or blank",
+                    grid.attrs.get("sheet"),
+                    row=row + 1,
+                    column=excel_column(col),
+                    value=mark,
+                )
+            if mark == "exp":
+                marked.add((stem, year))
+    return marked
+
+
+def _header_row(grid: pd.DataFrame, required: list[str], search: int = 20) -> int:
+    """Index of the first row holding all the required header labels."""
+    for row in range(min(search, len(grid))):
+        labels = {_text(v) for v in grid.iloc[row]}
+        if all(h in labels for h in required):
+            return row
+    raise SourceError(
+        grid.attrs.get("file", "ITU price baskets"),
+        f"no header row with columns {required} in the first {search} rows",
+        grid.attrs.get("sheet"),
+    )
+
+
+def _header_positions(grid: pd.DataFrame, row: int, wanted: list[str]) -> dict[str, int]:
+    """Column position of each wanted header label (the first one if repeated)."""
+    positions: dict[str, int] = {}
+    for col, value in enumerate(grid.iloc[row]):
+        positions.setdefault(_text(value), col)
+    missing = [h for h in wanted if h not in positions]
+    if missing:
+        raise SourceError(
+            grid.attrs.get("file", "ITU price baskets"),
+            f"missing column(s) {missing}",
+            grid.attrs.get("sheet"),
+            row=row + 1,
+        )
+    return {h: positions[h] for h in wanted}
+
+
+def _year_positions(grid: pd.DataFrame, row: int) -> dict[int, int]:
+    """Year -> column position for the first run of year headers in a header row.
+
+    The medians sheet repeats years in its 'last N years' blocks further right; the first run
+    is the annual block.
+    """
+    years: dict[int, int] = {}
+    for col, value in enumerate(grid.iloc[row]):
+        year = _as_year(value)
+        if year is not None and year not in years:
+            years[year] = col
+        elif years:
+            break
+    if not years:
+        raise SourceError(
+            grid.attrs.get("file", "ITU price baskets"),
+            "no year columns in the header row",
+            grid.attrs.get("sheet"),
+            row=row + 1,
+        )
+    return years
+
+
+def _as_year(value: object) -> int | None:
+    """A header cell as a year (2008, 2008.0 or '2008'), or None."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and 1900 <= number <= 2100 else None
+
+
+def _body(grid: pd.DataFrame, header: int) -> pd.DataFrame:
+    """Rows below the header that are not entirely blank, keeping grid row numbers."""
+    below = grid.iloc[header + 1 :]
+    return below[~below.map(_is_blank).all(axis=1)]
+
+
+def _cells(
+    body: pd.DataFrame, col: int, grid: pd.DataFrame, parse: Callable[[object], object]
+) -> list[object]:
+    """Parse each cell of a column, reporting the cell that fails."""
+    out = []
+    for row, value in zip(body.index, body[col], strict=True):
+        try:
+            out.append(parse(value))
+        except ValueError as exc:
+            raise SourceError(
+                grid.attrs.get("file", "ITU price baskets"),
+                str(exc),
+                grid.attrs.get("sheet"),
+                row=int(row) + 1,
+                column=excel_column(col),
+                value=value,
+            ) from exc
+    return out
+
+
+def _flag(value: object) -> bool:
+    """The workbook's 0/1 membership flags."""
+    text = _text(value).removesuffix(".0")
+    if text not in {"0", "1"}:
+        raise ValueError("expected 0 or 1")
+    return text == "1"
+
+
+def _itu_region(value: object) -> str | None:
+    """ITU region code; 'Other Economies' (outside the six BDT regions) is missing."""
+    label = _text(value)
+    if codes.normalise_name(label) == OTHER_ECONOMIES:
+        return None
+    code = codes.group_code(label)
+    if code not in codes.ITU_REGIONS:
+        raise ValueError("unknown ITU region")
+    return code
+
+
+def _income_group(value: object) -> str | None:
+    """World Bank income group code; blank for the economies the Bank does not classify."""
+    label = _text(value)
+    if not label:
+        return None
+    code = codes.group_code(label)
+    if code not in codes.INCOME_GROUPS:
+        raise ValueError("unknown income group")
+    return code
+
+
+def _check_consistent(rows: pd.DataFrame, grid: pd.DataFrame) -> None:
+    """An economy's attributes repeat on each of its rows and must agree."""
+    varying = rows.groupby("entity_id", dropna=False).nunique(dropna=False) > 1
+    if varying.to_numpy().any():
+        entity = varying.index[varying.any(axis=1)][0]
+        column = varying.columns[varying.loc[entity]][0]
+        raise SourceError(
+            grid.attrs.get("file", "ITU price baskets"),
+            f"{column} differs between the rows of one economy",
+            grid.attrs.get("sheet"),
+            value=entity,
+        )
+
+
+def _cell_error(
+    grid: pd.DataFrame, row: int, header: str, message: str, value: object
+) -> SourceError:
+    """A SourceError at a grid row under a named header."""
+    return SourceError(
+        grid.attrs.get("file", "ITU price baskets"),
+        message,
+        grid.attrs.get("sheet"),
+        row=int(row) + 1,
+        column=header,
+        value=value,
+    )
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text; blank for missing cells."""
+    return "" if _is_blank(value) else str(value).strip()
+
+
+def _is_blank(value: object) -> bool:
+    """Missing cell: NaN/None, or text that is only whitespace."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fix the output dtypes, whatever the inputs' inference gave."""
+    return frame.astype(
+        {
+            "source": "str",
+            "vintage": "str",
+            "entity_id": "str",
+            "year": "int64",
+            "basket": "str",
+            "allowance_gb": "float64",
+            "unit": "str",
+            "statistic": "str",
+            "value": "float64",
+            "experimental": "bool",
+        }
+    ).reset_index(drop=True)
