@@ -89,7 +89,8 @@ _GROUP_ALIASES: dict[str, str] = {
 def normalise_name(name: str) -> str:
     """Lower-case, accent-free, single-spaced form of a label, without brackets or footnote marks."""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[()*,.:]", " ", text.lower())
+    # Apostrophes vanish (straight or curly: the curly one is lost by the ASCII fold above).
+    text = re.sub(r"[()*,.:]", " ", text.lower().replace("'", ""))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -342,15 +342,17 @@ def _check_no_duplicate_rows(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
 
 def _check_unique(long: pd.DataFrame, file: str) -> None:
     """Two codes that map to the same basket, allowance and unit must not share a year."""
-    dupes = long.duplicated(KEY, keep=False)
+    keys = long[KEY].fillna({"allowance_gb": -1.0})  # so that "no allowance" equals itself
+    dupes = keys.duplicated(keep=False)
     if dupes.any():
         clash = long[dupes].iloc[0]
-        same = long[dupes & (long[KEY] == clash[KEY]).all(axis=1)]
+        same = long[(keys == keys[dupes].iloc[0]).all(axis=1)]
+        allowance = clash["allowance_gb"]
+        basket = clash["basket"] + ("" if pd.isna(allowance) else f" {allowance:g} GB")
         raise SourceError(
             file,
-            f"codes {sorted(set(same['code']))} both give {clash['basket']} "
-            f"{clash['allowance_gb']} GB {clash['unit']} for {clash['entity_id']} in "
-            f"{clash['year']}; BASKETS must tell them apart",
+            f"codes {sorted(set(same['code']))} both give {basket} in {clash['unit']} for "
+            f"{clash['entity_id']} in {clash['year']}; BASKETS must tell them apart",
             clash["_sheet"],
             row=int(clash["_row"]),
             column=clash["_column"],

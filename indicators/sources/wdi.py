@@ -65,6 +65,11 @@ def _check_layout(raw: pd.DataFrame, file: str) -> None:
         raise SourceError(file, "no year columns (1960, 1961, ...) after the id columns")
     if len(raw) == 0:
         raise SourceError(file, "no data rows after the header (truncated file?)")
+    dupes = raw.loc[raw["Country Code"].duplicated(), "Country Code"]
+    if len(dupes):
+        row = int(dupes.index[0]) + raw.attrs.get("header_line", 1) + 1
+        raise SourceError(file, "duplicate code", row=row, column="Country Code",
+                          value=dupes.iloc[0])
     other = raw.loc[raw["Indicator Code"] != INDICATOR, "Indicator Code"]
     if len(other):
         row = int(other.index[0]) + raw.attrs.get("header_line", 1) + 1

@@ -1,0 +1,142 @@
+"""The whole pipeline on the real files: fetch from the mirror, build, publish, re-build."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+import pytest
+
+from indicators import store
+from indicators.build import build, summary
+from indicators.fetch import fetch
+from indicators.sources import RAW_FILES
+
+TABLES = ["bandwidth", "broadband_price", "claims", "entities", "internet_use"]
+
+
+def tree_digest(folder) -> dict[str, str]:
+    """sha256 of every file under a folder, following the processed link."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, mirror):
+    data = store.DataDir(tmp_path_factory.mktemp("data"))
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    lines: list[str] = []
+    build(data, progress=lines.append)
+    return data, lines
+
+
+def test_build_publishes_the_five_tables(built):
+    data, lines = built
+    assert store.published_tables(data) == TABLES
+    assert any("published 5 tables" in line for line in lines)
+    assert data.processed.is_symlink()
+
+
+def test_every_table_carries_citation_vintage_licence_and_input_hashes(built, mirror):
+    data, _ = built
+    by_key = {r.key: r for r in RAW_FILES}
+    for name in TABLES:
+        meta = store.read_metadata(store.table_path(data, name))
+        assert meta["citation"] and meta["licence"] and meta["built_at"]
+        assert meta["vintages"]
+        for key, entry in meta["inputs"].items():
+            expected = hashlib.sha256((mirror / by_key[key].path).read_bytes()).hexdigest()
+            assert entry["sha256"] == expected
+    internet = store.read_metadata(store.table_path(data, "internet_use"))
+    assert internet["vintages"]["itu_aggregates_2019_10"] == "2019-10"
+    assert "World Development Indicators" in internet["citation"]
+
+
+def test_editions_live_side_by_side(built):
+    data, _ = built
+    use = store.read_parquet(store.table_path(data, "internet_use"))
+    world = use[(use.entity_id == "WLD") & (use.year == 2019) & (use.sex == "total")]
+    by_edition = world.set_index(["source", "vintage"])["value_pct"].round(1)
+    assert by_edition[("itu_aggregates", "2019-10")] == 53.6
+    assert by_edition[("itu_aggregates", "2024-11")] == 52.9
+    assert by_edition[("wdi", "2026-07")] == 53.9
+    assert by_edition[("wdi", "2026-02")] == 53.9
+
+
+def test_entities_cover_every_code_and_carry_classifications(built):
+    data, _ = built
+    ent = store.read_parquet(store.table_path(data, "entities")).set_index("entity_id")
+    assert ent.loc["NAM", "name"] == "Namibia"
+    assert ent.loc["BTN", "ldc"] == False  # noqa: E712  graduated in 2023: current list
+    assert ent.loc["DEU", "development_status"] == "developed"
+    assert ent.loc["KEN", "wb_region"] == "SSF" and ent.loc["KEN", "itu_region"] == "ITU_AFR"
+    assert ent.loc["TWN", "kind"] == "economy"  # only in ITU's economy list
+    assert ent.loc["LDC", "kind"] == "group" and ent.loc["ITU_CIS", "grouping"] == "itu_region"
+    assert (ent.kind == "economy").sum() >= 250
+
+
+def test_claims_have_an_honest_status(built):
+    data, _ = built
+    claims = store.read_parquet(store.table_path(data, "claims"))
+    by = claims.set_index(["claim_id", "vintage"])
+    # 86.6 / 19.1 in the Oct 2019 edition: more than four times
+    assert by.loc[("1", "2019-10"), "recomputed_value"] == pytest.approx(86.6 / 19.1, abs=0.01)
+    assert by.loc[("1", "2019-10"), "status"] == "confirmed"
+    # The Nov 2024 edition has no developed group
+    assert by.loc[("1", "2024-11"), "status"] == "not computable"
+    # ITU revised the gender estimates: world 2019 is now (55.5 - 50.4) / 55.5 = 9.2 %
+    gap = by.loc[("2a", "2024-11")]
+    assert gap["status"] == "revised"
+    assert gap["recomputed_value"] == pytest.approx(9.19, abs=0.1)
+    assert gap["reported_value"] == 17
+    assert by.loc[("2a", "2019-10"), "status"] == "not computable"
+    assert set(claims["claim_id"]) >= {"1", "2a", "2b", "2c", "3", "4a", "4b", "4c", "4d"}
+    assert not math.isnan(by.loc[("3", "2019-10"), "recomputed_value"])
+
+
+def test_noop_rebuild_leaves_processed_untouched(built):
+    data, _ = built
+    before = tree_digest(data.processed)
+    target = data.processed.resolve()
+    lines: list[str] = []
+    build(data, progress=lines.append)
+    assert lines == ["nothing changed since the last build; data/processed left as it is"]
+    assert data.processed.resolve() == target
+    assert tree_digest(data.processed) == before
+
+
+def test_changed_input_reprocesses_only_that_file(built, mirror, tmp_path):
+    data = store.DataDir(tmp_path / "data")
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    # Share the cache of the module build so unchanged files are not read again.
+    data.cache.symlink_to(built[0].cache)
+    m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
+    m49.write_bytes(m49.read_bytes() + b"\n")
+    lines: list[str] = []
+    build(data, progress=lines.append)
+    read = [line for line in lines if line.startswith("[") and "cached" not in line]
+    assert len(read) == 1 and "UNSD_M49_overview_2026.csv" in read[0]
+
+
+def test_build_with_nothing_fetched_publishes_claims_and_groups(tmp_path):
+    data = store.DataDir(tmp_path / "data")
+    build(data, progress=lambda _: None)
+    assert store.published_tables(data) == ["claims", "entities"]
+    claims = store.read_parquet(store.table_path(data, "claims"))
+    assert (claims["status"] == "not computable").all()
+    assert claims["reported_value"].notna().all()
+    entities = store.read_parquet(store.table_path(data, "entities"))
+    assert {"WLD", "LDC", "DEVELOPED", "ITU_AFR", "HIC"} <= set(entities["entity_id"])
+
+
+def test_info_summarises_tables(built):
+    data, _ = built
+    rows = {r["table"]: r for r in summary(data)}
+    assert rows["internet_use"]["rows"] > 10_000
+    assert "itu_aggregates 2019-10" in rows["internet_use"]["sources"]
+    assert rows["bandwidth"]["years"].startswith("20")
+    assert isinstance(pd.Timestamp(rows["claims"]["built_at"]), pd.Timestamp)
