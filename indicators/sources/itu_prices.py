@@ -155,7 +155,7 @@ def _economy_prices(grid: pd.DataFrame) -> pd.DataFrame:
             "unit_label": body[cols["Unit"]].map(_text),
         }
     )
-    _check_no_duplicate_rows(ids, grid)
+    _check_economy_rows(ids, grid)
     return _prices(ids, body, _year_positions(grid, header), grid, "value")
 
 
@@ -206,7 +206,7 @@ def _median_entity(grouping: object, group: object, grid: pd.DataFrame, row: int
         # the dashboard charts and has no entity code.
         member = _membership(label, kind)
         if member is None:
-            raise _cell_error(grid, row, "Group", f"expected {kind}, 1 or 0 for {kind}", group)
+            raise _error(grid, f"expected {kind}, 1 or 0 for {kind}", row, "Group", group)
         return SPECIAL_GROUPINGS[kind] if member else None
     if kind == "ITURegion" and codes.normalise_name(label) == OTHER_ECONOMIES:
         return None
@@ -216,16 +216,11 @@ def _median_entity(grouping: object, group: object, grid: pd.DataFrame, row: int
         "Income_2025": codes.INCOME_GROUPS,
     }
     if kind not in allowed:
-        raise _cell_error(
-            grid,
-            row,
-            "Grouping",
-            f"unknown grouping; expected {[*allowed, *SPECIAL_GROUPINGS]}",
-            grouping,
-        )
+        expected = [*allowed, *SPECIAL_GROUPINGS]
+        raise _error(grid, f"unknown grouping; expected {expected}", row, "Grouping", grouping)
     code = codes.group_code(label)
     if code not in allowed[kind]:
-        raise _cell_error(grid, row, "Group", f"unknown {kind} group", group)
+        raise _error(grid, f"unknown {kind} group", row, "Group", group)
     return code
 
 
@@ -262,14 +257,8 @@ def _numbers(block: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
     bad = (numbers.isna() & ~block.map(_is_blank)).to_numpy()
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise SourceError(
-            grid.attrs.get("file", "ITU price baskets"),
-            "value is not a number",
-            grid.attrs.get("sheet"),
-            row=int(block.index[r]) + 1,
-            column=excel_column(int(block.columns[c])),
-            value=block.iat[r, c],
-        )
+        column = excel_column(int(block.columns[c]))
+        raise _error(grid, "value is not a number", block.index[r], column, block.iat[r, c])
     return numbers
 
 
@@ -279,10 +268,10 @@ def _check_codes(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
         parsed = _parse_code(code)
         if parsed is None:
             expected = f"a code in BASKETS ending in one of {list(UNITS)}"
-            raise _cell_error(grid, row, "Code", f"unknown basket code; expected {expected}", code)
+            raise _error(grid, f"unknown basket code; expected {expected}", row, "Code", code)
         expected = UNIT_LABELS[parsed[1]]
         if label != expected:
-            raise _cell_error(grid, row, "Unit", f"expected {expected!r} for {code!r}", label)
+            raise _error(grid, f"expected {expected!r} for {code!r}", row, "Unit", label)
 
 
 def _with_basket(long: pd.DataFrame) -> pd.DataFrame:
@@ -314,30 +303,21 @@ def _check_range(long: pd.DataFrame, grid: pd.DataFrame) -> None:
     ]:
         if mask.any():
             first = long[mask].iloc[0]
-            raise SourceError(
-                grid.attrs.get("file", "ITU price baskets"),
-                message,
-                grid.attrs.get("sheet"),
-                row=int(first["_row"]),
-                column=first["_column"],
-                value=first["value"],
-            )
+            raise _error(grid, message, first["_row"] - 1, first["_column"], first["value"])
 
 
-def _check_no_duplicate_rows(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
-    """Each (IsoCode, Code) pair must have exactly one row."""
+def _check_economy_rows(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
+    """Each row needs an IsoCode, and each (IsoCode, Code) pair exactly one row."""
+    blank = ids["entity_id"] == ""
+    if blank.any():
+        raise _error(grid, "IsoCode is blank", ids.index[blank][0], "IsoCode")
     dupes = ids.duplicated(["entity_id", "code"], keep=False)
     if dupes.any():
         rows = [int(r) + 1 for r in ids.index[dupes]]
         first = ids[dupes].iloc[0]
-        raise SourceError(
-            grid.attrs.get("file", "ITU price baskets"),
-            f"duplicate (IsoCode, Code) row; also in row(s) {rows[1:]}",
-            grid.attrs.get("sheet"),
-            row=rows[0],
-            column="IsoCode",
-            value=f"{first['entity_id']}, {first['code']}",
-        )
+        message = f"duplicate (IsoCode, Code) row; also in row(s) {rows[1:]}"
+        value = f"{first['entity_id']}, {first['code']}"
+        raise _error(grid, message, ids.index[dupes][0], "IsoCode", value)
 
 
 def _check_unique(long: pd.DataFrame, file: str) -> None:
@@ -372,18 +352,11 @@ def _experimental(grid: pd.DataFrame) -> set[tuple[str, int]]:
             continue  # notes and the legend below the table
         stem = code.removesuffix("*")
         if stem not in BASKETS:
-            raise _cell_error(grid, row, "Codes", "unknown basket code", code)
+            raise _error(grid, "unknown basket code", row, "Codes", code)
         for year, col in years.items():
             mark = _text(grid.iat[row, col]).lower()
             if mark not in {"", "x", "exp"}:
-                raise SourceError(
-                    grid.attrs.get("file", "ITU price baskets"),
-                    "expected 'x', 'exp' or blank",
-                    grid.attrs.get("sheet"),
-                    row=row + 1,
-                    column=excel_column(col),
-                    value=mark,
-                )
+                raise _error(grid, "expected 'x', 'exp' or blank", row, excel_column(col), mark)
             if mark == "exp":
                 marked.add((stem, year))
     return marked
@@ -395,11 +368,7 @@ def _header_row(grid: pd.DataFrame, required: list[str], search: int = 20) -> in
         labels = {_text(v) for v in grid.iloc[row]}
         if all(h in labels for h in required):
             return row
-    raise SourceError(
-        grid.attrs.get("file", "ITU price baskets"),
-        f"no header row with columns {required} in the first {search} rows",
-        grid.attrs.get("sheet"),
-    )
+    raise _error(grid, f"no header row with columns {required} in the first {search} rows")
 
 
 def _header_positions(grid: pd.DataFrame, row: int, wanted: list[str]) -> dict[str, int]:
@@ -409,12 +378,7 @@ def _header_positions(grid: pd.DataFrame, row: int, wanted: list[str]) -> dict[s
         positions.setdefault(_text(value), col)
     missing = [h for h in wanted if h not in positions]
     if missing:
-        raise SourceError(
-            grid.attrs.get("file", "ITU price baskets"),
-            f"missing column(s) {missing}",
-            grid.attrs.get("sheet"),
-            row=row + 1,
-        )
+        raise _error(grid, f"missing column(s) {missing}", row)
     return {h: positions[h] for h in wanted}
 
 
@@ -432,12 +396,7 @@ def _year_positions(grid: pd.DataFrame, row: int) -> dict[int, int]:
         elif years:
             break
     if not years:
-        raise SourceError(
-            grid.attrs.get("file", "ITU price baskets"),
-            "no year columns in the header row",
-            grid.attrs.get("sheet"),
-            row=row + 1,
-        )
+        raise _error(grid, "no year columns in the header row", row)
     return years
 
 
@@ -465,14 +424,7 @@ def _cells(
         try:
             out.append(parse(value))
         except ValueError as exc:
-            raise SourceError(
-                grid.attrs.get("file", "ITU price baskets"),
-                str(exc),
-                grid.attrs.get("sheet"),
-                row=int(row) + 1,
-                column=excel_column(col),
-                value=value,
-            ) from exc
+            raise _error(grid, str(exc), row, excel_column(col), value) from exc
     return out
 
 
@@ -508,28 +460,30 @@ def _income_group(value: object) -> str | None:
 
 def _check_consistent(rows: pd.DataFrame, grid: pd.DataFrame) -> None:
     """An economy's attributes repeat on each of its rows and must agree."""
-    varying = rows.groupby("entity_id", dropna=False).nunique(dropna=False) > 1
-    if varying.to_numpy().any():
-        entity = varying.index[varying.any(axis=1)][0]
-        column = varying.columns[varying.loc[entity]][0]
-        raise SourceError(
-            grid.attrs.get("file", "ITU price baskets"),
-            f"{column} differs between the rows of one economy",
-            grid.attrs.get("sheet"),
-            value=entity,
-        )
+    first = rows.drop_duplicates("entity_id").set_index("entity_id")
+    expected = first.loc[rows["entity_id"]].set_axis(rows.index)
+    same = (rows.drop(columns="entity_id") == expected) | (rows.isna() & expected.isna())
+    if not same.all(axis=None):
+        row = same.index[~same.all(axis=1)][0]
+        column = same.columns[~same.loc[row]][0]
+        message = f"{column} differs from the first row of {rows.loc[row, 'entity_id']}"
+        raise _error(grid, message, row, value=rows.loc[row, column])
 
 
-def _cell_error(
-    grid: pd.DataFrame, row: int, header: str, message: str, value: object
+def _error(
+    grid: pd.DataFrame,
+    message: str,
+    row: int | None = None,
+    column: str | None = None,
+    value: object = None,
 ) -> SourceError:
-    """A SourceError at a grid row under a named header."""
+    """A SourceError in a grid's sheet; ``row`` is the 0-based grid row (Excel row - 1)."""
     return SourceError(
         grid.attrs.get("file", "ITU price baskets"),
         message,
         grid.attrs.get("sheet"),
-        row=int(row) + 1,
-        column=header,
+        row=None if row is None else int(row) + 1,
+        column=column,
         value=value,
     )
 

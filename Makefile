@@ -1,0 +1,13 @@
+.PHONY: check lint types test
+
+check: lint types test
+
+lint:
+	ruff check indicators pages tests benchmarks app.py
+	ruff format --check indicators pages tests benchmarks app.py
+
+types:
+	mypy
+
+test:
+	pytest
