@@ -80,7 +80,11 @@ def _read_wdi(path: Path, vintage: str) -> Frames:
 
 
 def _read_wdi_meta(path: Path, vintage: str) -> Frames:
-    return {"wdi_meta": wdi.transform_country_metadata(wdi.extract_country_metadata(path))}
+    raw = wdi.extract_country_metadata(path)
+    return {
+        "wdi_meta": wdi.transform_country_metadata(raw),
+        "wdi_aggregates": wdi.aggregate_codes(raw),
+    }
 
 
 def _read_itu_aggregates(path: Path, vintage: str) -> Frames:
@@ -213,10 +217,14 @@ def assemble_entities(inputs: Inputs) -> pd.DataFrame:
         _frame(inputs, "wdi_country_metadata", "wdi_meta"),
         _frame(inputs, "itu_prices_2025_12", "itu_economies"),
     )
-    aggregates = [f["aggregates"] for f in inputs.frames.values() if "aggregates" in f]
-    wdi_aggs = pd.concat(aggregates).drop_duplicates("entity_id") if aggregates else None
-    if wdi_aggs is not None and len(economies):
-        wdi_aggs = wdi_aggs[~wdi_aggs["entity_id"].isin(economies["entity_id"])]
+    # Only codes the WDI metadata lists as aggregates become groups; any other code in a data
+    # file that no reference list knows is reported as unknown.
+    listed = _frame(inputs, "wdi_country_metadata", "wdi_aggregates")
+    named = [f["aggregates"] for f in inputs.frames.values() if "aggregates" in f]
+    wdi_aggs = None
+    if named and listed is not None:
+        wdi_aggs = pd.concat(named).drop_duplicates("entity_id")
+        wdi_aggs = wdi_aggs[wdi_aggs["entity_id"].isin(listed["entity_id"])]
     return entities_mod.build_entities(economies, entities_mod.groups_frame(wdi_aggs))
 
 

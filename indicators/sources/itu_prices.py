@@ -276,12 +276,14 @@ def _check_codes(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
 
 def _with_basket(long: pd.DataFrame) -> pd.DataFrame:
     """Add the code's stem, unit, basket and allowance."""
-    parsed = {code: _parse_code(code) for code in long["code"].unique()}
-    table = pd.DataFrame.from_dict(parsed, orient="index", columns=["_stem", "unit"])
-    long = long.join(table, on="code")
-    long["basket"] = long["_stem"].map(lambda stem: BASKETS[stem][0])
-    long["allowance_gb"] = long["_stem"].map(lambda stem: BASKETS[stem][1]).astype(float)
-    return long
+    parsed = {code: _parse_code(code) or ("", "") for code in long["code"].unique()}
+    stem = long["code"].map(lambda code: parsed[code][0])
+    return long.assign(
+        _stem=stem,
+        unit=long["code"].map(lambda code: parsed[code][1]),
+        basket=stem.map(lambda s: BASKETS[s][0]),
+        allowance_gb=stem.map(lambda s: BASKETS[s][1]).astype(float),
+    )
 
 
 def _parse_code(code: str) -> tuple[str, str] | None:
@@ -412,7 +414,10 @@ def _as_year(value: object) -> int | None:
 def _body(grid: pd.DataFrame, header: int) -> pd.DataFrame:
     """Rows below the header that are not entirely blank, keeping grid row numbers."""
     below = grid.iloc[header + 1 :]
-    return below[~below.map(_is_blank).all(axis=1)]
+    body = below[~below.map(_is_blank).all(axis=1)]
+    if body.empty:
+        raise _error(grid, "no data rows below the header", header)
+    return body
 
 
 def _cells(
@@ -460,14 +465,14 @@ def _income_group(value: object) -> str | None:
 
 def _check_consistent(rows: pd.DataFrame, grid: pd.DataFrame) -> None:
     """An economy's attributes repeat on each of its rows and must agree."""
-    first = rows.drop_duplicates("entity_id").set_index("entity_id")
-    expected = first.loc[rows["entity_id"]].set_axis(rows.index)
-    same = (rows.drop(columns="entity_id") == expected) | (rows.isna() & expected.isna())
+    values = rows.drop(columns="entity_id")
+    first = values.groupby(rows["entity_id"]).transform("first")
+    same = (values == first) | (values.isna() & first.isna())
     if not same.all(axis=None):
         row = same.index[~same.all(axis=1)][0]
         column = same.columns[~same.loc[row]][0]
         message = f"{column} differs from the first row of {rows.loc[row, 'entity_id']}"
-        raise _error(grid, message, row, value=rows.loc[row, column])
+        raise _error(grid, message, row, value=values.loc[row, column])
 
 
 def _error(

@@ -170,6 +170,12 @@ def transform_country_metadata(raw: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def aggregate_codes(raw: pd.DataFrame) -> pd.DataFrame:
+    """The metadata rows without a Region: the World Bank's aggregates (WLD, HIC, EUU, ...)."""
+    rows = raw[raw["Region"].str.strip() == ""]
+    return pd.DataFrame({"entity_id": rows["Country Code"].str.strip()}).reset_index(drop=True)
+
+
 def aggregate_names(raw: pd.DataFrame) -> pd.DataFrame:
     """The aggregates a WDI data file carries (codes with no metadata Region), with their names."""
     rows = raw[~raw["Country Code"].isin(NOT_CLASSIFIED)]

@@ -319,6 +319,16 @@ def test_colliding_codes_are_refused(tmp_path: Path) -> None:
     assert (err.sheet, err.row, err.column) == ("economies_2008-2025", 5, "K")
 
 
+def test_inconsistent_economy_attributes(tmp_path: Path) -> None:
+    sheets = _sheets()
+    sheets["economies_2008-2025"][2][9] = "Lower middle income"
+    raw = itu_prices.extract(_write(tmp_path / "prices.xlsx", sheets))
+    with pytest.raises(SourceError) as info:
+        itu_prices.economy_attributes(raw)
+    assert (info.value.row, info.value.value) == (3, "LMC")
+    assert "income_group differs" in info.value.message
+
+
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
