@@ -353,8 +353,8 @@ def _checked_claims(claims_path: Path, tables: dict[str, pd.DataFrame]) -> pd.Da
     """Evaluate the claims file and validate the result."""
     try:
         claims = claims_mod.read_claims(claims_path)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise BuildError([f"{claims_path}: cannot read the claims file: {exc}"]) from exc
+    except SourceError as exc:
+        raise BuildError([str(exc)]) from exc
     result = claims_mod.evaluate(claims, dict(tables))
     try:
         return schemas.Claims.validate(result, lazy=True)

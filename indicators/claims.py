@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import gaps
+from indicators.errors import SourceError
 
 OUTPUT = [
     "claim_id", "statement", "citation", "metric", "year", "comparator", "reported_value",
@@ -39,9 +40,29 @@ def default_claims_path() -> Path:
     return Path(str(resources.files("indicators") / "data" / "claims.csv"))
 
 
+REQUIRED = [
+    "claim_id", "statement", "citation", "metric", "table", "source", "vintage", "year",
+    "comparator", "reported_value", "tolerance", "note",
+]
+
+
 def read_claims(path: Path) -> pd.DataFrame:
     """Read a claims CSV (one row per claim and edition to check it against)."""
-    return pd.read_csv(path, dtype={"claim_id": str, "vintage": str}, keep_default_na=True)
+    try:
+        claims = pd.read_csv(path, dtype={"claim_id": str, "vintage": str})
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+    missing = [c for c in REQUIRED if c not in claims.columns]
+    if missing:
+        raise SourceError(path, f"claims file lacks column(s) {missing}")
+    for i, claim in enumerate(claims.to_dict("records"), 2):
+        if claim["metric"] not in METRICS:
+            raise SourceError(path, f"unknown metric; expected one of {sorted(METRICS)}",
+                              row=i, column="metric", value=claim["metric"])
+        if claim["comparator"] not in COMPARATORS:
+            raise SourceError(path, "unknown comparator", row=i, column="comparator",
+                              value=claim["comparator"])
+    return claims
 
 
 def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:

@@ -51,7 +51,7 @@ def economies_frame(
         out["development_status"] = status.reindex(out.index)
     out = out.reset_index()
     for flag in FLAGS:
-        out[flag] = out[flag].fillna(False).astype(bool)
+        out[flag] = out[flag].fillna(False).astype(bool) if flag in out else False
     return out.assign(kind="economy", grouping=None)
 
 

@@ -53,7 +53,8 @@ def _download(url: str) -> bytes:
 
 def _unpack(raw: RawFile, content: bytes) -> bytes:
     """The World Bank serves a zip of the CSV and its metadata; keep the member we want."""
-    if not content.startswith(b"PK"):
+    # .xlsx files are zips too: only the World Bank's CSV downloads are unpacked.
+    if raw.source != "wdi" or not content.startswith(b"PK"):
         return content
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         stem = "Metadata_Country" if "Metadata_Country" in raw.path else "API_"
