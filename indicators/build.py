@@ -180,8 +180,9 @@ def read_inputs(data: store.DataDir, inputs: Inputs, progress: Progress) -> list
         _save_cache(folder, frames)
         inputs.frames[key] = frames
         rows = sum(len(f) for f in frames.values())
-        progress(f"[{i}/{len(order)}] {raw.path}: {rows} rows in "
-                 f"{time.perf_counter() - started:.2f} s")
+        progress(
+            f"[{i}/{len(order)}] {raw.path}: {rows} rows in {time.perf_counter() - started:.2f} s"
+        )
     return errors
 
 
@@ -238,8 +239,9 @@ def assemble_facts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     return out
 
 
-def validate(tables: dict[str, pd.DataFrame], inputs: Inputs) -> tuple[dict[str, pd.DataFrame],
-                                                                          list[str]]:
+def validate(
+    tables: dict[str, pd.DataFrame], inputs: Inputs
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Lazily validate every table against its model and every entity_id against entities."""
     report: list[str] = []
     valid: dict[str, pd.DataFrame] = {}
@@ -275,8 +277,10 @@ def _schema_report(table: str, frame: pd.DataFrame, failures: pd.DataFrame) -> l
             origin = _file_for(row["source"], row["vintage"]) if "source" in frame else ""
             ident = ", ".join(f"{k}={row[k]}" for k in key if k in frame)
             where = f" [{origin}: {ident}]" if origin else f" [{ident}]"
-        lines.append(f"{table}.parquet: column {case['column']}: failed {case['check']}"
-                     f" with value {case['failure_case']!r}{where}")
+        lines.append(
+            f"{table}.parquet: column {case['column']}: failed {case['check']}"
+            f" with value {case['failure_case']!r}{where}"
+        )
     if len(failures) > 50:
         lines.append(f"{table}.parquet: ... and {len(failures) - 50} more failures")
     return lines
@@ -287,8 +291,10 @@ def _unknown_entities(table: str, frame: pd.DataFrame, known: set[str]) -> list[
     unknown = frame[~frame["entity_id"].isin(known)]
     lines = []
     for (source, vintage, code), _ in unknown.groupby(["source", "vintage", "entity_id"]):
-        lines.append(f"{_file_for(source, vintage)}: unknown country or group code {code!r} "
-                     f"(not in UN M49, WDI metadata or the ITU economy list) in {table}")
+        lines.append(
+            f"{_file_for(source, vintage)}: unknown country or group code {code!r} "
+            f"(not in UN M49, WDI metadata or the ITU economy list) in {table}"
+        )
     return lines
 
 
@@ -301,7 +307,9 @@ def table_metadata(name: str, frame: pd.DataFrame, inputs: Inputs, built_at: str
     else:
         used = [by_key[k] for k in inputs.present]
     if name == "entities":
-        used = [by_key[k] for k in inputs.present if by_key[k].source in ("m49", "wdi", "itu_prices")]
+        used = [
+            by_key[k] for k in inputs.present if by_key[k].source in ("m49", "wdi", "itu_prices")
+        ]
     return {
         "table": name,
         "title": (schemas.MODELS[name].__doc__ or "").strip(),
@@ -314,8 +322,12 @@ def table_metadata(name: str, frame: pd.DataFrame, inputs: Inputs, built_at: str
     }
 
 
-def build(data: store.DataDir, claims_path: Path | None = None, progress: Progress = print,
-          force: bool = False) -> dict[str, Any]:
+def build(
+    data: store.DataDir,
+    claims_path: Path | None = None,
+    progress: Progress = print,
+    force: bool = False,
+) -> dict[str, Any]:
     """Read, validate and publish. Returns the build record; raises BuildError on problems."""
     claims_path = claims_path or claims_mod.default_claims_path()
     inputs = discover(data)
@@ -337,8 +349,10 @@ def build(data: store.DataDir, claims_path: Path | None = None, progress: Progre
         "built_at": built_at,
         "fingerprint": stamp,
         "tables": {n: len(f) for n, f in valid.items()},
-        "inputs": {k: {"path": str(inputs.present[k].relative_to(data.raw)),
-                       "sha256": inputs.sha256[k]} for k in inputs.present},
+        "inputs": {
+            k: {"path": str(inputs.present[k].relative_to(data.raw)), "sha256": inputs.sha256[k]}
+            for k in inputs.present
+        },
     }
     store.publish(
         data,
@@ -370,7 +384,9 @@ def summary(data: store.DataDir) -> list[dict[str, Any]]:
         meta = store.read_metadata(store.table_path(data, name))
         row: dict[str, Any] = {"table": name, "rows": len(frame), "built_at": meta.get("built_at")}
         if "source" in frame.columns:
-            pairs = frame[["source", "vintage"]].drop_duplicates().sort_values(["source", "vintage"])
+            pairs = (
+                frame[["source", "vintage"]].drop_duplicates().sort_values(["source", "vintage"])
+            )
             row["sources"] = ", ".join(f"{s} {v}".strip() for s, v in pairs.itertuples(index=False))
         if "year" in frame.columns and frame["year"].notna().any():
             row["years"] = f"{int(frame['year'].min())}-{int(frame['year'].max())}"

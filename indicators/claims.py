@@ -13,8 +13,19 @@ from indicators import gaps
 from indicators.errors import SourceError
 
 OUTPUT = [
-    "claim_id", "statement", "citation", "metric", "year", "comparator", "reported_value",
-    "tolerance", "recomputed_value", "source", "vintage", "status", "note",
+    "claim_id",
+    "statement",
+    "citation",
+    "metric",
+    "year",
+    "comparator",
+    "reported_value",
+    "tolerance",
+    "recomputed_value",
+    "source",
+    "vintage",
+    "status",
+    "note",
 ]
 MEMBERSHIP = {
     "LDC": lambda e: e["ldc"],
@@ -41,8 +52,18 @@ def default_claims_path() -> Path:
 
 
 REQUIRED = [
-    "claim_id", "statement", "citation", "metric", "table", "source", "vintage", "year",
-    "comparator", "reported_value", "tolerance", "note",
+    "claim_id",
+    "statement",
+    "citation",
+    "metric",
+    "table",
+    "source",
+    "vintage",
+    "year",
+    "comparator",
+    "reported_value",
+    "tolerance",
+    "note",
 ]
 
 
@@ -57,11 +78,17 @@ def read_claims(path: Path) -> pd.DataFrame:
         raise SourceError(path, f"claims file lacks column(s) {missing}")
     for i, claim in enumerate(claims.to_dict("records"), 2):
         if claim["metric"] not in METRICS:
-            raise SourceError(path, f"unknown metric; expected one of {sorted(METRICS)}",
-                              row=i, column="metric", value=claim["metric"])
+            raise SourceError(
+                path,
+                f"unknown metric; expected one of {sorted(METRICS)}",
+                row=i,
+                column="metric",
+                value=claim["metric"],
+            )
         if claim["comparator"] not in COMPARATORS:
-            raise SourceError(path, "unknown comparator", row=i, column="comparator",
-                              value=claim["comparator"])
+            raise SourceError(
+                path, "unknown comparator", row=i, column="comparator", value=claim["comparator"]
+            )
     return claims
 
 
@@ -92,14 +119,22 @@ def _evaluate_one(claim: dict, tables: dict[str, pd.DataFrame | None]) -> dict:
         if math.isnan(value):
             raise NotComputable("the recomputed value is undefined")
     except NotComputable as why:
-        out.update(recomputed_value=math.nan, status="not computable",
-                   vintage=vintage if vintage != "latest" else "",
-                   note=f"{claim['note']} Not computable: {why}.")
+        out.update(
+            recomputed_value=math.nan,
+            status="not computable",
+            vintage=vintage if vintage != "latest" else "",
+            note=f"{claim['note']} Not computable: {why}.",
+        )
         return out
-    ok = COMPARATORS[claim["comparator"]](value, float(claim["reported_value"]),
-                                          float(claim["tolerance"]))
-    out.update(recomputed_value=value, vintage=vintage,
-               status="confirmed" if ok else "revised", note=claim["note"])
+    ok = COMPARATORS[claim["comparator"]](
+        value, float(claim["reported_value"]), float(claim["tolerance"])
+    )
+    out.update(
+        recomputed_value=value,
+        vintage=vintage,
+        status="confirmed" if ok else "revised",
+        note=claim["note"],
+    )
     return out
 
 
@@ -107,8 +142,9 @@ def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd
     """The rows of one source in a processed table."""
     frame = tables.get(name)
     if frame is None or frame.empty:
-        raise NotComputable(f"table {name} has not been built (run `indicators fetch` and "
-                            "`indicators build`)")
+        raise NotComputable(
+            f"table {name} has not been built (run `indicators fetch` and `indicators build`)"
+        )
     frame = frame[frame["source"] == source]
     if frame.empty:
         raise NotComputable(f"no {source} data in {name}")
@@ -163,13 +199,16 @@ def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
     if entities is None or group not in MEMBERSHIP:
         raise NotComputable(f"membership of {group} is not known")
     economies = entities[entities["kind"] == "economy"]
-    members = set(economies.loc[MEMBERSHIP[group](economies).fillna(False).astype(bool),
-                                "entity_id"])
+    members = set(
+        economies.loc[MEMBERSHIP[group](economies).fillna(False).astype(bool), "entity_id"]
+    )
     if not members:
         raise NotComputable(f"no member economies of {group} in the entities table")
     prices = frame[
-        (frame["statistic"] == "value") & (frame["year"] == int(claim["year"]))
-        & (frame["basket"] == claim["basket"]) & (frame["unit"] == "pct_gni_pc")
+        (frame["statistic"] == "value")
+        & (frame["year"] == int(claim["year"]))
+        & (frame["basket"] == claim["basket"])
+        & (frame["unit"] == "pct_gni_pc")
         & (frame["allowance_gb"] == float(claim["allowance_gb"]))
         & frame["entity_id"].isin(members)
     ]

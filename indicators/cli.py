@@ -49,8 +49,10 @@ def cmd_info(args: argparse.Namespace) -> int:
     data = _data(args)
     rows = summary(data)
     if not rows:
-        print(f"no processed tables in {data.processed}; run `indicators fetch` then "
-              "`indicators build`")
+        print(
+            f"no processed tables in {data.processed}; run `indicators fetch` then "
+            "`indicators build`"
+        )
         return 1
     for row in rows:
         print(f"{row['table']}: {row['rows']} rows, built {row.get('built_at')}")
@@ -70,10 +72,16 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser("fetch", help="download the publishers' files into data/raw")
-    fetch.add_argument("--from", dest="from_dir", type=Path,
-                       help="copy the files from this local folder instead of downloading")
-    fetch.add_argument("--mirror-url", help="download from this URL prefix instead of the "
-                       "publishers' (same relative paths)")
+    fetch.add_argument(
+        "--from",
+        dest="from_dir",
+        type=Path,
+        help="copy the files from this local folder instead of downloading",
+    )
+    fetch.add_argument(
+        "--mirror-url",
+        help="download from this URL prefix instead of the publishers' (same relative paths)",
+    )
     fetch.add_argument("--only", nargs="+", help="file keys or sources to fetch")
     fetch.set_defaults(func=cmd_fetch)
 

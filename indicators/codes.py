@@ -87,7 +87,7 @@ _GROUP_ALIASES: dict[str, str] = {
 
 
 def normalise_name(name: str) -> str:
-    """Lower-case, accent-free, single-spaced form of a label, without brackets or footnote marks."""
+    """Lower-case, accent-free, single-spaced form of a label, without brackets or footnotes."""
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     # Apostrophes vanish (straight or curly: the curly one is lost by the ASCII fold above).
     text = re.sub(r"[()*,.:]", " ", text.lower().replace("'", ""))

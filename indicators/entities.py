@@ -7,8 +7,18 @@ import pandas as pd
 from indicators.codes import GROUPS, normalise_name
 
 COLUMNS = [
-    "entity_id", "name", "kind", "grouping", "m49", "development_status",
-    "ldc", "lldc", "sids", "itu_region", "wb_region", "income_group",
+    "entity_id",
+    "name",
+    "kind",
+    "grouping",
+    "m49",
+    "development_status",
+    "ldc",
+    "lldc",
+    "sids",
+    "itu_region",
+    "wb_region",
+    "income_group",
 ]
 FLAGS = ["ldc", "lldc", "sids"]
 

@@ -115,4 +115,3 @@ def read_manifest(data: DataDir) -> dict[str, Any]:
     """The manifest of fetched files ({} before the first fetch)."""
     path = data.raw / MANIFEST
     return json.loads(path.read_text()) if path.exists() else {}
-

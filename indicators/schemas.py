@@ -29,30 +29,38 @@ class Entities(pa.DataFrameModel):
     """Economies (ISO3) and the groups the publishers aggregate over."""
 
     entity_id: Series[str] = field(
-        "Entity", "ISO 3166 alpha-3 code for economies; a stable code for groups (WLD, LDC, ...)",
+        "Entity",
+        "ISO 3166 alpha-3 code for economies; a stable code for groups (WLD, LDC, ...)",
         str_matches=r"^[A-Z][A-Z0-9_]{1,15}$",
     )
     name: Series[str] = field("Name", "Display name (UN M49 name where there is one)")
     kind: Series[str] = field("Kind", "economy or group", isin=KINDS)
     grouping: Series[str] = field(
-        "Grouping", "For groups: which classification the group belongs to", nullable=True,
+        "Grouping",
+        "For groups: which classification the group belongs to",
+        nullable=True,
         isin=GROUPINGS,
     )
     m49: Series[str] = field("M49 code", "UN M49 numeric code, zero-padded", nullable=True)
     development_status: Series[str] = field(
-        "Development status", "developed or developing (UN M49, 2021: the last edition with it)",
-        nullable=True, isin=["developed", "developing"],
+        "Development status",
+        "developed or developing (UN M49, 2021: the last edition with it)",
+        nullable=True,
+        isin=["developed", "developing"],
     )
     ldc: Series[bool] = field("LDC", "Least developed country (UN M49, current list)")
     lldc: Series[bool] = field("LLDC", "Landlocked developing country (UN M49, current list)")
     sids: Series[bool] = field("SIDS", "Small island developing State (UN M49, current list)")
     itu_region: Series[str] = field(
-        "ITU region", "ITU/BDT region code (ITU_AFR, ...), from the ITU price-basket economies",
+        "ITU region",
+        "ITU/BDT region code (ITU_AFR, ...), from the ITU price-basket economies",
         nullable=True,
     )
     wb_region: Series[str] = field("World Bank region", "World Bank region code", nullable=True)
     income_group: Series[str] = field(
-        "Income group", "World Bank income group code (HIC, UMC, LMC, LIC)", nullable=True,
+        "Income group",
+        "World Bank income group code (HIC, UMC, LMC, LIC)",
+        nullable=True,
         isin=["HIC", "UMC", "LMC", "LIC"],
     )
 
@@ -71,15 +79,24 @@ class InternetUse(pa.DataFrameModel):
     year: Series[int] = field("Year", "Reference year", "year", ge=1960, le=2100)
     sex: Series[str] = field("Sex", "total, female or male", isin=SEXES)
     value_pct: Series[float] = field(
-        "Individuals using the Internet", "Share of the population that used the Internet "
-        "from any location in the last three months", "% of population", ge=0, le=100,
+        "Individuals using the Internet",
+        "Share of the population that used the Internet from any location in the last three months",
+        "% of population",
+        ge=0,
+        le=100,
     )
     users_millions: Series[float] = field(
-        "Internet users", "Number of individuals using the Internet", "millions", nullable=True,
+        "Internet users",
+        "Number of individuals using the Internet",
+        "millions",
+        nullable=True,
         ge=0,
     )
-    estimate: Series[bool] = field("Estimate", "True where the publisher marks the value as an "
-                                   "estimate (e.g. ITU's 2019* in the Oct 2019 edition)")
+    estimate: Series[bool] = field(
+        "Estimate",
+        "True where the publisher marks the value as an "
+        "estimate (e.g. ITU's 2019* in the Oct 2019 edition)",
+    )
 
     class Config:
         unique = ["source", "vintage", "entity_id", "year", "sex"]
@@ -113,7 +130,14 @@ class BroadbandPrice(pa.DataFrameModel):
 
     class Config:
         unique = [
-            "source", "vintage", "entity_id", "year", "basket", "allowance_gb", "unit", "statistic",
+            "source",
+            "vintage",
+            "entity_id",
+            "year",
+            "basket",
+            "allowance_gb",
+            "unit",
+            "statistic",
         ]
         strict = True
         coerce = True
@@ -130,8 +154,11 @@ class Bandwidth(pa.DataFrameModel):
         "International bandwidth", "International bandwidth usage", "Gbit/s", ge=0
     )
     per_user_kbps: Series[float] = field(
-        "Bandwidth per Internet user", "International bandwidth per Internet user", "kbit/s",
-        nullable=True, ge=0,
+        "Bandwidth per Internet user",
+        "International bandwidth per Internet user",
+        "kbit/s",
+        nullable=True,
+        ge=0,
     )
 
     class Config:
@@ -149,7 +176,9 @@ class Claims(pa.DataFrameModel):
     metric: Series[str] = field("Metric", "How the figure is computed (see indicators.claims)")
     year: Series[int] = field("Year", "Reference year of the figure", "year", nullable=True)
     comparator: Series[str] = field(
-        "Comparator", "'=' (equal within the rounding), '>', '<' or '>='", isin=["=", ">", "<", ">="]
+        "Comparator",
+        "'=' (equal within the rounding), '>', '<' or '>='",
+        isin=["=", ">", "<", ">="],
     )
     reported_value: Series[float] = field("Reported value", "The figure as the report states it")
     tolerance: Series[float] = field(
@@ -161,7 +190,8 @@ class Claims(pa.DataFrameModel):
     source: Series[str] = field("Source", "Source used for the recomputation")
     vintage: Series[str] = field("Edition", "Edition used ('' when none was available)")
     status: Series[str] = field(
-        "Status", "confirmed within the stated rounding, revised, or not computable",
+        "Status",
+        "confirmed within the stated rounding, revised, or not computable",
         isin=STATUSES,
     )
     note: Series[str] = field("Note", "Reading of the claim, proxies used, why not computable")

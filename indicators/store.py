@@ -76,8 +76,9 @@ def read_parquet(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def publish(data: DataDir, tables: dict[str, tuple[pd.DataFrame, dict[str, Any]]],
-            build: dict[str, Any]) -> Path:
+def publish(
+    data: DataDir, tables: dict[str, tuple[pd.DataFrame, dict[str, Any]]], build: dict[str, Any]
+) -> Path:
     """Write every table into a new version folder, then point ``processed`` at it atomically."""
     data.versions.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -145,8 +146,10 @@ class TableCache:
 
     def _current_version(self) -> str | None:
         try:
-            return os.readlink(self.data.processed) if self.data.processed.is_symlink() else (
-                str(self.data.processed.stat().st_mtime_ns)
+            return (
+                os.readlink(self.data.processed)
+                if self.data.processed.is_symlink()
+                else (str(self.data.processed.stat().st_mtime_ns))
             )
         except OSError:
             return None

@@ -33,7 +33,11 @@ def extract(path: Path) -> pd.DataFrame:
     try:
         # keep_default_na=False: Namibia's ISO2 code is "NA".
         raw = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
             quoting=csv.QUOTE_MINIMAL,
         )
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -68,7 +72,10 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
     if dupes.any():
         first = out.index[dupes][0]
         raise SourceError(
-            file, "duplicate ISO-alpha3 code", row=int(first) + 2, column="ISO-alpha3 Code",
+            file,
+            "duplicate ISO-alpha3 code",
+            row=int(first) + 2,
+            column="ISO-alpha3 Code",
             value=out.loc[first, "entity_id"],
         )
     return out.reset_index(drop=True)
@@ -80,5 +87,5 @@ def _flag(column: pd.Series) -> pd.Series:
 
 
 def name_index(m49: pd.DataFrame) -> dict[str, str]:
-    """Normalised country name -> ISO3, for publishers that name economies instead of coding them."""
+    """Normalised country name -> ISO3, for publishers that name economies instead of coding."""
     return {normalise_name(n): c for n, c in zip(m49["name"], m49["entity_id"], strict=True)}

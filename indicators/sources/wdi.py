@@ -1,4 +1,4 @@
-"""World Bank WDI bulk-download CSV (wide: one row per economy or aggregate, one column per year)."""
+"""World Bank WDI bulk-download CSV (wide: a row per economy or aggregate, a column per year)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def extract(path: Path) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
-    raw.attrs.update(file=str(path), header_line=start + 1, last_updated=_last_updated(lines[:start]))
+    raw.attrs.update(
+        file=str(path), header_line=start + 1, last_updated=_last_updated(lines[:start])
+    )
     return raw
 
 
@@ -68,13 +70,17 @@ def _check_layout(raw: pd.DataFrame, file: str) -> None:
     dupes = raw.loc[raw["Country Code"].duplicated(), "Country Code"]
     if len(dupes):
         row = int(dupes.index[0]) + raw.attrs.get("header_line", 1) + 1
-        raise SourceError(file, "duplicate code", row=row, column="Country Code",
-                          value=dupes.iloc[0])
+        raise SourceError(
+            file, "duplicate code", row=row, column="Country Code", value=dupes.iloc[0]
+        )
     other = raw.loc[raw["Indicator Code"] != INDICATOR, "Indicator Code"]
     if len(other):
         row = int(other.index[0]) + raw.attrs.get("header_line", 1) + 1
         raise SourceError(
-            file, f"expected indicator {INDICATOR}", row=row, column="Indicator Code",
+            file,
+            f"expected indicator {INDICATOR}",
+            row=row,
+            column="Indicator Code",
             value=other.iloc[0],
         )
 
@@ -85,8 +91,13 @@ def transform(raw: pd.DataFrame, vintage: str) -> pd.DataFrame:
     _check_layout(raw, file)
     kept = raw[~raw["Country Code"].isin(NOT_CLASSIFIED)]
     years = _year_columns(kept)
-    long = kept.melt(id_vars=["Country Code"], value_vars=years, var_name="year", value_name="text",
-                     ignore_index=False)
+    long = kept.melt(
+        id_vars=["Country Code"],
+        value_vars=years,
+        var_name="year",
+        value_name="text",
+        ignore_index=False,
+    )
     long = long[long["text"].str.strip() != ""]
     values = pd.to_numeric(long["text"], errors="coerce")
     _raise_on_bad_values(long, values, file, raw.attrs.get("header_line", 1))
@@ -114,8 +125,11 @@ def _raise_on_bad_values(long: pd.DataFrame, values: pd.Series, file: str, heade
     label = long.iloc[pos]
     problem = "not a number" if pd.isna(values.iloc[pos]) else "percentage outside 0-100"
     raise SourceError(
-        file, f"{problem} for {label['Country Code']}", row=int(long.index[pos]) + header + 1,
-        column=str(label["year"]), value=label["text"],
+        file,
+        f"{problem} for {label['Country Code']}",
+        row=int(long.index[pos]) + header + 1,
+        column=str(label["year"]),
+        value=label["text"],
     )
 
 
@@ -157,8 +171,13 @@ def transform_country_metadata(raw: pd.DataFrame) -> pd.DataFrame:
     economies = raw[raw["Region"].str.strip() != ""]
     unknown = economies.loc[~economies["Region"].isin(REGION_CODES), "Region"]
     if len(unknown):
-        raise SourceError(file, "unknown World Bank region", row=int(unknown.index[0]) + 2,
-                          column="Region", value=unknown.iloc[0])
+        raise SourceError(
+            file,
+            "unknown World Bank region",
+            row=int(unknown.index[0]) + 2,
+            column="Region",
+            value=unknown.iloc[0],
+        )
     income = economies["IncomeGroup"].map(INCOME_CODES)
     return pd.DataFrame(
         {

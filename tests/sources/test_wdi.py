@@ -54,7 +54,12 @@ def test_transform_does_not_mutate_raw(mirror):
 def test_country_metadata(mirror):
     meta = wdi.transform_country_metadata(wdi.extract_country_metadata(mirror / META))
     assert len(meta) == 217
-    assert meta.income_group.value_counts().to_dict() == {"HIC": 86, "UMC": 54, "LMC": 50, "LIC": 25}
+    assert meta.income_group.value_counts().to_dict() == {
+        "HIC": 86,
+        "UMC": 54,
+        "LMC": 50,
+        "LIC": 25,
+    }
     assert set(meta.loc[meta.income_group.isna(), "entity_id"]) == {"ETH", "VEN"}
     assert meta.set_index("entity_id").loc["PAK", "wb_region"] == "MEA"
 
@@ -62,8 +67,12 @@ def test_country_metadata(mirror):
 def test_publisher_layout_with_quotes_and_preamble(tmp_path, mirror):
     # The publisher's own download: quoted fields and the 4-line preamble.
     lines = (mirror / OLD).read_text(encoding="utf-8-sig").splitlines()
-    preamble = ['"Data Source","World Development Indicators",', "",
-                '"Last Updated Date","2026-01-28",', ""]
+    preamble = [
+        '"Data Source","World Development Indicators",',
+        "",
+        '"Last Updated Date","2026-01-28",',
+        "",
+    ]
     path = tmp_path / "API_IT.NET.USER.ZS_DS2_en_csv_v2_9999.csv"
     path.write_text("\ufeff" + "\r\n".join(preamble + lines[1:]) + "\r\n", encoding="utf-8")
     raw = wdi.extract(path)
@@ -79,7 +88,9 @@ def test_header_not_found(tmp_path):
 
 
 def test_wrong_indicator_is_named(tmp_path, mirror):
-    text = (mirror / OLD).read_text(encoding="utf-8-sig").replace("IT.NET.USER.ZS", "SP.POP.TOTL", 1)
+    text = (
+        (mirror / OLD).read_text(encoding="utf-8-sig").replace("IT.NET.USER.ZS", "SP.POP.TOTL", 1)
+    )
     path = tmp_path / "w.csv"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=r"row 3, column Indicator Code: expected indicator"):
