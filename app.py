@@ -1,0 +1,44 @@
+"""The dashboard: a thin Dash shell around the pages in pages/.
+
+Run with `indicators serve`, `python app.py`, or under gunicorn: `gunicorn app:server`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dash
+from dash import dcc, html
+
+import indicators.theme  # noqa: F401  registers the plotly template
+from indicators import ui
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    suppress_callback_exceptions=True,
+    title="Digital-divide indicators",
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+)
+server = app.server
+
+
+def navbar() -> html.Nav:
+    """Links to every registered page, in their declared order."""
+    pages = sorted(dash.page_registry.values(), key=lambda p: p["order"])
+    return html.Nav(
+        [html.A("Digital divide", href="/", className="brand")]
+        + [html.A(p["name"], href=p["relative_path"], className="nav-link") for p in pages],
+        className="navbar",
+    )
+
+
+app.layout = html.Div(
+    [navbar(), dcc.Store(id="url-state"), html.Main(dash.page_container, className="content")]
+)
+ui.register_url_sync()
+
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")),
+            debug=os.environ.get("DASH_DEBUG") == "1")

@@ -1,0 +1,1 @@
+"""bandwidth charts (being written)."""

@@ -1,0 +1,116 @@
+"""Queries shared by the chart modules: editions, names, latest values, source lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from indicators.charts import NoData, Tables
+from indicators.sources import RAW_FILES
+
+BUILD_HINT = "run `indicators fetch` then `indicators build`"
+GROUPING_LABELS = {
+    "development": "Development status",
+    "itu_region": "ITU region",
+    "income": "Income group",
+    "wb_region": "World Bank region",
+    "special": "LDC / LLDC / SIDS",
+}
+
+
+def table(tables: Tables, name: str) -> pd.DataFrame:
+    """A published table, or NoData naming the command that builds it."""
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        raise NoData(f"The {name} table has not been built yet: {BUILD_HINT}.")
+    return frame
+
+
+def editions(tables: Tables, name: str, sources: tuple[str, ...] | None = None) -> list[str]:
+    """'source@vintage' keys present in a table, newest first within each source."""
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        return []
+    pairs = frame[["source", "vintage"]].drop_duplicates()
+    if sources:
+        pairs = pairs[pairs["source"].isin(sources)]
+    pairs = pairs.sort_values(["source", "vintage"], ascending=[True, False])
+    return [f"{s}@{v}" for s, v in pairs.itertuples(index=False)]
+
+
+def split_edition(key: str) -> tuple[str, str]:
+    """'itu_aggregates@2024-11' -> ('itu_aggregates', '2024-11')."""
+    source, _, vintage = key.partition("@")
+    return source, vintage
+
+
+def edition_label(key: str) -> str:
+    """A person's name for an edition key."""
+    source, vintage = split_edition(key)
+    for raw in RAW_FILES:
+        if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:
+            return raw.title
+    return f"{source} {vintage}"
+
+
+def source_line(key: str) -> str:
+    """The citation of an edition, for the caption's source line."""
+    source, vintage = split_edition(key)
+    for raw in RAW_FILES:
+        if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:
+            return raw.citation
+    return f"{source}, edition {vintage}"
+
+
+def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of one edition."""
+    source, vintage = split_edition(key)
+    rows = frame[(frame["source"] == source) & (frame["vintage"] == vintage)]
+    if rows.empty:
+        raise NoData(f"No data for edition {edition_label(key)}: {BUILD_HINT}.")
+    return rows
+
+
+def entities(tables: Tables) -> pd.DataFrame:
+    """The entities table (groups only if nothing else was built)."""
+    return table(tables, "entities")
+
+
+def names(tables: Tables) -> dict[str, str]:
+    """entity_id -> display name."""
+    ent = tables.get("entities")
+    if ent is None:
+        return {}
+    return dict(zip(ent["entity_id"], ent["name"], strict=True))
+
+
+def group_ids(tables: Tables, grouping: str) -> list[str]:
+    """Group codes of a grouping, in the entities table's order."""
+    ent = entities(tables)
+    return ent.loc[(ent["kind"] == "group") & (ent["grouping"] == grouping), "entity_id"].tolist()
+
+
+def entity_choices(tables: Tables) -> list[str]:
+    """Every entity id, groups first."""
+    ent = tables.get("entities")
+    if ent is None:
+        return []
+    ordered = ent.sort_values(["kind", "name"], ascending=[False, True])
+    return ordered["entity_id"].tolist()
+
+
+def latest_up_to(frame: pd.DataFrame, year: int, by: list[str]) -> pd.DataFrame:
+    """For each ``by`` cell, the row of the latest year not after ``year``."""
+    rows = frame[frame["year"] <= year].sort_values("year")
+    return rows.groupby(by, as_index=False).tail(1)
+
+
+def years_of(tables: Tables, name: str, **match: Any) -> list[int]:
+    """Years with data in a table, newest first."""
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        return []
+    for key, value in match.items():
+        frame = frame[frame[key] == value]
+    return sorted({int(y) for y in frame["year"].unique()}, reverse=True)

@@ -1,0 +1,1 @@
+"""gender charts (being written)."""
