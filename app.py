@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 
 import dash
+import flask
 from dash import dcc, html
 
-import indicators.theme  # noqa: F401  registers the plotly template
-from indicators import ui
+from indicators import theme, ui
 
 app = dash.Dash(
     __name__,
@@ -21,6 +21,12 @@ app = dash.Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+
+
+@server.route(f"{theme.TOPOJSON_ROUTE}<path:name>")
+def topojson(name: str) -> flask.Response:
+    """The base maps, served locally instead of from plotly's CDN."""
+    return flask.send_from_directory(theme.TOPOJSON_DIR, name)
 
 
 def navbar() -> html.Nav:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import plotly.graph_objects as go
 import plotly.io as pio
+
+# Base maps ship with the package so maps draw offline (plotly.js would fetch them from a CDN).
+TOPOJSON_DIR = Path(__file__).parent / "static" / "topojson"
+TOPOJSON_ROUTE = "/topojson/"
 
 # Okabe & Ito (2008), distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = [
@@ -41,3 +47,4 @@ def _template() -> go.layout.Template:
 
 
 pio.templates[TEMPLATE] = _template()
+pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"

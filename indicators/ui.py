@@ -15,11 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html
 
-from indicators import charts, export, figures, store
+from indicators import charts, export, figures, store, theme
 from indicators.charts import ChartSpec, NoData, Param, ParamError, common
 from indicators.figures import Chart
 
 Panels = list[tuple[str, str]]
+GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": theme.TOPOJSON_ROUTE}
 TABLE_ROWS = 400
 _TABLES: store.TableCache | None = None
 
@@ -95,7 +96,7 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 value=view, inline=True, className="view-toggle",
             ),
             html.Div(id=f"{prefix}-empty", className="empty-state", role="status"),
-            dcc.Loading(dcc.Graph(id=f"{prefix}-graph", config={"displaylogo": False})),
+            dcc.Loading(dcc.Graph(id=f"{prefix}-graph", config=GRAPH_CONFIG)),
             html.Div(id=f"{prefix}-table", className="data-table"),
             html.Div(id=f"{prefix}-caption", className="caption"),
             html.Div(

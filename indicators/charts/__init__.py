@@ -123,6 +123,7 @@ def resolve(spec: ChartSpec, tables: Tables, given: dict[str, Any], strict: bool
 def render(chart_id: str, tables: Tables, params: dict[str, Any] | None = None,
            strict: bool = False) -> Chart:
     """Build a chart from the tables. Lenient (page URLs) unless ``strict`` (report specs)."""
+    catalogue()
     if chart_id not in REGISTRY:
         raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
     spec = REGISTRY[chart_id]

@@ -1,1 +1,293 @@
-"""bandwidth charts (being written)."""
+"""International bandwidth: by ITU region, compound annual growth, and per Internet user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import figures, gaps, theme
+from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.codes import WORLD
+from indicators.figures import Caption, Chart
+from indicators.schemas import field_info
+
+GROUPINGS = ["itu_region", "development", "income", "special"]
+GBPS_PER_TBPS = 1000.0
+PER_USER_UNIT = field_info("bandwidth", "per_user_kbps")["unit"]
+
+
+def _editions(tables: Tables) -> list[str]:
+    return common.editions(tables, "bandwidth", ("itu_aggregates",))
+
+
+def _newest_edition(tables: Tables) -> str:
+    options = _editions(tables)
+    return options[0] if options else ""
+
+
+def _years(tables: Tables) -> list[int]:
+    """Every year in the bandwidth table, oldest first (any edition)."""
+    return sorted(common.years_of(tables, "bandwidth"))
+
+
+def _first_year(tables: Tables) -> int | str:
+    years = _years(tables)
+    return years[0] if years else ""
+
+
+def _last_year(tables: Tables) -> int | str:
+    years = _years(tables)
+    return years[-1] if years else ""
+
+
+def _edition_rows(tables: Tables, edition: str) -> pd.DataFrame:
+    """The bandwidth rows of one edition."""
+    return common.rows_of(common.table(tables, "bandwidth"), edition)
+
+
+def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataFrame:
+    """Rows of the groups of the chosen grouping (and the world), with display names."""
+    frame = _edition_rows(tables, p["edition"])
+    groups = common.group_ids(tables, p["grouping"])
+    wanted = [WORLD, *groups] if with_world else groups
+    rows = frame[frame["entity_id"].isin(groups)]
+    if rows.empty:
+        label = common.GROUPING_LABELS[p["grouping"]].lower()
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no bandwidth for {label} groups; "
+            "choose another edition or grouping."
+        )
+    rows = frame[frame["entity_id"].isin(wanted)]
+    order = {e: i for i, e in enumerate(wanted)}
+    rows = rows.assign(
+        name=rows["entity_id"].map(common.names(tables)), _order=rows["entity_id"].map(order)
+    )
+    return rows.sort_values(["_order", "year"]).drop(columns="_order")
+
+
+def _span(data: pd.DataFrame) -> str:
+    return f"{int(data['year'].min())}-{int(data['year'].max())}"
+
+
+def _coverage_note(rows: pd.DataFrame, world: pd.Series) -> str:
+    """How much of ITU's world total the six regions account for in the last year."""
+    year = int(rows["year"].max())
+    regions = rows.loc[rows["year"] == year, "bandwidth_gbps"].sum()
+    if year not in world.index:
+        return ""
+    covered = 100 * gaps.share(regions, float(world[year]))
+    return f"The six ITU regions add up to {covered:.1f}% of ITU's world total in {year}."
+
+
+def _world_line(fig: go.Figure, world: pd.DataFrame) -> None:
+    """The world total as a dashed line over the stacked regions."""
+    fig.add_trace(
+        go.Scatter(
+            x=world["year"],
+            y=world["bandwidth_tbps"],
+            name="World total",
+            mode="lines",
+            line={"dash": "dash", "color": theme.REFERENCE, "width": 1.5},
+            hovertemplate="%{y:,.1f}",
+        )
+    )
+
+
+def _regions_absolute(tables: Tables, rows: pd.DataFrame, world: pd.DataFrame) -> go.Figure:
+    """Stacked regions in Tbit/s, the world total as a dashed line."""
+    names = common.names(tables)
+    regions = rows[rows["entity_id"] != WORLD]
+    fig = figures.stacked_area(regions, "year", "bandwidth_tbps", "entity_id", names, "Tbit/s")
+    if not world.empty:
+        _world_line(fig, world)
+    return fig
+
+
+def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
+    """International bandwidth by ITU region: stacked Tbit/s, or each region's share of world."""
+    rows = _group_rows(tables, {**p, "grouping": "itu_region"}, with_world=True)
+    world = rows[rows["entity_id"] == WORLD]
+    regions = rows[rows["entity_id"] != WORLD]
+    note = _coverage_note(regions, world.set_index("year")["bandwidth_gbps"])
+    if p["mode"] == "share":
+        if world.empty:
+            raise NoData(f"{common.edition_label(p['edition'])} has no world total to share.")
+        shares = gaps.shares_of_total(rows, "bandwidth_gbps", WORLD, ["year"])
+        data = shares.assign(share_pct=100 * shares["share"])
+        data = data[["entity_id", "name", "year", "bandwidth_gbps", "share_pct"]]
+        data = data.reset_index(drop=True)
+        fig = figures.lines(data, "year", "share_pct", "entity_id", common.names(tables), "%")
+        subtitle = f"Share of the world total, %, {_span(data)}"
+    else:
+        data = rows.assign(bandwidth_tbps=rows["bandwidth_gbps"] / GBPS_PER_TBPS)
+        data = data[["entity_id", "name", "year", "bandwidth_gbps", "bandwidth_tbps"]]
+        data = data.reset_index(drop=True)
+        fig = _regions_absolute(tables, data, data[data["entity_id"] == WORLD])
+        subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {_span(data)}"
+    last = int(world["year"].max()) if not world.empty else int(regions["year"].max())
+    total = world.loc[world["year"] == last, "bandwidth_gbps"]
+    notes = [note] if note else []
+    if not total.empty:
+        notes.insert(0, f"World {last}: {total.iloc[0] / GBPS_PER_TBPS:,.1f} Tbit/s.")
+    caption = Caption(
+        title="International bandwidth by ITU region",
+        subtitle=subtitle,
+        source=common.source_line(p["edition"]),
+        notes=tuple(notes),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _ordered_span(p: dict[str, Any]) -> tuple[int, int]:
+    """Start and end year, swapped if given the wrong way round; NoData for an empty span."""
+    start, end = int(p["start_year"]), int(p["end_year"])
+    if start == end:
+        raise NoData(f"Growth needs two different years; both are {start}.")
+    return (start, end) if start < end else (end, start)
+
+
+def _growth_table(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """CAGR per entity between two years, one row per entity that has both."""
+    out = []
+    for (entity, name), series in rows.groupby(["entity_id", "name"], sort=False):
+        values = series.set_index("year")["bandwidth_gbps"]
+        if start in values.index and end in values.index:
+            out.append(
+                {
+                    "entity_id": entity,
+                    "name": name,
+                    "start_year": start,
+                    "end_year": end,
+                    "start_gbps": float(values[start]),
+                    "end_gbps": float(values[end]),
+                    "cagr_pct": 100 * gaps.cagr_between(values, start, end),
+                }
+            )
+    return pd.DataFrame(out)
+
+
+def growth(tables: Tables, p: dict[str, Any]) -> Chart:
+    """Compound annual growth of international bandwidth per group, world as reference."""
+    start, end = _ordered_span(p)
+    rows = _group_rows(tables, p, with_world=True)
+    present = set(rows["year"])
+    if start not in present or end not in present:
+        raise NoData(
+            f"{common.edition_label(p['edition'])} covers {_span(rows)}; choose years within it."
+        )
+    table = _growth_table(rows, start, end)
+    world = table[table["entity_id"] == WORLD]
+    data = table[table["entity_id"] != WORLD].reset_index(drop=True)
+    if data.empty:
+        raise NoData(f"No group has bandwidth in both {start} and {end}.")
+    data = data.assign(label=data["cagr_pct"].map(lambda v: f"{v:.1f}%"))
+    fig = figures.bars(data, "cagr_pct", "name", text="label", axis_title="% a year")
+    notes = ["Compound annual growth: (end / start) ^ (1 / years) - 1."]
+    subtitle = f"Compound annual growth, % a year, {start}-{end}"
+    if not world.empty:
+        rate = float(world["cagr_pct"].iloc[0])
+        fig.add_vline(
+            x=rate,
+            line={"dash": "dash", "color": theme.REFERENCE, "width": 1},
+            annotation_text=f"World: {rate:.1f}%",
+            annotation_position="top right",
+            annotation_font={"size": 11, "color": theme.REFERENCE},
+        )
+        subtitle += f"; world {rate:.1f}% (dashed line)"
+    caption = Caption(
+        title=f"Growth of international bandwidth by {_grouping_label(p)}",
+        subtitle=subtitle,
+        source=common.source_line(p["edition"]),
+        notes=tuple(notes),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _grouping_label(p: dict[str, Any]) -> str:
+    """'income group', but 'ITU region' and 'LDC / LLDC / SIDS' keep their capitals."""
+    label = common.GROUPING_LABELS[p["grouping"]]
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def _missing_note(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Name the groups (and years) the publisher leaves without a per-user value."""
+    missing = rows[rows["per_user_kbps"].isna()]
+    if missing.empty:
+        return ()
+    cells = []
+    for name, years in missing.groupby("name", sort=False)["year"]:
+        cells.append(f"{name} ({_years_text(sorted(int(y) for y in years))})")
+    return (f"The publisher gives no per-user value for {'; '.join(cells)}.",)
+
+
+def _years_text(years: list[int]) -> str:
+    """2015, 2016, 2017, 2019 -> '2015-2017, 2019'."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
+    """International bandwidth per Internet user over time, by group, with the world."""
+    rows = _group_rows(tables, p, with_world=True)
+    data = rows.dropna(subset=["per_user_kbps"])
+    if data.empty:
+        raise NoData(f"{common.edition_label(p['edition'])} has no bandwidth per user.")
+    data = data[["entity_id", "name", "year", "per_user_kbps"]].reset_index(drop=True)
+    fig = figures.lines(data, "year", "per_user_kbps", "entity_id", common.names(tables))
+    fig.update_layout(yaxis_title=PER_USER_UNIT)
+    caption = Caption(
+        title=f"International bandwidth per Internet user by {_grouping_label(p)}",
+        subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
+        source=common.source_line(p["edition"]),
+        notes=_missing_note(rows),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+EDITION = Param("edition", "Edition", _newest_edition, _editions)
+GROUPING = Param("grouping", "Grouping", "itu_region", GROUPINGS)
+
+register(
+    ChartSpec(
+        "bandwidth_regions",
+        "International bandwidth by ITU region",
+        "International bandwidth usage of the six ITU regions, stacked in Tbit/s with the world "
+        "total, or as each region's share of the world total.",
+        (Param("mode", "Show", "absolute", ["absolute", "share"]), EDITION),
+        by_region,
+        ("bandwidth", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "bandwidth_growth",
+        "Growth of international bandwidth",
+        "Compound annual growth of international bandwidth per group between two years, with "
+        "the world's growth as the reference line.",
+        (
+            Param("start_year", "From", _first_year, _years, kind="int"),
+            Param("end_year", "To", _last_year, _years, kind="int"),
+            GROUPING,
+            EDITION,
+        ),
+        growth,
+        ("bandwidth", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "bandwidth_per_user",
+        "International bandwidth per Internet user",
+        "International bandwidth per Internet user (kbit/s) over time, by group, with the world.",
+        (GROUPING, EDITION),
+        per_user,
+        ("bandwidth", "entities"),
+    )
+)

@@ -19,6 +19,12 @@ GROUPING_LABELS = {
 }
 
 
+def grouping_phrase(grouping: str) -> str:
+    """The grouping's label for use inside a sentence ('income group', 'ITU region')."""
+    label = GROUPING_LABELS.get(grouping, grouping)
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
+
+
 def table(tables: Tables, name: str) -> pd.DataFrame:
     """A published table, or NoData naming the command that builds it."""
     frame = tables.get(name)

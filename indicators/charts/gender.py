@@ -1,1 +1,280 @@
-"""gender charts (being written)."""
+"""The gender gap in Internet use: parity over time by group, female vs male by economy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import figures, gaps, theme
+from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.codes import ITU_REGIONS, WORLD
+from indicators.figures import Caption, Chart
+from indicators.schemas import field_info
+
+GROUPINGS = ["development", "itu_region", "income", "special"]
+UNIT = field_info("internet_use", "value_pct")["unit"]
+PARITY_LABEL = f"parity band {gaps.PARITY_BAND[0]:.2f}-{gaps.PARITY_BAND[1]:.2f}"
+
+
+def _metric(
+    column: str, title: str, unit: str, hover: str, compute: Callable[[float, float], float],
+    note: str,
+) -> dict[str, Any]:
+    return {"column": column, "title": title, "unit": unit, "hover": hover, "compute": compute,
+            "note": note}
+
+
+# The gap as ITU and the reports state it, in four readings of the same two rates.
+METRICS: dict[str, dict[str, Any]] = {
+    "parity": _metric(
+        "parity", "Gender parity score in Internet use", "female / male rate", ".3f",
+        gaps.parity_score,
+        "Parity score = female rate / male rate; below 1 fewer women than men are online. "
+        f"ITU reads {gaps.PARITY_BAND[0]}-{gaps.PARITY_BAND[1]} (shaded) as parity.",
+    ),
+    "points": _metric(
+        "gap_pp", "Gender gap in Internet use", "percentage points (male - female)", ".1f",
+        lambda female, male: gaps.point_gap(male, female),
+        "Gap = male rate - female rate, in percentage points; above 0 favours men.",
+    ),
+    "relative_gap": _metric(
+        "relative_gap_pct", "Relative gender gap in Internet use (ITU)",
+        "% ((male - female) / male)", ".1f",
+        lambda female, male: 100 * gaps.relative_gender_gap(female, male),
+        "ITU's gender gap = (male rate - female rate) / male rate: how much less likely "
+        "women are to use the Internet than men, in per cent.",
+    ),
+}
+METRIC_CHOICES = [*METRICS, "rates"]
+RATES_NOTE = "Female (dashed) and male (solid) rates, % of the population of each sex."
+
+
+def _sex_editions(tables: Tables) -> list[str]:
+    """ITU aggregate editions that split Internet use by sex, newest first."""
+    frame = tables.get("internet_use")
+    if frame is None or frame.empty:
+        return []
+    female = frame[frame["sex"] == "female"]
+    with_split = {f"{s}@{v}" for s, v in female[["source", "vintage"]].drop_duplicates()
+                  .itertuples(index=False)}
+    return [k for k in common.editions(tables, "internet_use", ("itu_aggregates",))
+            if k in with_split]
+
+
+def _country_editions(tables: Tables) -> list[str]:
+    return common.editions(tables, "internet_use", ("itu_gender_country",))
+
+
+def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
+    def pick(tables: Tables) -> str:
+        options = choices(tables)
+        return options[0] if options else ""
+
+    return pick
+
+
+def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
+    """The rows of an edition, or NoData saying no edition with a sex split was built."""
+    if not key:
+        raise NoData(f"No edition with {what} has been built: {common.BUILD_HINT}.")
+    return common.rows_of(common.table(tables, "internet_use"), key)
+
+
+def _by_sex(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity and year with female_pct and male_pct (both present)."""
+    wide = rows[rows["sex"].isin(["female", "male"])].pivot_table(
+        index=["entity_id", "year"], columns="sex", values="value_pct", aggfunc="first"
+    )
+    wide = wide.reindex(columns=["female", "male"]).dropna()
+    wide.columns = ["female_pct", "male_pct"]
+    return wide.reset_index()
+
+
+def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """World and the groups of the grouping with both sexes, in the entities table's order."""
+    rows = _edition_rows(tables, p["edition"], "Internet use by sex")
+    wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
+    rows = rows[rows["entity_id"].isin(wanted)]
+    wide = _by_sex(rows)
+    label = common.GROUPING_LABELS[p["grouping"]]
+    if not wide["entity_id"].isin(wanted[1:]).any():
+        raise NoData(f"{common.edition_label(p['edition'])} has no {label.lower()} groups split "
+                     "by sex; choose another grouping.")
+    order = {e: i for i, e in enumerate(wanted)}
+    wide = wide.sort_values(["entity_id", "year"], key=lambda s: s.map(order)
+                            if s.name == "entity_id" else s)
+    names = common.names(tables)
+    wide.insert(1, "name", wide["entity_id"].map(names))
+    return wide.reset_index(drop=True), rows
+
+
+def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Say which plotted years the publisher marks as estimates."""
+    rows = rows[rows["sex"].isin(["female", "male"])]
+    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
+    if not years:
+        return ()
+    if len(years) == rows["year"].nunique():
+        return ("All values are ITU estimates.",)
+    return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
+
+
+def _style_rates(fig: go.Figure, keys: list[tuple[str, str]]) -> go.Figure:
+    """One colour per group; female dashed, male solid; one legend group per entity."""
+    colours: dict[str, str] = {}
+    for trace, (entity, sex) in zip(fig.data, keys, strict=True):
+        colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
+        trace.update(line={"color": colour, "dash": "dash" if sex == "female" else "solid"},
+                     marker={"color": colour, "symbol": "circle-open" if sex == "female"
+                             else "circle"}, legendgroup=entity)
+    return fig
+
+
+def _rates_chart(wide: pd.DataFrame, names: dict[str, str]) -> tuple[go.Figure, pd.DataFrame]:
+    """Female and male rates as two lines per group."""
+    data = wide.melt(id_vars=["entity_id", "name", "year"], value_vars=["female_pct", "male_pct"],
+                     var_name="sex", value_name="value_pct")
+    data["sex"] = data["sex"].str.removesuffix("_pct")
+    order = {e: i for i, e in enumerate(wide["entity_id"].unique())}
+    data = data.sort_values(["entity_id", "sex", "year"], key=lambda s: s.map(order)
+                            if s.name == "entity_id" else s).reset_index(drop=True)
+    series = data["entity_id"] + "|" + data["sex"]
+    labels = {f"{e}|{s}": f"{names.get(e, e)}, {s}" for e, s in
+              data[["entity_id", "sex"]].drop_duplicates().itertuples(index=False)}
+    fig = figures.lines(data.assign(series=series), "year", "value_pct", "series", labels,
+                        y_title=UNIT)
+    keys = [tuple(k.split("|")) for k in series.unique()]
+    _style_rates(fig, keys)  # type: ignore[arg-type]
+    fig.update_yaxes(range=[0, 100])
+    return fig, data
+
+
+def _metric_chart(wide: pd.DataFrame, metric: str, names: dict[str, str]
+                  ) -> tuple[go.Figure, pd.DataFrame]:
+    """One line per group of the chosen gap metric, with parity marked."""
+    spec = METRICS[metric]
+    values = [spec["compute"](f, m) for f, m in zip(wide["female_pct"], wide["male_pct"],
+                                                   strict=True)]
+    data = wide.assign(**{spec["column"]: values})
+    fig = figures.lines(data, "year", spec["column"], "entity_id", names, y_title=spec["unit"],
+                        hover_format=spec["hover"])
+    if metric == "parity":
+        figures.band(fig, *gaps.PARITY_BAND, PARITY_LABEL)
+        low = min(float(data["parity"].min()), gaps.PARITY_BAND[0])
+        high = max(float(data["parity"].max()), gaps.PARITY_BAND[1])
+        fig.update_yaxes(range=[low - 0.03, high + 0.03])
+    else:
+        figures.reference_lines(fig, [("parity", 0.0)])
+    return fig, data
+
+
+def parity(tables: Tables, p: dict[str, Any]) -> Chart:
+    """The gender gap over time for World and the groups of a grouping, in the chosen metric."""
+    wide, rows = _group_rows(tables, p)
+    names = common.names(tables)
+    if p["metric"] == "rates":
+        fig, data = _rates_chart(wide, names)
+        title, unit, note = "Internet use of women and men", UNIT, RATES_NOTE
+    else:
+        fig, data = _metric_chart(wide, p["metric"], names)
+        spec = METRICS[p["metric"]]
+        title, unit, note = spec["title"], spec["unit"], spec["note"]
+    label = common.GROUPING_LABELS[p["grouping"]].lower()
+    caption = Caption(
+        title=f"{title} by {label}",
+        subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-"
+                 f"{int(data['year'].max())}",
+        source=common.source_line(p["edition"]),
+        notes=(note, f"Edition: {common.edition_label(p['edition'])}.", *_estimate_note(rows)),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Economies with both sexes in the edition, optionally in one ITU region."""
+    rows = _edition_rows(tables, p["edition"], "Internet use by sex for economies")
+    ent = common.entities(tables)
+    economies = ent[ent["kind"] == "economy"]
+    if p["region"] != "all":
+        economies = economies[economies["itu_region"] == p["region"]]
+    wide = _by_sex(rows[rows["entity_id"].isin(set(economies["entity_id"]))])
+    if wide.empty:
+        where = "" if p["region"] == "all" else f" in {common.names(tables).get(p['region'])}"
+        raise NoData(f"{common.edition_label(p['edition'])} has no economies{where} with "
+                     "Internet use for both women and men.")
+    wide.insert(1, "name", wide["entity_id"].map(common.names(tables)))
+    # Inputs carry one decimal, so the difference is exact at one decimal (no float noise).
+    return wide.assign(gap_pp=(wide["male_pct"] - wide["female_pct"]).round(1))
+
+
+# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
+SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+    "gap": (["gap_pp", "name"], [False, True], "largest gap first"),
+    "female": (["female_pct", "name"], [False, True], "highest female use first"),
+    "name": (["name"], [True], "by name"),
+}
+
+
+def countries(tables: Tables, p: dict[str, Any]) -> Chart:
+    """Female vs male Internet use by economy, each at its latest survey year."""
+    wide = _country_rows(tables, p)
+    by, ascending, order = SORTS[p["sort"]]
+    data = wide.sort_values(by, ascending=ascending).reset_index(drop=True)
+    label = data["name"] + " (" + data["year"].astype(str) + ")"
+    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
+    fig = figures.dumbbell(data.assign(label=label, hover=hover), "label", "female_pct",
+                           "male_pct", "Female", "Male", UNIT, hover="hover")
+    # The figure orders rows by the male rate; the sort chosen here reads top to bottom.
+    fig.update_yaxes(categoryorder="array", categoryarray=label.tolist()[::-1])
+    where = "all economies" if p["region"] == "all" else common.names(tables).get(p["region"])
+    years = f"{int(data['year'].min())}–{int(data['year'].max())}"
+    ahead = int((data["gap_pp"] <= 0).sum())
+    caption = Caption(
+        title="Internet use by sex, by economy",
+        subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
+        source=common.source_line(p["edition"]),
+        notes=(f"Latest available year {years} per economy (in brackets after the name).",
+               f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
+               "gap = male - female, in percentage points.",
+               *_region_note(tables, data, p["region"])),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, ...]:
+    """Name the economies that no ITU region holds (they show under all regions only)."""
+    if region != "all":
+        return ("Regions: ITU/BDT regions, from the ITU price-basket economy list.",)
+    ent = common.entities(tables).set_index("entity_id")["itu_region"]
+    loose = sorted(data.loc[data["entity_id"].map(ent).isna(), "name"])
+    if not loose:
+        return ()
+    return (f"Not in any ITU region, shown under all regions only: {', '.join(loose)}.",)
+
+
+SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
+
+register(ChartSpec(
+    "gender_parity", "Gender gap in Internet use by group",
+    "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
+    "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
+    (
+        Param("grouping", "Grouping", "income", GROUPINGS),
+        Param("metric", "Measure", "parity", METRIC_CHOICES),
+        SEX_EDITION,
+    ),
+    parity, ("internet_use", "entities"),
+))
+register(ChartSpec(
+    "gender_countries", "Women and men online, by economy",
+    "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
+    (
+        Param("region", "ITU region", "all", ["all", *ITU_REGIONS]),
+        Param("sort", "Sort by", "gap", list(SORTS)),
+        Param("edition", "Edition", _first(_country_editions), _country_editions),
+    ),
+    countries, ("internet_use", "entities"),
+))

@@ -68,7 +68,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     rows = frame[frame["entity_id"].isin(wanted) & (frame["sex"] == p["sex"])]
     if rows.empty:
         raise NoData(f"{common.edition_label(p['edition'])} has no "
-                     f"{common.GROUPING_LABELS[p['grouping']].lower()} groups; choose another "
+                     f"{common.grouping_phrase(p['grouping'])} groups; choose another "
                      "edition or grouping.")
     names = common.names(tables)
     rows = rows.assign(name=rows["entity_id"].map(names))
@@ -81,7 +81,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     figures.reference_lines(fig, sorted(refs, key=lambda r: -r[1]))
     fig.update_yaxes(range=[0, 100])
     caption = Caption(
-        title=f"Individuals using the Internet by {common.GROUPING_LABELS[p['grouping']].lower()}",
+        title=f"Individuals using the Internet by {common.grouping_phrase(p['grouping'])}",
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(p["edition"]),
         notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
@@ -179,6 +179,21 @@ def _map_years(tables: Tables) -> list[int]:
     return common.years_of(tables, "internet_use", source="wdi")
 
 
+def _default_map_year(tables: Tables) -> int | str:
+    """The newest year that at least half as many economies report as the best-covered year.
+
+    WDI's newest column holds a handful of early reporters (10 economies for 2025 in the Jul
+    2026 edition); a map of those alone would mislead.
+    """
+    frame = tables.get("internet_use")
+    if frame is None or frame.empty:
+        return ""
+    counts = frame[frame["source"] == "wdi"].groupby("year")["entity_id"].nunique()
+    if counts.empty:
+        return ""
+    return int(counts[counts >= counts.max() / 2].index.max())
+
+
 EDITION = Param("edition", "Edition", _default_group_edition, _aggregate_editions)
 WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
 
@@ -207,8 +222,7 @@ register(ChartSpec(
 register(ChartSpec(
     "internet_map", "Internet use world map",
     "Economies' Internet use at a year, each at its latest year up to it (WDI).",
-    (WDI_EDITION, Param("year", "Year", lambda t: (_map_years(t) or [""])[0], _map_years,
-                        kind="int")),
+    (WDI_EDITION, Param("year", "Year", _default_map_year, _map_years, kind="int")),
     world_map, ("internet_use", "entities"),
 ))
 register(ChartSpec(

@@ -132,6 +132,8 @@ def choropleth(data: pd.DataFrame, value: str, hover: str, colorbar_title: str,
         )
     )
     fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
+                    projection_rotation_lon=0, center={"lon": 0, "lat": 10},
+                    lataxis_range=[-58, 85],
                     showcountries=True, countrycolor="#cccccc", landcolor="#eeeeee")
     fig.update_layout(margin={"l": 0, "r": 0})
     return fig

@@ -1,0 +1,262 @@
+"""What the dashboard says about its own data: report claims checked, and the published tables.
+
+Pure functions that shape the claims table for the Report check page (formatted values, status
+classes, a link to the chart that shows each figure) and the table catalogue for the Data &
+sources page (rows, editions, licences, build time, schema, downloads).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+import pyarrow
+import pyarrow.parquet
+
+from indicators import claims, schemas, store
+from indicators.charts import Tables, common
+from indicators.sources import RAW_FILES
+
+# Where each metric's figure is charted: page path and the panel whose controls the link sets.
+METRIC_PAGES: dict[str, tuple[str, str]] = {
+    "ratio": ("/internet", "internet-gap"),
+    "relative_gender_gap": ("/gender", ""),
+    "cagr": ("/bandwidth", "bandwidth-growth"),
+    "count_meeting": ("/affordability", ""),
+}
+METRIC_UNITS = {"ratio": "×", "relative_gender_gap": "%", "cagr": "%", "count_meeting": ""}
+COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
+SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year"]
+
+
+def page_href(path: str, prefix: str = "", params: Mapping[str, Any] | None = None) -> str:
+    """A page link whose query string sets the controls of one panel (``prefix.param=value``)."""
+    if not prefix or not params:
+        return path
+    query = {f"{prefix}.{k}": v for k, v in params.items() if v not in (None, "")}
+    return f"{path}?{urlencode(query, safe='@,')}" if query else path
+
+
+def internet_gap_href(entity_a: str, entity_b: str, edition: str = "") -> str:
+    """The Internet use page showing the ratio of two entities in one edition."""
+    params = {"entity_a": entity_a, "entity_b": entity_b, "mode": "ratio", "edition": edition}
+    return page_href("/internet", "internet-gap", params)
+
+
+def bandwidth_growth_href(start_year: int, end_year: int, edition: str = "") -> str:
+    """The Bandwidth page showing growth by ITU region between two years, world as reference."""
+    params = {"start_year": start_year, "end_year": end_year, "edition": edition}
+    return page_href("/bandwidth", "bandwidth-growth", {**params, "grouping": "itu_region"})
+
+
+def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Entities and years of each claim id, from the claims file the build reads."""
+    try:
+        frame = claims.read_claims(path or claims.default_claims_path())
+    except Exception:  # a missing or broken claims file only costs the deep links
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for row in frame.to_dict("records"):
+        spec = {k: row.get(k) for k in SPEC_COLUMNS}
+        out.setdefault(str(row["claim_id"]), {k: v for k, v in spec.items() if not _missing(v)})
+    return out
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def _edition_key(row: Mapping[str, Any]) -> str:
+    vintage = row.get("vintage") or ""
+    return f"{row['source']}@{vintage}" if vintage else ""
+
+
+def claim_href(row: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> str:
+    """The page (and view) whose chart shows a claim's figure; '' for an unknown metric."""
+    metric = str(row.get("metric", ""))
+    if metric not in METRIC_PAGES:
+        return ""
+    spec = spec or {}
+    edition = _edition_key(row)
+    if metric == "ratio" and "entity_a" in spec and "entity_b" in spec:
+        return internet_gap_href(str(spec["entity_a"]), str(spec["entity_b"]), edition)
+    if metric == "cagr" and "start_year" in spec and not _missing(row.get("year")):
+        return bandwidth_growth_href(int(spec["start_year"]), int(row["year"]), edition)
+    return METRIC_PAGES[metric][0]
+
+
+def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:
+    """A claim's figure as a person reads it: 'more than 4×', '17%', '28'."""
+    if _missing(value) or pd.isna(value):
+        return "—"
+    number = float(value)
+    if digits is None:
+        digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
+    return f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
+
+
+def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:
+    """Enough decimals that a value just short of a threshold does not print as the threshold.
+
+    3.995 against 'more than 4' would round to 4.00 and read as confirmed; show 3.995.
+    """
+    if comparator == "=" or _missing(recomputed) or pd.isna(recomputed):
+        return None
+    value = float(recomputed)
+    if value == round(value):
+        return None
+    digits = 2 if metric == "ratio" else 1
+    while digits < 4 and value != reported and round(value, digits) == reported:
+        digits += 1
+    return digits
+
+
+def edition_text(row: Mapping[str, Any]) -> str:
+    """The edition a claim was checked against, by name ('none available' if there was none)."""
+    key = _edition_key(row)
+    return common.edition_label(key) if key else "none available"
+
+
+def status_class(status: str) -> str:
+    """'not computable' -> 'status-not-computable' (the classes in assets/style.css)."""
+    return "status-" + str(status).replace(" ", "-")
+
+
+def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """One display row per claim and edition: texts, status class and chart link."""
+    rows = []
+    for row in frame.to_dict("records"):
+        rows.append(
+            {
+                "claim_id": row["claim_id"],
+                "statement": row["statement"],
+                "citation": row["citation"],
+                "reported": format_value(row["reported_value"], row["metric"], row["comparator"]),
+                "recomputed": format_value(
+                    row["recomputed_value"],
+                    row["metric"],
+                    digits=_digits(
+                        row["recomputed_value"],
+                        float(row["reported_value"]),
+                        row["metric"],
+                        row["comparator"],
+                    ),
+                ),
+                "edition": edition_text(row),
+                "status": row["status"],
+                "status_class": status_class(row["status"]),
+                "note": row["note"],
+                "href": claim_href(row, specs.get(str(row["claim_id"]))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many claim rows are confirmed, revised, not computable (in that order)."""
+    counts = frame["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in schemas.STATUSES}
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV, exactly as published (no comment lines, so any reader opens it)."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
+    """A table as Parquet, carrying the same project metadata as the published file."""
+    table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+    existing = table.schema.metadata or {}
+    encoded = json.dumps(dict(metadata), sort_keys=True).encode()
+    table = table.replace_schema_metadata({**existing, store.META_KEY: encoded})
+    buffer = io.BytesIO()
+    pyarrow.parquet.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True, eq=False)
+class TableSummary:
+    """What the Data & sources page says about one published table."""
+
+    name: str
+    title: str
+    rows: int
+    key: list[str]
+    editions: list[str]
+    citation: str
+    licence: str
+    built_at: str
+    inputs: list[str]
+    schema: pd.DataFrame = field(repr=False)
+
+    def cite(self) -> str:
+        """How to cite a figure taken from this table: the original publisher first."""
+        if not self.citation:
+            return "Cite the original publisher named with each figure."
+        when = f", built {self.built_at}" if self.built_at else ""
+        return (
+            f"{self.citation}. Processed with the digital-divide indicators "
+            f"(table {self.name}{when})."
+        )
+
+
+def _edition_names(meta: Mapping[str, Any]) -> list[str]:
+    """The editions a table was built from, by title, from its ``vintages`` metadata."""
+    titles = {r.key: r.title for r in RAW_FILES}
+    vintages = meta.get("vintages") or {}
+    return [f"{titles.get(k, k)} ({v})" for k, v in sorted(vintages.items())]
+
+
+def _inputs(meta: Mapping[str, Any]) -> list[str]:
+    """Input files with the start of their sha256."""
+    entries = (meta.get("inputs") or {}).values()
+    return [f"{e.get('path', '?')} (sha256 {str(e.get('sha256', ''))[:12]})" for e in entries]
+
+
+def table_summary(name: str, frame: pd.DataFrame, meta: Mapping[str, Any]) -> TableSummary:
+    """Rows, editions, citation, licence, build time, inputs and schema of one table."""
+    model = schemas.MODELS[name]
+    title = (model.__doc__ or name).strip().splitlines()[0]
+    described = schemas.describe(name).rename(columns={"dtype": "type"})
+    return TableSummary(
+        name=name,
+        title=title,
+        rows=len(frame),
+        key=schemas.unique_key(name),
+        editions=_edition_names(meta),
+        citation=str(meta.get("citation", "")),
+        licence=str(meta.get("licence", "")),
+        built_at=str(meta.get("built_at", "")),
+        inputs=_inputs(meta),
+        schema=described[["column", "title", "unit", "type", "description"]],
+    )
+
+
+def catalogue(tables: Tables) -> list[TableSummary]:
+    """A summary of every published table, in the contract's order (unbuilt tables left out)."""
+    out = []
+    for name in schemas.MODELS:
+        frame = tables.get(name)
+        if frame is not None:
+            out.append(table_summary(name, frame, tables.metadata(name)))
+    return out
+
+
+def table_download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
+    """A published table as CSV or Parquet bytes, with file name and media type."""
+    if name not in schemas.MODELS or fmt not in ("csv", "parquet"):
+        raise ValueError(f"no download {name}.{fmt}")
+    frame = tables.get(name)
+    if frame is None:
+        raise LookupError(f"The {name} table has not been built yet: {common.BUILD_HINT}.")
+    if fmt == "csv":
+        return csv_text(frame).encode("utf-8"), f"{name}.csv", "text/csv"
+    payload = parquet_bytes(frame, tables.metadata(name))
+    return payload, f"{name}.parquet", "application/vnd.apache.parquet"

@@ -1,0 +1,81 @@
+"""Overview: one card per gap with its latest value, edition, trend and a link to its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import dcc, html
+
+from indicators import figures, overview, ui
+from indicators.overview import Card, Metric
+
+dash.register_page(
+    __name__,
+    path="/",
+    name="Overview",
+    order=0,
+    title="Digital-divide indicators",
+)
+
+INTRO = (
+    "The four gaps the UN Secretary-General's WSIS progress reports and ITU's Facts and Figures "
+    "cite, rebuilt from the publishers' own files: Internet use by development level, the "
+    "gender gap, the price of broadband, and the concentration of international bandwidth. "
+    "Each figure names its year and edition; follow a card to its charts."
+)
+SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
+
+
+def metric_block(metric: Metric) -> html.Div:
+    """One figure: label (linking to its chart), value, detail, year and edition, sparkline."""
+    label = dcc.Link(metric.label, href=metric.href) if metric.href else metric.label
+    trend = figures.sparkline(metric.trend, "year", "value")
+    first, last = int(metric.trend["year"].min()), int(metric.trend["year"].max())
+    return html.Div(
+        [
+            html.H3(label, className="metric-label"),
+            html.Div(metric.text, className="value"),
+            html.P(metric.detail, className="detail"),
+            html.P(f"{metric.year} · {metric.edition}", className="detail"),
+            dcc.Graph(
+                figure=trend,
+                config=SPARK_CONFIG,
+                style={"height": "60px"},
+                responsive=True,
+                title=f"Trend {first}-{last}",
+            ),
+            html.P(f"Trend {first}-{last}", className="detail"),
+        ],
+        className="metric",
+    )
+
+
+def card(item: Card) -> html.Section:
+    """A card: title, its figures (or the build hint), notes and a link to the page."""
+    body: list[Any] = (
+        [html.P(item.empty, className="empty-state", role="status")]
+        if item.empty
+        else [metric_block(m) for m in item.metrics]
+    )
+    return html.Section(
+        [
+            html.H2(item.title),
+            *body,
+            *[html.P(n, className="detail") for n in item.notes],
+            dcc.Link(f"{item.link_text} →", href=item.href, className="card-link"),
+        ],
+        className="card",
+        id=f"overview-{item.key}",
+    )
+
+
+def layout(**query: Any) -> Any:
+    return html.Div(
+        [
+            html.H1("Digital-divide indicators"),
+            html.P(INTRO, className="intro"),
+            html.Div([card(c) for c in overview.cards(ui.tables())], className="cards"),
+        ],
+        className="page",
+    )

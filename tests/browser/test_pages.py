@@ -1,0 +1,100 @@
+"""Every page in headless Chromium: loads cleanly, reacts, restores links, downloads files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/internet", "/gender", "/affordability", "/bandwidth", "/report", "/data"]
+MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<svg", "csv": b"# "}
+
+
+def severe_logs(dash_duo) -> list[dict]:
+    return [entry for entry in dash_duo.get_logs() or [] if entry.get("level") == "SEVERE"]
+
+
+def open_page(dash_duo, path: str) -> None:
+    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.wait_for_element("main .page, main h1", timeout=20)
+    time.sleep(1.5)  # let the first round of callbacks settle before reading logs
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_console_errors(dash_duo, dash_app, path):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, path)
+    assert dash_duo.find_element("h1").text
+    assert severe_logs(dash_duo) == []
+
+
+def graph_title(dash_duo, prefix: str) -> str:
+    dash_duo.wait_for_element(f"#{prefix}-graph .gtitle", timeout=20)
+    return dash_duo.find_element(f"#{prefix}-graph .gtitle").text
+
+
+def test_control_changes_the_figure(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet")
+    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
+    dropdown = '[id*="internet-groups"][id*="grouping"]'
+    dash_duo.select_dcc_dropdown(dropdown, "Income group")
+    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "income group", 20)
+    assert "internet-groups.grouping=income" in dash_duo.driver.current_url
+    assert severe_logs(dash_duo) == []
+
+
+def test_deep_link_restores_the_view(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet?internet-groups.grouping=itu_region&internet-gap.mode=points"
+                        "&internet-gap.entity_a=HIC&internet-gap.edition=itu_aggregates@2024-11")
+    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
+    dash_duo.wait_for_contains_text("#internet-gap-graph .gtitle", "High income", 20)
+    assert "percentage points" in graph_title(dash_duo, "internet-gap")
+
+
+def test_malformed_link_falls_back_to_defaults(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet?internet-groups.grouping=%3Cscript%3E&internet-map.year=abc"
+                        "&internet-compare.entities=,,XXX&internet-gap.view=sideways")
+    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
+    assert "Traceback" not in dash_duo.driver.page_source
+    assert severe_logs(dash_duo) == []
+
+
+def test_table_toggle_shows_the_plotted_data(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet")
+    toggle = dash_duo.driver.find_elements(By.CSS_SELECTOR, '[id*="internet-groups"] input')
+    table_radio = [t for t in toggle if t.get_attribute("value") == "table"][0]
+    table_radio.click()
+    dash_duo.wait_for_element("#internet-groups-table table", timeout=20)
+    header = dash_duo.find_element("#internet-groups-table thead").text
+    assert "value_pct" in header
+
+
+def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
+    end = time.time() + timeout
+    while time.time() < end:
+        done = [p for p in folder.glob(f"*.{suffix}") if p.stat().st_size > 0]
+        if done:
+            return done[0]
+        time.sleep(0.25)
+    raise AssertionError(f"no .{suffix} file downloaded into {folder}")
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "csv"])
+def test_download_buttons_deliver_files(dash_duo, dash_app, fmt):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet")
+    dash_duo.wait_for_element("#internet-gap-graph .gtitle", timeout=20)
+    dash_duo.find_element(f"#internet-gap-dl-{fmt}").click()
+    path = wait_for_file(Path(dash_duo.download_path), fmt)
+    content = path.read_bytes()
+    assert MAGIC[fmt] in content[:400]
+    if fmt == "csv":
+        assert b"Source: ITU" in content and b"value_a_pct" in content
