@@ -1,4 +1,4 @@
-"""The ``indicators`` command: fetch, build, info (and serve, export)."""
+"""The ``indicators`` command: fetch, build, info, serve."""
 
 from __future__ import annotations
 
@@ -62,6 +62,25 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    if args.data_dir:
+        os.environ["INDICATORS_DATA"] = str(Path(args.data_dir).resolve())
+    app_dir = Path(args.app_dir).resolve() if args.app_dir else Path.cwd()
+    if not (app_dir / "app.py").exists():
+        print(f"indicators serve: no app.py in {app_dir}; run it from the repository root or "
+              "pass --app-dir", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(app_dir))
+    os.chdir(app_dir)
+    import app  # the repository's thin Dash shell
+
+    print(f"serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
+    app.app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     top = argparse.ArgumentParser(
@@ -92,6 +111,13 @@ def parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser("info", help="list the processed tables")
     info.set_defaults(func=cmd_info)
+
+    serve = sub.add_parser("serve", help="start the dashboard on localhost")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash debug mode (off by default)")
+    serve.add_argument("--app-dir", help="folder holding app.py (default: current folder)")
+    serve.set_defaults(func=cmd_serve)
     return top
 
 

@@ -99,7 +99,9 @@ def format_value(value: Any, metric: str, comparator: str = "=", digits: int | N
     number = float(value)
     if digits is None:
         digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
-    return f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
+    return (
+        f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
+    )
 
 
 def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:

@@ -43,7 +43,6 @@ def metric_block(metric: Metric) -> html.Div:
                 config=SPARK_CONFIG,
                 style={"height": "60px"},
                 responsive=True,
-                title=f"Trend {first}-{last}",
             ),
             html.P(f"Trend {first}-{last}", className="detail"),
         ],

@@ -66,7 +66,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = frame[frame["entity_id"].isin(wanted) & (frame["sex"] == p["sex"])]
-    if rows.empty:
+    if not rows["entity_id"].isin(wanted[1:]).any():
         raise NoData(f"{common.edition_label(p['edition'])} has no "
                      f"{common.grouping_phrase(p['grouping'])} groups; choose another "
                      "edition or grouping.")

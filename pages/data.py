@@ -1,0 +1,132 @@
+"""Data & sources: every processed table with its schema, editions, licence and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, dcc, html
+
+from indicators import report, ui
+from indicators.report import TableSummary
+
+dash.register_page(
+    __name__,
+    path="/data",
+    name="Data & sources",
+    order=6,
+    title="Data & sources - Digital-divide indicators",
+)
+
+DOWNLOAD = "data-download"
+BUTTON = "data-download-button"
+FORMATS = ("csv", "parquet")
+INTRO = (
+    "The processed tables behind every chart, with the columns they promise, the editions and "
+    "files they were built from, and their licences. ITU restates history, so editions live "
+    "side by side, keyed by source and edition. The data belong to their publishers: cite the "
+    "original publisher when you use a figure."
+)
+EMPTY = (
+    "Nothing has been built yet: run `indicators fetch` then `indicators build` "
+    "(or `indicators fetch --from FOLDER` with a copy of the publishers' files)."
+)
+
+
+def schema_table(schema: pd.DataFrame) -> html.Table:
+    """Column, title, unit, type and description, from the table's pandera model."""
+    head = html.Thead(html.Tr([html.Th(c.capitalize(), scope="col") for c in schema.columns]))
+    body = html.Tbody(
+        [
+            html.Tr([html.Td(html.Code(r[0])), *[html.Td(str(v)) for v in r[1:]]])
+            for r in schema.itertuples(index=False)
+        ]
+    )
+    return html.Table([head, body])
+
+
+def facts(item: TableSummary) -> html.Dl:
+    """Rows, key, editions, licence, build time and input files, as a definition list."""
+    pairs = [
+        ("Rows", f"{item.rows:,}"),
+        ("Unique key", ", ".join(item.key)),
+        ("Editions", "; ".join(item.editions) or "none"),
+        ("Licence", item.licence or "see the publishers' terms"),
+        ("Built", item.built_at or "unknown"),
+        ("Input files", "; ".join(item.inputs) or "none (shipped with the package)"),
+    ]
+    return html.Dl([x for term, text in pairs for x in (html.Dt(term), html.Dd(text))])
+
+
+def downloads(name: str) -> html.Div:
+    """CSV and Parquet buttons for one table."""
+    return html.Div(
+        [
+            html.Button(
+                f"{name}.{fmt}",
+                id={"type": BUTTON, "table": name, "fmt": fmt},
+                className="download",
+                title=f"Download the {name} table as {fmt.upper()}",
+            )
+            for fmt in FORMATS
+        ],
+        className="downloads",
+    )
+
+
+def section(item: TableSummary) -> html.Section:
+    """One table: title, facts, how to cite, schema, downloads."""
+    return html.Section(
+        [
+            html.H2(html.Code(f"{item.name}.parquet")),
+            html.P(item.title),
+            facts(item),
+            html.P([html.Strong("How to cite: "), item.cite()], className="caption"),
+            html.Details(
+                [
+                    html.Summary("Columns"),
+                    html.Div(schema_table(item.schema), className="data-table"),
+                ],
+                open=True,
+            ),
+            downloads(item.name),
+        ],
+        className="panel",
+        id=f"data-{item.name}",
+    )
+
+
+def layout(**query: Any) -> Any:
+    items = report.catalogue(ui.tables())
+    body: list[Any] = (
+        [section(item) for item in items]
+        if items
+        else [html.Div(EMPTY, className="empty-state", role="status")]
+    )
+    return html.Div(
+        [
+            html.H1("Data & sources"),
+            html.P(INTRO, className="intro"),
+            *body,
+            dcc.Download(id=DOWNLOAD),
+        ],
+        className="page",
+    )
+
+
+@dash.callback(
+    Output(DOWNLOAD, "data"),
+    Input({"type": BUTTON, "table": ALL, "fmt": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_table(clicks: list[int | None]) -> Any:
+    """Send the clicked table in the clicked format."""
+    trigger = dash.ctx.triggered_id
+    if not trigger or not dash.ctx.triggered[0]["value"]:
+        return dash.no_update
+    try:
+        payload, name, media = report.table_download(ui.tables(), trigger["table"], trigger["fmt"])
+    except (LookupError, ValueError):
+        return dash.no_update
+    return dcc.send_bytes(payload, name, type=media)

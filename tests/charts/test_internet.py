@@ -1,0 +1,91 @@
+"""Internet-use charts on the real tables: traces, captions, plotted data, fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators import charts, export, store
+from indicators.build import build
+from indicators.charts import NoData, ParamError
+from indicators.fetch import fetch
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory, mirror):
+    data = store.DataDir(tmp_path_factory.mktemp("charts-internet"))
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    return store.TableCache(data)
+
+
+def trace(chart, name):
+    return next(t for t in chart.figure.data if t.name == name)
+
+
+def test_by_group_defaults_to_the_edition_with_the_development_split(tables):
+    chart = charts.render("internet_by_group", tables)
+    assert chart.data["entity_id"].unique().tolist() == ["WLD", "DEVELOPED", "DEVELOPING"]
+    developed = trace(chart, "Developed countries")
+    assert dict(zip(developed.x, developed.y, strict=True))[2019] == pytest.approx(86.6, abs=0.05)
+    assert "2019 = ITU estimate." in chart.caption.notes
+    assert "28 October 2019" in chart.caption.source
+    targets = [s.label.text for s in chart.figure.layout.shapes] + [
+        a.text for a in chart.figure.layout.annotations
+    ]
+    assert any("75%" in t for t in targets if t)
+
+
+def test_by_group_plots_exactly_its_data(tables):
+    chart = charts.render("internet_by_group", tables,
+                          {"grouping": "itu_region", "edition": "itu_aggregates@2024-11"})
+    plotted = sum(len(t.y) for t in chart.figure.data)
+    assert plotted == len(chart.data)
+    assert set(chart.data["entity_id"]) == {"WLD", "ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP",
+                                            "ITU_CIS", "ITU_EUR"}
+    assert "All values are ITU estimates." in chart.caption.notes
+
+
+def test_by_group_without_groups_in_edition_says_so(tables):
+    with pytest.raises(NoData, match="has no development status groups"):
+        charts.render("internet_by_group", tables,
+                      {"grouping": "development", "edition": "itu_aggregates@2024-11"})
+
+
+def test_gap_ratio_and_points(tables):
+    ratio = charts.render("internet_gap", tables, {"edition": "itu_aggregates@2019-10"})
+    last = ratio.data.set_index("year").loc[2019]
+    assert last["gap"] == pytest.approx(86.6 / 19.1, abs=0.01)
+    assert "4.53" in ratio.caption.subtitle
+    points = charts.render("internet_gap", tables, {"mode": "points",
+                                                    "edition": "itu_aggregates@2019-10"})
+    assert points.data.set_index("year").loc[2019, "gap"] == pytest.approx(67.5, abs=0.1)
+    assert list(points.figure.data[0].y) == points.data["gap"].tolist()
+
+
+def test_map_falls_back_to_each_economys_latest_year(tables):
+    chart = charts.render("internet_map", tables, {"year": 2025})
+    assert chart.data["year"].max() == 2025
+    assert (chart.data["year"] < 2025).sum() > 150
+    assert "show an earlier year" in chart.caption.notes[0]
+    default = charts.render("internet_map", tables)
+    assert default.data["year"].max() == 2024  # 2025 has too few reporters to be the default
+
+
+def test_lenient_and_strict_parameters(tables):
+    lenient = charts.render("internet_by_group", tables, {"grouping": "<script>"})
+    assert lenient.data["entity_id"].iloc[0] == "WLD"
+    with pytest.raises(ParamError, match="grouping='<script>' is not one of"):
+        charts.render("internet_by_group", tables, {"grouping": "<script>"}, strict=True)
+    with pytest.raises(ParamError, match="unknown chart id"):
+        charts.render("nope", tables)
+
+
+def test_csv_export_is_the_plotted_data_with_citation(tables):
+    chart = charts.render("internet_compare", tables, {"entities": ["WLD", "KEN"]})
+    text = export.csv_text(chart)
+    lines = text.splitlines()
+    assert lines[0].startswith("# Individuals using the Internet")
+    assert any(line.startswith("# Source: World Bank") for line in lines)
+    body = [line for line in lines if not line.startswith("#")]
+    assert body[0] == "entity_id,name,year,value_pct"
+    assert len(body) - 1 == len(chart.data) == sum(len(t.y) for t in chart.figure.data)
