@@ -150,7 +150,7 @@ def internet_card(use: pd.DataFrame | None) -> Card:
     found = tuple(m for m in metrics if m is not None)
     if not found:
         return _no_rows(card, "ITU aggregate Internet use for these groups")
-    notes = ("Ratio of the shares of the population using the Internet.",)
+    notes: tuple[str, ...] = ("Ratio of the shares of the population using the Internet.",)
     if with_developed and vintages and with_developed[0] != vintages[0]:
         notes += (
             f"{_label(ITU_SOURCE, vintages[0])} has no developed group; high income stands "

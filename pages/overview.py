@@ -24,7 +24,7 @@ INTRO = (
     "gender gap, the price of broadband, and the concentration of international bandwidth. "
     "Each figure names its year and edition; follow a card to its charts."
 )
-SPARK_CONFIG = {"displayModeBar": False, "staticPlot": True}
+SPARK_CONFIG: Any = {"displayModeBar": False, "staticPlot": True}
 
 
 def metric_block(metric: Metric) -> html.Div:

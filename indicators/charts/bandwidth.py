@@ -54,7 +54,7 @@ def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataF
     wanted = [WORLD, *groups] if with_world else groups
     rows = frame[frame["entity_id"].isin(groups)]
     if rows.empty:
-        label = common.GROUPING_LABELS[p["grouping"]].lower()
+        label = common.grouping_phrase(p["grouping"])
         raise NoData(
             f"{common.edition_label(p['edition'])} has no bandwidth for {label} groups; "
             "choose another edition or grouping."
@@ -197,18 +197,12 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
         )
         subtitle += f"; world {rate:.1f}% (dashed line)"
     caption = Caption(
-        title=f"Growth of international bandwidth by {_grouping_label(p)}",
+        title=f"Growth of international bandwidth by {common.grouping_phrase(p['grouping'])}",
         subtitle=subtitle,
         source=common.source_line(p["edition"]),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
-
-
-def _grouping_label(p: dict[str, Any]) -> str:
-    """'income group', but 'ITU region' and 'LDC / LLDC / SIDS' keep their capitals."""
-    label = common.GROUPING_LABELS[p["grouping"]]
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
 
 
 def _missing_note(rows: pd.DataFrame) -> tuple[str, ...]:
@@ -242,8 +236,9 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     data = data[["entity_id", "name", "year", "per_user_kbps"]].reset_index(drop=True)
     fig = figures.lines(data, "year", "per_user_kbps", "entity_id", common.names(tables))
     fig.update_layout(yaxis_title=PER_USER_UNIT)
+    by = common.grouping_phrase(p["grouping"])
     caption = Caption(
-        title=f"International bandwidth per Internet user by {_grouping_label(p)}",
+        title=f"International bandwidth per Internet user by {by}",
         subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
         source=common.source_line(p["edition"]),
         notes=_missing_note(rows),
