@@ -1,4 +1,4 @@
-"""The ``indicators`` command: fetch, build, info, serve."""
+"""The ``indicators`` command: fetch, build, info, serve, export."""
 
 from __future__ import annotations
 
@@ -81,6 +81,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from indicators import pack
+    from indicators.store import TableCache, build_record
+
+    data = _data(args)
+    tables = TableCache(data)
+    if args.list:
+        print(pack.describe_catalogue(tables))
+        return 0
+    if not args.spec or not args.out:
+        print("indicators export: give a SPEC file and --out DIR (or --list)", file=sys.stderr)
+        return 2
+    if not data.processed.exists():
+        print(f"indicators export: no processed data in {data.processed}; run `indicators "
+              "fetch` then `indicators build`", file=sys.stderr)
+        return 2
+    formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
+    try:
+        spec = pack.load_spec(args.spec)
+        if formats and any(f not in pack.FORMATS for f in formats):
+            raise pack.SpecError(f"--format {args.format!r}: choose among {list(pack.FORMATS)}")
+        record = build_record(data) or {}
+        manifest = pack.export_pack(spec, tables, args.out, formats=formats, size=args.size,
+                                    make_zip=args.zip, data_built_at=record.get("built_at"))
+    except pack.SpecError as exc:
+        print(f"indicators export: {exc}", file=sys.stderr)
+        print("indicators export: nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote {len(manifest['figures'])} figures to {args.out} (manifest.json)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     top = argparse.ArgumentParser(
@@ -118,6 +150,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (off by default)")
     serve.add_argument("--app-dir", help="folder holding app.py (default: current folder)")
     serve.set_defaults(func=cmd_serve)
+
+    exp = sub.add_parser("export", help="write a report's figure pack from a spec file")
+    exp.add_argument("spec", nargs="?", type=Path, help="report spec (YAML or TOML)")
+    exp.add_argument("--out", type=Path, help="output folder (replaced when the pack is complete)")
+    exp.add_argument("--format", help="comma-separated formats: png,svg,pdf,csv (default: all)")
+    exp.add_argument("--size", choices=["column", "page", "slide"], help="size preset for all")
+    exp.add_argument("--zip", action="store_true", help="also write one zip of the pack")
+    exp.add_argument("--list", action="store_true", help="list chart ids and their parameters")
+    exp.set_defaults(func=cmd_export)
     return top
 
 

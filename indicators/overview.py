@@ -44,6 +44,7 @@ class Metric:
     year: int
     edition: str
     trend: pd.DataFrame = field(repr=False)  # columns year, value
+    trend_label: str = ""
     href: str = ""
 
 
@@ -130,6 +131,7 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> Metric | None:
         year=year,
         edition=_label(ITU_SOURCE, vintage),
         trend=_trend(both[a] / both[b]),
+        trend_label="Ratio",
         href=internet_gap_href(a, b, f"{ITU_SOURCE}@{vintage}"),
     )
 
@@ -182,6 +184,7 @@ def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> Metric | None
         year=year,
         edition=_label(ITU_SOURCE, vintage),
         trend=_trend(both["f"] / both["m"]),
+        trend_label="Parity score",
         href="/gender",
     )
 
@@ -239,6 +242,7 @@ def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> Metric | None
         year=int(last["year"]),
         edition=_label(PRICE_SOURCE, vintage),
         trend=_trend(same.set_index("year")["value"]),
+        trend_label=f"Median, {last['allowance_gb']:g} GB basket",
         href="/affordability",
     )
 
@@ -301,6 +305,7 @@ def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> Metric | None:
         year=year,
         edition=_label(ITU_SOURCE, vintage),
         trend=_trend(100 * combined),
+        trend_label="Top-three share",
         href=bandwidth_growth_href(int(shares["year"].min()), year, f"{ITU_SOURCE}@{vintage}"),
     )
 

@@ -161,6 +161,12 @@ def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> 
     return pd.DataFrame(rows)
 
 
+def shared_citation(frame: pd.DataFrame) -> str:
+    """The citation every claim shares, or '' when they come from several reports."""
+    citations = frame["citation"].dropna().unique()
+    return str(citations[0]) if len(citations) == 1 else ""
+
+
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
     """How many claim rows are confirmed, revised, not computable (in that order)."""
     counts = frame["status"].value_counts()
@@ -222,11 +228,34 @@ def _inputs(meta: Mapping[str, Any]) -> list[str]:
     return [f"{e.get('path', '?')} (sha256 {str(e.get('sha256', ''))[:12]})" for e in entries]
 
 
+def _type_text(dtype: str, nullable: bool) -> str:
+    """'string[pyarrow]' -> 'string'; '(nullable)' where the contract allows missing values."""
+    base = dtype.split("[", 1)[0]
+    return f"{base} (nullable)" if nullable else base
+
+
+def built_text(built_at: str) -> str:
+    """'2026-11-22T07:30:54+00:00' -> '2026-11-22 07:30 UTC' (as given if it does not parse)."""
+    try:
+        stamp = pd.Timestamp(built_at)
+    except ValueError:
+        return built_at
+    if pd.isna(stamp):
+        return ""
+    stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
 def table_summary(name: str, frame: pd.DataFrame, meta: Mapping[str, Any]) -> TableSummary:
     """Rows, editions, citation, licence, build time, inputs and schema of one table."""
     model = schemas.MODELS[name]
     title = (model.__doc__ or name).strip().splitlines()[0]
-    described = schemas.describe(name).rename(columns={"dtype": "type"})
+    described = schemas.describe(name)
+    described = described.assign(
+        type=[
+            _type_text(d, n) for d, n in zip(described["dtype"], described["nullable"], strict=True)
+        ]
+    )
     return TableSummary(
         name=name,
         title=title,
@@ -235,7 +264,7 @@ def table_summary(name: str, frame: pd.DataFrame, meta: Mapping[str, Any]) -> Ta
         editions=_edition_names(meta),
         citation=str(meta.get("citation", "")),
         licence=str(meta.get("licence", "")),
-        built_at=str(meta.get("built_at", "")),
+        built_at=built_text(str(meta.get("built_at", ""))),
         inputs=_inputs(meta),
         schema=described[["column", "title", "unit", "type", "description"]],
     )

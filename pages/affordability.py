@@ -8,8 +8,13 @@ import dash
 
 from indicators import ui
 
-dash.register_page(__name__, path="/affordability", name="Affordability", order=3,
-                   title="Affordability - Digital-divide indicators")
+dash.register_page(
+    __name__,
+    path="/affordability",
+    name="Affordability",
+    order=3,
+    title="Affordability - Digital-divide indicators",
+)
 
 PANELS = [
     ("prices-medians", "price_medians"),

@@ -8,8 +8,13 @@ import dash
 
 from indicators import ui
 
-dash.register_page(__name__, path="/gender", name="Gender gap", order=2,
-                   title="Gender gap - Digital-divide indicators")
+dash.register_page(
+    __name__,
+    path="/gender",
+    name="Gender gap",
+    order=2,
+    title="Gender gap - Digital-divide indicators",
+)
 
 PANELS = [
     ("gender-parity", "gender_parity"),

@@ -25,6 +25,8 @@ INTRO = (
     "Each figure names its year and edition; follow a card to its charts."
 )
 SPARK_CONFIG: Any = {"displayModeBar": False, "staticPlot": True}
+TITLE_STYLE = {"marginTop": 0, "fontSize": "1.2rem"}
+LABEL_STYLE = {"margin": "1rem 0 0.2rem", "fontSize": "1rem"}
 
 
 def metric_block(metric: Metric) -> html.Div:
@@ -34,17 +36,17 @@ def metric_block(metric: Metric) -> html.Div:
     first, last = int(metric.trend["year"].min()), int(metric.trend["year"].max())
     return html.Div(
         [
-            html.H3(label, className="metric-label"),
+            html.H3(label, className="metric-label", style=LABEL_STYLE),
             html.Div(metric.text, className="value"),
             html.P(metric.detail, className="detail"),
             html.P(f"{metric.year} · {metric.edition}", className="detail"),
             dcc.Graph(
                 figure=trend,
                 config=SPARK_CONFIG,
-                style={"height": "60px"},
+                style={"height": "60px", "width": "100%"},
                 responsive=True,
             ),
-            html.P(f"Trend {first}-{last}", className="detail"),
+            html.P(f"{metric.trend_label or 'Trend'}, {first}-{last}", className="detail"),
         ],
         className="metric",
     )
@@ -59,13 +61,15 @@ def card(item: Card) -> html.Section:
     )
     return html.Section(
         [
-            html.H2(item.title),
+            html.H2(item.title, style=TITLE_STYLE),
             *body,
             *[html.P(n, className="detail") for n in item.notes],
             dcc.Link(f"{item.link_text} →", href=item.href, className="card-link"),
         ],
         className="card",
         id=f"overview-{item.key}",
+        # A grid item grows to its widest child unless allowed to shrink (the sparkline).
+        style={"minWidth": 0},
     )
 
 

@@ -127,7 +127,12 @@ def render(chart_id: str, tables: Tables, params: dict[str, Any] | None = None,
     if chart_id not in REGISTRY:
         raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
     spec = REGISTRY[chart_id]
-    return spec.build(tables, resolve(spec, tables, params or {}, strict))
+    resolved = resolve(spec, tables, params or {}, strict)
+    chart = spec.build(tables, resolved)
+    chart.meta.setdefault("chart", chart_id)
+    chart.meta.setdefault("params", resolved)
+    chart.meta.setdefault("edition", str(resolved.get("edition", "")))
+    return chart
 
 
 def catalogue() -> list[ChartSpec]:

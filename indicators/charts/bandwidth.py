@@ -168,6 +168,23 @@ def _growth_table(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _world_reference(fig: go.Figure, rate: float) -> None:
+    """The world's growth as a dashed vertical line over the bars, labelled above the plot."""
+    fig.add_vline(
+        x=rate, line={"dash": "dash", "color": theme.REFERENCE, "width": 1.5}, layer="above"
+    )
+    fig.add_annotation(
+        x=rate,
+        xref="x",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=f"World: {rate:.1f}%",
+        showarrow=False,
+        font={"size": 11, "color": theme.REFERENCE},
+    )
+
+
 def growth(tables: Tables, p: dict[str, Any]) -> Chart:
     """Compound annual growth of international bandwidth per group, world as reference."""
     start, end = _ordered_span(p)
@@ -183,18 +200,13 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
     if data.empty:
         raise NoData(f"No group has bandwidth in both {start} and {end}.")
     data = data.assign(label=data["cagr_pct"].map(lambda v: f"{v:.1f}%"))
-    fig = figures.bars(data, "cagr_pct", "name", text="label", axis_title="% a year")
+    # No axis title: the subtitle gives the unit, and a title would collide with the footer.
+    fig = figures.bars(data, "cagr_pct", "name", text="label")
     notes = ["Compound annual growth: (end / start) ^ (1 / years) - 1."]
     subtitle = f"Compound annual growth, % a year, {start}-{end}"
     if not world.empty:
         rate = float(world["cagr_pct"].iloc[0])
-        fig.add_vline(
-            x=rate,
-            line={"dash": "dash", "color": theme.REFERENCE, "width": 1},
-            annotation_text=f"World: {rate:.1f}%",
-            annotation_position="top right",
-            annotation_font={"size": 11, "color": theme.REFERENCE},
-        )
+        _world_reference(fig, rate)
         subtitle += f"; world {rate:.1f}% (dashed line)"
     caption = Caption(
         title=f"Growth of international bandwidth by {common.grouping_phrase(p['grouping'])}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,41 +16,61 @@ from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
 
 GROUPINGS = ["development", "itu_region", "income", "special"]
+# How a grouping reads inside a sentence ("... by income group").
+GROUPING_TEXT = {
+    "development": "development status",
+    "itu_region": "ITU region",
+    "income": "income group",
+    "special": "LDCs, LLDCs and SIDS",
+}
 UNIT = field_info("internet_use", "value_pct")["unit"]
 PARITY_LABEL = f"parity band {gaps.PARITY_BAND[0]:.2f}-{gaps.PARITY_BAND[1]:.2f}"
 
 
-def _metric(
-    column: str, title: str, unit: str, hover: str, compute: Callable[[float, float], float],
-    note: str,
-) -> dict[str, Any]:
-    return {"column": column, "title": title, "unit": unit, "hover": hover, "compute": compute,
-            "note": note}
+@dataclass(frozen=True)
+class Metric:
+    """One reading of the gap between the female and the male rate."""
+
+    column: str
+    title: str
+    unit: str
+    hover: str
+    compute: Callable[[float, float], float]  # (female, male) -> value
+    note: str
 
 
 # The gap as ITU and the reports state it, in four readings of the same two rates.
-METRICS: dict[str, dict[str, Any]] = {
-    "parity": _metric(
-        "parity", "Gender parity score in Internet use", "female / male rate", ".3f",
+METRICS: dict[str, Metric] = {
+    "parity": Metric(
+        "parity",
+        "Gender parity score in Internet use",
+        "female / male rate",
+        ".3f",
         gaps.parity_score,
         "Parity score = female rate / male rate; below 1 fewer women than men are online. "
         f"ITU reads {gaps.PARITY_BAND[0]}-{gaps.PARITY_BAND[1]} (shaded) as parity.",
     ),
-    "points": _metric(
-        "gap_pp", "Gender gap in Internet use", "percentage points (male - female)", ".1f",
-        lambda female, male: gaps.point_gap(male, female),
+    "points": Metric(
+        "gap_pp",
+        "Gender gap in Internet use",
+        "percentage points (male - female)",
+        ".1f",
+        # Both rates carry one decimal, so one decimal is exact and drops float noise.
+        lambda female, male: round(gaps.point_gap(male, female), 1),
         "Gap = male rate - female rate, in percentage points; above 0 favours men.",
     ),
-    "relative_gap": _metric(
-        "relative_gap_pct", "Relative gender gap in Internet use (ITU)",
-        "% ((male - female) / male)", ".1f",
+    "relative_gap": Metric(
+        "relative_gap_pct",
+        "Relative gender gap in Internet use (ITU)",
+        "% ((male - female) / male)",
+        ".1f",
         lambda female, male: 100 * gaps.relative_gender_gap(female, male),
         "ITU's gender gap = (male rate - female rate) / male rate: how much less likely "
         "women are to use the Internet than men, in per cent.",
     ),
 }
 METRIC_CHOICES = [*METRICS, "rates"]
-RATES_NOTE = "Female (dashed) and male (solid) rates, % of the population of each sex."
+RATES_NOTE = "Dashed: women; solid: men. Each rate is a % of the population of that sex."
 
 
 def _sex_editions(tables: Tables) -> list[str]:
@@ -58,10 +79,13 @@ def _sex_editions(tables: Tables) -> list[str]:
     if frame is None or frame.empty:
         return []
     female = frame[frame["sex"] == "female"]
-    with_split = {f"{s}@{v}" for s, v in female[["source", "vintage"]].drop_duplicates()
-                  .itertuples(index=False)}
-    return [k for k in common.editions(tables, "internet_use", ("itu_aggregates",))
-            if k in with_split]
+    with_split = {
+        f"{s}@{v}"
+        for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
+    }
+    return [
+        k for k in common.editions(tables, "internet_use", ("itu_aggregates",)) if k in with_split
+    ]
 
 
 def _country_editions(tables: Tables) -> list[str]:
@@ -77,7 +101,7 @@ def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
 
 
 def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
-    """The rows of an edition, or NoData saying no edition with a sex split was built."""
+    """The rows of an edition, or NoData saying that no edition with ``what`` was built."""
     if not key:
         raise NoData(f"No edition with {what} has been built: {common.BUILD_HINT}.")
     return common.rows_of(common.table(tables, "internet_use"), key)
@@ -99,13 +123,15 @@ def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.Dat
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     wide = _by_sex(rows)
-    label = common.GROUPING_LABELS[p["grouping"]]
     if not wide["entity_id"].isin(wanted[1:]).any():
-        raise NoData(f"{common.edition_label(p['edition'])} has no {label.lower()} groups split "
-                     "by sex; choose another grouping.")
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no {GROUPING_TEXT[p['grouping']]} "
+            "groups split by sex; choose another grouping."
+        )
     order = {e: i for i, e in enumerate(wanted)}
-    wide = wide.sort_values(["entity_id", "year"], key=lambda s: s.map(order)
-                            if s.name == "entity_id" else s)
+    wide = wide.sort_values(
+        ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
+    )
     names = common.names(tables)
     wide.insert(1, "name", wide["entity_id"].map(names))
     return wide.reset_index(drop=True), rows
@@ -122,45 +148,55 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
     return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
 
 
-def _style_rates(fig: go.Figure, keys: list[tuple[str, str]]) -> go.Figure:
-    """One colour per group; female dashed, male solid; one legend group per entity."""
+def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str]) -> go.Figure:
+    """One colour and one legend entry per group; female dashed, male solid."""
     colours: dict[str, str] = {}
     for trace, (entity, sex) in zip(fig.data, keys, strict=True):
+        first = entity not in colours
         colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
-        trace.update(line={"color": colour, "dash": "dash" if sex == "female" else "solid"},
-                     marker={"color": colour, "symbol": "circle-open" if sex == "female"
-                             else "circle"}, legendgroup=entity)
+        female = sex == "female"
+        trace.update(
+            name=names.get(entity, entity),
+            legendgroup=entity,
+            showlegend=first,
+            line={"color": colour, "dash": "dash" if female else "solid"},
+            marker={"color": colour, "symbol": "circle-open" if female else "circle"},
+            hovertemplate=f"{sex} %{{y:.1f}}",
+        )
     return fig
 
 
 def _rates_chart(wide: pd.DataFrame, names: dict[str, str]) -> tuple[go.Figure, pd.DataFrame]:
     """Female and male rates as two lines per group."""
-    data = wide.melt(id_vars=["entity_id", "name", "year"], value_vars=["female_pct", "male_pct"],
-                     var_name="sex", value_name="value_pct")
+    data = wide.melt(
+        id_vars=["entity_id", "name", "year"],
+        value_vars=["female_pct", "male_pct"],
+        var_name="sex",
+        value_name="value_pct",
+    )
     data["sex"] = data["sex"].str.removesuffix("_pct")
     order = {e: i for i, e in enumerate(wide["entity_id"].unique())}
-    data = data.sort_values(["entity_id", "sex", "year"], key=lambda s: s.map(order)
-                            if s.name == "entity_id" else s).reset_index(drop=True)
+    data = data.sort_values(
+        ["entity_id", "sex", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
+    ).reset_index(drop=True)
     series = data["entity_id"] + "|" + data["sex"]
-    labels = {f"{e}|{s}": f"{names.get(e, e)}, {s}" for e, s in
-              data[["entity_id", "sex"]].drop_duplicates().itertuples(index=False)}
-    fig = figures.lines(data.assign(series=series), "year", "value_pct", "series", labels,
-                        y_title=UNIT)
-    keys = [tuple(k.split("|")) for k in series.unique()]
-    _style_rates(fig, keys)  # type: ignore[arg-type]
+    fig = figures.lines(data.assign(series=series), "year", "value_pct", "series", y_title=UNIT)
+    keys = [(k.split("|")[0], k.split("|")[1]) for k in series.unique()]
+    _style_rates(fig, keys, names)
     fig.update_yaxes(range=[0, 100])
     return fig, data
 
 
-def _metric_chart(wide: pd.DataFrame, metric: str, names: dict[str, str]
-                  ) -> tuple[go.Figure, pd.DataFrame]:
+def _metric_chart(
+    wide: pd.DataFrame, metric: str, names: dict[str, str]
+) -> tuple[go.Figure, pd.DataFrame]:
     """One line per group of the chosen gap metric, with parity marked."""
     spec = METRICS[metric]
-    values = [spec["compute"](f, m) for f, m in zip(wide["female_pct"], wide["male_pct"],
-                                                   strict=True)]
-    data = wide.assign(**{spec["column"]: values})
-    fig = figures.lines(data, "year", spec["column"], "entity_id", names, y_title=spec["unit"],
-                        hover_format=spec["hover"])
+    values = [spec.compute(f, m) for f, m in zip(wide["female_pct"], wide["male_pct"], strict=True)]
+    data = wide.assign(**{spec.column: values})
+    fig = figures.lines(
+        data, "year", spec.column, "entity_id", names, y_title=spec.unit, hover_format=spec.hover
+    )
     if metric == "parity":
         figures.band(fig, *gaps.PARITY_BAND, PARITY_LABEL)
         low = min(float(data["parity"].min()), gaps.PARITY_BAND[0])
@@ -177,16 +213,19 @@ def parity(tables: Tables, p: dict[str, Any]) -> Chart:
     names = common.names(tables)
     if p["metric"] == "rates":
         fig, data = _rates_chart(wide, names)
-        title, unit, note = "Internet use of women and men", UNIT, RATES_NOTE
+        title, unit, note = (
+            "Internet use of women and men",
+            f"{UNIT}, women dashed, men solid",
+            RATES_NOTE,
+        )
     else:
         fig, data = _metric_chart(wide, p["metric"], names)
         spec = METRICS[p["metric"]]
-        title, unit, note = spec["title"], spec["unit"], spec["note"]
-    label = common.GROUPING_LABELS[p["grouping"]].lower()
+        title, unit, note = spec.title, spec.unit, spec.note
+    label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
-        title=f"{title} by {label}",
-        subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-"
-                 f"{int(data['year'].max())}",
+        title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
+        subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(p["edition"]),
         notes=(note, f"Edition: {common.edition_label(p['edition'])}.", *_estimate_note(rows)),
     )
@@ -203,8 +242,10 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     wide = _by_sex(rows[rows["entity_id"].isin(set(economies["entity_id"]))])
     if wide.empty:
         where = "" if p["region"] == "all" else f" in {common.names(tables).get(p['region'])}"
-        raise NoData(f"{common.edition_label(p['edition'])} has no economies{where} with "
-                     "Internet use for both women and men.")
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no economies{where} with "
+            "Internet use for both women and men."
+        )
     wide.insert(1, "name", wide["entity_id"].map(common.names(tables)))
     # Inputs carry one decimal, so the difference is exact at one decimal (no float noise).
     return wide.assign(gap_pp=(wide["male_pct"] - wide["female_pct"]).round(1))
@@ -225,8 +266,16 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
     data = wide.sort_values(by, ascending=ascending).reset_index(drop=True)
     label = data["name"] + " (" + data["year"].astype(str) + ")"
     hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
-    fig = figures.dumbbell(data.assign(label=label, hover=hover), "label", "female_pct",
-                           "male_pct", "Female", "Male", UNIT, hover="hover")
+    fig = figures.dumbbell(
+        data.assign(label=label, hover=hover),
+        "label",
+        "female_pct",
+        "male_pct",
+        "Female",
+        "Male",
+        UNIT,
+        hover="hover",
+    )
     # The figure orders rows by the male rate; the sort chosen here reads top to bottom.
     fig.update_yaxes(categoryorder="array", categoryarray=label.tolist()[::-1])
     where = "all economies" if p["region"] == "all" else common.names(tables).get(p["region"])
@@ -236,10 +285,12 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
         title="Internet use by sex, by economy",
         subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
         source=common.source_line(p["edition"]),
-        notes=(f"Latest available year {years} per economy (in brackets after the name).",
-               f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
-               "gap = male - female, in percentage points.",
-               *_region_note(tables, data, p["region"])),
+        notes=(
+            f"Latest available year {years} per economy (in brackets after the name).",
+            f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
+            "gap = male - female, in percentage points.",
+            *_region_note(tables, data, p["region"]),
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -257,24 +308,32 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
 
 SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
 
-register(ChartSpec(
-    "gender_parity", "Gender gap in Internet use by group",
-    "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
-    "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
-    (
-        Param("grouping", "Grouping", "income", GROUPINGS),
-        Param("metric", "Measure", "parity", METRIC_CHOICES),
-        SEX_EDITION,
-    ),
-    parity, ("internet_use", "entities"),
-))
-register(ChartSpec(
-    "gender_countries", "Women and men online, by economy",
-    "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-    (
-        Param("region", "ITU region", "all", ["all", *ITU_REGIONS]),
-        Param("sort", "Sort by", "gap", list(SORTS)),
-        Param("edition", "Edition", _first(_country_editions), _country_editions),
-    ),
-    countries, ("internet_use", "entities"),
-))
+register(
+    ChartSpec(
+        "gender_parity",
+        "Gender gap in Internet use by group",
+        "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
+        "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
+        (
+            Param("grouping", "Grouping", "income", GROUPINGS),
+            Param("metric", "Measure", "parity", METRIC_CHOICES),
+            SEX_EDITION,
+        ),
+        parity,
+        ("internet_use", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "gender_countries",
+        "Women and men online, by economy",
+        "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
+        (
+            Param("region", "ITU region", "all", ["all", *ITU_REGIONS]),
+            Param("sort", "Sort by", "gap", list(SORTS)),
+            Param("edition", "Edition", _first(_country_editions), _country_editions),
+        ),
+        countries,
+        ("internet_use", "entities"),
+    )
+)

@@ -22,6 +22,12 @@ UNITS = {
     "ppp": ("PPP$ per month", "PPP$"),
 }
 GROUPINGS = ["itu_region", "income", "special"]
+# How a grouping reads inside a sentence ("... medians by income group").
+GROUPING_TEXT = {
+    "itu_region": "ITU region",
+    "income": "income group",
+    "special": "LDCs, LLDCs and SIDS",
+}
 GROUPS = ["all", "LDC", "LLDC", "SIDS", "DEVELOPING", "DEVELOPED", *ITU_REGIONS, *INCOME_GROUPS]
 
 # Broadband Commission target: entry-level broadband at *less than* 2% of monthly GNI per capita,
@@ -29,8 +35,11 @@ GROUPS = ["all", "LDC", "LLDC", "SIDS", "DEVELOPING", "DEVELOPED", *ITU_REGIONS,
 TARGET_PCT = 2.0
 TARGET_OP = "<"
 TARGET_LABEL = "2% target (Broadband Commission)"
-TARGET_NOTE = ("Dashed line: Broadband Commission target, entry-level broadband at less than 2% "
-               "of monthly GNI per capita; an economy meets it if its price is below 2.00%.")
+TARGET_NOTE = (
+    "Dashed line: Broadband Commission target, entry-level broadband at less than 2% "
+    "of monthly GNI per capita; an economy meets it if its price is below 2.00%."
+)
+DASHES = ["dot", "dashdot", "longdash", "longdashdot"]
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 # Colour-scale cap for % of GNI: five times the target; dearer economies share the darkest shade.
 MAP_CAP_PCT = 10.0
@@ -61,7 +70,8 @@ def _years(tables: Tables) -> list[int]:
 
 
 def _newest_year(tables: Tables) -> int | str:
-    return (_years(tables) or [""])[0]
+    years = _years(tables)
+    return years[0] if years else ""
 
 
 def _gb(allowance: float) -> str:
@@ -77,8 +87,11 @@ def _basket_rows(tables: Tables, p: dict[str, Any], statistic: str) -> pd.DataFr
     if not p["edition"]:
         raise NoData(f"The broadband_price table has not been built yet: {common.BUILD_HINT}.")
     frame = common.rows_of(common.table(tables, "broadband_price"), p["edition"])
-    return frame[(frame["basket"] == p["basket"]) & (frame["unit"] == p["unit"])
-                 & (frame["statistic"] == statistic)]
+    return frame[
+        (frame["basket"] == p["basket"])
+        & (frame["unit"] == p["unit"])
+        & (frame["statistic"] == statistic)
+    ]
 
 
 def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
@@ -95,24 +108,36 @@ def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
 
 def _runs_note(basket: str, runs: list[tuple[float, int, int]]) -> tuple[str, ...]:
     """Say where the basket's data allowance changed: a break in the series."""
+    if not runs:
+        return ()
+    if len(runs) == 1:
+        gb, first, last = runs[0]
+        return (f"{BASKETS[basket]} basket: {_gb(gb)} of data per month ({_span(first, last)}).",)
     spans = "; ".join(f"{_gb(gb)} {_span(a, b)}" for gb, a, b in runs)
-    if len(runs) < 2:
-        return (f"{BASKETS[basket]} basket: {spans} of data per month.",) if runs else ()
-    return (f"Series break: the {BASKETS[basket].lower()} basket's monthly data allowance changed "
-            f"({spans}); years either side of a break are not strictly comparable.",)
+    return (
+        f"Series break: the {BASKETS[basket].lower()} basket's monthly data allowance changed "
+        f"({spans}); years either side of a break are not strictly comparable.",
+    )
 
 
-def _experimental_note(rows: pd.DataFrame, include: bool) -> tuple[str, ...]:
-    """Say whether ITU's experimental collections are shown, and which."""
+def _experimental_note(
+    rows: pd.DataFrame, include: bool, dashes: dict[float, str] | None = None
+) -> tuple[str, ...]:
+    """Say whether ITU's experimental collections are shown, which, and how they are drawn."""
     exp = rows[rows["experimental"]]
     if exp.empty:
         return ()
     if not include:
-        return ("ITU's experimental collections of this basket are left out (set Experimental "
-                "to include to show them).",)
-    spans = ", ".join(f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
-                      for gb, y in exp.groupby("allowance_gb")["year"])
-    return (f"Dotted: ITU's experimental collections, not official ({spans}).",)
+        return (
+            "ITU's experimental collections of this basket are left out (set Experimental "
+            "to include to show them).",
+        )
+    spans = ", ".join(
+        f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
+        + (f" ({dashes[float(gb)]})" if dashes else "")
+        for gb, y in exp.groupby("allowance_gb")["year"]
+    )
+    return (f"ITU's experimental collections, not official: {spans}.",)
 
 
 def _log_axis(fig: go.Figure, values: pd.Series, axis: str = "y") -> go.Figure:
@@ -122,6 +147,10 @@ def _log_axis(fig: go.Figure, values: pd.Series, axis: str = "y") -> go.Figure:
     ticks = [t for t in LOG_TICKS if low / 2 <= t <= high * 2]
     update = {"type": "log", "tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
     fig.update_xaxes(**update) if axis == "x" else fig.update_yaxes(**update)
+    # Annotations on a log axis are placed in log10 units; the target line's label is not.
+    for note in fig.layout.annotations:
+        if note.text == TARGET_LABEL:
+            note.y = math.log10(TARGET_PCT)
     return fig
 
 
@@ -133,45 +162,70 @@ def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     if p["experimental"] == "exclude":
         rows = rows[~rows["experimental"]]
     if rows.empty:
-        raise NoData(f"{common.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
-                     f"medians in {p['unit']} for {common.GROUPING_LABELS[p['grouping']]}.")
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
+            f"medians in {UNITS[p['unit']][0]} for {GROUPING_TEXT[p['grouping']]}."
+        )
     order = {e: i for i, e in enumerate(wanted)}
-    return rows.assign(_order=rows["entity_id"].map(order)).sort_values(
-        ["_order", "experimental", "allowance_gb", "year"]).drop(columns="_order")
+    return (
+        rows.assign(_order=rows["entity_id"].map(order))
+        .sort_values(["_order", "experimental", "allowance_gb", "year"])
+        .drop(columns="_order")
+    )
 
 
 def _series_keys(data: pd.DataFrame) -> pd.Series:
     """One line per entity, allowance and collection, so lines break where the basket changes."""
-    return (data["entity_id"] + "|" + data["allowance_gb"].map("{:g}".format) + "|"
-            + data["experimental"].map({True: "exp", False: "official"}))
+    return (
+        data["entity_id"]
+        + "|"
+        + data["allowance_gb"].map("{:g}".format)
+        + "|"
+        + data["experimental"].map({True: "exp", False: "official"})
+    )
 
 
-def _style_series(fig: go.Figure, keys: list[str], names: dict[str, str]) -> go.Figure:
-    """Colour per entity; official segments share one legend entry; experimental dotted."""
+def _dashes(rows: pd.DataFrame) -> dict[float, str]:
+    """A line dash for each experimental allowance, smallest allowance first."""
+    allowances = sorted(rows.loc[rows["experimental"], "allowance_gb"].unique())
+    return {float(gb): DASHES[i % len(DASHES)] for i, gb in enumerate(allowances)}
+
+
+def _style_series(
+    fig: go.Figure, keys: list[str], names: dict[str, str], dashes: dict[float, str]
+) -> go.Figure:
+    """Colour per entity and one legend entry each; experimental collections dashed by size."""
     colours: dict[str, str] = {}
-    shown: set[str] = set()
     for trace, key in zip(fig.data, keys, strict=True):
         entity, gb, kind = key.split("|")
+        first = entity not in colours
         colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
         experimental = kind == "exp"
         name = names.get(entity, entity)
         trace.update(
             name=f"{name}, {gb} GB (experimental)" if experimental else name,
-            line={"color": colour, "dash": "dot" if experimental else "solid"},
+            line={
+                "color": colour,
+                "dash": dashes[float(gb)] if experimental else "solid",
+                "width": 1.5 if experimental else 2,
+            },
             marker={"color": colour, "symbol": "circle-open" if experimental else "circle"},
-            legendgroup=key if experimental else entity,
-            showlegend=experimental or entity not in shown,
+            legendgroup=entity,
+            showlegend=first,
         )
-        shown.add(entity)
     return fig
 
 
 def _break_lines(fig: go.Figure, runs: list[tuple[float, int, int]]) -> go.Figure:
     """A dotted vertical line where the official basket's allowance changes."""
     for gb, start, _ in runs[1:]:
-        fig.add_vline(x=start - 0.5, line={"dash": "dot", "color": "#999999", "width": 1},
-                      annotation_text=f"{_gb(gb)} from {start}", annotation_position="top",
-                      annotation_font={"size": 10, "color": "#666666"})
+        fig.add_vline(
+            x=start - 0.5,
+            line={"dash": "dot", "color": "#999999", "width": 1},
+            annotation_text=f"{_gb(gb)} from {start}",
+            annotation_position="bottom right",
+            annotation_font={"size": 10, "color": "#666666"},
+        )
     return fig
 
 
@@ -181,29 +235,35 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     names = common.names(tables)
     column = f"median_{p['unit']}"
     data = rows[["entity_id", "year", "allowance_gb", "experimental", "value"]].rename(
-        columns={"value": column})
+        columns={"value": column}
+    )
     data.insert(1, "name", data["entity_id"].map(names))
     data = data.reset_index(drop=True)
     keys = _series_keys(data)
     unit_text = UNITS[p["unit"]][0]
-    fig = figures.lines(data.assign(series=keys), "year", column, "series", y_title=unit_text,
-                        hover_format=".2f")
-    _style_series(fig, keys.unique().tolist(), names)
+    fig = figures.lines(
+        data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
+    )
+    dashes = _dashes(data)
+    _style_series(fig, keys.unique().tolist(), names, dashes)
     runs = _allowance_runs(rows)
     _break_lines(fig, runs)
     if p["unit"] == "pct_gni_pc":
         figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
     _log_axis(fig, data[column])
-    label = common.GROUPING_LABELS[p["grouping"]].lower()
+    label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
-        title=f"{BASKETS[p['basket']]} prices: medians by {label}",
+        title=f"{BASKETS[p['basket']]} prices: medians "
+        + (f"by {label}" if p["grouping"] != "special" else f"for {label}"),
         subtitle=f"{unit_text}, median across economies (log scale), World and {label}, "
-                 f"{int(data['year'].min())}-{int(data['year'].max())}",
+        f"{int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(p["edition"]),
-        notes=(*_runs_note(p["basket"], runs),
-               *((TARGET_NOTE,) if p["unit"] == "pct_gni_pc" else ()),
-               *_experimental_note(rows, p["experimental"] == "include"),
-               "Medians as ITU publishes them for each group."),
+        notes=(
+            *_runs_note(p["basket"], runs),
+            *((TARGET_NOTE,) if p["unit"] == "pct_gni_pc" else ()),
+            *_experimental_note(rows, p["experimental"] == "include", dashes),
+            "Medians as ITU publishes them for each group.",
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -229,26 +289,33 @@ def _year_up_to(rows: pd.DataFrame, requested: Any, what: str) -> int:
     official = rows[~rows["experimental"]]
     if official.empty:
         raise NoData(f"No official {what}.")
-    years = official["year"] if requested in (None, "") else official.loc[
-        official["year"] <= int(requested), "year"]
+    years = (
+        official["year"]
+        if requested in (None, "")
+        else official.loc[official["year"] <= int(requested), "year"]
+    )
     if years.empty:
-        raise NoData(f"No official {what} up to {requested}: the series starts in "
-                     f"{int(official['year'].min())}; choose a later year.")
+        raise NoData(
+            f"No official {what} up to {requested}: the series starts in "
+            f"{int(official['year'].min())}; choose a later year."
+        )
     return int(years.max())
 
 
-def _economy_prices(tables: Tables, p: dict[str, Any], include: bool
-                    ) -> tuple[pd.DataFrame, int]:
+def _economy_prices(tables: Tables, p: dict[str, Any], include: bool) -> tuple[pd.DataFrame, int]:
     """Economies' prices in the chosen group, at the latest year with data up to the asked one."""
     rows = _basket_rows(tables, p, "value")
     rows = rows[rows["entity_id"].isin(_members(tables, p["group"]))]
-    what = (f"{BASKETS[p['basket']].lower()} prices in {UNITS[p['unit']][0]} for "
-            f"{_group_label(tables, p['group'])}")
+    what = (
+        f"{BASKETS[p['basket']].lower()} prices in {UNITS[p['unit']][0]} for "
+        f"{_group_label(tables, p['group'])}"
+    )
     year = _year_up_to(rows, p["year"], what)
     rows = rows[(rows["year"] == year) & (include | ~rows["experimental"])]
     column = f"price_{p['unit']}"
     data = rows[["entity_id", "year", "allowance_gb", "experimental", "value"]].rename(
-        columns={"value": column})
+        columns={"value": column}
+    )
     data.insert(1, "name", data["entity_id"].map(common.names(tables)))
     return data.sort_values(["experimental", "allowance_gb", column, "entity_id"]), year
 
@@ -257,35 +324,64 @@ def _series_name(gb: float, experimental: bool) -> str:
     return f"{_gb(gb)} (experimental)" if experimental else f"{_gb(gb)} basket"
 
 
-def _strip(data: pd.DataFrame, column: str, unit: str, classes: list[tuple[str, pd.Series, str]]
-           ) -> go.Figure:
+def _strip(
+    data: pd.DataFrame, column: str, unit: str, classes: list[tuple[str, pd.Series, str]]
+) -> go.Figure:
     """One column of jittered dots per series over a quartile box; dots coloured by class."""
-    series = [_series_name(g, e) for g, e in zip(data["allowance_gb"], data["experimental"],
-                                                  strict=True)]
-    fig = go.Figure(go.Box(y=data[column], x=series, name="Quartiles", boxpoints=False,
-                           fillcolor="rgba(0,0,0,0.04)", line={"color": "#999999", "width": 1},
-                           hoverinfo="skip", showlegend=False))
+    series = [
+        _series_name(g, e) for g, e in zip(data["allowance_gb"], data["experimental"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Box(
+            y=data[column],
+            x=series,
+            name="Quartiles",
+            boxpoints=False,
+            fillcolor="rgba(0,0,0,0.04)",
+            line={"color": "#999999", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     hover = data["name"] + " (" + data["entity_id"] + ")"
     for name, mask, colour in classes:
-        fig.add_trace(go.Box(
-            y=data.loc[mask, column], x=[s for s, m in zip(series, mask, strict=True) if m],
-            name=name, text=hover[mask], boxpoints="all", jitter=0.8, pointpos=0,
-            fillcolor="rgba(0,0,0,0)", line={"color": "rgba(0,0,0,0)"}, hoveron="points",
-            marker={"color": colour, "size": 6, "opacity": 0.8},
-            hovertemplate=f"%{{text}}: %{{y:.2f}} {unit}<extra></extra>",
-        ))
-    fig.update_layout(boxmode="overlay", hovermode="closest", yaxis_title=unit, height=560)
+        fig.add_trace(
+            go.Box(
+                y=data.loc[mask, column],
+                x=[s for s, m in zip(series, mask, strict=True) if m],
+                name=name,
+                text=hover[mask],
+                boxpoints="all",
+                jitter=0.8,
+                pointpos=0,
+                fillcolor="rgba(0,0,0,0)",
+                line={"color": "rgba(0,0,0,0)"},
+                hoveron="points",
+                marker={"color": colour, "size": 6, "opacity": 0.8},
+                hovertemplate=f"%{{text}}: %{{y:.2f}} {unit}<extra></extra>",
+            )
+        )
+    order = sorted(set(zip(data["experimental"], data["allowance_gb"], series, strict=True)))
+    fig.update_xaxes(categoryorder="array", categoryarray=[name for *_, name in order])
+    fig.update_layout(
+        boxmode="overlay",
+        hovermode="closest",
+        yaxis_title=unit,
+        height=560,
+        boxgap=0.6 if len(order) == 1 else 0.3,
+    )
     return fig
 
 
-def _target_classes(data: pd.DataFrame, column: str, pct: bool
-                    ) -> list[tuple[str, pd.Series, str]]:
+def _target_classes(data: pd.DataFrame, column: str, pct: bool) -> list[tuple[str, pd.Series, str]]:
     """Dots below the target in green, the rest in vermillion (one class when not in % GNI)."""
     if not pct:
         return [("Economies", data[column].notna(), theme.OKABE_ITO[0])]
     meets = data[column] < TARGET_PCT
-    return [("Below 2%: meets the target", meets, theme.OKABE_ITO[2]),
-            ("2% or more", ~meets, theme.OKABE_ITO[5])]
+    return [
+        ("Below 2%: meets the target", meets, theme.OKABE_ITO[2]),
+        ("2% or more", ~meets, theme.OKABE_ITO[5]),
+    ]
 
 
 def _count_text(values: pd.Series) -> str:
@@ -294,13 +390,16 @@ def _count_text(values: pd.Series) -> str:
     return f"{met} of {total} economies meet the 2% target"
 
 
-def _distribution_notes(data: pd.DataFrame, column: str, p: dict[str, Any], year: int
-                        ) -> tuple[str, ...]:
+def _distribution_notes(
+    data: pd.DataFrame, column: str, p: dict[str, Any], year: int
+) -> tuple[str, ...]:
     """Fallback year, experimental counts, zeros hidden by the log scale."""
     notes: list[str] = []
     if p["year"] not in (None, "") and int(p["year"]) != year:
-        notes.append(f"No official prices for {p['year']}; showing {year}, the latest year "
-                     "with data before it.")
+        notes.append(
+            f"No official prices for {p['year']}; showing {year}, the latest year "
+            "with data before it."
+        )
     if p["unit"] == "pct_gni_pc":
         notes.append(TARGET_NOTE)
         for gb, rows in data[data["experimental"]].groupby("allowance_gb"):
@@ -320,9 +419,9 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
     data, year = _economy_prices(tables, p, include)
     column, pct = f"price_{p['unit']}", p["unit"] == "pct_gni_pc"
     unit_text, unit_short = UNITS[p["unit"]]
-    classes = _target_classes(data, column, pct)
-    order = [m for _, m, _ in classes]
-    data = pd.concat([data[m] for m in order]).reset_index(drop=True)
+    if pct:
+        data = data.assign(below_2pct=data[column] < TARGET_PCT)
+    data = data.reset_index(drop=True)
     fig = _strip(data, column, unit_short, _target_classes(data, column, pct))
     if pct:
         figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
@@ -333,9 +432,11 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"{BASKETS[p['basket']]} prices across economies, {year}",
         subtitle=f"{unit_text} (log scale), {_group_label(tables, p['group'])}: {count}",
         source=common.source_line(p["edition"]),
-        notes=(*_runs_note(p["basket"], _allowance_runs(data)),
-               *_distribution_notes(data, column, p, year),
-               *_experimental_note(data, include)),
+        notes=(
+            *_runs_note(p["basket"], _allowance_runs(data)),
+            *_distribution_notes(data, column, p, year),
+            *_experimental_note(data, include),
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -365,16 +466,27 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     data, year = _economy_prices(tables, {**p, "group": "all"}, include=False)
     column, unit_text = f"price_{p['unit']}", UNITS[p["unit"]][0]
     data = data.drop(columns="experimental").sort_values("entity_id").reset_index(drop=True)
-    hover = (data["name"] + ": " + data[column].map("{:.2f}".format) + " "
-             + UNITS[p["unit"]][1] + " (" + data["allowance_gb"].map(_gb) + ", "
-             + data["year"].astype(str) + ")")
-    fig = figures.choropleth(data.assign(hover=hover), column, "hover", UNITS[p["unit"]][1],
-                             reverse=True)
+    hover = (
+        data["name"]
+        + ": "
+        + data[column].map("{:.2f}".format)
+        + " "
+        + UNITS[p["unit"]][1]
+        + " ("
+        + data["allowance_gb"].map(_gb)
+        + ", "
+        + data["year"].astype(str)
+        + ")"
+    )
+    fig = figures.choropleth(
+        data.assign(hover=hover), column, "hover", UNITS[p["unit"]][1], reverse=True
+    )
     cap = _colour_cap(data[column], p["unit"])
     _colourbar(fig, cap, p["unit"])
-    notes = [f"Darker = dearer. Colour scale capped at {cap:g} {UNITS[p['unit']][1]}: economies "
-             "above it share the "
-             "darkest shade (exact values in the hover label and the table)."]
+    notes = [
+        f"Darker = dearer. Colour scale capped at {cap:g} {UNITS[p['unit']][1]}: economies "
+        "above it share the darkest shade (exact values in the hover label and the table)."
+    ]
     if p["unit"] == "pct_gni_pc":
         notes.append(f"{_count_text(data[column])} (price below 2%).")
     if p["year"] not in (None, "") and int(p["year"]) != year:
@@ -382,7 +494,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices, {year}",
         subtitle=f"{unit_text}, {_gb(float(data['allowance_gb'].iloc[0]))} basket, "
-                 f"{len(data)} economies; grey: no price collected",
+        f"{len(data)} economies; grey: no price collected",
         source=common.source_line(p["edition"]),
         notes=(*notes, "ITU's experimental collections are not mapped."),
     )
@@ -392,28 +504,52 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
 BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS))
 UNIT = Param("unit", "Unit", "pct_gni_pc", list(UNITS))
-YEAR = Param("year", "Year", _newest_year, _years, kind="int",
-             help="The latest year with data up to this one is shown.")
-EXPERIMENTAL = Param("experimental", "Experimental", "exclude", ["exclude", "include"],
-                     help="ITU's experimental collections of a basket (not official).")
+YEAR = Param(
+    "year",
+    "Year",
+    _newest_year,
+    _years,
+    kind="int",
+    help="The latest year with data up to this one is shown.",
+)
+EXPERIMENTAL = Param(
+    "experimental",
+    "Experimental",
+    "exclude",
+    ["exclude", "include"],
+    help="ITU's experimental collections of a basket (not official).",
+)
 
-register(ChartSpec(
-    "price_medians", "Broadband prices: group medians",
-    "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, as a "
-    "share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability target.",
-    (BASKET, Param("grouping", "Grouping", "income", GROUPINGS), UNIT, EXPERIMENTAL, EDITION),
-    medians, ("broadband_price", "entities"),
-))
-register(ChartSpec(
-    "price_distribution", "Broadband prices across economies",
-    "Every economy's fixed- or mobile-broadband price in a year, against the 2% target, with "
-    "the count that meets it, for all economies or a group.",
-    (BASKET, YEAR, Param("group", "Economies", "all", GROUPS), UNIT, EXPERIMENTAL, EDITION),
-    distribution, ("broadband_price", "entities"),
-))
-register(ChartSpec(
-    "price_map", "Broadband prices: world map",
-    "A world map of the official fixed- or mobile-broadband basket price in a year.",
-    (BASKET, YEAR, UNIT, EDITION),
-    world_map, ("broadband_price", "entities"),
-))
+register(
+    ChartSpec(
+        "price_medians",
+        "Broadband prices: group medians",
+        "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, "
+        "as a share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability "
+        "target.",
+        (BASKET, Param("grouping", "Grouping", "income", GROUPINGS), UNIT, EXPERIMENTAL, EDITION),
+        medians,
+        ("broadband_price", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "price_distribution",
+        "Broadband prices across economies",
+        "Every economy's fixed- or mobile-broadband price in a year, against the 2% target, with "
+        "the count that meets it, for all economies or a group.",
+        (BASKET, YEAR, Param("group", "Economies", "all", GROUPS), UNIT, EXPERIMENTAL, EDITION),
+        distribution,
+        ("broadband_price", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "price_map",
+        "Broadband prices: world map",
+        "A world map of the official fixed- or mobile-broadband basket price in a year.",
+        (BASKET, YEAR, UNIT, EDITION),
+        world_map,
+        ("broadband_price", "entities"),
+    )
+)

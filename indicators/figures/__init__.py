@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -38,7 +39,7 @@ class Chart:
     figure: go.Figure
     data: pd.DataFrame
     caption: Caption
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def with_caption(fig: go.Figure, caption: Caption) -> go.Figure:

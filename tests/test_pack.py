@@ -1,0 +1,185 @@
+"""Figure packs: every format checked for real, and every bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import zipfile
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from indicators import charts, pack, store
+from indicators.build import build
+from indicators.cli import main
+from indicators.fetch import fetch
+
+SPEC = """
+title: Test pack
+size: column
+figures:
+  - id: gap
+    chart: internet_gap
+    params: {entity_a: DEVELOPED, entity_b: LDC, mode: ratio, edition: itu_aggregates@2019-10}
+  - id: groups
+    chart: internet_by_group
+    size: slide
+    params: {grouping: income, edition: itu_aggregates@2024-11}
+"""
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, mirror) -> store.DataDir:
+    folder = store.DataDir(tmp_path_factory.mktemp("pack-data"))
+    fetch(folder, from_dir=mirror, progress=lambda _: None)
+    build(folder, progress=lambda _: None)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def written(data, tmp_path_factory):
+    root = tmp_path_factory.mktemp("pack")
+    spec = root / "spec.yaml"
+    spec.write_text(SPEC)
+    out = root / "figures"
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out), "--zip"])
+    assert code == 0
+    return out, spec
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", content[16:24])
+    return width, height
+
+
+def test_png_size_is_preset_times_scale(written):
+    out, _ = written
+    assert png_size((out / "gap.png").read_bytes()) == (600 * 3, 420 * 3)
+    assert png_size((out / "groups.png").read_bytes()) == (1600 * 3, 900 * 3)
+
+
+def test_svg_carries_the_caption(written):
+    out, _ = written
+    svg = (out / "gap.svg").read_text()
+    assert svg.lstrip().startswith("<svg")
+    assert "Source: ITU, Key ICT indicators" in svg
+    assert "Internet use: Developed countries vs Least developed countries" in svg
+
+
+def test_pdf_opens_with_one_page(written):
+    out, _ = written
+    reader = PdfReader(io.BytesIO((out / "groups.pdf").read_bytes()))
+    assert len(reader.pages) == 1
+
+
+def test_csv_equals_the_plotted_data(written, data):
+    out, _ = written
+    tables = store.TableCache(data)
+    chart = charts.render("internet_gap", tables, {"entity_a": "DEVELOPED", "entity_b": "LDC",
+                                                   "mode": "ratio",
+                                                   "edition": "itu_aggregates@2019-10"})
+    frame = pd.read_csv(out / "gap.csv", comment="#")
+    pd.testing.assert_frame_equal(frame, chart.data.reset_index(drop=True), check_dtype=False)
+    assert list(frame["gap"]) == pytest.approx(list(chart.figure.data[0].y))
+
+
+def test_manifest_hashes_match_files(written):
+    out, spec = written
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [f["id"] for f in manifest["figures"]] == ["gap", "groups"]
+    assert manifest["data_built_at"]
+    for figure in manifest["figures"]:
+        assert set(figure["files"]) == {"png", "svg", "pdf", "csv", "md"}
+        for entry in figure["files"].values():
+            content = (out / entry["path"]).read_bytes()
+            assert hashlib.sha256(content).hexdigest() == entry["sha256"]
+            assert len(content) == entry["bytes"]
+    gap = manifest["figures"][0]
+    assert gap["sources"] == ["itu_aggregates"] and gap["vintages"] == ["2019-10"]
+    assert "28 October 2019" in gap["citation"]
+    with zipfile.ZipFile(out / "spec.zip") as archive:
+        assert "manifest.json" in archive.namelist() and "gap.png" in archive.namelist()
+
+
+def test_markdown_caption_has_alt_text(written):
+    out, _ = written
+    md = (out / "gap.md").read_text()
+    assert md.startswith("### Internet use: Developed countries vs Least developed countries")
+    assert "Alt text:" in md and "Source: ITU" in md and "](gap.png)" in md
+
+
+BAD_SPECS = [
+    ("figures:\n  - id: a\n    chart: no_such_chart\n", "figures[0] (id 'a'): field 'chart': "
+                                                          "unknown chart id 'no_such_chart'"),
+    ("figures:\n  - id: a\n    chart: internet_by_group\n    params: {grouping: planets}\n",
+     "figures[0] (id 'a'): field 'params': grouping='planets' is not one of"),
+    ("figures:\n  - id: a\n    chart: internet_compare\n    params: {entities: [ATL]}\n",
+     "figures[0] (id 'a'): field 'params': entities: ['ATL'] not among the choices"),
+    ("figures:\n  - id: a\n    chart: internet_map\n    params: {year: 1900}\n",
+     "figures[0] (id 'a'): field 'params': year=1900 is not one of"),
+    ("figures:\n  - id: a\n    chart: internet_gap\n"
+     "    params: {entity_a: TWN, entity_b: LDC, edition: wdi@2026-07}\n",
+     "figures[0] (id 'a'): no data:"),
+    ("figures:\n  - id: a\n    chart: internet_gap\n    size: poster\n",
+     "figures[0] (id 'a'): field 'size': 'poster' is not one of"),
+    ("figures:\n  - id: a\n    chart: internet_gap\n    colour: red\n",
+     "figures[0] (id 'a'): unknown field(s) ['colour']"),
+    ("figures:\n  - id: a\n    chart: internet_gap\n  - id: a\n    chart: internet_map\n",
+     "figures[1] (id 'a'): field 'id': duplicate id"),
+    ("title: [unclosed\n", "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SPECS)
+def test_bad_spec_is_refused_and_nothing_written(data, tmp_path, capsys, text, message):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(text)
+    out = tmp_path / "out"
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert message in err
+    assert "nothing was written" in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
+
+
+def test_unwritable_output_folder(data, tmp_path, capsys):
+    spec = tmp_path / "ok.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    # /proc refuses new files even to root, unlike a folder with its write bits cleared.
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", "/proc/figures"])
+    assert code == 1
+    assert "/proc/figures: output folder is not writable" in capsys.readouterr().err
+
+
+def test_output_parent_missing(data, tmp_path, capsys):
+    spec = tmp_path / "ok.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out",
+                 str(tmp_path / "no" / "such" / "figures")])
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_existing_pack_survives_a_failed_export(data, tmp_path, capsys):
+    out = tmp_path / "figures"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous pack")
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_by_group\n    params: {sex: x}\n")
+    assert main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]) == 1
+    assert (out / "keep.txt").read_text() == "previous pack"
+
+
+def test_list_shows_charts_and_parameters(data, capsys):
+    assert main(["--data-dir", str(data.root), "export", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "internet_by_group: Internet use by group" in listing
+    assert "- grouping (choice, default 'development'): development, itu_region" in listing
+    assert "column 600x420" in listing
