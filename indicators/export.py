@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 
+import plotly.graph_objects as go
+
+from indicators import figures
 from indicators.figures import Chart
 
 FORMATS = ("png", "svg", "pdf", "csv")
@@ -30,7 +33,8 @@ def image_bytes(chart: Chart, fmt: str, scale: float = 2, width: int | None = No
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"unknown image format {fmt!r}")
     w, h = width or DEFAULT_SIZE[0], height or chart.figure.layout.height or DEFAULT_SIZE[1]
-    return bytes(chart.figure.to_image(format=fmt, scale=scale, width=w, height=h))
+    fig = figures.fit_width(go.Figure(chart.figure), chart.caption, w, h)
+    return bytes(fig.to_image(format=fmt, scale=scale, width=w, height=h))
 
 
 def file_bytes(chart: Chart, fmt: str, scale: float = 2, width: int | None = None,

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 import tomllib
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -166,7 +167,10 @@ def chromium_session() -> Iterator[None]:
 
     kaleido.start_sync_server(silence_warnings=True)
     try:
-        yield
+        with warnings.catch_warnings():
+            # plotly passes its launch options on every call; the running server already has them.
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+            yield
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
 

@@ -28,6 +28,12 @@ INTRO = (
     "side by side, keyed by source and edition. The data belong to their publishers: cite the "
     "original publisher when you use a figure."
 )
+FACTS_STYLE = {
+    "display": "grid",
+    "gridTemplateColumns": "max-content 1fr",
+    "gap": "0.2rem 1rem",
+    "fontSize": "0.9rem",
+}
 EMPTY = (
     "Nothing has been built yet: run `indicators fetch` then `indicators build` "
     "(or `indicators fetch --from FOLDER` with a copy of the publishers' files)."
@@ -46,17 +52,30 @@ def schema_table(schema: pd.DataFrame) -> html.Table:
     return html.Table([head, body])
 
 
+def _lines(items: list[str], empty: str) -> list[Any]:
+    """Items one per line."""
+    if not items:
+        return [empty]
+    out: list[Any] = []
+    for item in items:
+        out += [html.Br(), item] if out else [item]
+    return out
+
+
 def facts(item: TableSummary) -> html.Dl:
     """Rows, key, editions, licence, build time and input files, as a definition list."""
-    pairs = [
+    pairs: list[tuple[str, Any]] = [
         ("Rows", f"{item.rows:,}"),
         ("Unique key", ", ".join(item.key)),
-        ("Editions", "; ".join(item.editions) or "none"),
+        ("Editions", _lines(item.editions, "none")),
         ("Licence", item.licence or "see the publishers' terms"),
         ("Built", item.built_at or "unknown"),
-        ("Input files", "; ".join(item.inputs) or "none (shipped with the package)"),
+        ("Input files", _lines(item.inputs, "none (shipped with the package)")),
     ]
-    return html.Dl([x for term, text in pairs for x in (html.Dt(term), html.Dd(text))])
+    return html.Dl(
+        [x for term, text in pairs for x in (html.Dt(term), html.Dd(text, style={"margin": 0}))],
+        style=FACTS_STYLE,
+    )
 
 
 def downloads(name: str) -> html.Div:
@@ -97,10 +116,22 @@ def section(item: TableSummary) -> html.Section:
     )
 
 
+def index(items: list[TableSummary]) -> html.Ul:
+    """Links to each table's section, with its row count."""
+    return html.Ul(
+        [
+            html.Li(
+                [html.A(html.Code(i.name), href=f"#data-{i.name}"), f": {i.rows:,} rows, {i.title}"]
+            )
+            for i in items
+        ]
+    )
+
+
 def layout(**query: Any) -> Any:
     items = report.catalogue(ui.tables())
     body: list[Any] = (
-        [section(item) for item in items]
+        [index(items), *[section(item) for item in items]]
         if items
         else [html.Div(EMPTY, className="empty-state", role="status")]
     )

@@ -38,13 +38,16 @@ COLUMNS = [
 ]
 
 
-def row(item: dict[str, Any]) -> html.Tr:
-    """One claim checked against one edition."""
+def row(item: dict[str, Any], cite: bool) -> html.Tr:
+    """One claim checked against one edition (with its citation unless all share one)."""
     link = dcc.Link("Open chart", href=item["href"]) if item["href"] else ""
+    statement = [html.P(item["statement"])]
+    if cite:
+        statement.append(html.P(item["citation"], className="detail"))
     return html.Tr(
         [
             html.Td(item["claim_id"]),
-            html.Td([html.P(item["statement"]), html.P(item["citation"], className="detail")]),
+            html.Td(statement),
             html.Td(item["reported"]),
             html.Td(item["recomputed"]),
             html.Td(item["edition"]),
@@ -55,10 +58,10 @@ def row(item: dict[str, Any]) -> html.Tr:
     )
 
 
-def claims_table(view: pd.DataFrame) -> html.Table:
-    """The claims as an HTML table (it reads as a list on narrow screens)."""
+def claims_table(view: pd.DataFrame, cite: bool) -> html.Table:
+    """The claims as an HTML table."""
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS]))
-    body = html.Tbody([row(item) for item in view.to_dict("records")])
+    body = html.Tbody([row(item, cite) for item in view.to_dict("records")])
     return html.Table([head, body], id="report-claims")
 
 
@@ -82,9 +85,15 @@ def layout(**query: Any) -> Any:
         content = [html.Div(overview.missing_table("claims"), className="empty-state")]
     else:
         view = report.claims_view(claims, report.claim_specs())
+        shared = report.shared_citation(claims)
         content = [
             summary(report.status_counts(claims)),
-            html.Div(claims_table(view), className="data-table", style={"maxHeight": "none"}),
+            html.P(f"Cited from: {shared}.", className="caption") if shared else "",
+            html.Div(
+                claims_table(view, cite=not shared),
+                className="data-table",
+                style={"maxHeight": "none"},
+            ),
             html.Div(
                 [
                     html.Button("Download claims (CSV)", id=DOWNLOAD_BUTTON, className="download"),

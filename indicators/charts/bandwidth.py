@@ -142,7 +142,10 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def _ordered_span(p: dict[str, Any]) -> tuple[int, int]:
     """Start and end year, swapped if given the wrong way round; NoData for an empty span."""
-    start, end = int(p["start_year"]), int(p["end_year"])
+    try:
+        start, end = int(p["start_year"]), int(p["end_year"])
+    except (TypeError, ValueError) as exc:
+        raise NoData("Choose a start and an end year.") from exc
     if start == end:
         raise NoData(f"Growth needs two different years; both are {start}.")
     return (start, end) if start < end else (end, start)
@@ -187,8 +190,8 @@ def _world_reference(fig: go.Figure, rate: float) -> None:
 
 def growth(tables: Tables, p: dict[str, Any]) -> Chart:
     """Compound annual growth of international bandwidth per group, world as reference."""
-    start, end = _ordered_span(p)
     rows = _group_rows(tables, p, with_world=True)
+    start, end = _ordered_span(p)
     present = set(rows["year"])
     if start not in present or end not in present:
         raise NoData(

@@ -149,16 +149,15 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
 
 
 def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str]) -> go.Figure:
-    """One colour and one legend entry per group; female dashed, male solid."""
+    """One colour and one legend entry (the solid male line) per group; female dashed."""
     colours: dict[str, str] = {}
     for trace, (entity, sex) in zip(fig.data, keys, strict=True):
-        first = entity not in colours
         colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
         female = sex == "female"
         trace.update(
             name=names.get(entity, entity),
             legendgroup=entity,
-            showlegend=first,
+            showlegend=not female,
             line={"color": colour, "dash": "dash" if female else "solid"},
             marker={"color": colour, "symbol": "circle-open" if female else "circle"},
             hovertemplate=f"{sex} %{{y:.1f}}",

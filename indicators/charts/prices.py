@@ -248,19 +248,24 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     _style_series(fig, keys.unique().tolist(), names, dashes)
     runs = _allowance_runs(rows)
     _break_lines(fig, runs)
-    if p["unit"] == "pct_gni_pc":
+    pct = p["unit"] == "pct_gni_pc"
+    if pct:
+        # Shares of GNI span two orders of magnitude (Low income near 300% in 2008): log scale.
         figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
-    _log_axis(fig, data[column])
+        _log_axis(fig, data[column])
+    else:
+        fig.update_yaxes(rangemode="tozero")
     label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices: medians "
         + (f"by {label}" if p["grouping"] != "special" else f"for {label}"),
-        subtitle=f"{unit_text}, median across economies (log scale), World and {label}, "
+        subtitle=f"{unit_text}, median across economies{' (log scale)' if pct else ''}, "
+        f"World and {label}, "
         f"{int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(p["edition"]),
         notes=(
             *_runs_note(p["basket"], runs),
-            *((TARGET_NOTE,) if p["unit"] == "pct_gni_pc" else ()),
+            *((TARGET_NOTE,) if pct else ()),
             *_experimental_note(rows, p["experimental"] == "include", dashes),
             "Medians as ITU publishes them for each group.",
         ),
@@ -483,6 +488,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     )
     cap = _colour_cap(data[column], p["unit"])
     _colourbar(fig, cap, p["unit"])
+    fig.update_layout(height=560)
     notes = [
         f"Darker = dearer. Colour scale capped at {cap:g} {UNITS[p['unit']][1]}: economies "
         "above it share the darkest shade (exact values in the hover label and the table)."

@@ -42,22 +42,54 @@ class Chart:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def with_caption(fig: go.Figure, caption: Caption) -> go.Figure:
-    """Bake title, subtitle, source line and notes into the figure itself."""
-    wrapped = [*_wrap(f"Source: {caption.source}"), *(x for n in caption.notes for x in _wrap(n))]
-    footer = "<br>".join(wrapped)
-    fig.update_layout(
-        template=theme.TEMPLATE,
-        title={"text": f"<b>{caption.title}</b><br><span style='font-size:13px'>"
-                       f"{caption.subtitle}</span>"},
-    )
+def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figure:
+    """Bake title, subtitle, source line and notes into the figure, laid out for ``width`` px."""
+    fig.update_layout(template=theme.TEMPLATE)
+    return fit_width(fig, caption, width, fig.layout.height or 560)
+
+
+def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -> go.Figure:
+    """Lay title, legend and caption footer out for a figure ``width`` pixels wide.
+
+    Plotly does not make room for a long title or a legend of several rows, so the top margin
+    is computed from the wrapped title lines and the legend rows, and the footer is wrapped to
+    the width and given the bottom margin it needs.
+    """
+    chars = max(40, int((width - 20) / 6.4))
+    title = _wrap(caption.title, int(chars * 0.62))
+    subtitle = _wrap(caption.subtitle, int(chars * 0.8))
+    footer = [*_wrap(f"Source: {caption.source}", chars),
+              *(x for n in caption.notes for x in _wrap(n, chars))]
+    head = "<br>".join(f"<b>{t}</b>" for t in title)
+    sub = "<br>".join(subtitle)
+    title_px = 24 * len(title) + 18 * len(subtitle) + 14
+    legend_px = 22 * _legend_rows(fig, width) if fig.layout.showlegend is not False else 0
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "caption"]
     fig.add_annotation(
-        text=f"<span style='font-size:{CAPTION_FONT}px;color:#555'>{footer}</span>",
+        text=f"<span style='font-size:{CAPTION_FONT}px;color:#555'>{'<br>'.join(footer)}</span>",
         xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
         yshift=-40, showarrow=False, align="left", name="caption",
     )
-    fig.update_layout(margin={"b": 60 + 15 * len(wrapped)})
+    fig.update_layout(
+        title={"text": f"{head}<br><span style='font-size:13px'>{sub}</span>",
+               "y": 1 - 16 / height, "yref": "container", "yanchor": "top"},
+        margin={"t": title_px + legend_px + 24, "b": 60 + 15 * len(footer)},
+    )
     return fig
+
+
+def _legend_rows(fig: go.Figure, width: int) -> int:
+    """How many rows a horizontal legend takes at this width (estimate from the name lengths)."""
+    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
+    if len(names) < 2:
+        return 0
+    rows, used, usable = 1, 0, width - 100
+    for name in names:
+        item = 45 + 7 * len(name)
+        if used and used + item > usable:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
 
 
 def without_footer(fig: go.Figure) -> go.Figure:

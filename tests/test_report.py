@@ -1,0 +1,192 @@
+"""Report check and Data & sources: chart links, formatted claims, table catalogue, downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextvars import copy_context
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pyarrow.parquet
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from indicators import report, store, ui
+from indicators.build import build
+from indicators.fetch import fetch
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory, mirror):
+    data = store.DataDir(tmp_path_factory.mktemp("report"))
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    return store.TableCache(data)
+
+
+@pytest.fixture(scope="module")
+def view(tables):
+    shown = report.claims_view(tables.get("claims"), report.claim_specs())
+    return shown.set_index(["claim_id", "edition"])
+
+
+def query(href: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+
+
+def test_ratio_claims_link_to_the_gap_chart_in_their_edition():
+    row = {"metric": "ratio", "source": "itu_aggregates", "vintage": "2019-10", "year": 2019}
+    href = report.claim_href(row, {"entity_a": "DEVELOPED", "entity_b": "LDC"})
+    assert href.startswith("/internet?")
+    assert query(href) == {
+        "internet-gap.entity_a": "DEVELOPED",
+        "internet-gap.entity_b": "LDC",
+        "internet-gap.mode": "ratio",
+        "internet-gap.edition": "itu_aggregates@2019-10",
+    }
+
+
+def test_other_metrics_link_to_their_pages():
+    base = {"source": "itu_aggregates", "vintage": "2024-11", "year": 2019}
+    cagr = report.claim_href({**base, "metric": "cagr"}, {"start_year": 2015.0})
+    assert query(cagr) == {
+        "bandwidth-growth.start_year": "2015",
+        "bandwidth-growth.end_year": "2019",
+        "bandwidth-growth.edition": "itu_aggregates@2024-11",
+        "bandwidth-growth.grouping": "itu_region",
+    }
+    assert report.claim_href({**base, "metric": "relative_gender_gap"}) == "/gender"
+    assert report.claim_href({**base, "metric": "count_meeting"}) == "/affordability"
+    assert report.claim_href({**base, "metric": "unknown"}) == ""
+    # Without the claim's entities the link still reaches the page.
+    assert report.claim_href({**base, "metric": "ratio"}) == "/internet"
+    no_edition = report.claim_href({**base, "metric": "ratio", "vintage": ""}, {
+        "entity_a": "HIC", "entity_b": "LDC"})  # fmt: skip
+    assert "edition" not in no_edition
+
+
+def test_claims_view_formats_values_and_statuses(view):
+    first = view.loc[("1", "ITU key ICT indicators, Oct 2019")]
+    assert first["reported"] == "more than 4×" and first["recomputed"] == "4.53×"
+    assert first["status_class"] == "status-confirmed"
+    assert "entity_a=DEVELOPED" in first["href"]
+    # 3.995 must not print as 4.00 beside 'more than 4': it is why the claim is revised.
+    proxy = view.loc[("1-hic", "ITU key ICT indicator aggregates, Nov 2024")]
+    assert proxy["recomputed"] == "3.995×" and proxy["status"] == "revised"
+    gap = view.loc[("2a", "ITU key ICT indicator aggregates, Nov 2024")]
+    assert (gap["reported"], gap["recomputed"]) == ("17%", "9.2%")
+    assert view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "recomputed"] == "—"
+    assert (
+        view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "status_class"]
+        == "status-not-computable"
+    )
+    growth = view.loc[("3", "ITU key ICT indicators, Oct 2019")]
+    assert (growth["reported"], growth["recomputed"]) == ("33.4%", "33.4%")
+    assert "bandwidth-growth.end_year=2019" in growth["href"]
+    count = view.loc[("4d", "ITU ICT Price Baskets 2008-2025")]
+    assert (count["reported"], count["recomputed"]) == ("at least 10", "41")
+
+
+def test_status_counts_and_shared_citation(tables):
+    claims = tables.get("claims")
+    counts = report.status_counts(claims)
+    assert list(counts) == ["confirmed", "revised", "not computable"]
+    assert sum(counts.values()) == len(claims)
+    assert "A/75/62-E/2020/11" in report.shared_citation(claims)
+    mixed = claims.assign(citation=[f"report {i}" for i in range(len(claims))])
+    assert report.shared_citation(mixed) == ""
+
+
+def test_catalogue_summarises_every_table(tables):
+    items = {item.name: item for item in report.catalogue(tables)}
+    assert list(items) == ["entities", "internet_use", "broadband_price", "bandwidth", "claims"]
+    bandwidth = items["bandwidth"]
+    assert bandwidth.rows == 190
+    assert bandwidth.key == ["source", "vintage", "entity_id", "year"]
+    assert bandwidth.editions == [
+        "ITU key ICT indicators, Oct 2019 (2019-10)",
+        "ITU key ICT indicator aggregates, Nov 2024 (2024-11)",
+    ]
+    assert "ITU terms of use" in bandwidth.licence
+    assert bandwidth.built_at.endswith("UTC")
+    schema = bandwidth.schema.set_index("column")
+    assert schema.loc["per_user_kbps", "unit"] == "kbit/s"
+    assert schema.loc["per_user_kbps", "type"] == "float64 (nullable)"
+    assert list(bandwidth.schema.columns) == ["column", "title", "unit", "type", "description"]
+    assert bandwidth.cite().startswith("ITU, Key ICT indicators")
+
+
+def test_downloads_round_trip(tables):
+    payload, name, media = report.table_download(tables, "bandwidth", "parquet")
+    assert (name, media) == ("bandwidth.parquet", "application/vnd.apache.parquet")
+    back = pyarrow.parquet.read_table(io.BytesIO(payload))
+    assert back.num_rows == 190
+    meta = json.loads(back.schema.metadata[store.META_KEY])
+    assert meta["vintages"]["itu_aggregates_2024_11"] == "2024-11"
+    text, name, _ = report.table_download(tables, "claims", "csv")
+    assert name == "claims.csv"
+    assert len(pd.read_csv(io.BytesIO(text))) == len(tables.get("claims"))
+    with pytest.raises(ValueError):
+        report.table_download(tables, "../etc/passwd", "csv")
+    with pytest.raises(ValueError):
+        report.table_download(tables, "claims", "xlsx")
+
+
+def test_download_of_an_unbuilt_table_names_the_command(tmp_path):
+    empty = store.TableCache(store.DataDir(tmp_path))
+    with pytest.raises(LookupError, match="indicators build"):
+        report.table_download(empty, "bandwidth", "csv")
+
+
+def text_of(component) -> str:
+    """Every string in a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+@pytest.fixture
+def pages(tables):
+    """The report and data page modules, reading the built tables."""
+    import sys
+
+    import app  # noqa: F401  registers the pages
+
+    before = ui._TABLES
+    ui.set_tables(tables)
+    yield sys.modules["pages.report"], sys.modules["pages.data"]
+    ui._TABLES = before
+
+
+def test_report_page_lays_out_every_claim(pages):
+    report_page, _ = pages
+    layout = report_page.layout()
+    text = text_of(layout)
+    assert "Cited from: UN Secretary-General" in text
+    assert text.count("Open chart") == 15
+    assert "3.995×" in text
+    report_page.layout(**{"report.x": ["a", "b"]})
+    download = report_page.download_claims(1)
+    assert download["filename"] == "claims.csv" and "claim_id,statement" in download["content"]
+
+
+def test_data_page_lists_tables_and_serves_downloads(pages):
+    _, data_page = pages
+    text = text_of(data_page.layout(view="<script>"))
+    for name in ("entities", "internet_use", "broadband_price", "bandwidth", "claims"):
+        assert f"{name}.parquet" in text and f"{name}.csv" in text
+    assert "How to cite" in text and "per_user_kbps" in text
+
+    def click() -> dict:
+        prop = '{"fmt":"csv","table":"bandwidth","type":"data-download-button"}.n_clicks'
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": 1}]))
+        return data_page.download_table([None, 1])
+
+    sent = copy_context().run(click)
+    assert sent["filename"] == "bandwidth.csv" and sent["base64"]
