@@ -15,7 +15,7 @@ import pandas as pd
 
 from indicators import gaps
 from indicators.charts import Tables, common
-from indicators.codes import DEVELOPED, ITU_REGIONS, LDC, WORLD
+from indicators.codes import DEVELOPED, GROUPS, ITU_REGIONS, LDC, WORLD
 from indicators.report import bandwidth_growth_href, internet_gap_href
 
 ITU_SOURCE = "itu_aggregates"
@@ -27,10 +27,8 @@ SHORT_NAMES = {
     DEVELOPED: "Developed",
     LDC: "LDCs",
     "HIC": "High income",
-    **{r: name for r, name in zip(ITU_REGIONS, [
-        "Africa", "The Americas", "Arab States", "Asia & Pacific", "CIS", "Europe"
-    ], strict=True)},
-}  # fmt: skip
+    **{region: GROUPS[region][0] for region in ITU_REGIONS},
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,8 +136,9 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> Metric | None:
 
 def internet_card(use: pd.DataFrame | None) -> Card:
     """Developed vs LDCs (newest ITU edition with 'developed') and high income vs LDCs (newest)."""
-    card = Card("internet", "Internet use: developed vs least developed", "/internet",
-                "Internet use page")  # fmt: skip
+    card = Card(
+        "internet", "Internet use: developed vs least developed", "/internet", "Internet use page"
+    )
     if use is None or use.empty:
         return _empty(card, "internet_use")
     vintages = _vintages(use, ITU_SOURCE)

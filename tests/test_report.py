@@ -62,8 +62,9 @@ def test_other_metrics_link_to_their_pages():
     assert report.claim_href({**base, "metric": "unknown"}) == ""
     # Without the claim's entities the link still reaches the page.
     assert report.claim_href({**base, "metric": "ratio"}) == "/internet"
-    no_edition = report.claim_href({**base, "metric": "ratio", "vintage": ""}, {
-        "entity_a": "HIC", "entity_b": "LDC"})  # fmt: skip
+    no_edition = report.claim_href(
+        {**base, "metric": "ratio", "vintage": ""}, {"entity_a": "HIC", "entity_b": "LDC"}
+    )
     assert "edition" not in no_edition
 
 

@@ -173,9 +173,7 @@ def _growth_table(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
 def _world_reference(fig: go.Figure, rate: float) -> None:
     """The world's growth as a dashed vertical line over the bars, labelled above the plot."""
-    fig.add_vline(
-        x=rate, line={"dash": "dash", "color": theme.REFERENCE, "width": 1.5}, layer="above"
-    )
+    fig.add_vline(x=rate, line={"dash": "dash", "color": "#222222", "width": 2}, layer="above")
     fig.add_annotation(
         x=rate,
         xref="x",

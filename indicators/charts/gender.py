@@ -276,7 +276,18 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
         hover="hover",
     )
     # The figure orders rows by the male rate; the sort chosen here reads top to bottom.
-    fig.update_yaxes(categoryorder="array", categoryarray=label.tolist()[::-1])
+    # Autorange pads a tall category axis by several empty rows at each end; pin it to the rows,
+    # and label every row (short charts otherwise skip every other economy).
+    rows = label.tolist()[::-1]
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=rows,
+        range=[-0.7, len(data) - 0.3],
+        tickmode="array",
+        tickvals=rows,
+    )
+    # The unit is in the subtitle; an axis title would collide with the exported source line.
+    fig.update_xaxes(title=None)
     where = "all economies" if p["region"] == "all" else common.names(tables).get(p["region"])
     years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())

@@ -155,13 +155,15 @@ def _log_axis(fig: go.Figure, values: pd.Series, axis: str = "y") -> go.Figure:
 
 
 def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
-    """Published group medians for World and the grouping, in the entities table's order."""
+    """Published group medians for World and the grouping, in the entities table's order.
+
+    Experimental collections are kept here (the caption says what was left out); the caller
+    drops them unless asked.
+    """
     rows = _basket_rows(tables, p, "median")
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
-    if p["experimental"] == "exclude":
-        rows = rows[~rows["experimental"]]
-    if rows.empty:
+    if rows[~rows["experimental"]].empty:
         raise NoData(
             f"{common.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
             f"medians in {UNITS[p['unit']][0]} for {GROUPING_TEXT[p['grouping']]}."
@@ -232,11 +234,12 @@ def _break_lines(fig: go.Figure, runs: list[tuple[float, int, int]]) -> go.Figur
 def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     """ITU's published price medians over time for World and the groups of a grouping."""
     rows = _median_rows(tables, p)
+    include = p["experimental"] == "include"
     names = common.names(tables)
     column = f"median_{p['unit']}"
-    data = rows[["entity_id", "year", "allowance_gb", "experimental", "value"]].rename(
-        columns={"value": column}
-    )
+    data = rows[include | ~rows["experimental"]][
+        ["entity_id", "year", "allowance_gb", "experimental", "value"]
+    ].rename(columns={"value": column})
     data.insert(1, "name", data["entity_id"].map(names))
     data = data.reset_index(drop=True)
     keys = _series_keys(data)
@@ -266,7 +269,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
-            *_experimental_note(rows, p["experimental"] == "include", dashes),
+            *_experimental_note(rows, include, dashes),
             "Medians as ITU publishes them for each group.",
         ),
     )

@@ -84,7 +84,9 @@ def test_data_is_exactly_what_is_plotted(tables):
 
 def test_metric_switch_changes_the_values(tables):
     made = {m: charts.render("gender_parity", tables, {"metric": m}) for m in METRICS}
-    parity, points, relative = made["parity"], made["points"], made["relative_gap"]
+    points, relative = made["points"], made["relative_gap"]
+    ys = {m: [y for t in c.figure.data for y in t.y] for m, c in made.items()}
+    assert ys["parity"] != ys["points"] != ys["relative_gap"] != ys["parity"]
     world = {m: by_year(traces(c, "World")[0])[2024] for m, c in made.items()}
     assert world["parity"] == pytest.approx(65.3 / 69.5)
     assert world["points"] == pytest.approx(69.5 - 65.3)

@@ -1,0 +1,242 @@
+"""Affordability charts on the real tables: medians, the 2% target count, the map, fallbacks."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from indicators import charts, store, ui
+from indicators.build import build
+from indicators.charts import NoData
+from indicators.fetch import fetch
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory, mirror):
+    data = store.DataDir(tmp_path_factory.mktemp("charts-prices"))
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    return store.TableCache(data)
+
+
+class Without:
+    """The real tables with some rows of one table taken out, to test empty selections."""
+
+    def __init__(self, tables, name, drop):
+        self.tables, self.name, self.drop = tables, name, drop
+
+    def get(self, name):
+        frame = self.tables.get(name)
+        return frame[~self.drop(frame)] if name == self.name else frame
+
+    def metadata(self, name):
+        return self.tables.metadata(name)
+
+
+def economy_prices(tables, basket="fixed_broadband", year=2024, unit="pct_gni_pc"):
+    """Official economy prices straight from the table, for independent counts."""
+    p = tables.get("broadband_price")
+    ent = tables.get("entities")
+    economies = set(ent.loc[ent["kind"] == "economy", "entity_id"])
+    rows = p[
+        (p["basket"] == basket)
+        & (p["year"] == year)
+        & (p["unit"] == unit)
+        & (p["statistic"] == "value")
+        & ~p["experimental"]
+        & p["entity_id"].isin(economies)
+    ]
+    return rows.set_index("entity_id")["value"]
+
+
+def target_lines(chart):
+    """Horizontal reference lines at 2 (the affordability target)."""
+    return [s for s in chart.figure.layout.shapes if s.type == "line" and s.y0 == s.y1 == 2.0]
+
+
+def points(chart):
+    """Every plotted economy value of the strip (the dot traces, not the quartile box)."""
+    return [y for t in chart.figure.data if t.boxpoints == "all" for y in t.y]
+
+
+def test_world_median_fixed_5gb_2024_is_2_57(tables):
+    chart = charts.render("price_medians", tables)
+    medians = chart.data.set_index(["entity_id", "year"])["median_pct_gni_pc"]
+    assert medians[("WLD", 2024)] == 2.57
+    world = [t for t in chart.figure.data if t.name == "World"]
+    assert len(world) == 2  # the line breaks where the allowance changed: 1 GB, then 5 GB
+    plotted = {x: y for t in world for x, y in zip(t.x, t.y, strict=True)}
+    assert plotted[2024] == 2.57
+    assert sum(t.showlegend is not False for t in world) == 1
+
+
+def test_medians_plot_exactly_their_data(tables):
+    chart = charts.render("price_medians", tables, {"grouping": "itu_region", "unit": "ppp"})
+    plotted = sorted(y for t in chart.figure.data for y in t.y)
+    assert plotted == sorted(chart.data["median_ppp"])
+    assert chart.data["entity_id"].iloc[0] == "WLD"
+    assert set(chart.data["entity_id"]) == {"WLD", "ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP",
+                                            "ITU_CIS", "ITU_EUR"}  # fmt: skip
+
+
+def test_target_line_only_for_share_of_gni(tables):
+    pct = charts.render("price_medians", tables, {"unit": "pct_gni_pc"})
+    assert len(target_lines(pct)) == 1
+    assert any("Broadband Commission" in n for n in pct.caption.notes)
+    assert pct.figure.layout.yaxis.type == "log"
+    for unit in ("usd", "ppp"):
+        money = charts.render("price_medians", tables, {"unit": unit})
+        assert not target_lines(money)
+        assert not any("2% target" in (a.text or "") for a in money.figure.layout.annotations)
+        assert not any("Broadband Commission" in n for n in money.caption.notes)
+
+
+def test_medians_mark_the_allowance_change(tables):
+    fixed = charts.render("price_medians", tables)
+    breaks = [s.x0 for s in fixed.figure.layout.shapes if s.type == "line" and s.x0 == s.x1]
+    assert breaks == [2017.5]
+    assert any("1 GB 2008–2017; 5 GB 2018–2025" in n for n in fixed.caption.notes)
+    mobile = charts.render("price_medians", tables, {"basket": "mobile_broadband"})
+    assert any("1.5 GB 2018–2020; 2 GB 2021–2024; 5 GB 2025" in n for n in mobile.caption.notes)
+
+
+def test_experimental_rows_only_on_request(tables):
+    official = charts.render("price_medians", tables, {"basket": "mobile_broadband"})
+    assert not official.data["experimental"].any()
+    assert any("experimental collections of this basket are left out" in n
+               for n in official.caption.notes)  # fmt: skip
+    both = charts.render(
+        "price_medians", tables, {"basket": "mobile_broadband", "experimental": "include"}
+    )
+    experimental = both.data[both.data["experimental"]]
+    assert set(experimental["allowance_gb"]) == {1.0, 2.0, 5.0, 10.0}
+    dotted = [t for t in both.figure.data if "(experimental)" in t.name]
+    assert dotted and all(t.line.dash != "solid" for t in dotted)
+    assert len(both.data) > len(official.data)
+
+
+def test_distribution_counts_economies_meeting_the_target(tables):
+    chart = charts.render("price_distribution", tables, {"year": 2024})
+    values = economy_prices(tables)
+    assert len(values) == 195
+    below = int((values < 2.0).sum())
+    assert f"{below} of 195 economies meet the 2% target" in chart.caption.subtitle
+    assert len(chart.data) == 195
+    assert sorted(points(chart)) == sorted(chart.data["price_pct_gni_pc"])
+    assert chart.data["below_2pct"].sum() == below
+    assert len(target_lines(chart)) == 1
+    assert chart.caption.title.endswith(", 2024")
+    assert any("below 2.00%" in n for n in chart.caption.notes)
+
+
+def test_distribution_for_a_group_uses_entity_membership(tables):
+    chart = charts.render("price_distribution", tables, {"year": 2019, "group": "LDC"})
+    ent = tables.get("entities").set_index("entity_id")
+    assert ent.loc[chart.data["entity_id"], "ldc"].all()
+    values = economy_prices(tables, year=2019)
+    ldc_values = values[values.index.isin(ent.index[ent["ldc"]])]
+    below = int((ldc_values < 2.0).sum())
+    assert f"{below} of {len(ldc_values)} economies meet" in chart.caption.subtitle
+    asp = charts.render("price_distribution", tables, {"year": 2024, "group": "ITU_ASP"})
+    assert (ent.loc[asp.data["entity_id"], "itu_region"] == "ITU_ASP").all()
+    assert "ITU region Asia & Pacific" in asp.caption.subtitle
+
+
+def test_distribution_in_money_has_no_target(tables):
+    chart = charts.render("price_distribution", tables, {"year": 2024, "unit": "usd"})
+    assert not target_lines(chart)
+    assert "meet" not in chart.caption.subtitle
+    assert f"{len(economy_prices(tables, unit='usd'))} economies" in chart.caption.subtitle
+
+
+def test_distribution_falls_back_to_the_latest_year_before(tables):
+    # Mobile prices keep 2024 among the year choices; fixed broadband lacks it.
+    no_2024 = Without(
+        tables,
+        "broadband_price",
+        lambda f: (f["year"] == 2024) & (f["basket"] == "fixed_broadband"),
+    )
+    chart = charts.render("price_distribution", no_2024, {"year": 2024})
+    assert set(chart.data["year"]) == {2023}
+    assert chart.caption.title.endswith(", 2023")
+    assert any("No official prices for 2024; showing 2023" in n for n in chart.caption.notes)
+
+
+def test_distribution_before_the_series_raises_nodata(tables):
+    with pytest.raises(NoData, match="the series starts in 2013"):
+        charts.render("price_distribution", tables, {"basket": "mobile_broadband", "year": 2010})
+
+
+def test_distribution_with_experimental_series(tables):
+    chart = charts.render(
+        "price_distribution",
+        tables,
+        {"basket": "mobile_broadband", "year": 2024, "experimental": "include"},
+    )
+    official = economy_prices(tables, basket="mobile_broadband")
+    assert f"{int((official < 2).sum())} of {len(official)} economies" in chart.caption.subtitle
+    assert list(chart.figure.layout.xaxis.categoryarray) == [
+        "2 GB basket",
+        "1 GB (experimental)",
+        "5 GB (experimental)",
+        "10 GB (experimental)",
+    ]
+    assert sorted(points(chart)) == sorted(chart.data["price_pct_gni_pc"])
+
+
+def test_map_shows_the_chosen_basket_year_and_unit(tables):
+    chart = charts.render("price_map", tables, {"year": 2024})
+    (trace,) = chart.figure.data
+    assert len(chart.data) == 195
+    assert list(trace.z) == chart.data["price_pct_gni_pc"].tolist()
+    assert list(trace.locations) == chart.data["entity_id"].tolist()
+    assert trace.reversescale is True and trace.zmax == 10
+    assert "2 (target)" in trace.colorbar.ticktext
+    usd = charts.render("price_map", tables, {"year": 2024, "unit": "usd"})
+    assert "2 (target)" not in usd.figure.data[0].colorbar.ticktext
+    assert usd.caption.subtitle.startswith("USD per month")
+
+
+def test_missing_table_raises_nodata(tables):
+    empty = Without(tables, "broadband_price", lambda f: f["year"] > 0)
+    for chart_id in ("price_medians", "price_distribution", "price_map"):
+        with pytest.raises(NoData, match="broadband_price table has not been built"):
+            charts.render(chart_id, empty)
+
+
+def param_values(component) -> dict[tuple[str, str], object]:
+    """(panel, param) -> value of every control in a Dash layout."""
+    found, stack = {}, [component]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list | tuple):
+            stack.extend(node)
+            continue
+        ident = getattr(node, "id", None)
+        if isinstance(ident, dict) and ident.get("type") == "param":
+            found[(ident["panel"], ident["param"])] = node.value
+        children = getattr(node, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return found
+
+
+def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
+    import app  # noqa: F401  imports and registers every page
+
+    page = importlib.import_module("pages.affordability")  # the module Dash loaded
+    ui.set_tables(tables)
+    layout = page.layout(
+        **{
+            "prices-medians.unit": "bogus",
+            "prices-distribution.year": "not-a-year",
+            "prices-distribution.group": "LDC",
+            "prices-map.basket": "<script>",
+        }
+    )
+    values = param_values(layout)
+    assert values[("prices-medians", "unit")] == "pct_gni_pc"
+    assert values[("prices-distribution", "year")] == 2025
+    assert values[("prices-distribution", "group")] == "LDC"
+    assert values[("prices-map", "basket")] == "fixed_broadband"
