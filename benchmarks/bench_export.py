@@ -32,8 +32,9 @@ def naive(spec: pack.PackSpec, tables: store.TableCache, out: Path) -> float:
         fig = figures.fit_width(chart.figure, chart.caption, width, height)
         for fmt in FORMATS:
             scale = pack.PNG_SCALE if fmt == "png" else 1
-            fig.write_image(out / f"{entry.id}.{fmt}", format=fmt, scale=scale, width=width,
-                            height=height)
+            fig.write_image(
+                out / f"{entry.id}.{fmt}", format=fmt, scale=scale, width=width, height=height
+            )
     return time.perf_counter() - started
 
 

@@ -69,8 +69,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["INDICATORS_DATA"] = str(Path(args.data_dir).resolve())
     app_dir = Path(args.app_dir).resolve() if args.app_dir else Path.cwd()
     if not (app_dir / "app.py").exists():
-        print(f"indicators serve: no app.py in {app_dir}; run it from the repository root or "
-              "pass --app-dir", file=sys.stderr)
+        print(
+            f"indicators serve: no app.py in {app_dir}; run it from the repository root or "
+            "pass --app-dir",
+            file=sys.stderr,
+        )
         return 2
     sys.path.insert(0, str(app_dir))
     os.chdir(app_dir)
@@ -94,8 +97,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("indicators export: give a SPEC file and --out DIR (or --list)", file=sys.stderr)
         return 2
     if not data.processed.exists():
-        print(f"indicators export: no processed data in {data.processed}; run `indicators "
-              "fetch` then `indicators build`", file=sys.stderr)
+        print(
+            f"indicators export: no processed data in {data.processed}; run `indicators "
+            "fetch` then `indicators build`",
+            file=sys.stderr,
+        )
         return 2
     formats = tuple(f.strip() for f in args.format.split(",")) if args.format else None
     try:
@@ -103,8 +109,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         if formats and any(f not in pack.FORMATS for f in formats):
             raise pack.SpecError(f"--format {args.format!r}: choose among {list(pack.FORMATS)}")
         record = build_record(data) or {}
-        manifest = pack.export_pack(spec, tables, args.out, formats=formats, size=args.size,
-                                    make_zip=args.zip, data_built_at=record.get("built_at"))
+        manifest = pack.export_pack(
+            spec,
+            tables,
+            args.out,
+            formats=formats,
+            size=args.size,
+            make_zip=args.zip,
+            data_built_at=record.get("built_at"),
+        )
     except pack.SpecError as exc:
         print(f"indicators export: {exc}", file=sys.stderr)
         print("indicators export: nothing was written", file=sys.stderr)

@@ -27,8 +27,9 @@ def csv_text(chart: Chart) -> str:
     return header + buffer.getvalue()
 
 
-def image_bytes(chart: Chart, fmt: str, scale: float = 2, width: int | None = None,
-                height: int | None = None) -> bytes:
+def image_bytes(
+    chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
+) -> bytes:
     """Render the figure as PNG, SVG or PDF with the system Chromium (kaleido)."""
     if fmt not in ("png", "svg", "pdf"):
         raise ValueError(f"unknown image format {fmt!r}")
@@ -37,8 +38,9 @@ def image_bytes(chart: Chart, fmt: str, scale: float = 2, width: int | None = No
     return bytes(fig.to_image(format=fmt, scale=scale, width=w, height=h))
 
 
-def file_bytes(chart: Chart, fmt: str, scale: float = 2, width: int | None = None,
-               height: int | None = None) -> bytes:
+def file_bytes(
+    chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
+) -> bytes:
     """Any export format as bytes."""
     if fmt == "csv":
         return csv_text(chart).encode("utf-8")

@@ -32,8 +32,11 @@ from indicators.charts import NoData, ParamError, Tables, common
 from indicators.figures import Chart
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
-SIZES: dict[str, tuple[int, int]] = {"column": (600, 420), "page": (1000, 620),
-                                     "slide": (1600, 900)}
+SIZES: dict[str, tuple[int, int]] = {
+    "column": (600, 420),
+    "page": (1000, 620),
+    "slide": (1600, 900),
+}
 PNG_SCALE = 3
 FORMATS = ("png", "svg", "pdf", "csv")
 ENTRY_FIELDS = {"id", "chart", "params", "size", "title"}
@@ -90,8 +93,9 @@ def _entry(path: Path, index: int, raw: Any) -> Entry:
     where = _where(path, index, raw.get("id"))
     unknown = set(raw) - ENTRY_FIELDS
     if unknown:
-        raise SpecError(f"{where}: unknown field(s) {sorted(unknown)}; expected "
-                        f"{sorted(ENTRY_FIELDS)}")
+        raise SpecError(
+            f"{where}: unknown field(s) {sorted(unknown)}; expected {sorted(ENTRY_FIELDS)}"
+        )
     for required in ("id", "chart"):
         if not isinstance(raw.get(required), str) or not raw[required]:
             raise SpecError(f"{where}: field '{required}' is required (a string)")
@@ -133,8 +137,10 @@ def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
     for entry in spec.entries:
         where = _where(spec.path, entry.index, entry.id)
         if entry.chart not in charts.REGISTRY:
-            raise SpecError(f"{where}: field 'chart': unknown chart id {entry.chart!r}; "
-                            "`indicators export --list` shows the available ones")
+            raise SpecError(
+                f"{where}: field 'chart': unknown chart id {entry.chart!r}; "
+                "`indicators export --list` shows the available ones"
+            )
         try:
             chart = charts.render(entry.chart, tables, entry.params, strict=True)
         except ParamError as exc:
@@ -181,8 +187,23 @@ def alt_text(chart: Chart) -> str:
     parts = [f"{chart.caption.title}. {chart.caption.subtitle}."]
     if "year" in data.columns and data["year"].notna().any():
         parts.append(f"Years {int(data['year'].min())} to {int(data['year'].max())}.")
-    value = next((c for c in ("value_pct", "value", "gap", "parity", "share", "cagr_pct",
-                              "bandwidth_tbps", "per_user_kbps") if c in data.columns), None)
+    value = next(
+        (
+            c
+            for c in (
+                "value_pct",
+                "value",
+                "gap",
+                "parity",
+                "share",
+                "cagr_pct",
+                "bandwidth_tbps",
+                "per_user_kbps",
+            )
+            if c in data.columns
+        ),
+        None,
+    )
     label = "name" if "name" in data.columns else "entity_id" if "entity_id" in data else None
     if value and label:
         latest = data.sort_values("year").groupby(label).tail(1) if "year" in data else data
@@ -208,8 +229,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write_figure(folder: Path, entry: Entry, chart: Chart, formats: tuple[str, ...],
-                  size: str) -> dict[str, Any]:
+def _write_figure(
+    folder: Path, entry: Entry, chart: Chart, formats: tuple[str, ...], size: str
+) -> dict[str, Any]:
     """Write one figure's files; return its manifest record."""
     width, height = SIZES[size]
     files: dict[str, dict[str, Any]] = {}
@@ -220,13 +242,23 @@ def _write_figure(folder: Path, entry: Entry, chart: Chart, formats: tuple[str, 
     md = folder / f"{entry.id}.md"
     md.write_text(caption_markdown(entry, chart, list(formats)), encoding="utf-8")
     for path in [*(folder / f"{entry.id}.{f}" for f in formats), md]:
-        files[path.suffix.lstrip(".")] = {"path": path.name, "sha256": _sha(path),
-                                          "bytes": path.stat().st_size}
+        files[path.suffix.lstrip(".")] = {
+            "path": path.name,
+            "sha256": _sha(path),
+            "bytes": path.stat().st_size,
+        }
     edition = chart.meta.get("edition", "")
     return {
-        "id": entry.id, "chart": entry.chart, "params": chart.meta.get("params", entry.params),
-        "size": size, "width": width, "height": height, "png_scale": PNG_SCALE, "files": files,
-        "title": chart.caption.title, "citation": chart.caption.source,
+        "id": entry.id,
+        "chart": entry.chart,
+        "params": chart.meta.get("params", entry.params),
+        "size": size,
+        "width": width,
+        "height": height,
+        "png_scale": PNG_SCALE,
+        "files": files,
+        "title": chart.caption.title,
+        "citation": chart.caption.source,
         "sources": sorted({common.split_edition(e)[0] for e in edition.split(",") if e}),
         "vintages": sorted({common.split_edition(e)[1] for e in edition.split(",") if e}),
         "notes": list(chart.caption.notes),
@@ -244,9 +276,16 @@ def _move_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def export_pack(spec: PackSpec, tables: Tables, out: Path, formats: tuple[str, ...] | None = None,
-                size: str | None = None, make_zip: bool = False, data_built_at: str | None = None,
-                progress: Callable[[str], None] = print) -> dict[str, Any]:
+def export_pack(
+    spec: PackSpec,
+    tables: Tables,
+    out: Path,
+    formats: tuple[str, ...] | None = None,
+    size: str | None = None,
+    make_zip: bool = False,
+    data_built_at: str | None = None,
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
     """Write the whole pack to ``out``, or nothing at all."""
     out = Path(out)
     formats = formats or spec.formats
@@ -262,12 +301,18 @@ def export_pack(spec: PackSpec, tables: Tables, out: Path, formats: tuple[str, .
                 started = time.perf_counter()
                 chosen = size or entry.size or spec.size
                 records.append(_write_figure(staging, entry, chart, formats, chosen))
-                progress(f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): "
-                         f"{', '.join(formats)} in {time.perf_counter() - started:.2f} s")
+                progress(
+                    f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): "
+                    f"{', '.join(formats)} in {time.perf_counter() - started:.2f} s"
+                )
         manifest = {
-            "title": spec.title, "spec": str(spec.path), "spec_sha256": _sha(spec.path),
+            "title": spec.title,
+            "spec": str(spec.path),
+            "spec_sha256": _sha(spec.path),
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data_built_at": data_built_at, "formats": list(formats), "figures": records,
+            "data_built_at": data_built_at,
+            "formats": list(formats),
+            "figures": records,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if make_zip:
@@ -297,8 +342,11 @@ def describe_catalogue(tables: Tables) -> str:
             options = param.options(tables)
             shown = ", ".join(map(str, options[:12])) + (" ..." if len(options) > 12 else "")
             default = param.default_for(tables)
-            lines.append(f"    - {param.name} ({param.kind}, default {default!r})"
-                         + (f": {shown}" if shown else ""))
-    lines.append(f"sizes: {', '.join(f'{k} {w}x{h}' for k, (w, h) in SIZES.items())} "
-                 f"(PNG at {PNG_SCALE}x)")
+            lines.append(
+                f"    - {param.name} ({param.kind}, default {default!r})"
+                + (f": {shown}" if shown else "")
+            )
+    lines.append(
+        f"sizes: {', '.join(f'{k} {w}x{h}' for k, (w, h) in SIZES.items())} (PNG at {PNG_SCALE}x)"
+    )
     return "\n".join(lines)

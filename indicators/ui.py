@@ -20,7 +20,24 @@ from indicators.charts import ChartSpec, NoData, Param, ParamError, common
 from indicators.figures import Chart
 
 Panels = list[tuple[str, str]]
-GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": theme.TOPOJSON_ROUTE}
+CHOICE_LABELS = {
+    "pct_gni_pc": "% of monthly GNI per capita",
+    "usd": "US$ per month",
+    "ppp": "PPP$ per month",
+    "parity": "Parity score (female / male)",
+    "points": "Gap in percentage points",
+    "relative_gap": "ITU relative gap (%)",
+    "rates": "Female and male rates",
+    "ratio": "Ratio (times)",
+    "fixed_broadband": "Fixed broadband",
+    "mobile_broadband": "Mobile broadband (data only)",
+    "absolute": "Absolute",
+    "share": "Share of world total",
+    "exclude": "Official only",
+    "include": "Include experimental",
+    "all": "All",
+}
+GRAPH_CONFIG: Any = {"displaylogo": False, "topojsonURL": theme.TOPOJSON_ROUTE}
 TABLE_ROWS = 400
 _TABLES: store.TableCache | None = None
 
@@ -51,7 +68,9 @@ def _label(param: Param, value: Any, names: dict[str, str]) -> str:
         return common.edition_label(text)
     if param.name == "grouping":
         return common.GROUPING_LABELS.get(text, text)
-    if param.name.startswith("entit") and text in names:
+    if text in CHOICE_LABELS:
+        return CHOICE_LABELS[text]
+    if text in names:
         return f"{names[text]} ({text})"
     return text.replace("_", " ")
 
@@ -65,7 +84,10 @@ def control(prefix: str, param: Param, value: Any) -> html.Div:
             html.Label(param.label, htmlFor=f"{prefix}-{param.name}"),
             dcc.Dropdown(
                 id={"type": "param", "panel": prefix, "param": param.name},
-                options=options, value=value, clearable=False, searchable=True,
+                options=options,
+                value=value,
+                clearable=False,
+                searchable=True,
                 multi=param.kind == "multi",
             ),
         ],
@@ -76,7 +98,7 @@ def control(prefix: str, param: Param, value: Any) -> html.Div:
 def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
     """The query-string values meant for one panel (``prefix.param=value``)."""
     start = f"{prefix}."
-    return {k[len(start):]: v for k, v in query.items() if k.startswith(start)}
+    return {k[len(start) :]: v for k, v in query.items() if k.startswith(start)}
 
 
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
@@ -88,26 +110,39 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
-            html.Div([control(prefix, p, values[p.name]) for p in spec.params],
-                     className="controls"),
+            html.Div(
+                [control(prefix, p, values[p.name]) for p in spec.params], className="controls"
+            ),
             dcc.RadioItems(
                 id={"type": "view", "panel": prefix},
-                options=[{"label": "Chart", "value": "chart"}, {"label": "Table", "value": "table"}],
-                value=view, inline=True, className="view-toggle",
+                options=[
+                    {"label": "Chart", "value": "chart"},
+                    {"label": "Table", "value": "table"},
+                ],
+                value=view,
+                inline=True,
+                className="view-toggle",
             ),
             html.Div(id=f"{prefix}-empty", className="empty-state", role="status"),
             dcc.Loading(dcc.Graph(id=f"{prefix}-graph", config=GRAPH_CONFIG)),
             html.Div(id=f"{prefix}-table", className="data-table"),
             html.Div(id=f"{prefix}-caption", className="caption"),
             html.Div(
-                [html.Button(fmt.upper(), id=f"{prefix}-dl-{fmt}", className="download",
-                             title=f"Download this figure as {fmt.upper()}")
-                 for fmt in export.FORMATS]
+                [
+                    html.Button(
+                        fmt.upper(),
+                        id=f"{prefix}-dl-{fmt}",
+                        className="download",
+                        title=f"Download this figure as {fmt.upper()}",
+                    )
+                    for fmt in export.FORMATS
+                ]
                 + [dcc.Download(id=f"{prefix}-download")],
                 className="downloads",
             ),
         ],
-        className="panel", id=f"{prefix}-panel",
+        className="panel",
+        id=f"{prefix}-panel",
     )
 
 
@@ -117,15 +152,31 @@ def build_chart(chart_id: str, params: dict[str, Any]) -> Chart:
 
 
 def _param_values(prefix: str, states: list[dict[str, Any]], values: list[Any]) -> dict[str, Any]:
-    return {s["id"]["param"]: v for s, v in zip(states, values, strict=True)
-            if s["id"]["panel"] == prefix}
+    return {
+        s["id"]["param"]: v
+        for s, v in zip(states, values, strict=True)
+        if s["id"]["panel"] == prefix
+    }
 
 
 def _empty_figure(message: str) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(template="indicators", xaxis={"visible": False}, yaxis={"visible": False},
-                      annotations=[{"text": message, "showarrow": False, "xref": "paper",
-                                    "yref": "paper", "x": 0.5, "y": 0.5}], height=200)
+    fig.update_layout(
+        template="indicators",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {
+                "text": message,
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+            }
+        ],
+        height=200,
+    )
     return fig
 
 
@@ -133,11 +184,14 @@ def data_table(frame: pd.DataFrame) -> html.Table:
     """The plotted data as an HTML table: the accessible alternative to the chart."""
     shown = frame.head(TABLE_ROWS)
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
-    body = html.Tbody([
-        html.Tr([html.Td(_cell(v)) for v in row]) for row in shown.itertuples(index=False)
-    ])
-    note = [html.Caption(f"First {TABLE_ROWS} of {len(frame)} rows; download the CSV for all.")] \
-        if len(frame) > TABLE_ROWS else []
+    body = html.Tbody(
+        [html.Tr([html.Td(_cell(v)) for v in row]) for row in shown.itertuples(index=False)]
+    )
+    note = (
+        [html.Caption(f"First {TABLE_ROWS} of {len(frame)} rows; download the CSV for all.")]
+        if len(frame) > TABLE_ROWS
+        else []
+    )
     return html.Table([*note, head, body])
 
 
@@ -150,8 +204,11 @@ def _cell(value: Any) -> str:
 def caption_block(chart: Chart) -> list[Any]:
     """The caption under a figure on the page (also baked into the exported image)."""
     cap = chart.caption
-    return [html.P(cap.subtitle, className="subtitle"), html.P(f"Source: {cap.source}"),
-            *[html.P(n, className="note") for n in cap.notes]]
+    return [
+        html.P(cap.subtitle, className="subtitle"),
+        html.P(f"Source: {cap.source}"),
+        *[html.P(n, className="note") for n in cap.notes],
+    ]
 
 
 def register_panels(panels: Panels) -> None:
@@ -175,7 +232,8 @@ def _register_render(prefix: str, chart_id: str) -> None:
     )
     def render(values: list[Any], view: str, ids: list[dict[str, Any]]) -> tuple[Any, ...]:
         params = {i["param"]: v for i, v in zip(ids, values, strict=True)}
-        hide, show = {"display": "none"}, {}
+        hide: dict[str, str] = {"display": "none"}
+        show: dict[str, str] = {}
         try:
             chart = build_chart(chart_id, params)
         except (NoData, ParamError) as why:
@@ -194,7 +252,7 @@ def _register_download(prefix: str, chart_id: str) -> None:
         State({"type": "param", "panel": prefix, "param": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def download(*args: Any) -> dict[str, Any]:
+    def download(*args: Any) -> Any:
         values, ids = args[-2], args[-1]
         fmt = dash.ctx.triggered_id.rsplit("-", 1)[-1]
         params = {i["param"]: v for i, v in zip(ids, values, strict=True)}
@@ -203,8 +261,9 @@ def _register_download(prefix: str, chart_id: str) -> None:
         except (NoData, ParamError):
             return dash.no_update
         name = f"{chart_id}.{fmt}"
-        return dcc.send_bytes(export.file_bytes(chart, fmt, scale=2), name,
-                              type=export.MEDIA_TYPES[fmt])
+        return dcc.send_bytes(
+            export.file_bytes(chart, fmt, scale=2), name, type=export.MEDIA_TYPES[fmt]
+        )
 
 
 # Writes every control of the page into the query string with replaceState, so the address bar

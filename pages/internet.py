@@ -8,8 +8,13 @@ import dash
 
 from indicators import ui
 
-dash.register_page(__name__, path="/internet", name="Internet use", order=1,
-                   title="Internet use - Digital-divide indicators")
+dash.register_page(
+    __name__,
+    path="/internet",
+    name="Internet use",
+    order=1,
+    title="Internet use - Digital-divide indicators",
+)
 
 PANELS = [
     ("internet-groups", "internet_by_group"),

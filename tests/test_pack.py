@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import struct
 import zipfile
 
@@ -13,7 +12,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from indicators import charts, pack, store
+from indicators import charts, store
 from indicators.build import build
 from indicators.cli import main
 from indicators.fetch import fetch
@@ -82,9 +81,16 @@ def test_pdf_opens_with_one_page(written):
 def test_csv_equals_the_plotted_data(written, data):
     out, _ = written
     tables = store.TableCache(data)
-    chart = charts.render("internet_gap", tables, {"entity_a": "DEVELOPED", "entity_b": "LDC",
-                                                   "mode": "ratio",
-                                                   "edition": "itu_aggregates@2019-10"})
+    chart = charts.render(
+        "internet_gap",
+        tables,
+        {
+            "entity_a": "DEVELOPED",
+            "entity_b": "LDC",
+            "mode": "ratio",
+            "edition": "itu_aggregates@2019-10",
+        },
+    )
     frame = pd.read_csv(out / "gap.csv", comment="#")
     pd.testing.assert_frame_equal(frame, chart.data.reset_index(drop=True), check_dtype=False)
     assert list(frame["gap"]) == pytest.approx(list(chart.figure.data[0].y))
@@ -116,23 +122,39 @@ def test_markdown_caption_has_alt_text(written):
 
 
 BAD_SPECS = [
-    ("figures:\n  - id: a\n    chart: no_such_chart\n", "figures[0] (id 'a'): field 'chart': "
-                                                          "unknown chart id 'no_such_chart'"),
-    ("figures:\n  - id: a\n    chart: internet_by_group\n    params: {grouping: planets}\n",
-     "figures[0] (id 'a'): field 'params': grouping='planets' is not one of"),
-    ("figures:\n  - id: a\n    chart: internet_compare\n    params: {entities: [ATL]}\n",
-     "figures[0] (id 'a'): field 'params': entities: ['ATL'] not among the choices"),
-    ("figures:\n  - id: a\n    chart: internet_map\n    params: {year: 1900}\n",
-     "figures[0] (id 'a'): field 'params': year=1900 is not one of"),
-    ("figures:\n  - id: a\n    chart: internet_gap\n"
-     "    params: {entity_a: TWN, entity_b: LDC, edition: wdi@2026-07}\n",
-     "figures[0] (id 'a'): no data:"),
-    ("figures:\n  - id: a\n    chart: internet_gap\n    size: poster\n",
-     "figures[0] (id 'a'): field 'size': 'poster' is not one of"),
-    ("figures:\n  - id: a\n    chart: internet_gap\n    colour: red\n",
-     "figures[0] (id 'a'): unknown field(s) ['colour']"),
-    ("figures:\n  - id: a\n    chart: internet_gap\n  - id: a\n    chart: internet_map\n",
-     "figures[1] (id 'a'): field 'id': duplicate id"),
+    (
+        "figures:\n  - id: a\n    chart: no_such_chart\n",
+        "figures[0] (id 'a'): field 'chart': unknown chart id 'no_such_chart'",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_by_group\n    params: {grouping: planets}\n",
+        "figures[0] (id 'a'): field 'params': grouping='planets' is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_compare\n    params: {entities: [ATL]}\n",
+        "figures[0] (id 'a'): field 'params': entities: ['ATL'] not among the choices",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_map\n    params: {year: 1900}\n",
+        "figures[0] (id 'a'): field 'params': year=1900 is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n"
+        "    params: {entity_a: TWN, entity_b: LDC, edition: wdi@2026-07}\n",
+        "figures[0] (id 'a'): no data:",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n    size: poster\n",
+        "figures[0] (id 'a'): field 'size': 'poster' is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n    colour: red\n",
+        "figures[0] (id 'a'): unknown field(s) ['colour']",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n  - id: a\n    chart: internet_map\n",
+        "figures[1] (id 'a'): field 'id': duplicate id",
+    ),
     ("title: [unclosed\n", "not valid YAML"),
 ]
 
@@ -163,8 +185,16 @@ def test_unwritable_output_folder(data, tmp_path, capsys):
 def test_output_parent_missing(data, tmp_path, capsys):
     spec = tmp_path / "ok.yaml"
     spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
-    code = main(["--data-dir", str(data.root), "export", str(spec), "--out",
-                 str(tmp_path / "no" / "such" / "figures")])
+    code = main(
+        [
+            "--data-dir",
+            str(data.root),
+            "export",
+            str(spec),
+            "--out",
+            str(tmp_path / "no" / "such" / "figures"),
+        ]
+    )
     assert code == 1
     assert "does not exist" in capsys.readouterr().err
 

@@ -109,8 +109,10 @@ def resolve(spec: ChartSpec, tables: Tables, given: dict[str, Any], strict: bool
     """Every parameter of a chart: the given value if valid, else the default (or ParamError)."""
     unknown = set(given) - {p.name for p in spec.params}
     if unknown and strict:
-        raise ParamError(f"unknown parameter(s) {sorted(unknown)} for chart {spec.id}; "
-                         f"expected {[p.name for p in spec.params]}")
+        raise ParamError(
+            f"unknown parameter(s) {sorted(unknown)} for chart {spec.id}; "
+            f"expected {[p.name for p in spec.params]}"
+        )
     out = {}
     for param in spec.params:
         if param.name in given and given[param.name] not in (None, ""):
@@ -120,8 +122,9 @@ def resolve(spec: ChartSpec, tables: Tables, given: dict[str, Any], strict: bool
     return out
 
 
-def render(chart_id: str, tables: Tables, params: dict[str, Any] | None = None,
-           strict: bool = False) -> Chart:
+def render(
+    chart_id: str, tables: Tables, params: dict[str, Any] | None = None, strict: bool = False
+) -> Chart:
     """Build a chart from the tables. Lenient (page URLs) unless ``strict`` (report specs)."""
     catalogue()
     if chart_id not in REGISTRY:

@@ -67,15 +67,20 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = frame[frame["entity_id"].isin(wanted) & (frame["sex"] == p["sex"])]
     if not rows["entity_id"].isin(wanted[1:]).any():
-        raise NoData(f"{common.edition_label(p['edition'])} has no "
-                     f"{common.grouping_phrase(p['grouping'])} groups; choose another "
-                     "edition or grouping.")
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no "
+            f"{common.grouping_phrase(p['grouping'])} groups; choose another "
+            "edition or grouping."
+        )
     names = common.names(tables)
     rows = rows.assign(name=rows["entity_id"].map(names))
     order = {e: i for i, e in enumerate(wanted)}
-    rows = rows.sort_values(["entity_id", "year"], key=lambda s: s.map(order) if s.name ==
-                            "entity_id" else s)
-    data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]].reset_index(drop=True)
+    rows = rows.sort_values(
+        ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
+    )
+    data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]].reset_index(
+        drop=True
+    )
     fig = figures.lines(data, "year", "value_pct", "entity_id", names, y_title=UNIT)
     refs = {TARGETS_2025[e] for e in data["entity_id"].unique() if e in TARGETS_2025}
     figures.reference_lines(fig, sorted(refs, key=lambda r: -r[1]))
@@ -97,30 +102,46 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
     b = frame[frame["entity_id"] == p["entity_b"]].set_index("year")["value_pct"]
     years = sorted(set(a.index) & set(b.index))
     if not years:
-        raise NoData(f"{common.edition_label(p['edition'])} has no years with both "
-                     f"{p['entity_a']} and {p['entity_b']}.")
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no years with both "
+            f"{p['entity_a']} and {p['entity_b']}."
+        )
     metric = gaps.ratio if p["mode"] == "ratio" else gaps.point_gap
-    data = pd.DataFrame({
-        "year": years,
-        "entity_a": p["entity_a"], "value_a_pct": [a[y] for y in years],
-        "entity_b": p["entity_b"], "value_b_pct": [b[y] for y in years],
-    })
+    data = pd.DataFrame(
+        {
+            "year": years,
+            "entity_a": p["entity_a"],
+            "value_a_pct": [a[y] for y in years],
+            "entity_b": p["entity_b"],
+            "value_b_pct": [b[y] for y in years],
+        }
+    )
     data["gap"] = [metric(a[y], b[y]) for y in years]
     names = common.names(tables)
     na, nb = names.get(p["entity_a"], p["entity_a"]), names.get(p["entity_b"], p["entity_b"])
     unit = "times" if p["mode"] == "ratio" else "percentage points"
-    fig = figures.lines(data.assign(series=f"{na} vs {nb}"), "year", "gap", "series",
-                        y_title=unit, hover_format=".2f")
+    fig = figures.lines(
+        data.assign(series=f"{na} vs {nb}"),
+        "year",
+        "gap",
+        "series",
+        y_title=unit,
+        hover_format=".2f",
+    )
     if p["mode"] == "ratio":
         figures.reference_lines(fig, [("parity (1x)", 1.0)])
     last = data.iloc[-1]
     caption = Caption(
         title=f"Internet use: {na} vs {nb}",
-        subtitle=(f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
-                  f"Internet, {unit}; {int(last['year'])}: {last['gap']:.2f}"),
+        subtitle=(
+            f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
+            f"Internet, {unit}; {int(last['year'])}: {last['gap']:.2f}"
+        ),
         source=common.source_line(p["edition"]),
-        notes=(f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
-               f"{int(last['year'])}.",),
+        notes=(
+            f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
+            f"{int(last['year'])}.",
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -139,16 +160,24 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     data = data.assign(name=data["entity_id"].map(names))
     data = data[["entity_id", "name", "year", "value_pct"]].sort_values("entity_id")
     data = data.reset_index(drop=True)
-    hover = data["name"] + ": " + data["value_pct"].round(1).astype(str) + "% (" + data[
-        "year"].astype(str) + ")"
+    hover = (
+        data["name"]
+        + ": "
+        + data["value_pct"].round(1).astype(str)
+        + "% ("
+        + data["year"].astype(str)
+        + ")"
+    )
     fig = figures.choropleth(data.assign(hover=hover), "value_pct", "hover", "%")
     older = int((data["year"] < year).sum())
     caption = Caption(
         title=f"Individuals using the Internet, {year}",
         subtitle=f"{UNIT}; each economy at its latest year up to {year}",
         source=common.source_line(p["edition"]),
-        notes=(f"{len(data) - older} economies report {year}; {older} show an earlier year "
-               "(in the hover label).",),
+        notes=(
+            f"{len(data) - older} economies report {year}; {older} show an earlier year "
+            "(in the hover label).",
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -163,12 +192,11 @@ def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     rows = rows.assign(name=rows["entity_id"].map(names))
     data = rows[["entity_id", "name", "year", "value_pct"]].sort_values(["entity_id", "year"])
     data = data.reset_index(drop=True)
-    fig = figures.lines(data, "year", "value_pct", "entity_id", names, y_title=UNIT,
-                        markers=False)
+    fig = figures.lines(data, "year", "value_pct", "entity_id", names, y_title=UNIT, markers=False)
     fig.update_yaxes(range=[0, 100])
     caption = Caption(
-        title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in
-                                                              p["entities"]),
+        title="Individuals using the Internet: "
+        + ", ".join(names.get(e, e) for e in p["entities"]),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(p["edition"]),
     )
@@ -197,38 +225,58 @@ def _default_map_year(tables: Tables) -> int | str:
 EDITION = Param("edition", "Edition", _default_group_edition, _aggregate_editions)
 WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
 
-register(ChartSpec(
-    "internet_by_group", "Internet use by group",
-    "Share of the population using the Internet by development status, ITU region, income "
-    "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
-    (
-        Param("grouping", "Grouping", "development", GROUPINGS),
-        EDITION,
-        Param("sex", "Sex", "total", ["total", "female", "male"]),
-    ),
-    by_group, ("internet_use", "entities"),
-))
-register(ChartSpec(
-    "internet_gap", "Internet use gap between two entities",
-    "Ratio (times) or percentage-point gap between the Internet use of two entities.",
-    (
-        Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices),
-        Param("entity_b", "Entity B", "LDC", common.entity_choices),
-        Param("mode", "Gap", "ratio", ["ratio", "points"]),
-        EDITION,
-    ),
-    gap, ("internet_use", "entities"),
-))
-register(ChartSpec(
-    "internet_map", "Internet use world map",
-    "Economies' Internet use at a year, each at its latest year up to it (WDI).",
-    (WDI_EDITION, Param("year", "Year", _default_map_year, _map_years, kind="int")),
-    world_map, ("internet_use", "entities"),
-))
-register(ChartSpec(
-    "internet_compare", "Internet use: country comparison",
-    "Internet use over time for chosen economies and groups (WDI).",
-    (WDI_EDITION, Param("entities", "Entities", ["WLD", "HIC", "LDC"], common.entity_choices,
-                        kind="multi")),
-    compare, ("internet_use", "entities"),
-))
+register(
+    ChartSpec(
+        "internet_by_group",
+        "Internet use by group",
+        "Share of the population using the Internet by development status, ITU region, income "
+        "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
+        (
+            Param("grouping", "Grouping", "development", GROUPINGS),
+            EDITION,
+            Param("sex", "Sex", "total", ["total", "female", "male"]),
+        ),
+        by_group,
+        ("internet_use", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "internet_gap",
+        "Internet use gap between two entities",
+        "Ratio (times) or percentage-point gap between the Internet use of two entities.",
+        (
+            Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices),
+            Param("entity_b", "Entity B", "LDC", common.entity_choices),
+            Param("mode", "Gap", "ratio", ["ratio", "points"]),
+            EDITION,
+        ),
+        gap,
+        ("internet_use", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "internet_map",
+        "Internet use world map",
+        "Economies' Internet use at a year, each at its latest year up to it (WDI).",
+        (WDI_EDITION, Param("year", "Year", _default_map_year, _map_years, kind="int")),
+        world_map,
+        ("internet_use", "entities"),
+    )
+)
+register(
+    ChartSpec(
+        "internet_compare",
+        "Internet use: country comparison",
+        "Internet use over time for chosen economies and groups (WDI).",
+        (
+            WDI_EDITION,
+            Param(
+                "entities", "Entities", ["WLD", "HIC", "LDC"], common.entity_choices, kind="multi"
+            ),
+        ),
+        compare,
+        ("internet_use", "entities"),
+    )
+)

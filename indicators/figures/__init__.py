@@ -58,8 +58,10 @@ def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -
     chars = max(40, int((width - 20) / 6.4))
     title = _wrap(caption.title, int(chars * 0.62))
     subtitle = _wrap(caption.subtitle, int(chars * 0.8))
-    footer = [*_wrap(f"Source: {caption.source}", chars),
-              *(x for n in caption.notes for x in _wrap(n, chars))]
+    footer = [
+        *_wrap(f"Source: {caption.source}", chars),
+        *(x for n in caption.notes for x in _wrap(n, chars)),
+    ]
     head = "<br>".join(f"<b>{t}</b>" for t in title)
     sub = "<br>".join(subtitle)
     title_px = 24 * len(title) + 18 * len(subtitle) + 14
@@ -67,12 +69,24 @@ def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -
     fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "caption"]
     fig.add_annotation(
         text=f"<span style='font-size:{CAPTION_FONT}px;color:#555'>{'<br>'.join(footer)}</span>",
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-        yshift=-40, showarrow=False, align="left", name="caption",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-40,
+        showarrow=False,
+        align="left",
+        name="caption",
     )
     fig.update_layout(
-        title={"text": f"{head}<br><span style='font-size:13px'>{sub}</span>",
-               "y": 1 - 16 / height, "yref": "container", "yanchor": "top"},
+        title={
+            "text": f"{head}<br><span style='font-size:13px'>{sub}</span>",
+            "y": 1 - 16 / height,
+            "yref": "container",
+            "yanchor": "top",
+        },
         margin={"t": title_px + legend_px + 24, "b": 60 + 15 * len(footer)},
     )
     return fig
@@ -114,8 +128,14 @@ def _wrap(text: str, width: int = 110) -> list[str]:
 
 
 def lines(
-    data: pd.DataFrame, x: str, y: str, color: str, labels: dict[str, str] | None = None,
-    y_title: str = "", hover_format: str = ".1f", markers: bool = True,
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    labels: dict[str, str] | None = None,
+    y_title: str = "",
+    hover_format: str = ".1f",
+    markers: bool = True,
 ) -> go.Figure:
     """One line per ``color`` value, in the order the values first appear."""
     fig = go.Figure()
@@ -124,7 +144,9 @@ def lines(
         rows = rows.sort_values(x)
         fig.add_trace(
             go.Scatter(
-                x=rows[x], y=rows[y], name=labels.get(str(key), str(key)),
+                x=rows[x],
+                y=rows[y],
+                name=labels.get(str(key), str(key)),
                 mode="lines+markers" if markers else "lines",
                 hovertemplate=f"%{{y:{hover_format}}}",
             )
@@ -137,8 +159,10 @@ def reference_lines(fig: go.Figure, refs: Sequence[tuple[str, float]]) -> go.Fig
     """Dashed horizontal lines with their labels (targets, thresholds)."""
     for label, value in refs:
         fig.add_hline(
-            y=value, line={"dash": "dash", "color": theme.REFERENCE, "width": 1},
-            annotation_text=label, annotation_position="top left",
+            y=value,
+            line={"dash": "dash", "color": theme.REFERENCE, "width": 1},
+            annotation_text=label,
+            annotation_position="top left",
             annotation_font={"size": 11, "color": theme.REFERENCE},
         )
     return fig
@@ -146,63 +170,113 @@ def reference_lines(fig: go.Figure, refs: Sequence[tuple[str, float]]) -> go.Fig
 
 def band(fig: go.Figure, low: float, high: float, label: str) -> go.Figure:
     """A shaded horizontal band (e.g. the gender parity band 0.98-1.02)."""
-    fig.add_hrect(y0=low, y1=high, fillcolor="#009E73", opacity=0.12, line_width=0,
-                  annotation_text=label, annotation_position="top right",
-                  annotation_font={"size": 11})
+    fig.add_hrect(
+        y0=low,
+        y1=high,
+        fillcolor="#009E73",
+        opacity=0.12,
+        line_width=0,
+        annotation_text=label,
+        annotation_position="top right",
+        annotation_font={"size": 11},
+    )
     return fig
 
 
-def choropleth(data: pd.DataFrame, value: str, hover: str, colorbar_title: str,
-               reverse: bool = False) -> go.Figure:
+def choropleth(
+    data: pd.DataFrame, value: str, hover: str, colorbar_title: str, reverse: bool = False
+) -> go.Figure:
     """A world map of economies keyed by ISO3 ``entity_id``, on the luminance-monotone scale."""
     fig = go.Figure(
         go.Choropleth(
-            locations=data["entity_id"], z=data[value], text=data[hover],
-            hovertemplate="%{text}<extra></extra>", locationmode="ISO-3",
-            colorscale=theme.SEQUENTIAL, reversescale=reverse,
-            marker_line_color="white", marker_line_width=0.3,
+            locations=data["entity_id"],
+            z=data[value],
+            text=data[hover],
+            hovertemplate="%{text}<extra></extra>",
+            locationmode="ISO-3",
+            colorscale=theme.SEQUENTIAL,
+            reversescale=reverse,
+            marker_line_color="white",
+            marker_line_width=0.3,
             colorbar={"title": {"text": colorbar_title}, "thickness": 12},
         )
     )
-    fig.update_geos(showframe=False, showcoastlines=False, projection_type="natural earth",
-                    projection_rotation_lon=0, center={"lon": 0, "lat": 10},
-                    lataxis_range=[-58, 85],
-                    showcountries=True, countrycolor="#cccccc", landcolor="#eeeeee")
+    fig.update_geos(
+        showframe=False,
+        showcoastlines=False,
+        projection_type="natural earth",
+        projection_rotation_lon=0,
+        center={"lon": 0, "lat": 10},
+        lataxis_range=[-58, 85],
+        showcountries=True,
+        countrycolor="#cccccc",
+        landcolor="#eeeeee",
+    )
     fig.update_layout(margin={"l": 0, "r": 0})
     return fig
 
 
-def bars(data: pd.DataFrame, x: str, y: str, text: str | None = None, horizontal: bool = True,
-         color: str | None = None, axis_title: str = "") -> go.Figure:
+def bars(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    text: str | None = None,
+    horizontal: bool = True,
+    color: str | None = None,
+    axis_title: str = "",
+) -> go.Figure:
     """Sorted bars, one per row (horizontal by default, so long names stay readable)."""
     ordered = data.sort_values(x if horizontal else y)
     colour = color or theme.OKABE_ITO[0]
     trace = (
-        go.Bar(x=ordered[x], y=ordered[y], orientation="h", marker_color=colour,
-               text=ordered[text] if text else None, hovertemplate="%{y}: %{x:.1f}<extra></extra>")
+        go.Bar(
+            x=ordered[x],
+            y=ordered[y],
+            orientation="h",
+            marker_color=colour,
+            text=ordered[text] if text else None,
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        )
         if horizontal
         else go.Bar(x=ordered[x], y=ordered[y], marker_color=colour)
     )
     fig = go.Figure(trace)
     if horizontal:
-        fig.update_layout(xaxis_title=axis_title, yaxis_title=None, hovermode="closest",
-                          height=max(420, 22 * len(ordered) + 200))
+        fig.update_layout(
+            xaxis_title=axis_title,
+            yaxis_title=None,
+            hovermode="closest",
+            height=max(420, 22 * len(ordered) + 200),
+        )
     else:
         fig.update_layout(yaxis_title=axis_title)
     return fig
 
 
-def stacked_area(data: pd.DataFrame, x: str, y: str, color: str, labels: dict[str, str],
-                 y_title: str, percent: bool = False) -> go.Figure:
+def stacked_area(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    labels: dict[str, str],
+    y_title: str,
+    percent: bool = False,
+) -> go.Figure:
     """Stacked areas per ``color`` value (absolute, or normalised to 100 %)."""
     fig = go.Figure()
     for key, rows in data.groupby(color, sort=False):
         rows = rows.sort_values(x)
         fig.add_trace(
-            go.Scatter(x=rows[x], y=rows[y], name=labels.get(str(key), str(key)),
-                       stackgroup="one", groupnorm="percent" if percent else "",
-                       mode="lines", line={"width": 0.5},
-                       hovertemplate="%{y:,.1f}")
+            go.Scatter(
+                x=rows[x],
+                y=rows[y],
+                name=labels.get(str(key), str(key)),
+                stackgroup="one",
+                groupnorm="percent" if percent else "",
+                mode="lines",
+                line={"width": 0.5},
+                hovertemplate="%{y:,.1f}",
+            )
         )
     fig.update_layout(yaxis_title=y_title)
     return fig
@@ -210,30 +284,68 @@ def stacked_area(data: pd.DataFrame, x: str, y: str, color: str, labels: dict[st
 
 def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
     """A tiny trend line with no axes, for overview cards."""
-    fig = go.Figure(go.Scatter(x=data[x], y=data[y], mode="lines",
-                               line={"color": theme.OKABE_ITO[0], "width": 2},
-                               hovertemplate="%{x}: %{y:.2f}<extra></extra>"))
-    fig.update_layout(template=theme.TEMPLATE, height=60, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                      xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
-                      hovermode="closest")
+    fig = go.Figure(
+        go.Scatter(
+            x=data[x],
+            y=data[y],
+            mode="lines",
+            line={"color": theme.OKABE_ITO[0], "width": 2},
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        height=60,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        showlegend=False,
+        hovermode="closest",
+    )
     return fig
 
 
-def dumbbell(data: pd.DataFrame, label: str, low: str, high: str, low_name: str,
-             high_name: str, axis_title: str, hover: str | None = None) -> go.Figure:
+def dumbbell(
+    data: pd.DataFrame,
+    label: str,
+    low: str,
+    high: str,
+    low_name: str,
+    high_name: str,
+    axis_title: str,
+    hover: str | None = None,
+) -> go.Figure:
     """Two dots per row joined by a line (e.g. female vs male Internet use by economy)."""
     ordered = data.sort_values(high)
     fig = go.Figure()
     for _, row in ordered.iterrows():
-        fig.add_trace(go.Scatter(x=[row[low], row[high]], y=[row[label]] * 2, mode="lines",
-                                 line={"color": "#bbbbbb", "width": 2}, showlegend=False,
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[row[low], row[high]],
+                y=[row[label]] * 2,
+                mode="lines",
+                line={"color": "#bbbbbb", "width": 2},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     hover_text = ordered[hover] if hover else None
-    for column, name, colour in ((low, low_name, theme.OKABE_ITO[3]),
-                                 (high, high_name, theme.OKABE_ITO[0])):
-        fig.add_trace(go.Scatter(x=ordered[column], y=ordered[label], mode="markers", name=name,
-                                 marker={"color": colour, "size": 8}, text=hover_text,
-                                 hovertemplate=f"{name}: %{{x:.1f}} %{{text}}<extra></extra>"))
-    fig.update_layout(xaxis_title=axis_title, hovermode="closest",
-                      height=max(420, 18 * len(ordered) + 200))
+    for column, name, colour in (
+        (low, low_name, theme.OKABE_ITO[3]),
+        (high, high_name, theme.OKABE_ITO[0]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=ordered[column],
+                y=ordered[label],
+                mode="markers",
+                name=name,
+                marker={"color": colour, "size": 8},
+                text=hover_text,
+                hovertemplate=f"{name}: %{{x:.1f}} %{{text}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis_title=axis_title, hovermode="closest", height=max(420, 18 * len(ordered) + 200)
+    )
     return fig

@@ -50,8 +50,11 @@ def test_control_changes_the_figure(dash_duo, dash_app):
 
 def test_deep_link_restores_the_view(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, "/internet?internet-groups.grouping=itu_region&internet-gap.mode=points"
-                        "&internet-gap.entity_a=HIC&internet-gap.edition=itu_aggregates@2024-11")
+    open_page(
+        dash_duo,
+        "/internet?internet-groups.grouping=itu_region&internet-gap.mode=points"
+        "&internet-gap.entity_a=HIC&internet-gap.edition=itu_aggregates@2024-11",
+    )
     dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
     dash_duo.wait_for_contains_text("#internet-gap-graph .gtitle", "High income", 20)
     assert "percentage points" in graph_title(dash_duo, "internet-gap")
@@ -59,8 +62,11 @@ def test_deep_link_restores_the_view(dash_duo, dash_app):
 
 def test_malformed_link_falls_back_to_defaults(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, "/internet?internet-groups.grouping=%3Cscript%3E&internet-map.year=abc"
-                        "&internet-compare.entities=,,XXX&internet-gap.view=sideways")
+    open_page(
+        dash_duo,
+        "/internet?internet-groups.grouping=%3Cscript%3E&internet-map.year=abc"
+        "&internet-compare.entities=,,XXX&internet-gap.view=sideways",
+    )
     dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
     assert "Traceback" not in dash_duo.driver.page_source
     assert severe_logs(dash_duo) == []

@@ -36,19 +36,30 @@ def test_by_group_defaults_to_the_edition_with_the_development_split(tables):
 
 
 def test_by_group_plots_exactly_its_data(tables):
-    chart = charts.render("internet_by_group", tables,
-                          {"grouping": "itu_region", "edition": "itu_aggregates@2024-11"})
+    chart = charts.render(
+        "internet_by_group", tables, {"grouping": "itu_region", "edition": "itu_aggregates@2024-11"}
+    )
     plotted = sum(len(t.y) for t in chart.figure.data)
     assert plotted == len(chart.data)
-    assert set(chart.data["entity_id"]) == {"WLD", "ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP",
-                                            "ITU_CIS", "ITU_EUR"}
+    assert set(chart.data["entity_id"]) == {
+        "WLD",
+        "ITU_AFR",
+        "ITU_AMS",
+        "ITU_ARB",
+        "ITU_ASP",
+        "ITU_CIS",
+        "ITU_EUR",
+    }
     assert "All values are ITU estimates." in chart.caption.notes
 
 
 def test_by_group_without_groups_in_edition_says_so(tables):
     with pytest.raises(NoData, match="has no development status groups"):
-        charts.render("internet_by_group", tables,
-                      {"grouping": "development", "edition": "itu_aggregates@2024-11"})
+        charts.render(
+            "internet_by_group",
+            tables,
+            {"grouping": "development", "edition": "itu_aggregates@2024-11"},
+        )
 
 
 def test_gap_ratio_and_points(tables):
@@ -56,8 +67,9 @@ def test_gap_ratio_and_points(tables):
     last = ratio.data.set_index("year").loc[2019]
     assert last["gap"] == pytest.approx(86.6 / 19.1, abs=0.01)
     assert "4.53" in ratio.caption.subtitle
-    points = charts.render("internet_gap", tables, {"mode": "points",
-                                                    "edition": "itu_aggregates@2019-10"})
+    points = charts.render(
+        "internet_gap", tables, {"mode": "points", "edition": "itu_aggregates@2019-10"}
+    )
     assert points.data.set_index("year").loc[2019, "gap"] == pytest.approx(67.5, abs=0.1)
     assert list(points.figure.data[0].y) == points.data["gap"].tolist()
 
