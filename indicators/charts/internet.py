@@ -69,7 +69,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     if not rows["entity_id"].isin(wanted[1:]).any():
         raise NoData(
             f"{common.edition_label(p['edition'])} has no "
-            f"{common.grouping_phrase(p['grouping'])} groups; choose another "
+            f"{common.grouping_phrase(p['grouping'])} breakdown; choose another "
             "edition or grouping."
         )
     names = common.names(tables)

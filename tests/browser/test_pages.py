@@ -42,9 +42,9 @@ def test_control_changes_the_figure(dash_duo, dash_app):
     open_page(dash_duo, "/internet")
     dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
     dropdown = '[id*="internet-groups"][id*="grouping"]'
-    dash_duo.select_dcc_dropdown(dropdown, "Income group")
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "income group", 20)
-    assert "internet-groups.grouping=income" in dash_duo.driver.current_url
+    dash_duo.select_dcc_dropdown(dropdown, "ITU region")
+    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
+    assert "internet-groups.grouping=itu_region" in dash_duo.driver.current_url
     assert severe_logs(dash_duo) == []
 
 

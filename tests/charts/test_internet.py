@@ -54,7 +54,7 @@ def test_by_group_plots_exactly_its_data(tables):
 
 
 def test_by_group_without_groups_in_edition_says_so(tables):
-    with pytest.raises(NoData, match="has no development status groups"):
+    with pytest.raises(NoData, match="has no development status breakdown"):
         charts.render(
             "internet_by_group",
             tables,
