@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from indicators.codes import group_code
 from indicators.errors import SourceError, excel_column
+from indicators.sources.cells import is_blank as _is_blank
 
 SOURCE = "itu_aggregates"
 
@@ -290,15 +291,6 @@ def _text(value: object) -> str:
 def _starts_with(value: object, prefix: str) -> bool:
     """True when a text cell starts with `prefix`, ignoring case and spacing."""
     return _text(value).lower().startswith(" ".join(prefix.split()).lower())
-
-
-def _is_blank(value: object) -> bool:
-    """True for an empty cell: NaN, None or only whitespace."""
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float | np.floating):
-        return math.isnan(value)
-    return value is None or value is pd.NA or value is pd.NaT
 
 
 def _is_missing(value: object) -> bool:

@@ -13,6 +13,8 @@ from python_calamine import CalamineError
 
 from indicators.codes import normalise_name
 from indicators.errors import SourceError, excel_column
+from indicators.sources.cells import is_blank as _is_blank
+from indicators.sources.cells import text as _text
 
 SOURCE = "itu_gender_country"
 COLUMNS = [
@@ -228,18 +230,6 @@ def _error(
         column=None if col is None else excel_column(col),
         value=value,
     )
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text; blank for missing cells."""
-    return "" if _is_blank(value) else str(value).strip()
-
-
-def _is_blank(value: object) -> bool:
-    """Missing cell: NaN/None, or text that is only whitespace."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

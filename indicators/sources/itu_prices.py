@@ -12,6 +12,8 @@ from python_calamine import CalamineError
 
 from indicators import codes
 from indicators.errors import SourceError, excel_column
+from indicators.sources.cells import is_blank as _is_blank
+from indicators.sources.cells import text as _text
 
 SOURCE = "itu_prices"
 ECONOMIES = "economies_2008-2025"
@@ -491,18 +493,6 @@ def _error(
         column=column,
         value=value,
     )
-
-
-def _text(value: object) -> str:
-    """A cell as stripped text; blank for missing cells."""
-    return "" if _is_blank(value) else str(value).strip()
-
-
-def _is_blank(value: object) -> bool:
-    """Missing cell: NaN/None, or text that is only whitespace."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
