@@ -17,3 +17,24 @@ def mirror() -> Path:
     if not MIRROR.is_dir():
         pytest.fail(f"the publishers' files are expected in {MIRROR}; set INDICATORS_MIRROR")
     return MIRROR
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory, mirror):
+    """The real files fetched from the mirror and built once per session. Tests only read it."""
+    from indicators import store
+    from indicators.build import build
+    from indicators.fetch import fetch
+
+    data = store.DataDir(tmp_path_factory.mktemp("published"))
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    return data
+
+
+@pytest.fixture(scope="session")
+def tables(published):
+    """The published tables, loaded once per session."""
+    from indicators import store
+
+    return store.TableCache(published)

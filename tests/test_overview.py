@@ -6,16 +6,6 @@ import pandas as pd
 import pytest
 
 from indicators import overview, store, ui
-from indicators.build import build
-from indicators.fetch import fetch
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("overview"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 @pytest.fixture(scope="module")

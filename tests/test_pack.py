@@ -13,9 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from indicators import charts, store
-from indicators.build import build
 from indicators.cli import main
-from indicators.fetch import fetch
 
 SPEC = """
 title: Test pack
@@ -32,11 +30,8 @@ figures:
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory, mirror) -> store.DataDir:
-    folder = store.DataDir(tmp_path_factory.mktemp("pack-data"))
-    fetch(folder, from_dir=mirror, progress=lambda _: None)
-    build(folder, progress=lambda _: None)
-    return folder
+def data(published) -> store.DataDir:
+    return published
 
 
 @pytest.fixture(scope="module")

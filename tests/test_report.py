@@ -14,16 +14,6 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from indicators import report, store, ui
-from indicators.build import build
-from indicators.fetch import fetch
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("report"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 @pytest.fixture(scope="module")

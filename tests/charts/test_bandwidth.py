@@ -5,21 +5,11 @@ from __future__ import annotations
 import pytest
 
 from indicators import charts, store, ui
-from indicators.build import build
 from indicators.charts import NoData
-from indicators.fetch import fetch
 
 NOV_2024 = "itu_aggregates@2024-11"
 OCT_2019 = "itu_aggregates@2019-10"
 REGIONS = {"ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP", "ITU_CIS", "ITU_EUR"}
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("charts-bandwidth"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 def trace(chart, name):

@@ -7,21 +7,11 @@ import importlib
 import pandas as pd
 import pytest
 
-from indicators import charts, gaps, store, ui
-from indicators.build import build
+from indicators import charts, gaps, ui
 from indicators.charts import NoData
-from indicators.fetch import fetch
 
 EDITION = "itu_aggregates@2024-11"
 METRICS = {"parity": "parity", "points": "gap_pp", "relative_gap": "relative_gap_pct"}
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("charts-gender"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 class Without:

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import charts, export, store
-from indicators.build import build
+from indicators import charts, export
 from indicators.charts import NoData, ParamError
-from indicators.fetch import fetch
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("charts-internet"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 def trace(chart, name):

@@ -6,18 +6,8 @@ import importlib
 
 import pytest
 
-from indicators import charts, store, ui
-from indicators.build import build
+from indicators import charts, ui
 from indicators.charts import NoData
-from indicators.fetch import fetch
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, mirror):
-    data = store.DataDir(tmp_path_factory.mktemp("charts-prices"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return store.TableCache(data)
 
 
 class Without:
