@@ -3,8 +3,8 @@
 check: lint types test
 
 lint:
-	ruff check indicators pages tests benchmarks app.py
-	ruff format --check indicators pages tests benchmarks app.py
+	ruff check indicators pages tests benchmarks scripts app.py
+	ruff format --check indicators pages tests benchmarks scripts app.py
 
 types:
 	mypy

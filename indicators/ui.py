@@ -8,6 +8,7 @@ the URL so that a copied link restores it.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import dash
@@ -146,9 +147,43 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     )
 
 
-def build_chart(chart_id: str, params: dict[str, Any]) -> Chart:
-    """Render a chart from the current control values (lenient about bad values)."""
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_chart(version: str | None, chart_id: str, frozen: tuple[tuple[str, Any], ...]) -> Chart:
+    """Charts are pure functions of the published tables: one render per version and view."""
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
     return charts.render(chart_id, tables(), params, strict=False)
+
+
+def build_chart(chart_id: str, params: dict[str, Any]) -> Chart:
+    """Render a chart from the current control values (lenient about bad values).
+
+    Renders are cached per published version, so a rebuild never serves a stale figure.
+    Callers must not mutate the returned chart (they copy the figure before changing it).
+    """
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    try:
+        hash(frozen)
+    except TypeError:  # a value of a shape no control produces: render without the cache
+        return charts.render(chart_id, tables(), params, strict=False)
+    return _cached_chart(tables().version, chart_id, frozen)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_by_version(version: str | None, name: str) -> Any:
+    return _VERSIONED[name](tables())
+
+
+_VERSIONED: dict[str, Any] = {}
+
+
+def per_version(name: str, compute: Any) -> Any:
+    """``compute(tables)`` once per published version (overview cards, claims views)."""
+    _VERSIONED[name] = compute
+    return _cached_by_version(tables().version, name)
 
 
 def _param_values(prefix: str, states: list[dict[str, Any]], values: list[Any]) -> dict[str, Any]:

@@ -78,7 +78,9 @@ def layout(**query: Any) -> Any:
         [
             html.H1("Digital-divide indicators"),
             html.P(INTRO, className="intro"),
-            html.Div([card(c) for c in overview.cards(ui.tables())], className="cards"),
+            html.Div(
+                [card(c) for c in ui.per_version("overview", overview.cards)], className="cards"
+            ),
         ],
         className="page",
     )
