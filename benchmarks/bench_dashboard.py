@@ -526,7 +526,9 @@ def report_pages(samples: list[Sample], floor: dict[str, float]) -> None:
     print("page content = the callback that runs the page's layout(): what a visit waits for")
 
 
-def report_panels(pages: list[Page], samples: list[Sample], floor: dict[str, float]) -> None:
+def report_panels(
+    pages: list[Page], samples: list[Sample], floor: dict[str, float], title: str
+) -> None:
     by_panel = group_by(samples, lambda r: r.prefix)
     rows = [
         [page.path, prefix, chart_id, *cells(stats(by_panel.get(prefix, [])), floor["POST"])]
@@ -538,7 +540,7 @@ def report_panels(pages: list[Page], samples: list[Sample], floor: dict[str, flo
         ["floor", "trivial app", "echo", FLOOR_REQUESTS, 0, 0, "", floor["POST"], "", "", "1x"]
     )
     table(
-        "2b. Render callbacks, server side (Flask test client)",
+        title,
         ["page", "panel", "chart", *PANEL_HEADERS],
         [14, 20, 19, *PANEL_WIDTHS],
         rows,
@@ -549,6 +551,17 @@ def report_panels(pages: list[Page], samples: list[Sample], floor: dict[str, flo
         "panel's empty state (no data for that choice), not an error; p95 drawn = p95 without "
         "those; vs floor = p95 / the trivial app's callback p95"
     )
+
+
+def measure_cold(client: Any, requests: list[Request]) -> list[Sample]:
+    """Each request with the app's render cache emptied first: the cost of a new view."""
+    from indicators import ui
+
+    samples = []
+    for request in requests:
+        ui._cached_chart.cache_clear()
+        samples.extend(measure_local(client, [request]))
+    return samples
 
 
 def in_process(data_root: Path) -> tuple[list[Page], list[list[Request]]]:
@@ -567,10 +580,17 @@ def in_process(data_root: Path) -> tuple[list[Page], list[list[Request]]]:
     }
     measure_local(client, pages_req)  # warm-up: table cache, first layouts
     page_samples = measure_local(client, pages_req, PAGE_REPEATS)
-    render_samples = measure_local(client, [r for rs in renders.values() for r in rs])
+    all_renders = [r for rs in renders.values() for r in rs]
+    cold = measure_cold(client, all_renders)
+    warm = measure_local(client, all_renders)
     floor = floor_local()
     report_pages(page_samples, floor)
-    report_panels(pages, render_samples, floor)
+    report_panels(
+        pages, cold, floor, "2b. Render callbacks, first render (cache cleared before each)"
+    )
+    report_panels(
+        pages, warm, floor, "2c. Render callbacks, repeat views (per-version render cache)"
+    )
     return pages, build_visits(pages, renders, callback_map)
 
 
