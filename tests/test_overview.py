@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators import overview, store, ui
+from tests.dash_tree import text_of
 
 
 @pytest.fixture(scope="module")
@@ -113,17 +114,6 @@ def test_bandwidth_card_needs_a_world_total():
         }
     )
     assert "hold no ITU regional bandwidth" in overview.bandwidth_card(frame).empty
-
-
-def text_of(component) -> str:
-    """Every string in a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 @pytest.fixture

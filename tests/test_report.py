@@ -14,6 +14,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from indicators import report, store, ui
+from tests.dash_tree import text_of
 
 
 @pytest.fixture(scope="module")
@@ -129,17 +130,6 @@ def test_download_of_an_unbuilt_table_names_the_command(tmp_path):
     empty = store.TableCache(store.DataDir(tmp_path))
     with pytest.raises(LookupError, match="indicators build"):
         report.table_download(empty, "bandwidth", "csv")
-
-
-def text_of(component) -> str:
-    """Every string in a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from indicators import charts, store, ui
 from indicators.charts import NoData
+from tests.dash_tree import text_of
 
 NOV_2024 = "itu_aggregates@2024-11"
 OCT_2019 = "itu_aggregates@2019-10"
@@ -107,17 +108,6 @@ def test_empty_tables_raise_nodata_with_the_build_hint(tmp_path):
     for chart_id in ("bandwidth_regions", "bandwidth_growth", "bandwidth_per_user"):
         with pytest.raises(NoData, match="indicators build"):
             charts.render(chart_id, empty)
-
-
-def text_of(component) -> str:
-    """Every string in a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 @pytest.fixture

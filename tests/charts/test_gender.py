@@ -9,6 +9,7 @@ import pytest
 
 from indicators import charts, gaps, ui
 from indicators.charts import NoData
+from tests.dash_tree import param_values
 
 EDITION = "itu_aggregates@2024-11"
 METRICS = {"parity": "parity", "points": "gap_pp", "relative_gap": "relative_gap_pct"}
@@ -184,23 +185,6 @@ def test_countries_without_the_edition_raise_nodata(tables):
     no_countries = Without(tables, "internet_use", lambda f: f["source"] == "itu_gender_country")
     with pytest.raises(NoData, match="No edition with Internet use by sex for economies"):
         charts.render("gender_countries", no_countries)
-
-
-def param_values(component) -> dict[tuple[str, str], object]:
-    """(panel, param) -> value of every control in a Dash layout."""
-    found, stack = {}, [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-            continue
-        ident = getattr(node, "id", None)
-        if isinstance(ident, dict) and ident.get("type") == "param":
-            found[(ident["panel"], ident["param"])] = node.value
-        children = getattr(node, "children", None)
-        if children is not None and not isinstance(children, str):
-            stack.append(children)
-    return found
 
 
 def test_page_falls_back_to_defaults_on_a_malformed_query(tables):

@@ -8,6 +8,7 @@ import pytest
 
 from indicators import charts, ui
 from indicators.charts import NoData
+from tests.dash_tree import param_values
 
 
 class Without:
@@ -193,23 +194,6 @@ def test_missing_table_raises_nodata(tables):
     for chart_id in ("price_medians", "price_distribution", "price_map"):
         with pytest.raises(NoData, match="broadband_price table has not been built"):
             charts.render(chart_id, empty)
-
-
-def param_values(component) -> dict[tuple[str, str], object]:
-    """(panel, param) -> value of every control in a Dash layout."""
-    found, stack = {}, [component]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list | tuple):
-            stack.extend(node)
-            continue
-        ident = getattr(node, "id", None)
-        if isinstance(ident, dict) and ident.get("type") == "param":
-            found[(ident["panel"], ident["param"])] = node.value
-        children = getattr(node, "children", None)
-        if children is not None and not isinstance(children, str):
-            stack.append(children)
-    return found
 
 
 def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
