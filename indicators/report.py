@@ -7,8 +7,6 @@ sources page (rows, editions, licences, build time, schema, downloads).
 
 from __future__ import annotations
 
-import io
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,8 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-import pyarrow
-import pyarrow.parquet
 
 from indicators import claims, schemas, store
 from indicators.charts import Tables, common
@@ -180,13 +176,7 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
     """A table as Parquet, carrying the same project metadata as the published file."""
-    table = pyarrow.Table.from_pandas(frame, preserve_index=False)
-    existing = table.schema.metadata or {}
-    encoded = json.dumps(dict(metadata), sort_keys=True).encode()
-    table = table.replace_schema_metadata({**existing, store.META_KEY: encoded})
-    buffer = io.BytesIO()
-    pyarrow.parquet.write_table(table, buffer, compression="zstd")
-    return buffer.getvalue()
+    return store.parquet_bytes(frame, metadata)
 
 
 @dataclass(frozen=True, eq=False)

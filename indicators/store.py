@@ -8,11 +8,13 @@ failed build leaves the published files untouched.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,14 +57,23 @@ def default_data_dir() -> DataDir:
     return DataDir(Path(os.environ.get("INDICATORS_DATA", "data")).resolve())
 
 
-def write_parquet(frame: pd.DataFrame, path: Path, metadata: dict[str, Any]) -> None:
+def write_parquet(
+    frame: pd.DataFrame, path: Path | io.BytesIO, metadata: Mapping[str, Any]
+) -> None:
     """Write a frame with the project's key-value metadata added to the Parquet schema."""
     table = pyarrow.Table.from_pandas(frame, preserve_index=False)
     existing = table.schema.metadata or {}
     table = table.replace_schema_metadata(
-        {**existing, META_KEY: json.dumps(metadata, sort_keys=True).encode()}
+        {**existing, META_KEY: json.dumps(dict(metadata), sort_keys=True).encode()}
     )
     pyarrow.parquet.write_table(table, path, compression="zstd")
+
+
+def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
+    """The same Parquet file as ``write_parquet`` writes, in memory (for downloads)."""
+    buffer = io.BytesIO()
+    write_parquet(frame, buffer, metadata)
+    return buffer.getvalue()
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
