@@ -701,7 +701,18 @@ def under_gunicorn(
             memory = memory_of(proc.pid)
         finally:
             stop(proc)
+        server_errors(Path(tmp) / "gunicorn.log")
     return LoadRun(samples, elapsed, client_cpu, memory)
+
+
+def server_errors(log: Path) -> None:
+    """Print the tracebacks the server logged, so an error under load can be diagnosed."""
+    text = log.read_text(errors="replace")
+    blocks = text.split("Traceback (most recent call last):")[1:]
+    for block in blocks[:3]:
+        print("server traceback:" + block[:2500])
+    if len(blocks) > 3:
+        print(f"... and {len(blocks) - 3} more server tracebacks")
 
 
 def floor_by_method(run: LoadRun) -> dict[str, float]:

@@ -9,6 +9,7 @@ the URL so that a copied link restores it.
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 import dash
@@ -147,6 +148,9 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     )
 
 
+_RENDER_LOCK = threading.Lock()
+
+
 def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -155,7 +159,10 @@ def _freeze(value: Any) -> Any:
 def _cached_chart(version: str | None, chart_id: str, frozen: tuple[tuple[str, Any], ...]) -> Chart:
     """Charts are pure functions of the published tables: one render per version and view."""
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return charts.render(chart_id, tables(), params, strict=False)
+    # pandas does not promise thread-safe reads of a shared frame (indexes build lazily), and
+    # gunicorn threads share the cached tables: one render at a time per process.
+    with _RENDER_LOCK:
+        return charts.render(chart_id, tables(), params, strict=False)
 
 
 def build_chart(chart_id: str, params: dict[str, Any]) -> Chart:
