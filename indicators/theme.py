@@ -47,4 +47,7 @@ def _template() -> go.layout.Template:
 
 
 pio.templates[TEMPLATE] = _template()
+# As the default, new figures take the template without the validating deep copy that
+# `update_layout(template=...)` costs (about 10 ms a figure).
+pio.templates.default = TEMPLATE
 pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"

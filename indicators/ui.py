@@ -204,7 +204,6 @@ def _param_values(prefix: str, states: list[dict[str, Any]], values: list[Any]) 
 def _empty_figure(message: str) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
-        template="indicators",
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -33,11 +34,29 @@ def table(tables: Tables, name: str) -> pd.DataFrame:
     return frame
 
 
+_MEMO: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] = {}
+
+
+def memo(frame: pd.DataFrame, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per loaded frame: control choices and defaults are asked for on every
+    page visit, and the published tables change only when a build publishes a new version."""
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    value = compute()
+    _MEMO[key] = (frame, value)
+    return value
+
+
 def editions(tables: Tables, name: str, sources: tuple[str, ...] | None = None) -> list[str]:
     """'source@vintage' keys present in a table, newest first within each source."""
     frame = tables.get(name)
     if frame is None or frame.empty:
         return []
+    return list(memo(frame, ("editions", name, sources), lambda: _editions(frame, sources)))
+
+
+def _editions(frame: pd.DataFrame, sources: tuple[str, ...] | None) -> list[str]:
     pairs = frame[["source", "vintage"]].drop_duplicates()
     if sources:
         pairs = pairs[pairs["source"].isin(sources)]
@@ -72,7 +91,12 @@ def source_line(key: str) -> str:
 def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """The rows of one edition."""
     source, vintage = split_edition(key)
-    rows = frame[(frame["source"] == source) & (frame["vintage"] == vintage)]
+    # Copy-on-write (pandas 3) keeps the memoised slice safe from callers' changes.
+    rows = memo(
+        frame,
+        ("rows", key),
+        lambda: frame[(frame["source"] == source) & (frame["vintage"] == vintage)],
+    )
     if rows.empty:
         raise NoData(f"No data for edition {edition_label(key)}: {BUILD_HINT}.")
     return rows
@@ -88,7 +112,9 @@ def names(tables: Tables) -> dict[str, str]:
     ent = tables.get("entities")
     if ent is None:
         return {}
-    return dict(zip(ent["entity_id"], ent["name"], strict=True))
+    return dict(
+        memo(ent, ("names",), lambda: dict(zip(ent["entity_id"], ent["name"], strict=True)))
+    )
 
 
 def group_ids(tables: Tables, grouping: str) -> list[str]:
@@ -102,8 +128,15 @@ def entity_choices(tables: Tables) -> list[str]:
     ent = tables.get("entities")
     if ent is None:
         return []
-    ordered = ent.sort_values(["kind", "name"], ascending=[False, True])
-    return ordered["entity_id"].tolist()
+    return list(
+        memo(
+            ent,
+            ("choices",),
+            lambda: ent.sort_values(["kind", "name"], ascending=[False, True])[
+                "entity_id"
+            ].tolist(),
+        )
+    )
 
 
 def latest_up_to(frame: pd.DataFrame, year: int, by: list[str]) -> pd.DataFrame:
@@ -117,6 +150,11 @@ def years_of(tables: Tables, name: str, **match: Any) -> list[int]:
     frame = tables.get(name)
     if frame is None or frame.empty:
         return []
+    key = ("years", name, tuple(sorted(match.items())))
+    return list(memo(frame, key, lambda: _years(frame, match)))
+
+
+def _years(frame: pd.DataFrame, match: dict[str, Any]) -> list[int]:
     for key, value in match.items():
         frame = frame[frame[key] == value]
     return sorted({int(y) for y in frame["year"].unique()}, reverse=True)

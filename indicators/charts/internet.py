@@ -44,9 +44,21 @@ def _default_group_edition(tables: Tables) -> str:
     options = _aggregate_editions(tables)
     frame = tables.get("internet_use")
     if frame is not None:
+        with_split = common.memo(
+            frame,
+            ("developed-editions",),
+            lambda: (
+                set(common.editions(tables, "internet_use", ("itu_aggregates",)))
+                & {
+                    f"{s}@{v}"
+                    for s, v in frame.loc[
+                        frame["entity_id"] == "DEVELOPED", ["source", "vintage"]
+                    ].itertuples(index=False)
+                }
+            ),
+        )
         for key in options:
-            rows = common.rows_of(frame, key)
-            if key.startswith("itu") and (rows["entity_id"] == "DEVELOPED").any():
+            if key in with_split:
                 return key
     return options[0] if options else ""
 
@@ -216,7 +228,11 @@ def _default_map_year(tables: Tables) -> int | str:
     frame = tables.get("internet_use")
     if frame is None or frame.empty:
         return ""
-    counts = frame[frame["source"] == "wdi"].groupby("year")["entity_id"].nunique()
+    counts = common.memo(
+        frame,
+        ("wdi-year-counts",),
+        lambda: frame[frame["source"] == "wdi"].groupby("year")["entity_id"].nunique(),
+    )
     if counts.empty:
         return ""
     return int(counts[counts >= counts.max() / 2].index.max())

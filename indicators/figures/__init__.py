@@ -44,7 +44,6 @@ class Chart:
 
 def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figure:
     """Bake title, subtitle, source line and notes into the figure, laid out for ``width`` px."""
-    fig.update_layout(template=theme.TEMPLATE)
     return fit_width(fig, caption, width, fig.layout.height or 560)
 
 
@@ -106,12 +105,15 @@ def _legend_rows(fig: go.Figure, width: int) -> int:
     return rows
 
 
-def without_footer(fig: go.Figure) -> go.Figure:
-    """A copy without the baked source/notes footer, for pages that print the caption as text."""
-    out = go.Figure(fig)
-    out.layout.annotations = [a for a in out.layout.annotations if a.name != "caption"]
-    out.update_layout(margin={"b": 50})
-    return out
+def without_footer(fig: go.Figure) -> dict[str, Any]:
+    """The figure as a dict without the baked source/notes footer, for pages that print the
+    caption as text. Built from shallow copies, so the figure itself (often cached) is untouched
+    and no validating copy of the whole figure is paid for."""
+    plain = fig.to_plotly_json()
+    layout = dict(plain["layout"])
+    layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("name") != "caption"]
+    layout["margin"] = {**layout.get("margin", {}), "b": 50}
+    return {"data": plain["data"], "layout": layout}
 
 
 def _wrap(text: str, width: int = 110) -> list[str]:
@@ -294,7 +296,6 @@ def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        template=theme.TEMPLATE,
         height=60,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"visible": False},
@@ -317,18 +318,24 @@ def dumbbell(
 ) -> go.Figure:
     """Two dots per row joined by a line (e.g. female vs male Internet use by economy)."""
     ordered = data.sort_values(high)
-    fig = go.Figure()
-    for _, row in ordered.iterrows():
-        fig.add_trace(
-            go.Scatter(
-                x=[row[low], row[high]],
-                y=[row[label]] * 2,
-                mode="lines",
-                line={"color": "#bbbbbb", "width": 2},
-                showlegend=False,
-                hoverinfo="skip",
-            )
+    # All connectors in one trace, separated by gaps: one trace per row costs a validated
+    # plotly object each (100+ economies).
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for a, b, name in zip(ordered[low], ordered[high], ordered[label], strict=True):
+        xs += [a, b, None]
+        ys += [name, name, None]
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": "#bbbbbb", "width": 2},
+            showlegend=False,
+            hoverinfo="skip",
+            connectgaps=False,
         )
+    )
     hover_text = ordered[hover] if hover else None
     for column, name, colour in (
         (low, low_name, theme.OKABE_ITO[3]),
