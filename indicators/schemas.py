@@ -211,6 +211,11 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
 }
 
 
+def columns(table: str) -> list[str]:
+    """The columns of a published table, in the contract's order."""
+    return list(MODELS[table].to_schema().columns)
+
+
 def unique_key(table: str) -> list[str]:
     """The declared unique key of a published table."""
     return list(MODELS[table].Config.unique)  # type: ignore[arg-type]

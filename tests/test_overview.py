@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators import overview, store, ui
-from tests.dash_tree import text_of
+from tests.helpers import text_of
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from indicators import report, store, ui
-from tests.dash_tree import text_of
+from tests.helpers import text_of
 
 
 @pytest.fixture(scope="module")

@@ -21,25 +21,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from indicators import schemas
 from indicators.codes import group_code
 from indicators.errors import SourceError, excel_column
 from indicators.sources.cells import is_blank as _is_blank
 
 SOURCE = "itu_aggregates"
 
-INTERNET_COLUMNS = [
-    "source",
-    "vintage",
-    "entity_id",
-    "year",
-    "sex",
-    "value_pct",
-    "users_millions",
-    "estimate",
-]
-INTERNET_KEY = ["source", "vintage", "entity_id", "year", "sex"]
-BANDWIDTH_COLUMNS = ["source", "vintage", "entity_id", "year", "bandwidth_gbps", "per_user_kbps"]
-BANDWIDTH_KEY = ["source", "vintage", "entity_id", "year"]
+INTERNET_COLUMNS = schemas.columns("internet_use")
+INTERNET_KEY = schemas.unique_key("internet_use")
+BANDWIDTH_COLUMNS = schemas.columns("bandwidth")
+BANDWIDTH_KEY = schemas.unique_key("bandwidth")
 
 # Titles are matched as prefixes: the Nov 2024 'By BDT region' sheet glues the unit onto them
 # ('Individuals using the Internet(Millions)', 'International bandwidth usage(Tbits/s**)').

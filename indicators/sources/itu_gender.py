@@ -11,23 +11,15 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError
 
+from indicators import schemas
 from indicators.codes import normalise_name
 from indicators.errors import SourceError, excel_column
 from indicators.sources.cells import is_blank as _is_blank
 from indicators.sources.cells import text as _text
 
 SOURCE = "itu_gender_country"
-COLUMNS = [
-    "source",
-    "vintage",
-    "entity_id",
-    "year",
-    "sex",
-    "value_pct",
-    "users_millions",
-    "estimate",
-]
-KEY = ["source", "vintage", "entity_id", "year", "sex"]
+COLUMNS = schemas.columns("internet_use")
+KEY = schemas.unique_key("internet_use")
 MISSING = "..."
 
 # ITU's names for economies whose M49 name is different, even after normalise_name.

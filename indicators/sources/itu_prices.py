@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineError
 
-from indicators import codes
+from indicators import codes, schemas
 from indicators.errors import SourceError, excel_column
 from indicators.sources.cells import is_blank as _is_blank
 from indicators.sources.cells import text as _text
@@ -21,19 +21,8 @@ MEDIANS = "medians"
 HISTORY = "BasketHistory"
 SHEETS = (ECONOMIES, MEDIANS, HISTORY)
 
-COLUMNS = [
-    "source",
-    "vintage",
-    "entity_id",
-    "year",
-    "basket",
-    "allowance_gb",
-    "unit",
-    "statistic",
-    "value",
-    "experimental",
-]
-KEY = ["source", "vintage", "entity_id", "year", "basket", "allowance_gb", "unit", "statistic"]
+COLUMNS = schemas.columns("broadband_price")
+KEY = schemas.unique_key("broadband_price")
 
 # Basket code without its unit suffix -> (basket, data allowance in GB; None for voice-only).
 # ITU replaces a basket's allowance every few years; the successor keeps the basket name and

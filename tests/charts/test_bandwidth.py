@@ -6,7 +6,7 @@ import pytest
 
 from indicators import charts, store, ui
 from indicators.charts import NoData
-from tests.dash_tree import text_of
+from tests.helpers import text_of
 
 NOV_2024 = "itu_aggregates@2024-11"
 OCT_2019 = "itu_aggregates@2019-10"

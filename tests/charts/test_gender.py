@@ -9,24 +9,10 @@ import pytest
 
 from indicators import charts, gaps, ui
 from indicators.charts import NoData
-from tests.dash_tree import param_values
+from tests.helpers import Without, param_values
 
 EDITION = "itu_aggregates@2024-11"
 METRICS = {"parity": "parity", "points": "gap_pp", "relative_gap": "relative_gap_pct"}
-
-
-class Without:
-    """The real tables with some rows of one table taken out, to test empty selections."""
-
-    def __init__(self, tables, name, drop):
-        self.tables, self.name, self.drop = tables, name, drop
-
-    def get(self, name):
-        frame = self.tables.get(name)
-        return frame[~self.drop(frame)] if name == self.name else frame
-
-    def metadata(self, name):
-        return self.tables.metadata(name)
 
 
 def traces(chart, name):

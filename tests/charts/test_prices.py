@@ -8,21 +8,7 @@ import pytest
 
 from indicators import charts, ui
 from indicators.charts import NoData
-from tests.dash_tree import param_values
-
-
-class Without:
-    """The real tables with some rows of one table taken out, to test empty selections."""
-
-    def __init__(self, tables, name, drop):
-        self.tables, self.name, self.drop = tables, name, drop
-
-    def get(self, name):
-        frame = self.tables.get(name)
-        return frame[~self.drop(frame)] if name == self.name else frame
-
-    def metadata(self, name):
-        return self.tables.metadata(name)
+from tests.helpers import Without, param_values
 
 
 def economy_prices(tables, basket="fixed_broadband", year=2024, unit="pct_gni_pc"):

@@ -1,4 +1,4 @@
-"""Reading Dash component trees in tests that call page layouts directly."""
+"""Helpers shared by the tests: reading Dash component trees, tables with rows taken out."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ def param_values(component) -> dict[tuple[str, str], object]:
         if children is not None and not isinstance(children, str):
             stack.append(children)
     return found
+
+
+class Without:
+    """The real tables with some rows of one table taken out, to test empty selections."""
+
+    def __init__(self, tables, name, drop):
+        self.tables, self.name, self.drop = tables, name, drop
+
+    def get(self, name):
+        frame = self.tables.get(name)
+        return frame[~self.drop(frame)] if name == self.name else frame
+
+    def metadata(self, name):
+        return self.tables.metadata(name)
