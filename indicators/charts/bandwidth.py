@@ -134,7 +134,7 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title="International bandwidth by ITU region",
         subtitle=subtitle,
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -212,7 +212,7 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"Growth of international bandwidth by {common.grouping_phrase(p['grouping'])}",
         subtitle=subtitle,
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -253,7 +253,7 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"International bandwidth per Internet user by {by}",
         subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=_missing_note(rows),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)

@@ -79,8 +79,14 @@ def edition_label(key: str) -> str:
     return f"{source} {vintage}"
 
 
-def source_line(key: str) -> str:
-    """The citation of an edition, for the caption's source line."""
+def source_line(tables: Tables, key: str) -> str:
+    """The citation of an edition for the caption's source line, as the build recorded it."""
+    editions = tables.get("editions")
+    if editions is not None and not editions.empty:
+        source, vintage = split_edition(key)
+        row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
+        if len(row):
+            return str(row["citation"].iloc[0])
     source, vintage = split_edition(key)
     for raw in RAW_FILES:
         if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:

@@ -225,7 +225,7 @@ def parity(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
         subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(note, f"Edition: {common.edition_label(p['edition'])}.", *_estimate_note(rows)),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -294,7 +294,7 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title="Internet use by sex, by economy",
         subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(
             f"Latest available year {years} per economy (in brackets after the name).",
             f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "

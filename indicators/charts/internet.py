@@ -100,7 +100,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"Individuals using the Internet by {common.grouping_phrase(p['grouping'])}",
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -149,7 +149,7 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
             f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
             f"Internet, {unit}; {int(last['year'])}: {last['gap']:.2f}"
         ),
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(
             f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
             f"{int(last['year'])}.",
@@ -185,7 +185,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"Individuals using the Internet, {year}",
         subtitle=f"{UNIT}; each economy at its latest year up to {year}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(
             f"{len(data) - older} economies report {year}; {older} show an earlier year "
             "(in the hover label).",
@@ -210,7 +210,7 @@ def compare(tables: Tables, p: dict[str, Any]) -> Chart:
         title="Individuals using the Internet: "
         + ", ".join(names.get(e, e) for e in p["entities"]),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 

@@ -265,7 +265,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         subtitle=f"{unit_text}, median across economies{' (log scale)' if pct else ''}, "
         f"World and {label}, "
         f"{int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
@@ -439,7 +439,7 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices across economies, {year}",
         subtitle=f"{unit_text} (log scale), {_group_label(tables, p['group'])}: {count}",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], _allowance_runs(data)),
             *_distribution_notes(data, column, p, year),
@@ -504,7 +504,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"{BASKETS[p['basket']]} prices, {year}",
         subtitle=f"{unit_text}, {_gb(float(data['allowance_gb'].iloc[0]))} basket, "
         f"{len(data)} economies; grey: no price collected",
-        source=common.source_line(p["edition"]),
+        source=common.source_line(tables, p["edition"]),
         notes=(*notes, "ITU's experimental collections are not mapped."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
