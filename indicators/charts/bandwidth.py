@@ -99,7 +99,15 @@ def _regions_absolute(tables: Tables, rows: pd.DataFrame, world: pd.DataFrame) -
     """Stacked regions in Tbit/s, the world total as a dashed line."""
     names = common.names(tables)
     regions = rows[rows["entity_id"] != WORLD]
-    fig = figures.stacked_area(regions, "year", "bandwidth_tbps", "entity_id", names, "Tbit/s")
+    fig = figures.stacked_area(
+        regions,
+        "year",
+        "bandwidth_tbps",
+        "entity_id",
+        names,
+        "Tbit/s",
+        colours=theme.entity_colours(regions["entity_id"]),
+    )
     if not world.empty:
         _world_line(fig, world)
     return fig
@@ -118,7 +126,15 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
         data = shares.assign(share_pct=100 * shares["share"])
         data = data[["entity_id", "name", "year", "bandwidth_gbps", "share_pct"]]
         data = data.reset_index(drop=True)
-        fig = figures.lines(data, "year", "share_pct", "entity_id", common.names(tables), "%")
+        fig = figures.lines(
+            data,
+            "year",
+            "share_pct",
+            "entity_id",
+            common.names(tables),
+            "%",
+            colours=theme.entity_colours(data["entity_id"]),
+        )
         subtitle = f"Share of the world total, %, {_span(data)}"
     else:
         data = rows.assign(bandwidth_tbps=rows["bandwidth_gbps"] / GBPS_PER_TBPS)
@@ -247,7 +263,14 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     if data.empty:
         raise NoData(f"{common.edition_label(p['edition'])} has no bandwidth per user.")
     data = data[["entity_id", "name", "year", "per_user_kbps"]].reset_index(drop=True)
-    fig = figures.lines(data, "year", "per_user_kbps", "entity_id", common.names(tables))
+    fig = figures.lines(
+        data,
+        "year",
+        "per_user_kbps",
+        "entity_id",
+        common.names(tables),
+        colours=theme.entity_colours(data["entity_id"]),
+    )
     fig.update_layout(yaxis_title=PER_USER_UNIT)
     by = common.grouping_phrase(p["grouping"])
     caption = Caption(

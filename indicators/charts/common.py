@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from indicators.charts import NoData, Tables
+from indicators.codes import GROUPS
 from indicators.sources import RAW_FILES
 
 BUILD_HINT = "run `indicators fetch` then `indicators build`"
@@ -124,9 +125,11 @@ def names(tables: Tables) -> dict[str, str]:
 
 
 def group_ids(tables: Tables, grouping: str) -> list[str]:
-    """Group codes of a grouping, in the entities table's order."""
+    """Group codes of a grouping in their declared order (income high to low), then any others."""
     ent = entities(tables)
-    return ent.loc[(ent["kind"] == "group") & (ent["grouping"] == grouping), "entity_id"].tolist()
+    found = ent.loc[(ent["kind"] == "group") & (ent["grouping"] == grouping), "entity_id"].tolist()
+    declared = {code: i for i, code in enumerate(GROUPS)}
+    return sorted(found, key=lambda code: declared.get(code, len(declared)))
 
 
 def entity_choices(tables: Tables) -> list[str]:

@@ -150,9 +150,9 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
 
 def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str]) -> go.Figure:
     """One colour and one legend entry (the solid male line) per group; female dashed."""
-    colours: dict[str, str] = {}
+    colours = theme.entity_colours(entity for entity, _ in keys)
     for trace, (entity, sex) in zip(fig.data, keys, strict=True):
-        colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
+        colour = colours[entity]
         female = sex == "female"
         trace.update(
             name=names.get(entity, entity),
@@ -194,7 +194,14 @@ def _metric_chart(
     values = [spec.compute(f, m) for f, m in zip(wide["female_pct"], wide["male_pct"], strict=True)]
     data = wide.assign(**{spec.column: values})
     fig = figures.lines(
-        data, "year", spec.column, "entity_id", names, y_title=spec.unit, hover_format=spec.hover
+        data,
+        "year",
+        spec.column,
+        "entity_id",
+        names,
+        y_title=spec.unit,
+        hover_format=spec.hover,
+        colours=theme.entity_colours(data["entity_id"]),
     )
     if metric == "parity":
         figures.band(fig, *gaps.PARITY_BAND, PARITY_LABEL)

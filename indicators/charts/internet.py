@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import figures, gaps
+from indicators import figures, gaps, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
 from indicators.codes import DEVELOPING, LDC, WORLD
 from indicators.figures import Caption, Chart
@@ -93,7 +93,10 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]].reset_index(
         drop=True
     )
-    fig = figures.lines(data, "year", "value_pct", "entity_id", names, y_title=UNIT)
+    colours = theme.entity_colours(data["entity_id"])
+    fig = figures.lines(
+        data, "year", "value_pct", "entity_id", names, y_title=UNIT, colours=colours
+    )
     refs = {TARGETS_2025[e] for e in data["entity_id"].unique() if e in TARGETS_2025}
     figures.reference_lines(fig, sorted(refs, key=lambda r: -r[1]))
     fig.update_yaxes(range=[0, 100])
@@ -204,7 +207,10 @@ def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     rows = rows.assign(name=rows["entity_id"].map(names))
     data = rows[["entity_id", "name", "year", "value_pct"]].sort_values(["entity_id", "year"])
     data = data.reset_index(drop=True)
-    fig = figures.lines(data, "year", "value_pct", "entity_id", names, y_title=UNIT, markers=False)
+    colours = theme.entity_colours(data["entity_id"])
+    fig = figures.lines(
+        data, "year", "value_pct", "entity_id", names, y_title=UNIT, markers=False, colours=colours
+    )
     fig.update_yaxes(range=[0, 100])
     caption = Caption(
         title="Individuals using the Internet: "

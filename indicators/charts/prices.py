@@ -197,11 +197,13 @@ def _style_series(
     fig: go.Figure, keys: list[str], names: dict[str, str], dashes: dict[float, str]
 ) -> go.Figure:
     """Colour per entity and one legend entry each; experimental collections dashed by size."""
-    colours: dict[str, str] = {}
+    colours = theme.entity_colours(key.split("|")[0] for key in keys)
+    seen: set[str] = set()
     for trace, key in zip(fig.data, keys, strict=True):
         entity, gb, kind = key.split("|")
-        first = entity not in colours
-        colour = colours.setdefault(entity, theme.OKABE_ITO[len(colours) % len(theme.OKABE_ITO)])
+        first = entity not in seen
+        seen.add(entity)
+        colour = colours[entity]
         experimental = kind == "exp"
         name = names.get(entity, entity)
         trace.update(

@@ -138,12 +138,16 @@ def lines(
     y_title: str = "",
     hover_format: str = ".1f",
     markers: bool = True,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """One line per ``color`` value, in the order the values first appear."""
+    """One line per ``color`` value, in the order the values first appear (``colours``: the
+    colour of each value, so an entity keeps its colour whatever else is drawn)."""
     fig = go.Figure()
     labels = labels or {}
+    colours = colours or {}
     for key, rows in data.groupby(color, sort=False):
         rows = rows.sort_values(x)
+        colour = colours.get(str(key))
         fig.add_trace(
             go.Scatter(
                 x=rows[x],
@@ -151,6 +155,7 @@ def lines(
                 name=labels.get(str(key), str(key)),
                 mode="lines+markers" if markers else "lines",
                 hovertemplate=f"%{{y:{hover_format}}}",
+                **({"line": {"color": colour}, "marker": {"color": colour}} if colour else {}),
             )
         )
     fig.update_layout(yaxis_title=y_title, xaxis_title=None)
@@ -263,11 +268,14 @@ def stacked_area(
     labels: dict[str, str],
     y_title: str,
     percent: bool = False,
+    colours: dict[str, str] | None = None,
 ) -> go.Figure:
     """Stacked areas per ``color`` value (absolute, or normalised to 100 %)."""
     fig = go.Figure()
+    colours = colours or {}
     for key, rows in data.groupby(color, sort=False):
         rows = rows.sort_values(x)
+        colour = colours.get(str(key))
         fig.add_trace(
             go.Scatter(
                 x=rows[x],
@@ -276,7 +284,7 @@ def stacked_area(
                 stackgroup="one",
                 groupnorm="percent" if percent else "",
                 mode="lines",
-                line={"width": 0.5},
+                line={"width": 0.5, **({"color": colour} if colour else {})},
                 hovertemplate="%{y:,.1f}",
             )
         )
