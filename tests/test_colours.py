@@ -1,4 +1,4 @@
-"""One colour per entity: declared for groups, stable for economies, readable and distinguishable."""
+"""One colour per entity: declared for groups, stable for economies, readable, distinguishable."""
 
 from __future__ import annotations
 

@@ -136,7 +136,8 @@ BAD_SPECS = [
     (
         "figures:\n  - id: a\n    chart: internet_gap\n"
         "    params: {entity_a: TWN, entity_b: LDC, edition: wdi@2026-07}\n",
-        "figures[0] (id 'a'): no data:",
+        "figures[0] (id 'a'): field 'params': entity_a='TWN' is not available in WDI Internet "
+        "use, Jul 2026",
     ),
     (
         "figures:\n  - id: a\n    chart: internet_gap\n    size: poster\n",

@@ -34,11 +34,18 @@ class NoData(LookupError):
 
 
 Choices = Sequence[Any] | Callable[[Tables], Sequence[Any]]
+# Choices that depend on the other parameters' values (an entity picker on its edition).
+ScopedChoices = Callable[[Tables, dict[str, Any]], Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class Param:
-    """One chart parameter: its kind (choice, multi, int), choices and default."""
+    """One chart parameter: its kind (choice, multi, int), choices and default.
+
+    ``within`` narrows the choices to what the other parameters allow (the entities, years or
+    groupings of the chosen edition); ``aliases`` are former names still accepted in links and
+    specs; ``max_items`` caps a multi choice (more series than colours would repeat colours).
+    """
 
     name: str
     label: str
@@ -46,21 +53,43 @@ class Param:
     choices: Choices | None = None
     kind: str = "choice"
     help: str = ""
+    within: ScopedChoices | None = None
+    aliases: tuple[str, ...] = ()
+    max_items: int | None = None
 
-    def options(self, tables: Tables) -> list[Any]:
-        """The allowed values, given the data at hand."""
+    def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
+        """The allowed values, given the data at hand (and the other values, if given)."""
+        if self.within is not None and context is not None:
+            return list(self.within(tables, context))
         if self.choices is None:
             return []
         return list(self.choices(tables) if callable(self.choices) else self.choices)
 
-    def default_for(self, tables: Tables) -> Any:
-        """The default, resolved against the data (callables pick e.g. the newest edition)."""
-        return self.default(tables) if callable(self.default) else self.default
+    def default_for(self, tables: Tables, context: dict[str, Any] | None = None) -> Any:
+        """The default, resolved against the data (callables pick e.g. the newest edition).
+
+        Where the choices depend on the other values and the usual default is not among them,
+        the first choice (or, for a multi choice, the defaults that are) stands in.
+        """
+        value = self.default(tables) if callable(self.default) else self.default
+        if self.within is None or context is None:
+            return value
+        options = self.options(tables, context)
+        if not options:
+            return value
+        if self.kind == "multi":
+            kept = [v for v in value if v in options]
+            return kept or options[:1]
+        return value if value in options else options[0]
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart in the catalogue."""
+    """A chart in the catalogue.
+
+    ``ranges`` pairs parameters that bound a span (start year, end year): a reversed pair is put
+    the right way round before the chart and the controls see it.
+    """
 
     id: str
     title: str
@@ -68,6 +97,7 @@ class ChartSpec:
     params: tuple[Param, ...]
     build: Callable[[Tables, dict[str, Any]], Chart]
     tables: tuple[str, ...] = field(default_factory=tuple)
+    ranges: tuple[tuple[str, str], ...] = ()
 
 
 REGISTRY: dict[str, ChartSpec] = {}
@@ -79,47 +109,153 @@ def register(spec: ChartSpec) -> ChartSpec:
     return spec
 
 
-def _coerce(param: Param, value: Any, tables: Tables, strict: bool) -> Any:
-    """Check one value against its parameter; on failure raise (strict) or use the default."""
-    try:
-        if param.kind == "int":
-            value = int(value)
-            options = param.options(tables)
-            if options and value not in options:
-                raise ParamError(f"{param.name}={value!r} is not one of {options}")
-            return value
-        if param.kind == "multi":
-            values = value.split(",") if isinstance(value, str) else list(value)
-            options = param.options(tables)
-            bad = [v for v in values if options and v not in options]
-            if bad or not values:
-                raise ParamError(f"{param.name}: {bad or 'empty'} not among the choices")
-            return values
-        options = param.options(tables)
-        if options and value not in options:
-            raise ParamError(f"{param.name}={value!r} is not one of {options}")
-        return value
-    except (ValueError, TypeError) as exc:
-        if strict:
-            raise ParamError(str(exc)) from exc
-        return param.default_for(tables)
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def resolve(spec: ChartSpec, tables: Tables, given: dict[str, Any], strict: bool) -> dict[str, Any]:
-    """Every parameter of a chart: the given value if valid, else the default (or ParamError)."""
-    unknown = set(given) - {p.name for p in spec.params}
+def _as_list(value: Any) -> list[Any]:
+    """A multi value from a link ('A,B'), a spec or a control (a list); anything else fails."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",")]
+    if isinstance(value, list | tuple):
+        return list(value)
+    raise ParamError(f"expected a list, got {_show(value)}")
+
+
+def _not_one_of(param: Param, value: Any, options: list[Any], where: str) -> ParamError:
+    """The error for a value outside its choices (long lists are not printed in full)."""
+    if len(options) > 40:
+        return ParamError(
+            f"{param.name}={_show(value)} is not available{where} "
+            f"({len(options)} choices, e.g. {', '.join(map(str, options[:5]))})"
+        )
+    return ParamError(f"{param.name}={_show(value)} is not one of {options}{where}")
+
+
+def _check(param: Param, value: Any, options: list[Any], where: str = "") -> tuple[Any, list[str]]:
+    """A value checked against its choices: (value, what was dropped from a multi choice).
+
+    Raises ParamError naming the parameter when nothing usable is left.
+    """
+    if param.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int | str | float):
+            raise ParamError(f"{param.name}: {_show(value)} is not a year")
+        try:
+            number = int(str(value).strip())
+        except ValueError as exc:
+            raise ParamError(f"{param.name}: {_show(value)} is not a year") from exc
+        if options and number not in options:
+            raise _not_one_of(param, number, options, where)
+        return number, []
+    if param.kind == "multi":
+        values = _as_list(value)
+        bad = [v for v in values if not isinstance(v, str) or (options and v not in options)]
+        kept = list(dict.fromkeys(v for v in values if v not in bad and v != ""))
+        dropped = [str(v) for v in bad if v != ""]
+        if not kept:
+            shown = [v[:40] for v in dropped[:10]] or "empty"
+            raise ParamError(f"{param.name}: {shown} not among the choices{where}")
+        if param.max_items and len(kept) > param.max_items:
+            dropped += kept[param.max_items :]
+            kept = kept[: param.max_items]
+        return kept, dropped
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ParamError(f"{param.name}: {_show(value)} is not a choice")
+    if options and value not in options:
+        raise _not_one_of(param, value, options, where)
+    return value, []
+
+
+def _given(spec: ChartSpec, given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The given values keyed by current parameter names (former names accepted), and the
+    names that are not parameters of the chart."""
+    names = {p.name: p.name for p in spec.params}
+    names.update({alias: p.name for p in spec.params for alias in p.aliases})
+    out: dict[str, Any] = {}
+    unknown = []
+    for key, value in given.items():
+        if key not in names:
+            unknown.append(str(key))
+        elif key == names[key]:
+            out[key] = value  # the current name wins over a former one
+        else:
+            out.setdefault(names[key], value)
+    return out, unknown
+
+
+def resolve(
+    spec: ChartSpec,
+    tables: Tables,
+    given: dict[str, Any],
+    strict: bool,
+    notices: list[str] | None = None,
+) -> dict[str, Any]:
+    """Every parameter of a chart: the given value if valid, else the default (or ParamError).
+
+    Lenient resolution keeps the valid values of a partly bad list and appends to ``notices``
+    a sentence naming each value it reset, so a page can say what it changed.
+    """
+    values, unknown = _given(spec, given)
     if unknown and strict:
         raise ParamError(
             f"unknown parameter(s) {sorted(unknown)} for chart {spec.id}; "
             f"expected {[p.name for p in spec.params]}"
         )
-    out = {}
-    for param in spec.params:
-        if param.name in given and given[param.name] not in (None, ""):
-            out[param.name] = _coerce(param, given[param.name], tables, strict)
-        else:
-            out[param.name] = param.default_for(tables)
-    return out
+    if unknown and notices is not None:
+        notices.append(f"Ignored unknown setting(s): {', '.join(sorted(unknown))}.")
+    out: dict[str, Any] = {}
+    # Parameters whose choices depend on others come last, so their context is resolved.
+    ordered = sorted(spec.params, key=lambda p: p.within is not None)
+    for param in ordered:
+        context = out if param.within is not None else None
+        value = values.get(param.name)
+        if value is None or value == "" or value == []:
+            out[param.name] = param.default_for(tables, context)
+            continue
+        where = _where(context)
+        try:
+            out[param.name], dropped = _check(param, value, param.options(tables, context), where)
+        except ParamError as exc:
+            if strict:
+                raise
+            out[param.name], dropped = param.default_for(tables, context), []
+            if notices is not None:
+                notices.append(f"{param.label}: {exc}; reset to {_display(out[param.name])}.")
+            continue
+        if dropped:
+            if strict:
+                raise ParamError(
+                    f"{param.name}: {', '.join(dropped[:10])} not available{where}"
+                    + (f" (at most {param.max_items})" if param.max_items else "")
+                )
+            if notices is not None:
+                notices.append(f"{param.label}: left out {', '.join(dropped)} (not available).")
+    _order_ranges(spec, out, notices)
+    return {p.name: out[p.name] for p in spec.params}
+
+
+def _where(context: dict[str, Any] | None) -> str:
+    """' in <edition>' for choices that depend on the chosen edition."""
+    if not context or not context.get("edition"):
+        return ""
+    from indicators.charts import common
+
+    return f" in {common.edition_label(str(context['edition']))}"
+
+
+def _display(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | None) -> None:
+    """Swap a reversed span (From after To) so controls and chart agree."""
+    for low, high in spec.ranges:
+        a, b = values.get(low), values.get(high)
+        if isinstance(a, int) and isinstance(b, int) and a > b:
+            values[low], values[high] = b, a
+            if notices is not None:
+                notices.append(f"The years were given the wrong way round; showing {b}-{a}.")
 
 
 def render(

@@ -282,8 +282,21 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
+def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
+    return sorted(common.edition_values(tables, "bandwidth", p["edition"], "year"))
+
+
+def _end_years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
+    """Newest first, so the default end of a span is the edition's last year."""
+    return common.edition_values(tables, "bandwidth", p["edition"], "year")
+
+
+def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return common.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
+
+
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
-GROUPING = Param("grouping", "Grouping", "itu_region", GROUPINGS)
+GROUPING = Param("grouping", "Grouping", "itu_region", GROUPINGS, within=_groupings_in_edition)
 
 register(
     ChartSpec(
@@ -303,13 +316,14 @@ register(
         "Compound annual growth of international bandwidth per group between two years, with "
         "the world's growth as the reference line.",
         (
-            Param("start_year", "From", _first_year, _years, kind="int"),
-            Param("end_year", "To", _last_year, _years, kind="int"),
+            Param("start_year", "From", _first_year, _years, kind="int", within=_years_in_edition),
+            Param("end_year", "To", _last_year, _years, kind="int", within=_end_years_in_edition),
             GROUPING,
             EDITION,
         ),
         growth,
         ("bandwidth", "entities"),
+        ranges=(("start_year", "end_year"),),
     )
 )
 register(

@@ -148,6 +148,52 @@ def entity_choices(tables: Tables) -> list[str]:
     )
 
 
+def edition_entities(tables: Tables, name: str, key: str) -> list[str]:
+    """Entity ids with data in one edition of a table, groups first, then by name."""
+    frame = tables.get(name)
+    if frame is None or frame.empty or not key:
+        return []
+
+    def compute() -> list[str]:
+        source, vintage = split_edition(key)
+        rows = frame[(frame["source"] == source) & (frame["vintage"] == vintage)]
+        present = set(rows["entity_id"].unique())
+        return [e for e in entity_choices(tables) if e in present]
+
+    return list(memo(frame, ("edition-entities", name, key), compute))
+
+
+def edition_values(tables: Tables, name: str, key: str, column: str) -> list[Any]:
+    """The distinct values of a column in one edition of a table (years newest first)."""
+    frame = tables.get(name)
+    if frame is None or frame.empty or not key:
+        return []
+
+    def compute() -> list[Any]:
+        source, vintage = split_edition(key)
+        rows = frame[(frame["source"] == source) & (frame["vintage"] == vintage)]
+        values = rows[column].dropna().unique().tolist()
+        if column == "year":
+            return sorted((int(v) for v in values), reverse=True)
+        return values
+
+    return list(memo(frame, ("edition-values", name, key, column), compute))
+
+
+def edition_groupings(tables: Tables, name: str, key: str, groupings: list[str]) -> list[str]:
+    """The groupings (of those offered) that have at least one group in an edition."""
+    present = set(edition_entities(tables, name, key))
+    if not present:
+        return []
+    return [g for g in groupings if present & set(group_ids(tables, g))]
+
+
+def latest_within(frame: pd.DataFrame, year: int, tolerance: int, by: list[str]) -> pd.DataFrame:
+    """For each ``by`` cell, the row of its latest year from ``year - tolerance`` to ``year``."""
+    rows = frame[(frame["year"] <= year) & (frame["year"] >= year - tolerance)]
+    return rows.sort_values("year").groupby(by, as_index=False).tail(1)
+
+
 def latest_up_to(frame: pd.DataFrame, year: int, by: list[str]) -> pd.DataFrame:
     """For each ``by`` cell, the row of the latest year not after ``year``."""
     rows = frame[frame["year"] <= year].sort_values("year")

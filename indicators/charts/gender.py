@@ -323,6 +323,10 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
     return (f"Not in any ITU region, shown under all regions only: {', '.join(loose)}.",)
 
 
+def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return common.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
+
+
 SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
 
 register(
@@ -332,7 +336,7 @@ register(
         "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
         "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
         (
-            Param("grouping", "Grouping", "income", GROUPINGS),
+            Param("grouping", "Grouping", "income", GROUPINGS, within=_groupings_in_edition),
             Param("metric", "Measure", "parity", METRIC_CHOICES),
             SEX_EDITION,
         ),

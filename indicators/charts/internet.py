@@ -20,6 +20,11 @@ TARGETS_2025 = {
     LDC: ("2025 target, LDCs: 35%", 35.0),
 }
 GROUPINGS = ["development", "itu_region", "income", "wb_region", "special"]
+# Groups drawn beside a grouping's own: the LDCs with developed and developing countries.
+SHOWN_WITH = {"development": [LDC]}
+# Years an economy's latest value may lag the map's year (ITU and WDI revise and fill late).
+TOLERANCES = [0, 1, 2, 3, 5, 10]
+DEFAULT_TOLERANCE = 3
 UNIT = field_info("internet_use", "value_pct")["unit"]
 
 
@@ -76,9 +81,15 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
 def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     """Internet use over time for the groups of one grouping, with the 2025 targets."""
     frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
-    wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
+    if not (frame["sex"] == p["sex"]).any():
+        raise NoData(
+            f"{common.edition_label(p['edition'])} has no split by sex; choose Total or "
+            "another edition."
+        )
+    own = common.group_ids(tables, p["grouping"])
+    wanted = [WORLD, *own, *(e for e in SHOWN_WITH.get(p["grouping"], []) if e not in own)]
     rows = frame[frame["entity_id"].isin(wanted) & (frame["sex"] == p["sex"])]
-    if not rows["entity_id"].isin(wanted[1:]).any():
+    if not rows["entity_id"].isin(own).any():
         raise NoData(
             f"{common.edition_label(p['edition'])} has no "
             f"{common.grouping_phrase(p['grouping'])} breakdown; choose another "
@@ -100,8 +111,12 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     refs = {TARGETS_2025[e] for e in data["entity_id"].unique() if e in TARGETS_2025}
     figures.reference_lines(fig, sorted(refs, key=lambda r: -r[1]))
     fig.update_yaxes(range=[0, 100])
+    extra = [
+        names.get(e, e) for e in SHOWN_WITH.get(p["grouping"], []) if e in set(data["entity_id"])
+    ]
     caption = Caption(
-        title=f"Individuals using the Internet by {common.grouping_phrase(p['grouping'])}",
+        title=f"Individuals using the Internet by {common.grouping_phrase(p['grouping'])}"
+        + (f", with {' and '.join(extra)}" if extra else ""),
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(tables, p["edition"]),
         notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
@@ -168,9 +183,10 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     economies = set(ent.loc[ent["kind"] == "economy", "entity_id"])
     rows = frame[frame["entity_id"].isin(economies) & (frame["sex"] == "total")]
     year = int(p["year"]) if p["year"] else int(rows["year"].max())
-    data = common.latest_up_to(rows, year, ["entity_id"])
+    tolerance = int(p.get("tolerance", DEFAULT_TOLERANCE))
+    data = common.latest_within(rows, year, tolerance, ["entity_id"])
     if data.empty:
-        raise NoData(f"No economy has data up to {year}.")
+        raise NoData(f"No economy has data from {year - tolerance} to {year}.")
     names = common.names(tables)
     data = data.assign(name=data["entity_id"].map(names))
     data = data[["entity_id", "name", "year", "value_pct"]].sort_values("entity_id")
@@ -184,17 +200,51 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
         + ")"
     )
     fig = figures.choropleth(data.assign(hover=hover), "value_pct", "hover", "%")
-    older = int((data["year"] < year).sum())
     caption = Caption(
         title=f"Individuals using the Internet, {year}",
-        subtitle=f"{UNIT}; each economy at its latest year up to {year}",
-        source=common.source_line(tables, p["edition"]),
-        notes=(
-            f"{len(data) - older} economies report {year}; {older} show an earlier year "
-            "(in the hover label).",
+        subtitle=f"{UNIT}; "
+        + (
+            f"each economy at its latest year from {year - tolerance} to {year}"
+            if tolerance
+            else f"economies reporting {year}"
         ),
+        source=common.source_line(tables, p["edition"]),
+        notes=_fallback_notes(data, rows, year, tolerance, names),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _fallback_notes(
+    data: pd.DataFrame, rows: pd.DataFrame, year: int, tolerance: int, names: dict[str, str]
+) -> tuple[str, ...]:
+    """How many economies show an earlier year (and which years), and how many are left blank
+    because their newest value is older than the tolerance allows."""
+    counts = data["year"].value_counts()
+    older = {
+        int(y): int(n) for y, n in zip(counts.index.astype(int), counts.to_numpy(), strict=True)
+    }
+    older = {y: n for y, n in older.items() if y < year}
+    notes = [f"{int(counts.get(year, 0))} economies report {year}."]
+    if older:
+        parts = [f"{n} from {y}" for y, n in sorted(older.items(), reverse=True)]
+        total = sum(older.values())
+        notes.append(
+            f"{total} {'economy falls' if total == 1 else 'economies fall'} back to an earlier "
+            f"year: {', '.join(parts)}."
+        )
+    stale = rows[(rows["year"] <= year) & ~rows["entity_id"].isin(set(data["entity_id"]))]
+    if not stale.empty:
+        last = stale.sort_values("year").groupby("entity_id").tail(1)
+        listed = ", ".join(
+            f"{names.get(e, e)} ({int(y)})"
+            for e, y in sorted(zip(last["entity_id"], last["year"], strict=True))[:6]
+        )
+        more = f" and {len(last) - 6} more" if len(last) > 6 else ""
+        notes.append(
+            f"Left blank: {len(last)} economies whose latest value is older than "
+            f"{year - tolerance}, e.g. {listed}{more}."
+        )
+    return tuple(notes)
 
 
 def compare(tables: Tables, p: dict[str, Any]) -> Chart:
@@ -207,16 +257,19 @@ def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     rows = rows.assign(name=rows["entity_id"].map(names))
     data = rows[["entity_id", "name", "year", "value_pct"]].sort_values(["entity_id", "year"])
     data = data.reset_index(drop=True)
-    colours = theme.entity_colours(data["entity_id"])
+    drawn = [e for e in p["entities"] if e in set(data["entity_id"])]
+    data = data.set_index("entity_id").loc[drawn].reset_index()
+    colours = theme.entity_colours(drawn)
     fig = figures.lines(
         data, "year", "value_pct", "entity_id", names, y_title=UNIT, markers=False, colours=colours
     )
     fig.update_yaxes(range=[0, 100])
+    missing = [names.get(e, e) for e in p["entities"] if e not in drawn]
     caption = Caption(
-        title="Individuals using the Internet: "
-        + ", ".join(names.get(e, e) for e in p["entities"]),
+        title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in drawn),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(tables, p["edition"]),
+        notes=(f"No data in this edition for {', '.join(missing)}.",) if missing else (),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -244,6 +297,24 @@ def _default_map_year(tables: Tables) -> int | str:
     return int(counts[counts >= counts.max() / 2].index.max())
 
 
+def _in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return common.edition_entities(tables, "internet_use", p["edition"])
+
+
+def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return common.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
+
+
+def _sexes_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    present = set(common.edition_values(tables, "internet_use", p["edition"], "sex"))
+    return [s for s in SEXES if s in present]
+
+
+def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
+    return common.edition_values(tables, "internet_use", p["edition"], "year")
+
+
+SEXES = ["total", "female", "male"]
 EDITION = Param("edition", "Edition", _default_group_edition, _aggregate_editions)
 WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
 
@@ -254,9 +325,9 @@ register(
         "Share of the population using the Internet by development status, ITU region, income "
         "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
         (
-            Param("grouping", "Grouping", "development", GROUPINGS),
+            Param("grouping", "Grouping", "development", GROUPINGS, within=_groupings_in_edition),
             EDITION,
-            Param("sex", "Sex", "total", ["total", "female", "male"]),
+            Param("sex", "Sex", "total", SEXES, within=_sexes_in_edition),
         ),
         by_group,
         ("internet_use", "entities"),
@@ -268,8 +339,8 @@ register(
         "Internet use gap between two entities",
         "Ratio (times) or percentage-point gap between the Internet use of two entities.",
         (
-            Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices),
-            Param("entity_b", "Entity B", "LDC", common.entity_choices),
+            Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices, within=_in_edition),
+            Param("entity_b", "Entity B", "LDC", common.entity_choices, within=_in_edition),
             Param("mode", "Gap", "ratio", ["ratio", "points"]),
             EDITION,
         ),
@@ -282,7 +353,21 @@ register(
         "internet_map",
         "Internet use world map",
         "Economies' Internet use at a year, each at its latest year up to it (WDI).",
-        (WDI_EDITION, Param("year", "Year", _default_map_year, _map_years, kind="int")),
+        (
+            WDI_EDITION,
+            Param(
+                "year", "Year", _default_map_year, _map_years, kind="int", within=_years_in_edition
+            ),
+            Param(
+                "tolerance",
+                "Up to years earlier",
+                DEFAULT_TOLERANCE,
+                TOLERANCES,
+                kind="int",
+                help="An economy without a value for the year shows its latest value at most "
+                "this many years older; older values are left blank.",
+            ),
+        ),
         world_map,
         ("internet_use", "entities"),
     )
@@ -295,7 +380,14 @@ register(
         (
             WDI_EDITION,
             Param(
-                "entities", "Entities", ["WLD", "HIC", "LDC"], common.entity_choices, kind="multi"
+                "entities",
+                "Entities",
+                ["WLD", "HIC", "LDC"],
+                common.entity_choices,
+                kind="multi",
+                within=_in_edition,
+                max_items=theme.MAX_SERIES,
+                help=f"At most {theme.MAX_SERIES}, so that each has its own colour.",
             ),
         ),
         compare,

@@ -512,6 +512,10 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
+def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
+    return common.edition_values(tables, "broadband_price", p["edition"], "year")
+
+
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
 BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS))
 UNIT = Param("unit", "Unit", "pct_gni_pc", list(UNITS))
@@ -522,6 +526,7 @@ YEAR = Param(
     _years,
     kind="int",
     help="The latest year with data up to this one is shown.",
+    within=_years_in_edition,
 )
 EXPERIMENTAL = Param(
     "experimental",

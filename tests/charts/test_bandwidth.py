@@ -88,8 +88,33 @@ def test_growth_defaults_and_swapped_years(tables):
     ],
 )
 def test_growth_without_data_says_why(tables, params, message):
+    spec = charts.REGISTRY["bandwidth_growth"]
+    full = {"start_year": 2015, "end_year": 2024, "grouping": "itu_region", "edition": NOV_2024}
     with pytest.raises(NoData, match=message):
-        charts.render("bandwidth_growth", tables, params)
+        spec.build(tables, {**full, **params})
+
+
+def test_growth_controls_offer_the_editions_years_and_groupings(tables):
+    """A page or link asking for years or groups the edition lacks gets the edition's own."""
+    notices: list[str] = []
+    spec = charts.REGISTRY["bandwidth_growth"]
+    given = {"edition": OCT_2019, "end_year": 2024, "grouping": "income"}
+    values = charts.resolve(spec, tables, given, strict=False, notices=notices)
+    assert (values["start_year"], values["end_year"]) == (2015, 2019)
+    assert values["grouping"] in ("itu_region", "development")
+    assert len(notices) == 2 and "end_year=2024" in notices[0]
+    chart = charts.render("bandwidth_growth", tables, {"edition": OCT_2019})
+    assert "2015-2019" in chart.caption.subtitle
+
+
+def test_reversed_span_is_normalised_for_controls_and_chart(tables):
+    notices: list[str] = []
+    spec = charts.REGISTRY["bandwidth_growth"]
+    values = charts.resolve(
+        spec, tables, {"start_year": "2024", "end_year": "2016"}, strict=False, notices=notices
+    )
+    assert (values["start_year"], values["end_year"]) == (2016, 2024)
+    assert notices == ["The years were given the wrong way round; showing 2016-2024."]
 
 
 def test_per_user_plots_published_values_and_names_the_gaps(tables):

@@ -113,8 +113,15 @@ def test_only_editions_with_a_sex_split_are_offered(tables):
 
 
 def test_grouping_without_groups_raises_nodata(tables):
+    spec = charts.REGISTRY["gender_parity"]
+    params = {"grouping": "development", "metric": "parity", "edition": EDITION}
     with pytest.raises(NoData, match="no development status groups split by sex"):
-        charts.render("gender_parity", tables, {"grouping": "development"})
+        spec.build(tables, params)
+    grouping = next(p for p in spec.params if p.name == "grouping")
+    assert "development" not in grouping.options(tables, {"edition": EDITION})
+    notices: list[str] = []
+    values = charts.resolve(spec, tables, params, strict=False, notices=notices)
+    assert values["grouping"] != "development" and notices[0].startswith("Grouping:")
 
 
 def test_no_edition_with_a_sex_split_raises_nodata(tables):
