@@ -16,7 +16,13 @@ import pandas as pd
 from indicators import gaps
 from indicators.charts import Tables, common
 from indicators.codes import DEVELOPED, GROUPS, ITU_REGIONS, LDC, WORLD
-from indicators.report import bandwidth_growth_href, internet_gap_href
+from indicators.report import (
+    bandwidth_regions_href,
+    gender_parity_href,
+    internet_gap_href,
+    price_distribution_href,
+    price_medians_href,
+)
 
 ITU_SOURCE = "itu_aggregates"
 PRICE_SOURCE = "itu_prices"
@@ -44,6 +50,8 @@ class Metric:
     trend: pd.DataFrame = field(repr=False)  # columns year, value
     trend_label: str = ""
     href: str = ""
+    # "lines" for a trend; "markers" for values that must not be read as one (annual medians).
+    trend_mode: str = "lines"
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,7 +192,7 @@ def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> Metric | None
         edition=_label(ITU_SOURCE, vintage),
         trend=_trend(both["f"] / both["m"]),
         trend_label="Parity score",
-        href="/gender",
+        href=gender_parity_href(entity, "parity", f"{ITU_SOURCE}@{vintage}"),
     )
 
 
@@ -241,8 +249,46 @@ def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> Metric | None
         year=int(last["year"]),
         edition=_label(PRICE_SOURCE, vintage),
         trend=_trend(same.set_index("year")["value"]),
-        trend_label=f"Median, {last['allowance_gb']:g} GB basket",
-        href="/affordability",
+        trend_label=(
+            f"Annual medians, {last['allowance_gb']:g} GB basket (ITU: not for year-on-year "
+            "comparison)"
+        ),
+        trend_mode="markers",
+        href=price_medians_href(entity, "fixed_broadband", f"{PRICE_SOURCE}@{vintage}"),
+    )
+
+
+def meeting_metric(prices: pd.DataFrame, vintage: str) -> Metric | None:
+    """How many economies' fixed-broadband basket costs less than 2% of GNI p.c., latest year."""
+    rows = prices[
+        (prices["source"] == PRICE_SOURCE)
+        & (prices["vintage"] == vintage)
+        & (prices["basket"] == "fixed_broadband")
+        & (prices["unit"] == "pct_gni_pc")
+        & (prices["statistic"] == "value")
+        & ~prices["experimental"]
+    ]
+    if rows.empty:
+        return None
+    year = int(rows["year"].max())
+    met, total = gaps.count_meeting(rows.loc[rows["year"] == year, "value"], PRICE_TARGET_PCT)
+    per_year = rows.groupby("year")["value"].apply(
+        lambda v: 100 * gaps.count_meeting(v, PRICE_TARGET_PCT)[0] / max(1, v.notna().sum())
+    )
+    return Metric(
+        label="Economies meeting the 2% target",
+        text=f"{met} of {total}",
+        value=float(met),
+        detail=(
+            f"Economies whose fixed-broadband basket costs less than 2% of monthly GNI per "
+            f"capita ({100 * met / total:.0f}%)."
+        ),
+        year=year,
+        edition=_label(PRICE_SOURCE, vintage),
+        trend=_trend(per_year),
+        trend_label="Share meeting it each year, % (the economies priced vary by year)",
+        trend_mode="markers",
+        href=price_distribution_href("all", year, "fixed_broadband", f"{PRICE_SOURCE}@{vintage}"),
     )
 
 
@@ -255,7 +301,14 @@ def price_card(prices: pd.DataFrame | None) -> Card:
     if not vintages:
         return _no_rows(card, "ITU price-basket medians")
     rows = _median_prices(prices, vintages[0])
-    metrics = tuple(m for m in (price_metric(rows, vintages[0], e) for e in (LDC, WORLD)) if m)
+    metrics = tuple(
+        m
+        for m in (
+            meeting_metric(prices, vintages[0]),
+            *(price_metric(rows, vintages[0], e) for e in (LDC, WORLD)),
+        )
+        if m
+    )
     if not metrics:
         return _no_rows(card, "fixed-broadband medians for LDCs or the world")
     notes = (
@@ -305,7 +358,7 @@ def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> Metric | None:
         edition=_label(ITU_SOURCE, vintage),
         trend=_trend(100 * combined),
         trend_label="Top-three share",
-        href=bandwidth_growth_href(int(shares["year"].min()), year, f"{ITU_SOURCE}@{vintage}"),
+        href=bandwidth_regions_href("share", f"{ITU_SOURCE}@{vintage}"),
     )
 
 

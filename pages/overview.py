@@ -33,6 +33,8 @@ def metric_block(metric: Metric) -> html.Div:
     """One figure: label (linking to its chart), value, detail, year and edition, sparkline."""
     label = dcc.Link(metric.label, href=metric.href) if metric.href else metric.label
     trend = figures.sparkline(metric.trend, "year", "value")
+    if metric.trend_mode != "lines":
+        trend.update_traces(mode=metric.trend_mode, marker={"size": 5})
     first, last = int(metric.trend["year"].min()), int(metric.trend["year"].max())
     return html.Div(
         [

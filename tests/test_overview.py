@@ -64,7 +64,7 @@ def test_top_three_regions_share_of_bandwidth(cards):
     assert m.text == "84.6%" and m.year == 2024
     assert m.detail.startswith("Asia & Pacific 44.5%, Europe 22.0%, The Americas 18.1%")
     assert "1,778.5 Tbit/s" in m.detail
-    assert m.href.startswith("/bandwidth?bandwidth-growth.")
+    assert m.href.startswith("/bandwidth?bandwidth-regions.mode=share")
 
 
 def test_missing_tables_name_the_command():

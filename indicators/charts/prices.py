@@ -39,7 +39,14 @@ TARGET_NOTE = (
     "Dashed line: Broadband Commission target, entry-level broadband at less than 2% "
     "of monthly GNI per capita; an economy meets it if its price is below 2.00%."
 )
-DASHES = ["dot", "dashdot", "longdash", "longdashdot"]
+# ITU labels the workbook's annual medians "Not to be used for year-on-year comparison": the
+# economies behind each year's median change. Only its constant-sample blocks ("last N years")
+# support a trend, so annual medians are drawn as separate points, never joined by a line.
+ANNUAL_CAUTION = (
+    'Annual medians, each over the economies with a price that year. ITU: "Not to be used for '
+    'year-on-year comparison"; the points are not joined for that reason.'
+)
+SYMBOLS = ["circle-open", "diamond-open", "square-open", "triangle-up-open"]
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 # Colour-scale cap for % of GNI: five times the target; dearer economies share the darkest shade.
 MAP_CAP_PCT = 10.0
@@ -121,7 +128,7 @@ def _runs_note(basket: str, runs: list[tuple[float, int, int]]) -> tuple[str, ..
 
 
 def _experimental_note(
-    rows: pd.DataFrame, include: bool, dashes: dict[float, str] | None = None
+    rows: pd.DataFrame, include: bool, symbols: dict[float, str] | None = None
 ) -> tuple[str, ...]:
     """Say whether ITU's experimental collections are shown, which, and how they are drawn."""
     exp = rows[rows["experimental"]]
@@ -134,7 +141,7 @@ def _experimental_note(
         )
     spans = ", ".join(
         f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
-        + (f" ({dashes[float(gb)]})" if dashes else "")
+        + (f" ({symbols[float(gb)]})" if symbols else "")
         for gb, y in exp.groupby("allowance_gb")["year"]
     )
     return (f"ITU's experimental collections, not official: {spans}.",)
@@ -187,16 +194,17 @@ def _series_keys(data: pd.DataFrame) -> pd.Series:
     )
 
 
-def _dashes(rows: pd.DataFrame) -> dict[float, str]:
-    """A line dash for each experimental allowance, smallest allowance first."""
+def _symbols(rows: pd.DataFrame) -> dict[float, str]:
+    """A marker symbol for each experimental allowance, smallest allowance first."""
     allowances = sorted(rows.loc[rows["experimental"], "allowance_gb"].unique())
-    return {float(gb): DASHES[i % len(DASHES)] for i, gb in enumerate(allowances)}
+    return {float(gb): SYMBOLS[i % len(SYMBOLS)] for i, gb in enumerate(allowances)}
 
 
 def _style_series(
-    fig: go.Figure, keys: list[str], names: dict[str, str], dashes: dict[float, str]
+    fig: go.Figure, keys: list[str], names: dict[str, str], symbols: dict[float, str]
 ) -> go.Figure:
-    """Colour per entity and one legend entry each; experimental collections dashed by size."""
+    """Colour per entity and one legend entry each; points only (ITU's annual medians are not a
+    trend), experimental collections in open symbols by size."""
     colours = theme.entity_colours(key.split("|")[0] for key in keys)
     seen: set[str] = set()
     for trace, key in zip(fig.data, keys, strict=True):
@@ -208,12 +216,12 @@ def _style_series(
         name = names.get(entity, entity)
         trace.update(
             name=f"{name}, {gb} GB (experimental)" if experimental else name,
-            line={
+            mode="markers",
+            marker={
                 "color": colour,
-                "dash": dashes[float(gb)] if experimental else "solid",
-                "width": 1.5 if experimental else 2,
+                "size": 7,
+                "symbol": symbols[float(gb)] if experimental else "circle",
             },
-            marker={"color": colour, "symbol": "circle-open" if experimental else "circle"},
             legendgroup=entity,
             showlegend=first,
         )
@@ -249,8 +257,8 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     fig = figures.lines(
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
-    dashes = _dashes(data)
-    _style_series(fig, keys.unique().tolist(), names, dashes)
+    symbols = _symbols(data)
+    _style_series(fig, keys.unique().tolist(), names, symbols)
     runs = _allowance_runs(rows)
     _break_lines(fig, runs)
     pct = p["unit"] == "pct_gni_pc"
@@ -264,15 +272,17 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices: medians "
         + (f"by {label}" if p["grouping"] != "special" else f"for {label}"),
-        subtitle=f"{unit_text}, median across economies{' (log scale)' if pct else ''}, "
+        subtitle=f"{unit_text}, annual median across economies{' (log scale)' if pct else ''}, "
         f"World and {label}, "
         f"{int(data['year'].min())}-{int(data['year'].max())}",
         source=common.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
-            *_experimental_note(rows, include, dashes),
-            "Medians as ITU publishes them for each group.",
+            *_experimental_note(
+                rows, include, {g: s.replace("-open", " outline") for g, s in symbols.items()}
+            ),
+            ANNUAL_CAUTION,
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)

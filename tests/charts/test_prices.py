@@ -200,3 +200,10 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
     assert values[("prices-distribution", "year")] == 2025
     assert values[("prices-distribution", "group")] == "LDC"
     assert values[("prices-map", "basket")] == "fixed_broadband"
+
+
+def test_annual_medians_are_points_with_itus_caution(tables):
+    chart = charts.render("price_medians", tables, {"experimental": "include"})
+    assert chart.figure.data and all(t.mode == "markers" for t in chart.figure.data)
+    assert any("Not to be used for year-on-year comparison" in n for n in chart.caption.notes)
+    assert "annual median" in chart.caption.subtitle
