@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators import overview, store, ui
+from indicators.dashboard.state import STATE
 from tests.helpers import text_of
 
 
@@ -123,12 +124,12 @@ def layouts():
 
     import app  # noqa: F401  registers the pages
 
-    before = ui._TABLES
+    before = STATE.tables()
     yield {
         name: dash.page_registry[f"pages.{name}"]["layout"]
         for name in ("overview", "bandwidth", "report", "data")
     }
-    ui._TABLES = before
+    STATE.set_tables(before)
 
 
 def test_overview_layout_shows_every_card(tables, layouts):

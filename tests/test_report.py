@@ -14,6 +14,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from indicators import report, store, ui
+from indicators.dashboard.state import STATE
 from tests.helpers import text_of
 
 
@@ -139,10 +140,10 @@ def pages(tables):
 
     import app  # noqa: F401  registers the pages
 
-    before = ui._TABLES
+    before = STATE.tables()
     ui.set_tables(tables)
     yield sys.modules["pages.report"], sys.modules["pages.data"]
-    ui._TABLES = before
+    STATE.set_tables(before)
 
 
 def test_report_page_lays_out_every_claim(pages):

@@ -88,7 +88,10 @@ class ChartSpec:
     """A chart in the catalogue.
 
     ``ranges`` pairs parameters that bound a span (start year, end year): a reversed pair is put
-    the right way round before the chart and the controls see it.
+    the right way round before the chart and the controls see it. ``value`` names the column
+    holding the plotted value (``{unit}`` and other parameters are filled in), ``unit`` says
+    what it is measured in, and ``columns`` labels the chart's own columns (with units) for
+    tables; shared columns are labelled in ``common.COLUMN_LABELS``.
     """
 
     id: str
@@ -98,6 +101,13 @@ class ChartSpec:
     build: Callable[[Tables, dict[str, Any]], Chart]
     tables: tuple[str, ...] = field(default_factory=tuple)
     ranges: tuple[tuple[str, str], ...] = ()
+    value: str | Callable[[dict[str, Any]], str] = ""
+    unit: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def value_column(self, params: dict[str, Any]) -> str:
+        """The value column for these parameter values."""
+        return self.value(params) if callable(self.value) else self.value.format(**params)
 
 
 REGISTRY: dict[str, ChartSpec] = {}
@@ -271,6 +281,9 @@ def render(
     chart.meta.setdefault("chart", chart_id)
     chart.meta.setdefault("params", resolved)
     chart.meta.setdefault("edition", str(resolved.get("edition", "")))
+    if spec.value:
+        chart.meta.setdefault("value_column", spec.value_column(resolved))
+        chart.meta.setdefault("unit", spec.unit)
     return chart
 
 

@@ -295,6 +295,11 @@ def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     return common.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
 
 
+BANDWIDTH_COLUMNS = {
+    "bandwidth_gbps": "International bandwidth (Gbit/s)",
+    "bandwidth_tbps": "International bandwidth (Tbit/s)",
+    "share_pct": "Share of the world total (%)",
+}
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
 GROUPING = Param("grouping", "Grouping", "itu_region", GROUPINGS, within=_groupings_in_edition)
 
@@ -307,6 +312,9 @@ register(
         (Param("mode", "Show", "absolute", ["absolute", "share"]), EDITION),
         by_region,
         ("bandwidth", "entities"),
+        value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
+        unit="Tbit/s, or % of the world total",
+        columns=BANDWIDTH_COLUMNS,
     )
 )
 register(
@@ -324,6 +332,16 @@ register(
         growth,
         ("bandwidth", "entities"),
         ranges=(("start_year", "end_year"),),
+        value="cagr_pct",
+        unit="% a year",
+        columns={
+            "start_year": "From",
+            "end_year": "To",
+            "start_gbps": "Bandwidth at start (Gbit/s)",
+            "end_gbps": "Bandwidth at end (Gbit/s)",
+            "cagr_pct": "Compound annual growth (% a year)",
+            "label": "Growth (as labelled)",
+        },
     )
 )
 register(
@@ -334,5 +352,8 @@ register(
         (GROUPING, EDITION),
         per_user,
         ("bandwidth", "entities"),
+        value="per_user_kbps",
+        unit=PER_USER_UNIT,
+        columns={"per_user_kbps": f"Bandwidth per Internet user ({PER_USER_UNIT})"},
     )
 )

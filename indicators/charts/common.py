@@ -21,6 +21,18 @@ GROUPING_LABELS = {
 }
 
 
+# Table headings of the columns many charts share; a chart labels its own in its spec.
+COLUMN_LABELS = {
+    "entity_id": "Code",
+    "name": "Economy or group",
+    "year": "Year",
+    "sex": "Sex",
+    "estimate": "ITU estimate",
+    "allowance_gb": "Data allowance (GB per month)",
+    "experimental": "Experimental collection",
+}
+
+
 def grouping_phrase(grouping: str) -> str:
     """The grouping's label for use inside a sentence ('income group', 'ITU region')."""
     label = GROUPING_LABELS.get(grouping, grouping)

@@ -257,6 +257,28 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return wide.assign(gap_pp=(wide["male_pct"] - wide["female_pct"]).round(1))
 
 
+LABEL_CHARS = 20  # per line of a row label; two lines at most
+ROW_PX = 24
+
+
+def _tick_label(name: str, year: int) -> str:
+    """'Bosnia and Herzegovina (2018)' -> 'Bosnia and<br>Herzegovina (2018)': two short lines,
+    the name shortened with an ellipsis if it needs more (the hover label has it in full)."""
+    words, lines, line = f"{name} ({int(year)})".split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > LABEL_CHARS:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        tail = f" ({int(year)})"
+        second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
+        lines = [lines[0], f"{second}…{tail}"]
+    return "<br>".join(lines)
+
+
 # sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
 SORTS: dict[str, tuple[list[str], list[bool], str]] = {
     "gap": (["gap_pp", "name"], [False, True], "largest gap first"),
@@ -286,13 +308,18 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
     # Autorange pads a tall category axis by several empty rows at each end; pin it to the rows,
     # and label every row (short charts otherwise skip every other economy).
     rows = label.tolist()[::-1]
+    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
     fig.update_yaxes(
         categoryorder="array",
         categoryarray=rows,
         range=[-0.7, len(data) - 0.3],
         tickmode="array",
         tickvals=rows,
+        ticktext=short,
+        tickfont={"size": 11},
     )
+    # Long names take two lines: rows a little apart, so the plot keeps its width on a phone.
+    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
     # The unit is in the subtitle; an axis title would collide with the exported source line.
     fig.update_xaxes(title=None)
     where = "all economies" if p["region"] == "all" else common.names(tables).get(p["region"])
@@ -327,6 +354,14 @@ def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     return common.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
 
 
+SEX_COLUMNS = {
+    "female_pct": "Women using the Internet (% of women)",
+    "male_pct": "Men using the Internet (% of men)",
+    "value_pct": f"Individuals using the Internet ({UNIT})",
+    "parity": "Gender parity score (female / male)",
+    "gap_pp": "Gender gap (percentage points, male - female)",
+    "relative_gap_pct": "ITU relative gender gap (%)",
+}
 SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
 
 register(
@@ -342,6 +377,9 @@ register(
         ),
         parity,
         ("internet_use", "entities"),
+        value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
+        unit="parity score, percentage points, % or % of population, by measure",
+        columns=SEX_COLUMNS,
     )
 )
 register(
@@ -356,5 +394,8 @@ register(
         ),
         countries,
         ("internet_use", "entities"),
+        value="gap_pp",
+        unit="percentage points",
+        columns={**SEX_COLUMNS, "year": "Survey year"},
     )
 )

@@ -331,6 +331,9 @@ register(
         ),
         by_group,
         ("internet_use", "entities"),
+        value="value_pct",
+        unit=UNIT,
+        columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
     )
 )
 register(
@@ -346,6 +349,15 @@ register(
         ),
         gap,
         ("internet_use", "entities"),
+        value="gap",
+        unit="times (ratio) or percentage points",
+        columns={
+            "entity_a": "Entity A",
+            "value_a_pct": f"Entity A ({UNIT})",
+            "entity_b": "Entity B",
+            "value_b_pct": f"Entity B ({UNIT})",
+            "gap": "Gap (ratio in times, or percentage points)",
+        },
     )
 )
 register(
@@ -370,6 +382,9 @@ register(
         ),
         world_map,
         ("internet_use", "entities"),
+        value="value_pct",
+        unit=UNIT,
+        columns={"value_pct": f"Individuals using the Internet ({UNIT})", "year": "Year of value"},
     )
 )
 register(
@@ -392,5 +407,8 @@ register(
         ),
         compare,
         ("internet_use", "entities"),
+        value="value_pct",
+        unit=UNIT,
+        columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
     )
 )

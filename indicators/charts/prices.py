@@ -526,6 +526,7 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
     return common.edition_values(tables, "broadband_price", p["edition"], "year")
 
 
+PRICE_COLUMNS = {f"price_{u}": f"Price ({text})" for u, (text, _) in UNITS.items()}
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
 BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS))
 UNIT = Param("unit", "Unit", "pct_gni_pc", list(UNITS))
@@ -556,6 +557,9 @@ register(
         (BASKET, Param("grouping", "Grouping", "income", GROUPINGS), UNIT, EXPERIMENTAL, EDITION),
         medians,
         ("broadband_price", "entities"),
+        value="median_{unit}",
+        unit="% of monthly GNI per capita, US$ or PPP$ per month",
+        columns={f"median_{u}": f"Median price ({text})" for u, (text, _) in UNITS.items()},
     )
 )
 register(
@@ -567,6 +571,9 @@ register(
         (BASKET, YEAR, Param("group", "Economies", "all", GROUPS), UNIT, EXPERIMENTAL, EDITION),
         distribution,
         ("broadband_price", "entities"),
+        value="price_{unit}",
+        unit="% of monthly GNI per capita, US$ or PPP$ per month",
+        columns={**PRICE_COLUMNS, "below_2pct": "Below the 2% target"},
     )
 )
 register(
@@ -577,5 +584,8 @@ register(
         (BASKET, YEAR, UNIT, EDITION),
         world_map,
         ("broadband_price", "entities"),
+        value="price_{unit}",
+        unit="% of monthly GNI per capita, US$ or PPP$ per month",
+        columns=PRICE_COLUMNS,
     )
 )

@@ -6,6 +6,7 @@ import pytest
 
 from indicators import charts, store, ui
 from indicators.charts import NoData
+from indicators.dashboard.state import STATE
 from tests.helpers import text_of
 
 NOV_2024 = "itu_aggregates@2024-11"
@@ -141,10 +142,10 @@ def page(tables):
 
     import app  # noqa: F401  registers the pages
 
-    before = ui._TABLES
+    before = STATE.tables()
     ui.set_tables(tables)
     yield dash.page_registry["pages.bandwidth"]["layout"]
-    ui._TABLES = before
+    STATE.set_tables(before)
 
 
 def test_page_layout_with_good_and_malformed_queries(page):

@@ -1,0 +1,226 @@
+"""The dashboard's callbacks as named functions, and their registration.
+
+Each callback first checks what it received: a request crafted outside the page (wrong types,
+missing or extra values, thousands of ids, a scalar where a list belongs) gets the panel's
+default view and a notice, never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, dcc
+
+from indicators import charts, export, safe_csv
+from indicators.charts import NoData, ParamError
+from indicators.dashboard import panels
+from indicators.dashboard.state import IMAGE_WAIT_S, STATE
+from indicators.figures import Chart
+
+log = logging.getLogger(__name__)
+HIDE: dict[str, str] = {"display": "none"}
+SHOW: dict[str, str] = {}
+MAX_VALUES = 64  # no control holds more; a longer list is not from the page
+
+
+def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """Control values keyed by parameter, from the (values, ids) lists a callback receives.
+
+    Anything not shaped as the page sends it is left out and named in the returned notices.
+    """
+    if not isinstance(values, list) or not isinstance(ids, list) or len(values) != len(ids):
+        return {}, ["The request did not carry the panel's settings; showing the default view."]
+    out: dict[str, Any] = {}
+    notices: list[str] = []
+    for ident, value in zip(ids, values, strict=True):
+        param = ident.get("param") if isinstance(ident, dict) else None
+        if not isinstance(param, str):
+            notices.append("A setting without a name was ignored.")
+            continue
+        if isinstance(value, list) and len(value) > MAX_VALUES:
+            notices.append(f"{param[:40]}: {len(value)} values is more than any control holds.")
+            continue
+        if not (value is None or isinstance(value, str | int | float | list)):
+            notices.append(f"{param[:40]}: a value of this shape was ignored.")
+            continue
+        out[param] = value
+    return out, notices
+
+
+def resolved(chart_id: str, values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """The chart's values from what the controls sent, and a sentence for each value reset."""
+    given, notices = received(values, ids)
+    spec = panels.spec_of(chart_id)
+    names = {p.name for p in spec.params}
+    given = {k: v for k, v in given.items() if k in names}
+    params = charts.resolve(spec, STATE.tables(), given, False, notices)
+    return params, notices
+
+
+def empty_figure() -> dict[str, Any]:
+    """A blank figure (the empty-state message is HTML above it)."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
+    """Figure, table, caption, empty state, graph and table styles, title, notice."""
+    params, notices = resolved(chart_id, values, ids)
+    notice = panels.notice_block(notices, "Some settings could not be used:") or None
+    try:
+        chart = STATE.chart(chart_id, params)
+    except (NoData, ParamError) as why:
+        return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
+    view = view if view in panels.VIEWS else "chart"
+    graph_style, table_style = (
+        (panels.graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
+    )
+    spec = panels.spec_of(chart_id)
+    table = panels.data_table(spec, chart.data, prefix or chart_id) if view == "table" else None
+    return (
+        panels.page_figure(chart),
+        table,
+        panels.caption_block(chart),
+        None,
+        graph_style,
+        table_style,
+        panels.title_block(chart),
+        notice,
+    )
+
+
+def safe_chart(chart: Chart) -> Chart:
+    """The chart with its data escaped for spreadsheets (text cells never start a formula)."""
+    return Chart(chart.figure, safe_csv.escape_formulas(chart.data), chart.caption, chart.meta)
+
+
+def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any, Any]:
+    """The chart as a file named after its view, or why not (busy, no data, bad format)."""
+    if fmt not in export.FORMATS:
+        return dash.no_update, "Unknown download format."
+    params, _ = resolved(chart_id, values, ids)
+    try:
+        chart = STATE.chart(chart_id, params)
+    except (NoData, ParamError) as why:
+        return dash.no_update, str(why)
+    name = panels.download_name(chart_id, params, fmt)
+    if fmt == "csv":
+        data = export.file_bytes(safe_chart(chart), "csv")
+        return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
+    if not STATE.images.acquire(timeout=IMAGE_WAIT_S):
+        return dash.no_update, "The server is busy drawing other images; please try again."
+    try:
+        data = export.file_bytes(chart, fmt, scale=2)
+    finally:
+        STATE.images.release()
+    return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
+
+
+def scoped_options(chart_id: str, edition: Any, current: Any, ids: Any) -> tuple[list, list]:
+    """Options and values of the controls whose choices follow the edition."""
+    spec = panels.spec_of(chart_id)
+    scoped = [p for p in spec.params if p.within is not None]
+    if not isinstance(current, list) or len(current) != len(scoped):
+        current = [None] * len(scoped)
+    given = {p.name: v for p, v in zip(scoped, current, strict=True)}
+    given["edition"] = edition if isinstance(edition, str) else None
+    params = charts.resolve(spec, STATE.tables(), given, False)
+    return (
+        [panels.options(p, params) for p in scoped],
+        [params[p.name] for p in scoped],
+    )
+
+
+def register_panel(prefix: str, chart_id: str) -> None:
+    """Wire one panel: render, downloads, and controls that follow the edition."""
+    param_ids = {"type": "param", "panel": prefix, "param": ALL}
+
+    def render(values: Any, view: Any, ids: Any) -> tuple:
+        return render_panel(chart_id, values, view, ids, prefix)
+
+    render.__name__ = f"render_{prefix.replace('-', '_')}"
+    dash.callback(
+        Output(f"{prefix}-graph", "figure"),
+        Output(f"{prefix}-table", "children"),
+        Output(f"{prefix}-caption", "children"),
+        Output(f"{prefix}-empty", "children"),
+        Output(f"{prefix}-graph", "style"),
+        Output(f"{prefix}-table", "style"),
+        Output(f"{prefix}-title", "children"),
+        Output(f"{prefix}-notice", "children"),
+        Input(param_ids, "value"),
+        Input({"type": "view", "panel": prefix}, "value"),
+        State(param_ids, "id"),
+    )(render)
+
+    def download(*args: Any) -> tuple[Any, Any]:
+        trigger = dash.ctx.triggered_id
+        fmt = trigger.rsplit("-", 1)[-1] if isinstance(trigger, str) else None
+        return download_panel(chart_id, fmt, args[-2], args[-1])
+
+    download.__name__ = f"download_{prefix.replace('-', '_')}"
+    dash.callback(
+        Output(f"{prefix}-download", "data"),
+        Output(f"{prefix}-dl-status", "children"),
+        [Input(f"{prefix}-dl-{fmt}", "n_clicks") for fmt in export.FORMATS],
+        State(param_ids, "value"),
+        State(param_ids, "id"),
+        prevent_initial_call=True,
+    )(download)
+
+    spec = panels.spec_of(chart_id)
+    scoped = [p.name for p in spec.params if p.within is not None]
+    if scoped and any(p.name == "edition" for p in spec.params):
+
+        def follow(edition: Any, *current: Any) -> list[Any]:
+            opts, vals = scoped_options(chart_id, edition, list(current), None)
+            return [*opts, *vals]
+
+        follow.__name__ = f"follow_edition_{prefix.replace('-', '_')}"
+        ident = {"type": "param", "panel": prefix}
+        dash.callback(
+            [Output({**ident, "param": n}, "options") for n in scoped]
+            + [Output({**ident, "param": n}, "value") for n in scoped],
+            Input({**ident, "param": "edition"}, "value"),
+            [State({**ident, "param": n}, "value") for n in scoped],
+            prevent_initial_call=True,
+        )(follow)
+
+
+def register_panels(page_panels: panels.Panels) -> None:
+    """Wire the callbacks of every panel of a page."""
+    for prefix, chart_id in page_panels:
+        register_panel(prefix, chart_id)
+
+
+# Writes every control of the page into the query string with replaceState, so the address bar
+# always holds a link that restores the view, without a page reload or a server round trip.
+URL_SYNC_JS = """
+function(values, views, ids, viewIds) {
+    const params = new URLSearchParams();
+    ids.forEach((id, i) => {
+        const v = values[i];
+        if (v === null || v === undefined) { return; }
+        params.set(id.panel + "." + id.param, Array.isArray(v) ? v.join(",") : v);
+    });
+    viewIds.forEach((id, i) => {
+        if (views[i] && views[i] !== "chart") { params.set(id.panel + ".view", views[i]); }
+    });
+    const search = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    return search;
+}
+"""
+
+
+def register_url_sync() -> None:
+    """Keep the query string in step with the controls of whichever page is shown."""
+    dash.clientside_callback(
+        URL_SYNC_JS,
+        Output("url-state", "data"),
+        Input({"type": "param", "panel": ALL, "param": ALL}, "value"),
+        Input({"type": "view", "panel": ALL}, "value"),
+        State({"type": "param", "panel": ALL, "param": ALL}, "id"),
+        State({"type": "view", "panel": ALL}, "id"),
+    )

@@ -1,0 +1,282 @@
+"""Chart panels as Dash layout: controls, notices, caption as HTML, graph, table, downloads.
+
+A page lists its panels as (prefix, chart id) pairs. ``panel`` lays one out from the chart's
+parameters (one control each) and the page's query string, and says on the page which values
+of the link it could not use.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from dash import dash_table, dcc, html
+
+from indicators import charts, export, figures
+from indicators.charts import ChartSpec, Param, common
+from indicators.dashboard.state import STATE
+from indicators.figures import Chart
+
+Panels = list[tuple[str, str]]
+CHOICE_LABELS = {
+    "pct_gni_pc": "% of monthly GNI per capita",
+    "usd": "US$ per month",
+    "ppp": "PPP$ per month",
+    "parity": "Parity score (female / male)",
+    "points": "Gap in percentage points",
+    "relative_gap": "ITU relative gap (%)",
+    "rates": "Female and male rates",
+    "ratio": "Ratio (times)",
+    "fixed_broadband": "Fixed broadband",
+    "mobile_broadband": "Mobile broadband (data only)",
+    "absolute": "Absolute",
+    "share": "Share of world total",
+    "exclude": "Official only",
+    "include": "Include experimental",
+    "all": "All",
+}
+# No camera button: its PNG has no caption or source; the panel's own PNG button does.
+GRAPH_CONFIG: Any = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["toImage", "lasso2d", "select2d"],
+    "topojsonURL": "/topojson/",
+}
+DEFAULT_HEIGHT = 480
+TABLE_ROWS = 400
+VIEWS = ("chart", "table")
+
+
+def spec_of(chart_id: str) -> ChartSpec:
+    """The catalogue entry of a chart."""
+    charts.catalogue()
+    return charts.REGISTRY[chart_id]
+
+
+def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
+    """How a choice reads in a dropdown: entity names with codes, edition titles."""
+    text = str(value)
+    if "@" in text:
+        return common.edition_label(text)
+    if param.name == "grouping":
+        return common.GROUPING_LABELS.get(text, text)
+    if text in CHOICE_LABELS:
+        return CHOICE_LABELS[text]
+    if text in names:
+        return f"{names[text]} ({text})"
+    return text.replace("_", " ")
+
+
+def options(param: Param, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dropdown options of a parameter, given the other values (the chosen edition)."""
+    tables = STATE.tables()
+    names = common.names(tables)
+    context = values if param.within is not None else None
+    return [
+        {"label": choice_label(param, v, names), "value": v} for v in param.options(tables, context)
+    ]
+
+
+def control(prefix: str, param: Param, values: dict[str, Any]) -> html.Div:
+    """A labelled dropdown for one chart parameter (searchable; multi where the param is)."""
+    return html.Div(
+        [
+            html.Label(param.label, htmlFor=f"{prefix}-{param.name}"),
+            dcc.Dropdown(
+                id={"type": "param", "panel": prefix, "param": param.name},
+                options=options(param, values),
+                value=values[param.name],
+                clearable=False,
+                searchable=True,
+                multi=param.kind == "multi",
+            ),
+        ],
+        className="control",
+        title=param.help or None,
+    )
+
+
+def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
+    """The query-string values meant for one panel (``prefix.param=value``), view excluded."""
+    start = f"{prefix}."
+    return {
+        k[len(start) :]: v
+        for k, v in query.items()
+        if isinstance(k, str) and k.startswith(start) and k != f"{prefix}.view"
+    }
+
+
+def link_state(prefix: str, spec: ChartSpec, query: dict[str, Any]) -> tuple[dict, str, list[str]]:
+    """The panel's values and view from a link, and a sentence for each value it reset."""
+    notices: list[str] = []
+    values = charts.resolve(spec, STATE.tables(), query_params(prefix, query), False, notices)
+    view = query.get(f"{prefix}.view", "chart")
+    if view not in VIEWS:
+        notices.append(f"View: {str(view)[:40]!r} is not chart or table; showing the chart.")
+        view = "chart"
+    return values, str(view), notices
+
+
+def notice_block(notices: list[str], lead: str) -> list[Any]:
+    """A visible notice listing what the page changed (nothing when there is nothing)."""
+    if not notices:
+        return []
+    return [html.Strong(lead), html.Ul([html.Li(n) for n in notices])]
+
+
+def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
+    """A chart card: heading, controls, notices, title, graph or table, caption, downloads."""
+    spec = spec_of(chart_id)
+    values, view, notices = link_state(prefix, spec, query)
+    return html.Section(
+        [
+            html.H2(spec.title, id=f"{prefix}-heading"),
+            html.Div([control(prefix, p, values) for p in spec.params], className="controls"),
+            dcc.RadioItems(
+                id={"type": "view", "panel": prefix},
+                options=[{"label": v.capitalize(), "value": v} for v in VIEWS],
+                value=view,
+                inline=True,
+                className="view-toggle",
+            ),
+            html.Div(
+                notice_block(notices, "Some settings in this link could not be used:"),
+                id=f"{prefix}-link-notice",
+                className="notice",
+                role="status",
+            ),
+            html.Div(id=f"{prefix}-notice", className="notice", role="status"),
+            html.Div(id=f"{prefix}-empty", className="empty-state", role="status"),
+            html.Div(id=f"{prefix}-title", className="figure-title"),
+            dcc.Loading(dcc.Graph(id=f"{prefix}-graph", config=GRAPH_CONFIG, responsive=True)),
+            html.Div(id=f"{prefix}-table", className="data-table"),
+            html.Div(id=f"{prefix}-caption", className="caption"),
+            html.Div(
+                [
+                    html.Button(
+                        fmt.upper(),
+                        id=f"{prefix}-dl-{fmt}",
+                        className="download",
+                        title=f"Download this figure as {fmt.upper()}",
+                    )
+                    for fmt in export.FORMATS
+                ]
+                + [
+                    html.Span(id=f"{prefix}-dl-status", role="status", className="detail"),
+                    dcc.Download(id=f"{prefix}-download"),
+                ],
+                className="downloads",
+            ),
+        ],
+        className="panel",
+        id=f"{prefix}-panel",
+    )
+
+
+def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:
+    """A page of chart panels with its intro."""
+    return html.Div(
+        [
+            html.H1(title),
+            html.P(intro, className="intro"),
+            *[panel(prefix, chart_id, query) for prefix, chart_id in panels],
+        ],
+        className="page",
+    )
+
+
+# ---- what a rendered chart shows on the page
+
+
+def title_block(chart: Chart) -> list[Any]:
+    """The figure's title and subtitle as HTML above it (exports keep them in the image)."""
+    return [
+        html.H3(chart.caption.title, className="figure-heading"),
+        html.P(chart.caption.subtitle, className="subtitle"),
+    ]
+
+
+def caption_block(chart: Chart) -> list[Any]:
+    """Source and notes under the figure (also baked into the exported image)."""
+    cap = chart.caption
+    return [html.P(f"Source: {cap.source}"), *[html.P(n, className="note") for n in cap.notes]]
+
+
+def page_figure(chart: Chart) -> dict[str, Any]:
+    """The figure for the page: no baked title or footer (they are HTML around it), the legend
+    above the plot where plotly makes room for it, and the width of its container."""
+    plain = figures.without_footer(chart.figure)
+    layout = dict(plain["layout"])
+    layout["title"] = {"text": ""}
+    margin = {**layout.get("margin", {}), "t": 24, "r": 16}
+    layout.update(margin=margin, autosize=True)
+    layout.pop("width", None)
+    layout.pop("height", None)  # the graph's style sets it; the width follows the page
+    if layout.get("showlegend") is not False:
+        legend = {**layout.get("legend", {})}
+        legend.update(
+            orientation="h", x=0, xref="container", xanchor="left", y=1.02, yanchor="bottom"
+        )
+        layout["legend"] = legend
+    return {"data": plain["data"], "layout": layout}
+
+
+def graph_style(chart: Chart) -> dict[str, str]:
+    """The graph's height on the page (tall charts, such as one row per economy, keep theirs)."""
+    return {"height": f"{int(chart.figure.layout.height or DEFAULT_HEIGHT)}px"}
+
+
+def column_label(spec: ChartSpec, column: str) -> str:
+    """A table heading: the chart's declared label (with unit), else the shared one."""
+    return spec.columns.get(column) or common.COLUMN_LABELS.get(column) or column.replace("_", " ")
+
+
+def data_table(spec: ChartSpec, frame: pd.DataFrame, prefix: str) -> list[Any]:
+    """The plotted data as a sortable table with readable headings: the chart's alternative."""
+    shown = frame.head(TABLE_ROWS)
+    columns = []
+    for column in shown.columns:
+        numeric = pd.api.types.is_float_dtype(shown[column])
+        entry: dict[str, Any] = {"name": column_label(spec, column), "id": str(column)}
+        if numeric:
+            entry.update(type="numeric", format={"specifier": ",.2f"})
+        columns.append(entry)
+    records = shown.astype(object).where(shown.notna(), None).to_dict("records")
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
+        id=f"{prefix}-datatable",
+        columns=columns,
+        data=[{str(k): _cell(v) for k, v in r.items()} for r in records],
+        sort_action="native",
+        page_action="none",
+        style_table={"overflowX": "auto", "maxHeight": "480px", "overflowY": "auto"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "fontSize": "0.85rem"},
+        style_header={"fontWeight": "bold", "whiteSpace": "normal", "height": "auto"},
+        fixed_rows={"headers": True},
+    )
+    note = (
+        [html.P(f"First {TABLE_ROWS} of {len(frame)} rows; download the CSV for all.")]
+        if len(frame) > TABLE_ROWS
+        else []
+    )
+    return [*note, table]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _slug(value: Any) -> str:
+    text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    return re.sub(r"[^A-Za-z0-9.,-]+", "-", text.replace("@", "-")).strip("-")[:60]
+
+
+def download_name(chart_id: str, params: dict[str, Any], fmt: str) -> str:
+    """A file name that says which view it holds: chart, edition and the other settings."""
+    edition = params.get("edition")
+    parts = [chart_id, *([_slug(edition)] if edition else [])]
+    parts += [_slug(v) for k, v in params.items() if k != "edition" and v not in (None, "", [])]
+    return "_".join(p for p in parts if p) + f".{fmt}"

@@ -1,0 +1,78 @@
+"""The process's state in one object: the published tables and what is computed from them."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from indicators import charts, store
+from indicators.figures import Chart
+
+# Image exports start a Chromium each; more at once than this and a process runs out of memory.
+IMAGE_RENDERS = 2
+IMAGE_WAIT_S = 20.0
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class AppState:
+    """Tables (reloaded when a build publishes), chart and per-version caches, render limits."""
+
+    def __init__(self, tables: store.TableCache | None = None) -> None:
+        self._tables = tables
+        # pandas does not promise thread-safe reads of a shared frame (indexes build lazily), and
+        # gunicorn threads share the cached tables: one chart render at a time per process.
+        self._render_lock = threading.Lock()
+        self.images = threading.BoundedSemaphore(IMAGE_RENDERS)
+        self._versioned: dict[str, Callable[[Any], Any]] = {}
+        self._chart = functools.lru_cache(maxsize=512)(self._render)
+        self._by_version = functools.lru_cache(maxsize=8)(self._compute)
+
+    def tables(self) -> store.TableCache:
+        """The table cache (the default data folder unless told otherwise)."""
+        if self._tables is None:
+            self._tables = store.TableCache(store.default_data_dir())
+        return self._tables
+
+    def set_tables(self, cache: store.TableCache | None) -> None:
+        """Point the app at another data folder (tests, benchmarks); drops every cache."""
+        self._tables = cache
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every cached chart and per-version value."""
+        self._chart.cache_clear()
+        self._by_version.cache_clear()
+
+    def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+        with self._render_lock:
+            return charts.render(chart_id, self.tables(), params, strict=False)
+
+    def chart(self, chart_id: str, params: dict[str, Any]) -> Chart:
+        """A chart for these (already resolved) values, rendered once per published version.
+
+        Callers must not mutate the returned chart (they copy the figure before changing it).
+        """
+        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+        try:
+            hash(frozen)
+        except TypeError:  # a value of a shape no control produces: render without the cache
+            with self._render_lock:
+                return charts.render(chart_id, self.tables(), params, strict=False)
+        return self._chart(self.tables().version, chart_id, frozen)
+
+    def _compute(self, version: str | None, name: str) -> Any:
+        return self._versioned[name](self.tables())
+
+    def per_version(self, name: str, compute: Callable[[Any], Any]) -> Any:
+        """``compute(tables)`` once per published version (overview cards, claims views)."""
+        self._versioned[name] = compute
+        return self._by_version(self.tables().version, name)
+
+
+STATE = AppState()
