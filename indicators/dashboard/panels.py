@@ -43,6 +43,7 @@ GRAPH_CONFIG: Any = {
     "topojsonURL": "/topojson/",
 }
 DEFAULT_HEIGHT = 480
+MODEBAR_PX = 36
 TABLE_ROWS = 400
 VIEWS = ("chart", "table")
 
@@ -208,15 +209,15 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     plain = figures.without_footer(chart.figure)
     layout = dict(plain["layout"])
     layout["title"] = {"text": ""}
-    margin = {**layout.get("margin", {}), "t": 24, "r": 16}
-    layout.update(margin=margin, autosize=True)
+    # The modebar stands upright in the right margin, so it never sits on the legend or plot.
+    margin = {**layout.get("margin", {}), "t": 16, "r": MODEBAR_PX}
+    layout.update(margin=margin, autosize=True, modebar={"orientation": "v"})
     layout.pop("width", None)
     layout.pop("height", None)  # the graph's style sets it; the width follows the page
     if layout.get("showlegend") is not False:
         legend = {**layout.get("legend", {})}
-        legend.update(
-            orientation="h", x=0, xref="container", xanchor="left", y=1.02, yanchor="bottom"
-        )
+        # Above the plot, wrapped to the plot's width; plotly makes room for it.
+        legend.update(orientation="h", x=0, xref="paper", xanchor="left", y=1.02, yanchor="bottom")
         layout["legend"] = legend
     return {"data": plain["data"], "layout": layout}
 

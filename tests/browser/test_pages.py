@@ -33,17 +33,18 @@ def test_page_loads_without_console_errors(dash_duo, dash_app, path):
 
 
 def graph_title(dash_duo, prefix: str) -> str:
-    dash_duo.wait_for_element(f"#{prefix}-graph .gtitle", timeout=20)
-    return dash_duo.find_element(f"#{prefix}-graph .gtitle").text
+    """The figure's title and subtitle, shown as HTML above the graph."""
+    dash_duo.wait_for_element(f"#{prefix}-title h3", timeout=20)
+    return dash_duo.find_element(f"#{prefix}-title").text
 
 
 def test_control_changes_the_figure(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "development status", 20)
     dropdown = '[id*="internet-groups"][id*="grouping"]'
     dash_duo.select_dcc_dropdown(dropdown, "ITU region")
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "ITU region", 20)
     assert "internet-groups.grouping=itu_region" in dash_duo.driver.current_url
     assert severe_logs(dash_duo) == []
 
@@ -55,8 +56,8 @@ def test_deep_link_restores_the_view(dash_duo, dash_app):
         "/internet?internet-groups.grouping=itu_region&internet-gap.mode=points"
         "&internet-gap.entity_a=HIC&internet-gap.edition=itu_aggregates@2024-11",
     )
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
-    dash_duo.wait_for_contains_text("#internet-gap-graph .gtitle", "High income", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "ITU region", 20)
+    dash_duo.wait_for_contains_text("#internet-gap-title h3", "High income", 20)
     assert "percentage points" in graph_title(dash_duo, "internet-gap")
 
 
@@ -67,7 +68,12 @@ def test_malformed_link_falls_back_to_defaults(dash_duo, dash_app):
         "/internet?internet-groups.grouping=%3Cscript%3E&internet-map.year=abc"
         "&internet-compare.entities=,,XXX&internet-gap.view=sideways",
     )
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "development status", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "development status", 20)
+    # Each reset is named on the page, beside the panel it concerns.
+    assert "'<script>'" in dash_duo.find_element("#internet-groups-link-notice").text
+    assert "'abc' is not a year" in dash_duo.find_element("#internet-map-link-notice").text
+    assert "XXX" in dash_duo.find_element("#internet-compare-link-notice").text
+    assert "sideways" in dash_duo.find_element("#internet-gap-link-notice").text
     assert "Traceback" not in dash_duo.driver.page_source
     assert severe_logs(dash_duo) == []
 
@@ -79,8 +85,10 @@ def test_table_toggle_shows_the_plotted_data(dash_duo, dash_app):
     table_radio = [t for t in toggle if t.get_attribute("value") == "table"][0]
     table_radio.click()
     dash_duo.wait_for_element("#internet-groups-table table", timeout=20)
-    header = dash_duo.find_element("#internet-groups-table thead").text
-    assert "value_pct" in header
+    cells = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#internet-groups-table th.dash-header")
+    header = " | ".join(c.text for c in cells)
+    assert "Individuals using the Internet (% of population)" in header
+    assert "value_pct" not in header
 
 
 def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
@@ -97,7 +105,7 @@ def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
 def test_download_buttons_deliver_files(dash_duo, dash_app, fmt):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
-    dash_duo.wait_for_element("#internet-gap-graph .gtitle", timeout=20)
+    dash_duo.wait_for_element("#internet-gap-title h3", timeout=20)
     dash_duo.find_element(f"#internet-gap-dl-{fmt}").click()
     path = wait_for_file(Path(dash_duo.download_path), fmt)
     content = path.read_bytes()
