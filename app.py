@@ -11,7 +11,8 @@ import dash
 import flask
 from dash import dcc, html
 
-from indicators import theme, ui
+from indicators import theme
+from indicators.dashboard import callbacks, guard
 
 app = dash.Dash(
     __name__,
@@ -42,7 +43,8 @@ def navbar() -> html.Nav:
 app.layout = html.Div(
     [navbar(), dcc.Store(id="url-state"), html.Main(dash.page_container, className="content")]
 )
-ui.register_url_sync()
+callbacks.register_url_sync()
+guard.install(app)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from indicators import claims, schemas, store
+from indicators import claims, safe_csv, schemas, store
 from indicators.charts import Tables, common
 from indicators.codes import GROUPS
 from indicators.sources import RAW_FILES
@@ -219,8 +219,9 @@ def status_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV, exactly as published (no comment lines, so any reader opens it)."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    """A table as CSV, as published (no comment lines, so any reader opens it), except that a
+    text cell a spreadsheet would run as a formula is escaped with a leading apostrophe."""
+    return safe_csv.escape_formulas(frame).to_csv(index=False, lineterminator="\n")
 
 
 def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
