@@ -62,8 +62,9 @@ COLD_START = """
 import time
 started = time.perf_counter()
 import app
-from indicators import store, ui
-cache = ui.tables()
+from indicators import store
+from indicators.dashboard.state import STATE
+cache = STATE.tables()
 for name in store.published_tables(cache.data):
     cache.get(name)
 print(time.perf_counter() - started)
@@ -237,9 +238,10 @@ def load_app(data_root: Path) -> Any:
     os.environ["INDICATORS_DATA"] = str(data_root)
     sys.path.insert(0, str(REPO))
     import app
-    from indicators import store, ui
+    from indicators import store
+    from indicators.dashboard.state import STATE
 
-    ui.set_tables(store.TableCache(store.DataDir(data_root)))
+    STATE.set_tables(store.TableCache(store.DataDir(data_root)))
     return app
 
 
@@ -326,10 +328,11 @@ def param_choices(param: Any, tables: Any, default: Any) -> list[Any]:
 
 def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list[str]]]:
     """(values, view, changed ids): defaults, then one parameter changed at a time; chart, table."""
-    from indicators import charts, ui
+    from indicators import charts
+    from indicators.dashboard.state import STATE
 
     spec = {s.id: s for s in charts.catalogue()}[chart_id]
-    tables = ui.tables()
+    tables = STATE.tables()
     defaults = {k: plain(v) for k, v in charts.resolve(spec, tables, {}, strict=False).items()}
     changes: list[tuple[dict[str, Any], list[str]]] = [(defaults, [])]
     for param in spec.params:
@@ -555,11 +558,11 @@ def report_panels(
 
 def measure_cold(client: Any, requests: list[Request]) -> list[Sample]:
     """Each request with the app's render cache emptied first: the cost of a new view."""
-    from indicators import ui
+    from indicators.dashboard.state import STATE
 
     samples = []
     for request in requests:
-        ui._cached_chart.cache_clear()
+        STATE.clear()
         samples.extend(measure_local(client, [request]))
     return samples
 

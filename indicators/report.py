@@ -12,87 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 
 from indicators import claims, safe_csv, schemas, store
 from indicators.charts import Tables, common
-from indicators.codes import GROUPS
 from indicators.sources import RAW_FILES
 
-# Where each metric's figure is charted: page path and the panel whose controls the link sets.
-METRIC_PAGES: dict[str, tuple[str, str]] = {
-    "ratio": ("/internet", "internet-gap"),
-    "relative_gender_gap": ("/gender", "gender-parity"),
-    "cagr": ("/bandwidth", "bandwidth-growth"),
-    "count_meeting": ("/affordability", "prices-distribution"),
-}
 METRIC_UNITS = {"ratio": "×", "relative_gender_gap": "%", "cagr": "%", "count_meeting": ""}
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
-
-
-def page_href(path: str, prefix: str = "", params: Mapping[str, Any] | None = None) -> str:
-    """A page link whose query string sets the controls of one panel (``prefix.param=value``)."""
-    if not prefix or not params:
-        return path
-    query = {f"{prefix}.{k}": v for k, v in params.items() if v not in (None, "")}
-    return f"{path}?{urlencode(query, safe='@,')}" if query else path
-
-
-def internet_gap_href(entity_a: str, entity_b: str, edition: str = "") -> str:
-    """The Internet use page showing the ratio of two entities in one edition."""
-    params = {"entity_a": entity_a, "entity_b": entity_b, "mode": "ratio", "edition": edition}
-    return page_href("/internet", "internet-gap", params)
-
-
-def bandwidth_growth_href(start_year: int, end_year: int, edition: str = "") -> str:
-    """The Bandwidth page showing growth by ITU region between two years, world as reference."""
-    params = {"start_year": start_year, "end_year": end_year, "edition": edition}
-    return page_href("/bandwidth", "bandwidth-growth", {**params, "grouping": "itu_region"})
-
-
-def bandwidth_regions_href(mode: str = "share", edition: str = "") -> str:
-    """The Bandwidth page showing the ITU regions' shares of the world total (or Tbit/s)."""
-    return page_href("/bandwidth", "bandwidth-regions", {"mode": mode, "edition": edition})
-
-
-def grouping_of(entity: str) -> str:
-    """The grouping whose chart draws a group (the world is drawn with every grouping)."""
-    grouping = GROUPS.get(entity, ("", "income"))[1]
-    return "income" if grouping == "world" else grouping
-
-
-def gender_parity_href(entity: str, metric: str = "parity", edition: str = "") -> str:
-    """The Gender page showing a group's gap over time, in the given measure."""
-    params = {"grouping": grouping_of(entity), "metric": metric, "edition": edition}
-    return page_href("/gender", "gender-parity", params)
-
-
-def price_medians_href(entity: str, basket: str = "fixed_broadband", edition: str = "") -> str:
-    """The Affordability page showing a group's annual price medians in % of GNI per capita."""
-    params = {
-        "basket": basket,
-        "grouping": "special" if grouping_of(entity) == "special" else "income",
-        "unit": "pct_gni_pc",
-        "edition": edition,
-    }
-    return page_href("/affordability", "prices-medians", params)
-
-
-def price_distribution_href(
-    group: str, year: int | None, basket: str = "fixed_broadband", edition: str = ""
-) -> str:
-    """The Affordability page showing a group's economies against the 2% target in a year."""
-    params = {
-        "basket": basket,
-        "year": year,
-        "group": "all" if group == "WLD" else group,
-        "unit": "pct_gni_pc",
-        "edition": edition,
-    }
-    return page_href("/affordability", "prices-distribution", params)
 
 
 def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -118,23 +47,15 @@ def _edition_key(row: Mapping[str, Any]) -> str:
 
 
 def claim_href(row: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> str:
-    """The page (and view) whose chart shows a claim's figure; '' for an unknown metric."""
+    """The view whose chart shows a claim's figure, as the topic charting its metric links it
+    ('' for a metric no topic charts)."""
+    from indicators import topics
+
     metric = str(row.get("metric", ""))
-    if metric not in METRIC_PAGES:
-        return ""
-    spec = spec or {}
-    edition = _edition_key(row)
-    if metric == "ratio" and "entity_a" in spec and "entity_b" in spec:
-        return internet_gap_href(str(spec["entity_a"]), str(spec["entity_b"]), edition)
-    if metric == "cagr" and "start_year" in spec and not _missing(row.get("year")):
-        return bandwidth_growth_href(int(spec["start_year"]), int(row["year"]), edition)
-    if metric == "relative_gender_gap" and "entity_a" in spec:
-        return gender_parity_href(str(spec["entity_a"]), "relative_gap", edition)
-    if metric == "count_meeting" and "entity_a" in spec:
-        year = None if _missing(row.get("year")) else int(row["year"])
-        basket = str(spec.get("basket") or "fixed_broadband")
-        return price_distribution_href(str(spec["entity_a"]), year, basket, edition)
-    return METRIC_PAGES[metric][0]
+    for topic in topics.all_topics():
+        if metric in topic.claim_links:
+            return topic.claim_links[metric](row, spec or {}, _edition_key(row))
+    return ""
 
 
 def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Broadband affordability: ITU price medians, the spread across economies, a price map."""
+"""Broadband affordability: annual price medians, economies in a year, a map."""
 
 from __future__ import annotations
 
@@ -6,31 +6,23 @@ from typing import Any
 
 import dash
 
-from indicators import ui
+from indicators.dashboard import callbacks, panels
+from indicators.topics import affordability
+
+TOPIC = affordability.TOPIC
+PANELS = list(TOPIC.panels)
 
 dash.register_page(
     __name__,
-    path="/affordability",
-    name="Affordability",
-    order=3,
-    title="Affordability - Digital-divide indicators",
-)
-
-PANELS = [
-    ("prices-medians", "price_medians"),
-    ("prices-distribution", "price_distribution"),
-    ("prices-map", "price_map"),
-]
-INTRO = (
-    "What entry-level fixed and mobile broadband cost, from the ITU ICT Price Baskets: as a "
-    "share of monthly GNI per capita (against the Broadband Commission target of less than 2%), "
-    "in US dollars or in PPP dollars. Group medians over time, every economy in a year, and a "
-    "map. The baskets' data allowances changed over the years (series breaks are marked)."
+    path=TOPIC.path,
+    name=TOPIC.nav,
+    order=TOPIC.order,
+    title=f"{TOPIC.nav} - Digital-divide indicators",
 )
 
 
 def layout(**query: Any) -> Any:
-    return ui.page("Affordability", INTRO, PANELS, query)
+    return panels.topic_page(TOPIC, query)
 
 
-ui.register_panels(PANELS)
+callbacks.register_panels(PANELS)

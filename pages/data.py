@@ -8,7 +8,8 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
-from indicators import report, ui
+from indicators import report
+from indicators.dashboard.state import STATE
 from indicators.report import TableSummary
 
 dash.register_page(
@@ -129,7 +130,7 @@ def index(items: list[TableSummary]) -> html.Ul:
 
 
 def layout(**query: Any) -> Any:
-    items = report.catalogue(ui.tables())
+    items = report.catalogue(STATE.tables())
     body: list[Any] = (
         [index(items), *[section(item) for item in items]]
         if items
@@ -154,10 +155,12 @@ def layout(**query: Any) -> Any:
 def download_table(clicks: list[int | None]) -> Any:
     """Send the clicked table in the clicked format."""
     trigger = dash.ctx.triggered_id
-    if not trigger or not dash.ctx.triggered[0]["value"]:
+    if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
         return dash.no_update
     try:
-        payload, name, media = report.table_download(ui.tables(), trigger["table"], trigger["fmt"])
+        payload, name, media = report.table_download(
+            STATE.tables(), trigger["table"], trigger["fmt"]
+        )
     except (LookupError, ValueError):
         return dash.no_update
     return dcc.send_bytes(payload, name, type=media)

@@ -1,4 +1,4 @@
-"""The gender gap in Internet use: parity by group over time, women and men by economy."""
+"""The gender gap in Internet use: parity over time by group, women and men by economy."""
 
 from __future__ import annotations
 
@@ -6,30 +6,23 @@ from typing import Any
 
 import dash
 
-from indicators import ui
+from indicators.dashboard import callbacks, panels
+from indicators.topics import gender
+
+TOPIC = gender.TOPIC
+PANELS = list(TOPIC.panels)
 
 dash.register_page(
     __name__,
-    path="/gender",
-    name="Gender gap",
-    order=2,
-    title="Gender gap - Digital-divide indicators",
-)
-
-PANELS = [
-    ("gender-parity", "gender_parity"),
-    ("gender-countries", "gender_countries"),
-]
-INTRO = (
-    "How much less likely women are to use the Internet than men: ITU's gender parity score "
-    "(female / male rate, with 0.98-1.02 counted as parity), the gap in percentage points or "
-    "ITU's relative gap, for the world and groups of economies; and women's and men's use side "
-    "by side for each economy at its latest survey year."
+    path=TOPIC.path,
+    name=TOPIC.nav,
+    order=TOPIC.order,
+    title=f"{TOPIC.nav} - Digital-divide indicators",
 )
 
 
 def layout(**query: Any) -> Any:
-    return ui.page("Gender gap", INTRO, PANELS, query)
+    return panels.topic_page(TOPIC, query)
 
 
-ui.register_panels(PANELS)
+callbacks.register_panels(PANELS)

@@ -7,7 +7,8 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from indicators import figures, overview, ui
+from indicators import figures, overview
+from indicators.dashboard.state import STATE
 from indicators.overview import Card, Metric
 
 dash.register_page(
@@ -81,7 +82,7 @@ def layout(**query: Any) -> Any:
             html.H1("Digital-divide indicators"),
             html.P(INTRO, className="intro"),
             html.Div(
-                [card(c) for c in ui.per_version("overview", overview.cards)], className="cards"
+                [card(c) for c in STATE.per_version("overview", overview.cards)], className="cards"
             ),
         ],
         className="page",

@@ -8,7 +8,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from indicators import overview, report, ui
+from indicators import overview, report
+from indicators.dashboard.state import STATE
 
 dash.register_page(
     __name__,
@@ -79,7 +80,7 @@ def summary(counts: dict[str, int]) -> html.P:
 
 
 def layout(**query: Any) -> Any:
-    claims = ui.tables().get("claims")
+    claims = STATE.tables().get("claims")
     content: list[Any]
     if claims is None:
         content = [html.Div(overview.missing_table("claims"), className="empty-state")]
@@ -119,7 +120,7 @@ def layout(**query: Any) -> Any:
 )
 def download_claims(n_clicks: int | None) -> Any:
     """The claims table as CSV, as published."""
-    claims = ui.tables().get("claims")
+    claims = STATE.tables().get("claims")
     if not n_clicks or claims is None:
         return dash.no_update
     return dcc.send_string(report.csv_text(claims), "claims.csv", type="text/csv")

@@ -7,6 +7,7 @@ import pytest
 
 from indicators import overview, store, ui
 from indicators.dashboard.state import STATE
+from indicators.topics import affordability, bandwidth, gender, internet
 from tests.helpers import text_of
 
 
@@ -70,10 +71,10 @@ def test_top_three_regions_share_of_bandwidth(cards):
 
 def test_missing_tables_name_the_command():
     for card in (
-        overview.internet_card(None),
-        overview.gender_card(None),
-        overview.price_card(None),
-        overview.bandwidth_card(None),
+        internet.internet_card(None),
+        gender.gender_card(None),
+        affordability.price_card(None),
+        bandwidth.bandwidth_card(None),
     ):
         assert not card.metrics
         assert "`indicators fetch` then `indicators build`" in card.empty
@@ -92,15 +93,15 @@ def test_use_gap_takes_the_latest_year_both_report():
             ("itu_aggregates", "2019-10", "DEVELOPED", 2019, "total", 90.0, True),
         ]
     )
-    m = overview.use_gap(frame, "2019-10", "DEVELOPED", "LDC")
+    m = internet.use_gap(frame, "2019-10", "DEVELOPED", "LDC")
     assert m.year == 2018 and m.value == 4.0 and "60.0 percentage points" in m.detail
     assert "estimate" not in m.detail
-    assert overview.use_gap(frame, "2019-10", "HIC", "LDC") is None
+    assert internet.use_gap(frame, "2019-10", "HIC", "LDC") is None
 
 
 def test_internet_card_without_itu_aggregates_says_so():
     frame = use_rows([("wdi", "2026-07", "HIC", 2020, "total", 90.0, False)])
-    card = overview.internet_card(frame)
+    card = internet.internet_card(frame)
     assert not card.metrics and "hold no ITU aggregate Internet use" in card.empty
 
 
@@ -114,7 +115,7 @@ def test_bandwidth_card_needs_a_world_total():
             "bandwidth_gbps": [1.0, 2.0],
         }
     )
-    assert "hold no ITU regional bandwidth" in overview.bandwidth_card(frame).empty
+    assert "hold no ITU regional bandwidth" in bandwidth.bandwidth_card(frame).empty
 
 
 @pytest.fixture

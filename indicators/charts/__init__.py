@@ -44,7 +44,8 @@ class Param:
 
     ``within`` narrows the choices to what the other parameters allow (the entities, years or
     groupings of the chosen edition); ``aliases`` are former names still accepted in links and
-    specs; ``max_items`` caps a multi choice (more series than colours would repeat colours).
+    specs; ``max_items`` caps a multi choice (more series than colours would repeat colours);
+    ``labels`` says how fixed choices read in a control.
     """
 
     name: str
@@ -56,6 +57,7 @@ class Param:
     within: ScopedChoices | None = None
     aliases: tuple[str, ...] = ()
     max_items: int | None = None
+    labels: dict[Any, str] = field(default_factory=dict)  # how each choice reads to a person
 
     def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
         """The allowed values, given the data at hand (and the other values, if given)."""
@@ -288,7 +290,12 @@ def render(
 
 
 def catalogue() -> list[ChartSpec]:
-    """All charts, in registration order (import the topic modules first)."""
-    from indicators.charts import bandwidth, gender, internet, prices  # noqa: F401
+    """All charts, in registration order (each topic module registers its own)."""
+    from indicators.topics import (  # noqa: F401
+        affordability,  # noqa: F401, I001  (after: the export order)
+        bandwidth,
+        gender,
+        internet,
+    )
 
     return list(REGISTRY.values())

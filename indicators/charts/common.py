@@ -136,6 +136,12 @@ def names(tables: Tables) -> dict[str, str]:
     )
 
 
+def grouping_of(entity: str) -> str:
+    """The grouping whose charts draw a group (the world is drawn with every grouping)."""
+    grouping = GROUPS.get(entity, ("", "income"))[1]
+    return "income" if grouping == "world" else grouping
+
+
 def group_ids(tables: Tables, grouping: str) -> list[str]:
     """Group codes of a grouping in their declared order (income high to low), then any others."""
     ent = entities(tables)

@@ -13,29 +13,13 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import charts, export, figures
+from indicators import charts, export, figures, overview
 from indicators.charts import ChartSpec, Param, common
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
+from indicators.topics import Topic
 
 Panels = list[tuple[str, str]]
-CHOICE_LABELS = {
-    "pct_gni_pc": "% of monthly GNI per capita",
-    "usd": "US$ per month",
-    "ppp": "PPP$ per month",
-    "parity": "Parity score (female / male)",
-    "points": "Gap in percentage points",
-    "relative_gap": "ITU relative gap (%)",
-    "rates": "Female and male rates",
-    "ratio": "Ratio (times)",
-    "fixed_broadband": "Fixed broadband",
-    "mobile_broadband": "Mobile broadband (data only)",
-    "absolute": "Absolute",
-    "share": "Share of world total",
-    "exclude": "Official only",
-    "include": "Include experimental",
-    "all": "All",
-}
 # No camera button: its PNG has no caption or source; the panel's own PNG button does.
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -57,12 +41,10 @@ def spec_of(chart_id: str) -> ChartSpec:
 def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
     """How a choice reads in a dropdown: entity names with codes, edition titles."""
     text = str(value)
+    if value in param.labels:
+        return param.labels[value]
     if "@" in text:
         return common.edition_label(text)
-    if param.name == "grouping":
-        return common.GROUPING_LABELS.get(text, text)
-    if text in CHOICE_LABELS:
-        return CHOICE_LABELS[text]
     if text in names:
         return f"{names[text]} ({text})"
     return text.replace("_", " ")
@@ -184,6 +166,15 @@ def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.
         ],
         className="page",
     )
+
+
+def topic_page(topic: Topic, query: dict[str, Any]) -> html.Div:
+    """A topic's page: its panels, and the build hint if one of its tables is missing."""
+    body = page(topic.title, topic.intro, list(topic.panels), query)
+    hint = overview.missing_tables(STATE.tables(), topic.tables)
+    if hint:
+        body.children.insert(2, html.Div(hint, className="empty-state", role="status"))
+    return body
 
 
 # ---- what a rendered chart shows on the page

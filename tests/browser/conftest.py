@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from indicators import store, ui
+from indicators import store
+from indicators.dashboard.state import STATE
 
 os.environ.setdefault("DASH_TEST_CHROMEPATH", shutil.which("chromium") or "/usr/bin/chromium")
 
@@ -15,7 +16,7 @@ os.environ.setdefault("DASH_TEST_CHROMEPATH", shutil.which("chromium") or "/usr/
 @pytest.fixture
 def dash_app(published):
     """The dashboard app, reading the tables built from the real files."""
-    ui.set_tables(store.TableCache(published))
+    STATE.set_tables(store.TableCache(published))
     import app
 
     return app.app

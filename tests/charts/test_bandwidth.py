@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import charts, store, ui
+from indicators import charts, store
 from indicators.charts import NoData
 from indicators.dashboard.state import STATE
 from tests.helpers import text_of
@@ -143,7 +143,7 @@ def page(tables):
     import app  # noqa: F401  registers the pages
 
     before = STATE.tables()
-    ui.set_tables(tables)
+    STATE.set_tables(tables)
     yield dash.page_registry["pages.bandwidth"]["layout"]
     STATE.set_tables(before)
 

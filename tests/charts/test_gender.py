@@ -7,8 +7,9 @@ import importlib
 import pandas as pd
 import pytest
 
-from indicators import charts, gaps, ui
+from indicators import charts, gaps
 from indicators.charts import NoData
+from indicators.dashboard.state import STATE
 from tests.helpers import Without, param_values
 
 EDITION = "itu_aggregates@2024-11"
@@ -184,7 +185,7 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
     import app  # noqa: F401  imports and registers every page
 
     page = importlib.import_module("pages.gender")  # the module Dash loaded, not a second copy
-    ui.set_tables(tables)
+    STATE.set_tables(tables)
     layout = page.layout(
         **{
             "gender-parity.metric": "bogus",

@@ -6,8 +6,9 @@ import importlib
 
 import pytest
 
-from indicators import charts, ui
+from indicators import charts
 from indicators.charts import NoData
+from indicators.dashboard.state import STATE
 from tests.helpers import Without, param_values
 
 
@@ -186,7 +187,7 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
     import app  # noqa: F401  imports and registers every page
 
     page = importlib.import_module("pages.affordability")  # the module Dash loaded
-    ui.set_tables(tables)
+    STATE.set_tables(tables)
     layout = page.layout(
         **{
             "prices-medians.unit": "bogus",

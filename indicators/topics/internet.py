@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from indicators import figures, gaps, theme
+from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.codes import DEVELOPING, LDC, WORLD
+from indicators.codes import DEVELOPED, DEVELOPING, LDC, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
+from indicators.topics import Topic
 
 # Broadband Commission targets for 2025 (Target 3): the reference lines of the page.
 TARGETS_2025 = {
@@ -325,9 +327,23 @@ register(
         "Share of the population using the Internet by development status, ITU region, income "
         "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
         (
-            Param("grouping", "Grouping", "development", GROUPINGS, within=_groupings_in_edition),
+            Param(
+                "grouping",
+                "Grouping",
+                "development",
+                GROUPINGS,
+                within=_groupings_in_edition,
+                labels=common.GROUPING_LABELS,
+            ),
             EDITION,
-            Param("sex", "Sex", "total", SEXES, within=_sexes_in_edition),
+            Param(
+                "sex",
+                "Sex",
+                "total",
+                SEXES,
+                within=_sexes_in_edition,
+                labels={"total": "Total", "female": "Female", "male": "Male"},
+            ),
         ),
         by_group,
         ("internet_use", "entities"),
@@ -344,7 +360,13 @@ register(
         (
             Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices, within=_in_edition),
             Param("entity_b", "Entity B", "LDC", common.entity_choices, within=_in_edition),
-            Param("mode", "Gap", "ratio", ["ratio", "points"]),
+            Param(
+                "mode",
+                "Gap",
+                "ratio",
+                ["ratio", "points"],
+                labels={"ratio": "Ratio (times)", "points": "Gap in percentage points"},
+            ),
             EDITION,
         ),
         gap,
@@ -411,4 +433,96 @@ register(
         unit=UNIT,
         columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
     )
+)
+
+
+# ---- Overview card and links into this topic's views
+
+
+def gap_link(entity_a: str, entity_b: str, edition: str = "") -> str:
+    """The gap chart showing the ratio of two entities in one edition."""
+    params = {"entity_a": entity_a, "entity_b": entity_b, "mode": "ratio", "edition": edition}
+    return TOPIC.link("internet_gap", params)
+
+
+def _ratio_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" in spec and "entity_b" in spec:
+        return gap_link(str(spec["entity_a"]), str(spec["entity_b"]), edition)
+    return TOPIC.path
+
+
+def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> overview.Metric | None:
+    """Internet use of ``a`` vs ``b`` in one ITU edition: ratio (headline) and points."""
+    wide = overview.wide(use, vintage)
+    if a not in wide or b not in wide:
+        return None
+    both = wide[[a, b]].dropna()
+    if both.empty:
+        return None
+    year = int(both.index.max())
+    va, vb = float(both.loc[year, a]), float(both.loc[year, b])
+    times = gaps.ratio(va, vb)
+    estimate = " (ITU estimate)" if year in overview.estimate_years(use, vintage, [a, b]) else ""
+    return overview.Metric(
+        label=f"{overview.short_name(a)} vs {overview.short_name(b)}",
+        text=f"{times:.2f}×",
+        value=times,
+        detail=(
+            f"{va:.1f}% vs {vb:.1f}% of people online{estimate}: "
+            f"{gaps.point_gap(va, vb):.1f} percentage points apart."
+        ),
+        year=year,
+        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
+        trend=overview.trend(both[a] / both[b]),
+        trend_label="Ratio",
+        href=gap_link(a, b, f"{overview.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def internet_card(use: pd.DataFrame | None) -> overview.Card:
+    """Developed vs LDCs (newest ITU edition with 'developed') and high income vs LDCs (newest)."""
+    card = overview.Card(
+        "internet", "Internet use: developed vs least developed", "/internet", "Internet use page"
+    )
+    if use is None or use.empty:
+        return overview.empty_card(card, "internet_use")
+    vintages = overview.vintages(use, overview.ITU_SOURCE)
+    with_developed = [v for v in vintages if DEVELOPED in set(overview.wide(use, v).columns)]
+    metrics = []
+    if with_developed:
+        metrics.append(use_gap(use, with_developed[0], DEVELOPED, LDC))
+    if vintages:
+        metrics.append(use_gap(use, vintages[0], "HIC", LDC))
+    found = tuple(m for m in metrics if m is not None)
+    if not found:
+        return overview.no_rows_card(card, "ITU aggregate Internet use for these groups")
+    notes: tuple[str, ...] = ("Ratio of the shares of the population using the Internet.",)
+    if with_developed and vintages and with_developed[0] != vintages[0]:
+        notes += (
+            f"{overview.edition_name(overview.ITU_SOURCE, vintages[0])} has no developed group; "
+            "high income stands in for it.",
+        )
+    return overview.filled_card(card, found, notes)
+
+
+TOPIC = Topic(
+    key="internet",
+    title="Internet use",
+    nav="Internet use",
+    path="/internet",
+    order=1,
+    intro=(
+        "Share of the population using the Internet, by group, with the Broadband Commission "
+        "targets for 2025 (75% world, 65% developing and low- and middle-income, 35% LDCs); the "
+        "gap between any two entities; economies on a map and side by side."
+    ),
+    panels=(
+        ("internet-groups", "internet_by_group"),
+        ("internet-gap", "internet_gap"),
+        ("internet-map", "internet_map"),
+        ("internet-compare", "internet_compare"),
+    ),
+    card=lambda tables: internet_card(tables.get("internet_use")),
+    claim_links={"ratio": _ratio_claim},
+    tables=("internet_use", "entities"),
 )

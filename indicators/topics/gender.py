@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, theme
+from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.codes import ITU_REGIONS, WORLD
+from indicators.codes import ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
+from indicators.topics import Topic
 
 GROUPINGS = ["development", "itu_region", "income", "special"]
 # How a grouping reads inside a sentence ("... by income group").
@@ -371,8 +372,26 @@ register(
         "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
         "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
         (
-            Param("grouping", "Grouping", "income", GROUPINGS, within=_groupings_in_edition),
-            Param("metric", "Measure", "parity", METRIC_CHOICES),
+            Param(
+                "grouping",
+                "Grouping",
+                "income",
+                GROUPINGS,
+                within=_groupings_in_edition,
+                labels=common.GROUPING_LABELS,
+            ),
+            Param(
+                "metric",
+                "Measure",
+                "parity",
+                METRIC_CHOICES,
+                labels={
+                    "parity": "Parity score (female / male)",
+                    "points": "Gap in percentage points",
+                    "relative_gap": "ITU relative gap (%)",
+                    "rates": "Female and male rates",
+                },
+            ),
             SEX_EDITION,
         ),
         parity,
@@ -388,8 +407,14 @@ register(
         "Women and men online, by economy",
         "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
         (
-            Param("region", "ITU region", "all", ["all", *ITU_REGIONS]),
-            Param("sort", "Sort by", "gap", list(SORTS)),
+            Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
+            Param(
+                "sort",
+                "Sort by",
+                "gap",
+                list(SORTS),
+                labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
+            ),
             Param("edition", "Edition", _first(_country_editions), _country_editions),
         ),
         countries,
@@ -398,4 +423,88 @@ register(
         unit="percentage points",
         columns={**SEX_COLUMNS, "year": "Survey year"},
     )
+)
+
+
+# ---- Overview card and links into this topic's views
+
+
+def parity_link(entity: str, metric: str = "parity", edition: str = "") -> str:
+    """The gap over time of the grouping that holds a group, in one measure."""
+    params = {"grouping": common.grouping_of(entity), "metric": metric, "edition": edition}
+    return TOPIC.link("gender_parity", params)
+
+
+def _gender_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" in spec:
+        return parity_link(str(spec["entity_a"]), "relative_gap", edition)
+    return TOPIC.path
+
+
+def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> overview.Metric | None:
+    """Gender parity score (headline) and ITU's relative gender gap of one group."""
+    female, male = overview.wide(use, vintage, "female"), overview.wide(use, vintage, "male")
+    if entity not in female or entity not in male:
+        return None
+    both = pd.DataFrame({"f": female[entity], "m": male[entity]}).dropna()
+    if both.empty:
+        return None
+    year = int(both.index.max())
+    f, m = float(both.loc[year, "f"]), float(both.loc[year, "m"])
+    score = gaps.parity_score(f, m)
+    gap = 100 * gaps.relative_gender_gap(f, m)
+    return overview.Metric(
+        label=overview.short_name(entity),
+        text=f"{score:.2f}",
+        value=score,
+        detail=(
+            f"Gender parity score; women are {gap:.1f}% less likely than men to use the "
+            f"Internet ({f:.1f}% vs {m:.1f}%)."
+        ),
+        year=year,
+        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
+        trend=overview.trend(both["f"] / both["m"]),
+        trend_label="Parity score",
+        href=parity_link(entity, "parity", f"{overview.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def gender_card(use: pd.DataFrame | None) -> overview.Card:
+    """Parity score and relative gap for the world and LDCs, newest ITU edition with sexes."""
+    card = overview.Card("gender", "Gender gap in Internet use", "/gender", "Gender page")
+    if use is None or use.empty:
+        return overview.empty_card(card, "internet_use")
+    with_sex = [
+        v
+        for v in overview.vintages(use, overview.ITU_SOURCE)
+        if not overview.wide(use, v, "female").empty
+    ]
+    if not with_sex:
+        return overview.no_rows_card(card, "an ITU aggregate edition with a split by sex")
+    metrics = tuple(
+        m for m in (gender_metric(use, with_sex[0], e) for e in (WORLD, LDC)) if m is not None
+    )
+    if not metrics:
+        return overview.no_rows_card(card, "female and male Internet use for the world or LDCs")
+    low, high = gaps.PARITY_BAND
+    notes = (f"Parity score = female / male rate; {low}-{high} counts as parity.",)
+    return overview.filled_card(card, metrics, notes)
+
+
+TOPIC = Topic(
+    key="gender",
+    title="Gender gap in Internet use",
+    nav="Gender gap",
+    path="/gender",
+    order=2,
+    intro=(
+        "How much less likely women are to use the Internet than men: ITU's gender parity "
+        "score (female / male rate, with 0.98-1.02 counted as parity), the gap in percentage "
+        "points or ITU's relative gap, for the world and groups of economies; and women's and "
+        "men's use side by side for each economy at its latest survey year."
+    ),
+    panels=(("gender-parity", "gender_parity"), ("gender-countries", "gender_countries")),
+    card=lambda tables: gender_card(tables.get("internet_use")),
+    claim_links={"relative_gender_gap": _gender_claim},
+    tables=("internet_use", "entities"),
 )

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, theme
+from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.codes import INCOME_GROUPS, ITU_REGIONS, WORLD
+from indicators.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart
+from indicators.topics import Topic
 
 BASKETS = {"fixed_broadband": "Fixed broadband", "mobile_broadband": "Mobile broadband (data only)"}
 # unit -> (axis and subtitle text, short form for colour bars and hover)
@@ -27,6 +28,11 @@ GROUPING_TEXT = {
     "itu_region": "ITU region",
     "income": "income group",
     "special": "LDCs, LLDCs and SIDS",
+}
+GROUPING_LABELS = {
+    "itu_region": "ITU region",
+    "income": "Income group",
+    "special": "LDC / LLDC / SIDS",
 }
 GROUPS = ["all", "LDC", "LLDC", "SIDS", "DEVELOPING", "DEVELOPED", *ITU_REGIONS, *INCOME_GROUPS]
 
@@ -528,8 +534,10 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 PRICE_COLUMNS = {f"price_{u}": f"Price ({text})" for u, (text, _) in UNITS.items()}
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
-BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS))
-UNIT = Param("unit", "Unit", "pct_gni_pc", list(UNITS))
+BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS), labels=BASKETS)
+UNIT = Param(
+    "unit", "Unit", "pct_gni_pc", list(UNITS), labels={u: text for u, (text, _) in UNITS.items()}
+)
 YEAR = Param(
     "year",
     "Year",
@@ -545,6 +553,7 @@ EXPERIMENTAL = Param(
     "exclude",
     ["exclude", "include"],
     help="ITU's experimental collections of a basket (not official).",
+    labels={"exclude": "Official only", "include": "Include experimental"},
 )
 
 register(
@@ -554,7 +563,13 @@ register(
         "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, "
         "as a share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability "
         "target.",
-        (BASKET, Param("grouping", "Grouping", "income", GROUPINGS), UNIT, EXPERIMENTAL, EDITION),
+        (
+            BASKET,
+            Param("grouping", "Grouping", "income", GROUPINGS, labels=GROUPING_LABELS),
+            UNIT,
+            EXPERIMENTAL,
+            EDITION,
+        ),
         medians,
         ("broadband_price", "entities"),
         value="median_{unit}",
@@ -568,7 +583,14 @@ register(
         "Broadband prices across economies",
         "Every economy's fixed- or mobile-broadband price in a year, against the 2% target, with "
         "the count that meets it, for all economies or a group.",
-        (BASKET, YEAR, Param("group", "Economies", "all", GROUPS), UNIT, EXPERIMENTAL, EDITION),
+        (
+            BASKET,
+            YEAR,
+            Param("group", "Economies", "all", GROUPS, labels={"all": "All economies"}),
+            UNIT,
+            EXPERIMENTAL,
+            EDITION,
+        ),
         distribution,
         ("broadband_price", "entities"),
         value="price_{unit}",
@@ -588,4 +610,175 @@ register(
         unit="% of monthly GNI per capita, US$ or PPP$ per month",
         columns=PRICE_COLUMNS,
     )
+)
+
+
+# ---- Overview card and links into this topic's views
+
+
+def medians_link(entity: str, basket: str = "fixed_broadband", edition: str = "") -> str:
+    """The annual medians of a group's grouping, in % of GNI per capita."""
+    grouping = "special" if common.grouping_of(entity) == "special" else "income"
+    params = {"basket": basket, "grouping": grouping, "unit": "pct_gni_pc", "edition": edition}
+    return TOPIC.link("price_medians", params)
+
+
+def distribution_link(
+    group: str, year: int | None, basket: str = "fixed_broadband", edition: str = ""
+) -> str:
+    """A group's economies against the 2% target in a year."""
+    params = {
+        "basket": basket,
+        "year": year,
+        "group": "all" if group == WORLD else group,
+        "unit": "pct_gni_pc",
+        "edition": edition,
+    }
+    return TOPIC.link("price_distribution", params)
+
+
+def _count_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" not in spec:
+        return TOPIC.path
+    year = row.get("year")
+    known = year is not None and not pd.isna(year) and year != ""
+    basket = str(spec.get("basket") or "fixed_broadband")
+    return distribution_link(str(spec["entity_a"]), int(year) if known else None, basket, edition)
+
+
+def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
+    """Official fixed-broadband group medians in % of GNI per capita, one edition."""
+    rows = prices[
+        (prices["source"] == overview.PRICE_SOURCE)
+        & (prices["vintage"] == vintage)
+        & (prices["basket"] == "fixed_broadband")
+        & (prices["unit"] == "pct_gni_pc")
+        & (prices["statistic"] == "median")
+        & ~prices["experimental"]
+    ]
+    return rows
+
+
+def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metric | None:
+    """The median fixed-broadband price of a group at its latest year, against the target."""
+    own = rows[rows["entity_id"] == entity].sort_values("year")
+    if own.empty:
+        return None
+    last = own.iloc[-1]
+    # ITU moved the basket from 1 GB to 5 GB in 2018: the trend keeps the latest basket only.
+    same = own[own["allowance_gb"] == last["allowance_gb"]]
+    value = float(last["value"])
+    times = gaps.ratio(value, overview.PRICE_TARGET_PCT)
+    versus = (
+        f"{times:.1f} times the 2% target"
+        if value > overview.PRICE_TARGET_PCT
+        else "meets the target"
+    )
+    return overview.Metric(
+        label=f"{overview.short_name(entity)} (median)",
+        text=f"{value:.1f}%",
+        value=value,
+        detail=(
+            f"Fixed broadband ({last['allowance_gb']:g} GB) as % of monthly GNI per capita; "
+            f"{versus}."
+        ),
+        year=int(last["year"]),
+        edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
+        trend=overview.trend(same.set_index("year")["value"]),
+        trend_label=(
+            f"Annual medians, {last['allowance_gb']:g} GB basket (ITU: not for year-on-year "
+            "comparison)"
+        ),
+        trend_mode="markers",
+        href=medians_link(entity, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"),
+    )
+
+
+def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None:
+    """How many economies' fixed-broadband basket costs less than 2% of GNI p.c., latest year."""
+    rows = prices[
+        (prices["source"] == overview.PRICE_SOURCE)
+        & (prices["vintage"] == vintage)
+        & (prices["basket"] == "fixed_broadband")
+        & (prices["unit"] == "pct_gni_pc")
+        & (prices["statistic"] == "value")
+        & ~prices["experimental"]
+    ]
+    if rows.empty:
+        return None
+    year = int(rows["year"].max())
+    met, total = gaps.count_meeting(
+        rows.loc[rows["year"] == year, "value"], overview.PRICE_TARGET_PCT
+    )
+    per_year = rows.groupby("year")["value"].apply(
+        lambda v: (
+            100 * gaps.count_meeting(v, overview.PRICE_TARGET_PCT)[0] / max(1, v.notna().sum())
+        )
+    )
+    return overview.Metric(
+        label="Economies meeting the 2% target",
+        text=f"{met} of {total}",
+        value=float(met),
+        detail=(
+            f"Economies whose fixed-broadband basket costs less than 2% of monthly GNI per "
+            f"capita ({100 * met / total:.0f}%)."
+        ),
+        year=year,
+        edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
+        trend=overview.trend(per_year),
+        trend_label="Share meeting it each year, % (the economies priced vary by year)",
+        trend_mode="markers",
+        href=distribution_link(
+            "all", year, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"
+        ),
+    )
+
+
+def price_card(prices: pd.DataFrame | None) -> overview.Card:
+    """Median fixed-broadband price in LDCs and the world vs the 2% affordability target."""
+    card = overview.Card("prices", "Fixed-broadband prices", "/affordability", "Affordability page")
+    if prices is None or prices.empty:
+        return overview.empty_card(card, "broadband_price")
+    vintages = overview.vintages(prices, overview.PRICE_SOURCE)
+    if not vintages:
+        return overview.no_rows_card(card, "ITU price-basket medians")
+    rows = _median_prices(prices, vintages[0])
+    metrics = tuple(
+        m
+        for m in (
+            meeting_metric(prices, vintages[0]),
+            *(price_metric(rows, vintages[0], e) for e in (LDC, WORLD)),
+        )
+        if m
+    )
+    if not metrics:
+        return overview.no_rows_card(card, "fixed-broadband medians for LDCs or the world")
+    notes = (
+        "Target: entry-level broadband below 2% of monthly GNI per capita "
+        "(Broadband Commission, 2025).",
+    )
+    return overview.filled_card(card, metrics, notes)
+
+
+TOPIC = Topic(
+    key="prices",
+    title="Affordability",
+    nav="Affordability",
+    path="/affordability",
+    order=3,
+    intro=(
+        "What entry-level fixed and mobile broadband cost, from the ITU ICT Price Baskets: as a "
+        "share of monthly GNI per capita (against the Broadband Commission target of less than "
+        "2%), in US dollars or in PPP dollars. Group medians by year, every economy in a year, "
+        "and a map. The baskets' data allowances changed over the years (series breaks are "
+        "marked)."
+    ),
+    panels=(
+        ("prices-medians", "price_medians"),
+        ("prices-distribution", "price_distribution"),
+        ("prices-map", "price_map"),
+    ),
+    card=lambda tables: price_card(tables.get("broadband_price")),
+    claim_links={"count_meeting": _count_claim},
+    tables=("broadband_price", "entities"),
 )

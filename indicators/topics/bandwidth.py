@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, theme
+from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.codes import WORLD
+from indicators.codes import ITU_REGIONS, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
+from indicators.topics import Topic
 
 GROUPINGS = ["itu_region", "development", "income", "special"]
 GBPS_PER_TBPS = 1000.0
@@ -301,7 +303,14 @@ BANDWIDTH_COLUMNS = {
     "share_pct": "Share of the world total (%)",
 }
 EDITION = Param("edition", "Edition", _newest_edition, _editions)
-GROUPING = Param("grouping", "Grouping", "itu_region", GROUPINGS, within=_groupings_in_edition)
+GROUPING = Param(
+    "grouping",
+    "Grouping",
+    "itu_region",
+    GROUPINGS,
+    within=_groupings_in_edition,
+    labels=common.GROUPING_LABELS,
+)
 
 register(
     ChartSpec(
@@ -309,7 +318,16 @@ register(
         "International bandwidth by ITU region",
         "International bandwidth usage of the six ITU regions, stacked in Tbit/s with the world "
         "total, or as each region's share of the world total.",
-        (Param("mode", "Show", "absolute", ["absolute", "share"]), EDITION),
+        (
+            Param(
+                "mode",
+                "Show",
+                "absolute",
+                ["absolute", "share"],
+                labels={"absolute": "Tbit/s, regions stacked", "share": "Share of world total"},
+            ),
+            EDITION,
+        ),
         by_region,
         ("bandwidth", "entities"),
         value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
@@ -356,4 +374,108 @@ register(
         unit=PER_USER_UNIT,
         columns={"per_user_kbps": f"Bandwidth per Internet user ({PER_USER_UNIT})"},
     )
+)
+
+
+# ---- Overview card and links into this topic's views
+
+
+def growth_link(start_year: int, end_year: int, edition: str = "") -> str:
+    """Growth by ITU region between two years, the world as reference."""
+    params = {"start_year": start_year, "end_year": end_year, "edition": edition}
+    return TOPIC.link("bandwidth_growth", {**params, "grouping": "itu_region"})
+
+
+def regions_link(mode: str = "share", edition: str = "") -> str:
+    """The ITU regions' shares of the world total (or Tbit/s)."""
+    return TOPIC.link("bandwidth_regions", {"mode": mode, "edition": edition})
+
+
+def _cagr_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    year = row.get("year")
+    if "start_year" in spec and year is not None and not pd.isna(year) and year != "":
+        return growth_link(int(spec["start_year"]), int(year), edition)
+    return TOPIC.path
+
+
+def region_shares(bandwidth: pd.DataFrame, vintage: str) -> pd.DataFrame:
+    """Each ITU region's share of world international bandwidth by year, one edition."""
+    rows = bandwidth[
+        (bandwidth["source"] == overview.ITU_SOURCE) & (bandwidth["vintage"] == vintage)
+    ]
+    rows = rows[rows["entity_id"].isin([WORLD, *ITU_REGIONS])]
+    return gaps.shares_of_total(rows, "bandwidth_gbps", WORLD, ["year"])
+
+
+def top_three_share(shares: pd.DataFrame) -> pd.Series:
+    """The combined share of the three largest regions, per year."""
+    top = shares.sort_values("share", ascending=False).groupby("year").head(3)
+    return top.groupby("year")["share"].sum().sort_index()
+
+
+def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> overview.Metric | None:
+    """The three largest ITU regions' combined share of world bandwidth, latest year."""
+    shares = region_shares(bandwidth, vintage)
+    if shares.empty:
+        return None
+    year = int(shares["year"].max())
+    latest = shares[shares["year"] == year].nlargest(3, "share")
+    combined = top_three_share(shares)
+    world = bandwidth[
+        (bandwidth["source"] == overview.ITU_SOURCE)
+        & (bandwidth["vintage"] == vintage)
+        & (bandwidth["entity_id"] == WORLD)
+        & (bandwidth["year"] == year)
+    ]["bandwidth_gbps"]
+    parts = ", ".join(
+        f"{overview.short_name(e)} {100 * s:.1f}%"
+        for e, s in latest[["entity_id", "share"]].itertuples(False)
+    )
+    total = f" of {world.iloc[0] / 1000:,.1f} Tbit/s" if not world.empty else ""
+    return overview.Metric(
+        label="Top three ITU regions",
+        text=f"{100 * combined[year]:.1f}%",
+        value=float(100 * combined[year]),
+        detail=f"{parts}{total}.",
+        year=year,
+        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
+        trend=overview.trend(100 * combined),
+        trend_label="Top-three share",
+        href=regions_link("share", f"{overview.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def bandwidth_card(bandwidth: pd.DataFrame | None) -> overview.Card:
+    """Concentration: the three largest ITU regions' share of international bandwidth."""
+    card = overview.Card("bandwidth", "International bandwidth", "/bandwidth", "Bandwidth page")
+    if bandwidth is None or bandwidth.empty:
+        return overview.empty_card(card, "bandwidth")
+    vintages = overview.vintages(bandwidth, overview.ITU_SOURCE)
+    metric = bandwidth_metric(bandwidth, vintages[0]) if vintages else None
+    if metric is None:
+        return overview.no_rows_card(card, "ITU regional bandwidth with a world total")
+    notes = ("Share of ITU's world total; the trend is the top three of each year.",)
+    return overview.filled_card(card, (metric,), notes)
+
+
+TOPIC = Topic(
+    key="bandwidth",
+    title="International bandwidth",
+    nav="Bandwidth",
+    path="/bandwidth",
+    order=4,
+    intro=(
+        "International bandwidth usage: how it is shared among the six ITU regions, how fast it "
+        "grew per group between two years against the world's growth, and how much of it there "
+        "is per Internet user. ITU restates its series: the Oct 2019 and Nov 2024 editions "
+        "differ."
+    ),
+    panels=(
+        ("bandwidth-regions", "bandwidth_regions"),
+        ("bandwidth-growth", "bandwidth_growth"),
+        ("bandwidth-per-user", "bandwidth_per_user"),
+    ),
+    card=lambda tables: bandwidth_card(tables.get("bandwidth")),
+    claim_links={"cagr": _cagr_claim},
+    tables=("bandwidth", "entities"),
 )
