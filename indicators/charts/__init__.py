@@ -290,12 +290,9 @@ def render(
 
 
 def catalogue() -> list[ChartSpec]:
-    """All charts, in registration order (each topic module registers its own)."""
-    from indicators.topics import (  # noqa: F401
-        affordability,  # noqa: F401, I001  (after: the export order)
-        bandwidth,
-        gender,
-        internet,
-    )
+    """All charts, in page order: each topic's panels top to bottom (importing the topic modules
+    registers their charts)."""
+    from indicators import topics
 
-    return list(REGISTRY.values())
+    shown = [chart for topic in topics.all_topics() for _, chart in topic.panels]
+    return [REGISTRY[c] for c in shown] + [s for c, s in REGISTRY.items() if c not in shown]

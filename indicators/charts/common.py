@@ -136,6 +136,11 @@ def names(tables: Tables) -> dict[str, str]:
     )
 
 
+def number(value: Any) -> float:
+    """A cell of a frame as a float (pandas types cells loosely)."""
+    return float(value)
+
+
 def grouping_of(entity: str) -> str:
     """The grouping whose charts draw a group (the world is drawn with every grouping)."""
     grouping = GROUPS.get(entity, ("", "income"))[1]

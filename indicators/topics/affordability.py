@@ -87,8 +87,8 @@ def _newest_year(tables: Tables) -> int | str:
     return years[0] if years else ""
 
 
-def _gb(allowance: float) -> str:
-    return f"{allowance:g} GB"
+def _gb(allowance: Any) -> str:
+    return f"{common.number(allowance):g} GB"
 
 
 def _span(first: int, last: int) -> str:
@@ -111,9 +111,9 @@ def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
     """(allowance, first year, last year) of each run of the official basket's allowance."""
     per_year = rows[~rows["experimental"]].groupby("year")["allowance_gb"].first().sort_index()
     runs: list[tuple[float, int, int]] = []
-    for year, gb in per_year.items():
+    for year, gb in zip(per_year.index.astype(int), per_year.to_numpy(float), strict=True):
         if runs and runs[-1][0] == gb:
-            runs[-1] = (gb, runs[-1][1], int(year))
+            runs[-1] = (float(gb), runs[-1][1], int(year))
         else:
             runs.append((float(gb), int(year), int(year)))
     return runs
@@ -147,7 +147,7 @@ def _experimental_note(
         )
     spans = ", ".join(
         f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
-        + (f" ({symbols[float(gb)]})" if symbols else "")
+        + (f" ({symbols[common.number(gb)]})" if symbols else "")
         for gb, y in exp.groupby("allowance_gb")["year"]
     )
     return (f"ITU's experimental collections, not official: {spans}.",)
@@ -643,7 +643,8 @@ def _count_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) 
     year = row.get("year")
     known = year is not None and not pd.isna(year) and year != ""
     basket = str(spec.get("basket") or "fixed_broadband")
-    return distribution_link(str(spec["entity_a"]), int(year) if known else None, basket, edition)
+    when = int(year) if known and year is not None else None
+    return distribution_link(str(spec["entity_a"]), when, basket, edition)
 
 
 def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:

@@ -255,7 +255,11 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     wide.insert(1, "name", wide["entity_id"].map(common.names(tables)))
     # Inputs carry one decimal, so the difference is exact at one decimal (no float noise).
-    return wide.assign(gap_pp=(wide["male_pct"] - wide["female_pct"]).round(1))
+    gap = [
+        round(gaps.point_gap(m, f), 1)
+        for f, m in zip(wide["female_pct"], wide["male_pct"], strict=True)
+    ]
+    return wide.assign(gap_pp=gap)
 
 
 LABEL_CHARS = 20  # per line of a row label; two lines at most
@@ -450,7 +454,7 @@ def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> overview.Metr
     if both.empty:
         return None
     year = int(both.index.max())
-    f, m = float(both.loc[year, "f"]), float(both.loc[year, "m"])
+    f, m = common.number(both.loc[year, "f"]), common.number(both.loc[year, "m"])
     score = gaps.parity_score(f, m)
     gap = 100 * gaps.relative_gender_gap(f, m)
     return overview.Metric(

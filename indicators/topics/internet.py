@@ -460,7 +460,7 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> overview.Metric 
     if both.empty:
         return None
     year = int(both.index.max())
-    va, vb = float(both.loc[year, a]), float(both.loc[year, b])
+    va, vb = common.number(both.loc[year, a]), common.number(both.loc[year, b])
     times = gaps.ratio(va, vb)
     estimate = " (ITU estimate)" if year in overview.estimate_years(use, vintage, [a, b]) else ""
     return overview.Metric(
