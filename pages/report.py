@@ -45,17 +45,19 @@ def row(item: dict[str, Any], cite: bool) -> html.Tr:
     statement = [html.P(item["statement"])]
     if cite:
         statement.append(html.P(item["citation"], className="detail"))
+    cells = [
+        item["claim_id"],
+        statement,
+        item["reported"],
+        item["recomputed"],
+        item["edition"],
+        html.Span(item["status"], className=item["status_class"]),
+        item["note"],
+        link,
+    ]
+    # Each cell carries its column's name: on a phone the rows stack and say what each value is.
     return html.Tr(
-        [
-            html.Td(item["claim_id"]),
-            html.Td(statement),
-            html.Td(item["reported"]),
-            html.Td(item["recomputed"]),
-            html.Td(item["edition"]),
-            html.Td(html.Span(item["status"], className=item["status_class"])),
-            html.Td(item["note"]),
-            html.Td(link),
-        ]
+        [html.Td(c, **{"data-label": col}) for col, c in zip(COLUMNS, cells, strict=True)]
     )
 
 

@@ -708,6 +708,9 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
     if rows.empty:
         return None
     year = int(rows["year"].max())
+    # The trend keeps the latest basket (1 GB until 2017, 5 GB since): one basket, one series.
+    latest = rows.loc[rows["year"] == year, "allowance_gb"].iloc[0]
+    rows = rows[rows["allowance_gb"] == latest]
     met, total = gaps.count_meeting(
         rows.loc[rows["year"] == year, "value"], overview.PRICE_TARGET_PCT
     )
@@ -727,7 +730,10 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
         year=year,
         edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
         trend=overview.trend(per_year),
-        trend_label="Share meeting it each year, % (the economies priced vary by year)",
+        trend_label=(
+            f"Share meeting it each year, %, {latest:g} GB basket (the economies priced vary "
+            "by year)"
+        ),
         trend_mode="markers",
         href=distribution_link(
             "all", year, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"
