@@ -12,6 +12,7 @@ import json
 import logging
 from typing import Any
 
+import dash
 import pytest
 
 from indicators.dashboard.state import STATE
@@ -132,3 +133,20 @@ def test_render_with_crafted_values_gives_the_default_view_and_says_so(client):
     assert "default view" in str(scalar[7])
     wrong = callbacks.render_panel("internet_map", [{"a": 1}], 3, [{"param": "year"}])
     assert "2024" in str(wrong[6])
+
+
+def test_image_downloads_are_bounded_and_say_when_busy(client):
+    from indicators.dashboard import callbacks
+
+    taken = []
+    wait, STATE.image_wait_s = STATE.image_wait_s, 0.05
+    try:
+        while STATE.images.acquire(blocking=False):
+            taken.append(1)
+        assert taken  # the limit is a number of concurrent renders, not unlimited
+        sent, status = callbacks.download_panel("bandwidth_regions", "png", [], [])
+        assert sent is dash.no_update and "busy" in status
+    finally:
+        for _ in taken:
+            STATE.images.release()
+        STATE.image_wait_s = wait

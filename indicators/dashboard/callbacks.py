@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, dcc
 from indicators import charts, export, safe_csv
 from indicators.charts import NoData, ParamError
 from indicators.dashboard import panels
-from indicators.dashboard.state import IMAGE_WAIT_S, STATE
+from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
     if fmt == "csv":
         data = export.file_bytes(safe_chart(chart), "csv")
         return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
-    if not STATE.images.acquire(timeout=IMAGE_WAIT_S):
+    if not STATE.images.acquire(timeout=STATE.image_wait_s):
         return dash.no_update, "The server is busy drawing other images; please try again."
     try:
         data = export.file_bytes(chart, fmt, scale=2)

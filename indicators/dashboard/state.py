@@ -28,6 +28,7 @@ class AppState:
         # gunicorn threads share the cached tables: one chart render at a time per process.
         self._render_lock = threading.Lock()
         self.images = threading.BoundedSemaphore(IMAGE_RENDERS)
+        self.image_wait_s = IMAGE_WAIT_S
         self._versioned: dict[str, Callable[[Any], Any]] = {}
         self._chart = functools.lru_cache(maxsize=512)(self._render)
         self._by_version = functools.lru_cache(maxsize=8)(self._compute)

@@ -90,6 +90,20 @@ def test_table_toggle_shows_the_plotted_data(dash_duo, dash_app):
     assert "Individuals using the Internet (% of population)" in header
     assert "value_pct" not in header
 
+    def first_year() -> str:
+        return dash_duo.find_element('#internet-groups-table td[data-dash-column="year"]').text
+
+    before = first_year()
+    sort = dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, '#internet-groups-table th[data-dash-column="year"] .column-header--sort'
+    )
+    sort[0].click()
+    sort[0].click()  # descending: the newest year first
+    end = time.time() + 10
+    while first_year() == before and time.time() < end:
+        time.sleep(0.2)
+    assert first_year() == "2019" != before
+
 
 def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
     end = time.time() + timeout
