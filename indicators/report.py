@@ -18,7 +18,6 @@ import pandas as pd
 
 from indicators import claims, schemas, store
 from indicators.charts import Tables, common
-from indicators.sources import RAW_FILES
 
 # Where each metric's figure is charted: page path and the panel whose controls the link sets.
 METRIC_PAGES: dict[str, tuple[str, str]] = {
@@ -206,10 +205,14 @@ class TableSummary:
 
 
 def _edition_names(meta: Mapping[str, Any]) -> list[str]:
-    """The editions a table was built from, by title, from its ``vintages`` metadata."""
-    titles = {r.key: r.title for r in RAW_FILES}
-    vintages = meta.get("vintages") or {}
-    return [f"{titles.get(k, k)} ({v})" for k, v in sorted(vintages.items())]
+    """The editions a table was built from, with the retrieval date, as the build recorded them."""
+    editions = meta.get("editions") or {}
+    names = []
+    for key, ed in sorted(editions.items()):
+        retrieved = str(ed.get("retrieved_at") or "")[:10]
+        when = f", retrieved {retrieved}" if retrieved else ""
+        names.append(f"{ed.get('title', key)} ({key}{when})")
+    return names
 
 
 def _inputs(meta: Mapping[str, Any]) -> list[str]:

@@ -202,12 +202,41 @@ class Claims(pa.DataFrameModel):
         coerce = True
 
 
+class Editions(pa.DataFrameModel):
+    """Every edition of every source the build read: its file, provenance and citation."""
+
+    source: Series[str] = field("Source", "Publisher format (wdi, itu_aggregates, m49, ...)")
+    edition: Series[str] = field(
+        "Edition", "Edition read from the file (yyyy-mm, or yyyy)", str_matches=r"^\d{4}(-\d{2})?$"
+    )
+    title: Series[str] = field("Title", "The edition's name as pickers and captions show it")
+    citation: Series[str] = field("Citation", "How to cite this edition")
+    licence: Series[str] = field("Licence", "The publisher's terms for this file")
+    path: Series[str] = field("File", "Path under data/raw")
+    sha256: Series[str] = field("SHA-256", "Hash of the bytes the build read", str_length=64)
+    bytes: Series[int] = field("Size", "Size of the file", "bytes", ge=1)
+    url: Series[str] = field("Retrieved from", "Where the file was fetched or added from")
+    retrieved_at: Series[str] = field("Retrieved", "When it was fetched or added (UTC, ISO 8601)")
+    tables: Series[str] = field("Tables", "Published tables the edition feeds, comma-separated")
+    rows: Series[int] = field("Rows", "Rows the edition contributes", ge=0)
+    first_year: Series[pd.Int64Dtype] = field(
+        "First year", "Earliest year with data", nullable=True
+    )
+    last_year: Series[pd.Int64Dtype] = field("Last year", "Latest year with data", nullable=True)
+
+    class Config:
+        unique = ["source", "edition"]
+        strict = True
+        coerce = True
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "entities": Entities,
     "internet_use": InternetUse,
     "broadband_price": BroadbandPrice,
     "bandwidth": Bandwidth,
     "claims": Claims,
+    "editions": Editions,
 }
 
 
