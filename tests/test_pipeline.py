@@ -11,9 +11,8 @@ import pytest
 from indicators import store
 from indicators.build import build, summary
 from indicators.fetch import fetch
-from indicators.sources import RAW_FILES
 
-TABLES = ["bandwidth", "broadband_price", "claims", "entities", "internet_use"]
+TABLES = ["bandwidth", "broadband_price", "claims", "editions", "entities", "internet_use"]
 
 
 def tree_digest(folder) -> dict[str, str]:
@@ -37,23 +36,29 @@ def built(tmp_path_factory, mirror):
 def test_build_publishes_the_five_tables(built):
     data, lines = built
     assert store.published_tables(data) == TABLES
-    assert any("published 5 tables" in line for line in lines)
+    assert any("published 6 tables" in line for line in lines)
     assert data.processed.is_symlink()
 
 
 def test_every_table_carries_citation_vintage_licence_and_input_hashes(built, mirror):
     data, _ = built
-    by_key = {r.key: r for r in RAW_FILES}
     for name in TABLES:
         meta = store.read_metadata(store.table_path(data, name))
         assert meta["citation"] and meta["licence"] and meta["built_at"]
         assert meta["vintages"]
         for key, entry in meta["inputs"].items():
-            expected = hashlib.sha256((mirror / by_key[key].path).read_bytes()).hexdigest()
-            assert entry["sha256"] == expected
+            mirrored = mirror / entry["path"]
+            assert entry["sha256"] == hashlib.sha256(mirrored.read_bytes()).hexdigest(), key
+            assert meta["editions"][key]["sha256"] == entry["sha256"]
     internet = store.read_metadata(store.table_path(data, "internet_use"))
-    assert internet["vintages"]["itu_aggregates_2019_10"] == "2019-10"
+    assert internet["vintages"]["itu_aggregates@2019-10"] == "2019-10"
     assert "World Development Indicators" in internet["citation"]
+    wdi = internet["editions"]["wdi@2026-07"]
+    assert wdi["citation"].endswith("(last updated 13 Jul 2026)")
+    assert wdi["retrieved_at"].endswith("+00:00")
+    entities = store.read_metadata(store.table_path(data, "entities"))
+    assert entities["derived_from"]["development_status"] == ["m49@2021"]
+    assert entities["derived_from"]["ldc"][0] == "m49@2026-07"
 
 
 def test_editions_live_side_by_side(built):

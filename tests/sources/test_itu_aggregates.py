@@ -11,11 +11,10 @@ from openpyxl import Workbook
 
 from indicators.codes import ITU_REGIONS
 from indicators.errors import SourceError
-from indicators.sources import BY_KEY
 from indicators.sources import itu_aggregates as itu
 
-OCT2019 = BY_KEY["itu_aggregates_2019_10"]
-NOV2024 = BY_KEY["itu_aggregates_2024_11"]
+OCT2019 = "itu/ITU_Key_2005-2019_ICT_data_with_LDCs_28Oct2019_Final.xls"
+NOV2024 = "itu/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx"
 DVPMNT = "By dvpmnt status and spec. reg."
 BDT = "By BDT region"
 
@@ -24,12 +23,12 @@ Raw = dict[str, pd.DataFrame]
 
 @pytest.fixture(scope="module")
 def raw2019(mirror: Path) -> Raw:
-    return itu.extract(mirror / OCT2019.path)
+    return itu.extract(mirror / OCT2019)
 
 
 @pytest.fixture(scope="module")
 def raw2024(mirror: Path) -> Raw:
-    return itu.extract(mirror / NOV2024.path)
+    return itu.extract(mirror / NOV2024)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +104,7 @@ def test_extract_keeps_raw_grids(raw2019: Raw, raw2024: Raw) -> None:
     assert raw2019["Sheet1"].shape == (189, 31)
     assert list(raw2024) == [DVPMNT, BDT, "By urban-rural area", "By gender", "Internet use by age"]
     grid = raw2024[DVPMNT]
-    assert grid.attrs["file"].endswith(Path(NOV2024.path).name)
+    assert grid.attrs["file"].endswith(Path(NOV2024).name)
     assert grid.attrs["sheet"] == DVPMNT
     # No header row taken and no cleaning: the title is cell A1 and ITU's 'N/A' marks stay.
     assert grid.iat[0, 0].startswith("Key ICT indicators for the world")
@@ -123,7 +122,7 @@ def test_extract_empty_file(tmp_path: Path) -> None:
 
 def test_extract_truncated_file(tmp_path: Path, mirror: Path) -> None:
     path = tmp_path / "truncated.xlsx"
-    path.write_bytes((mirror / NOV2024.path).read_bytes()[:1000])
+    path.write_bytes((mirror / NOV2024).read_bytes()[:1000])
     with pytest.raises(SourceError, match="cannot be read") as info:
         itu.extract(path)
     assert "truncated.xlsx" in str(info.value)
