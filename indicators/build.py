@@ -128,6 +128,7 @@ def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
     except RawError as exc:
         raise BuildError([str(exc)]) from exc
     recorded = by_sha(manifest)
+    paths = _recorded_paths(data, manifest)
     inputs = Inputs(blobs=blobs)
     seen: dict[str, Input] = {}
     by_hash: dict[str, str] = {}
@@ -140,13 +141,9 @@ def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
             continue
         by_hash[blob.sha256] = relative
         try:
-            item = _identified(blob, recorded.get(blob.sha256))
-        except RawError as exc:
-            text = str(exc)
-            if "not a file of any known format" in text:
-                inputs.skipped.append(f"{relative}: not a file of any known format")
-            else:
-                inputs.errors.append(text)
+            item = _identified(blob, recorded.get(blob.sha256), paths.get(relative))
+        except (RawError, SourceError) as exc:
+            inputs.errors.append(str(exc))
             continue
         entry = recorded.get(blob.sha256) or {"path": relative, "url": blob.path.as_uri()}
         found = Input(item.fmt, item.edition, blob, relative, entry)
@@ -161,13 +158,44 @@ def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
     return inputs
 
 
-def _identified(blob: Blob, entry: dict[str, Any] | None) -> Identified:
-    """What ``add`` or ``fetch`` recorded for these bytes, else what the content says."""
+def _identified(
+    blob: Blob, entry: dict[str, Any] | None, before: dict[str, Any] | None
+) -> Identified:
+    """What ``add`` or ``fetch`` recorded for these bytes, else what the content says.
+
+    A file changed in place since it was recorded (``before``: the manifest's or the last
+    build's entry for its path) is read as the format it was, so a damaged file gets the
+    reader's precise error; it is never published under its old edition unless the content
+    says so.
+    """
     fmt = sources.BY_SOURCE.get(str((entry or {}).get("format")))
     if entry is not None and fmt is not None:
         edition = Edition(entry["edition"], entry.get("edition_text") or entry["edition"])
         return Identified(fmt, edition, blob)
-    return identify(blob, entry)
+    try:
+        return identify(blob, entry)
+    except RawError:
+        was = sources.BY_SOURCE.get(str((before or {}).get("format")))
+        if was is None:
+            raise
+    key = f"{was.source}@{before['edition']}"  # type: ignore[index]
+    was.read(blob, Context(Edition(before["edition"], ""), 9999))  # type: ignore[index]
+    raise RawError(
+        f"{blob.path}: changed since it was read as {key}, and its edition cannot be read "
+        f"from it; add it again with `indicators add PATH --edition YYYY-MM`"
+    )
+
+
+def _recorded_paths(data: store.DataDir, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Path -> format and edition, from the last build and the manifest (which wins)."""
+    out: dict[str, Any] = {}
+    previous = store.build_record(data) or {}
+    for key, entry in (previous.get("inputs") or {}).items():
+        source, _, edition = key.partition("@")
+        out[entry["path"]] = {"format": source, "edition": edition}
+    for entry in manifest.values():
+        out[entry["path"]] = entry
+    return out
 
 
 def fingerprint(inputs: Inputs, claims_path: Path) -> dict[str, str]:

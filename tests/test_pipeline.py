@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators import store
-from indicators.build import build, summary
+from indicators.build import BuildError, build, summary
 from indicators.fetch import fetch
 
 TABLES = ["bandwidth", "broadband_price", "claims", "editions", "entities", "internet_use"]
@@ -119,18 +119,31 @@ def test_changed_input_reprocesses_only_that_file(built, mirror, tmp_path):
     fetch(data, from_dir=mirror, progress=lambda _: None)
     # Share the cache of the module build so unchanged files are not read again.
     data.cache.symlink_to(built[0].cache)
-    m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
-    m49.write_bytes(m49.read_bytes() + b"\n")
+    wdi = data.raw / "worldbank" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
+    wdi.write_bytes(wdi.read_bytes() + b"\r\n")
     lines: list[str] = []
     build(data, progress=lines.append)
     read = [line for line in lines if line.startswith("[") and "cached" not in line]
-    assert len(read) == 1 and "UNSD_M49_overview_2026.csv" in read[0]
+    assert len(read) == 1 and "33086.csv (wdi@2026-07)" in read[0]
+
+
+def test_a_changed_file_without_a_stated_edition_is_not_relabelled(built, mirror, tmp_path):
+    """An M49 export edited in place states no date: it is refused, not published as 2026-07."""
+    data = store.DataDir(tmp_path / "data")
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
+    m49.write_bytes(m49.read_bytes() + b"\n")
+    with pytest.raises(BuildError) as info:
+        build(data, progress=lambda _: None)
+    assert "changed since it was read as m49@2026-07" in info.value.report[0]
+    assert "--edition" in info.value.report[0]
 
 
 def test_build_with_nothing_fetched_publishes_claims_and_groups(tmp_path):
     data = store.DataDir(tmp_path / "data")
     build(data, progress=lambda _: None)
-    assert store.published_tables(data) == ["claims", "entities"]
+    assert store.published_tables(data) == ["claims", "editions", "entities"]
     claims = store.read_parquet(store.table_path(data, "claims"))
     assert (claims["status"] == "not computable").all()
     assert claims["reported_value"].notna().all()

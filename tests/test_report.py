@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import io
 import json
 from contextvars import copy_context
@@ -65,9 +67,9 @@ def test_claims_view_formats_values_and_statuses(view):
     assert first["status_class"] == "status-confirmed"
     assert "entity_a=DEVELOPED" in first["href"]
     # 3.995 must not print as 4.00 beside 'more than 4': it is why the claim is revised.
-    proxy = view.loc[("1-hic", "ITU key ICT indicator aggregates, Nov 2024")]
+    proxy = view.loc[("1-hic", "ITU key ICT indicators, Nov 2024")]
     assert proxy["recomputed"] == "3.995×" and proxy["status"] == "revised"
-    gap = view.loc[("2a", "ITU key ICT indicator aggregates, Nov 2024")]
+    gap = view.loc[("2a", "ITU key ICT indicators, Nov 2024")]
     assert (gap["reported"], gap["recomputed"]) == ("17%", "9.2%")
     assert view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "recomputed"] == "—"
     assert (
@@ -77,7 +79,7 @@ def test_claims_view_formats_values_and_statuses(view):
     growth = view.loc[("3", "ITU key ICT indicators, Oct 2019")]
     assert (growth["reported"], growth["recomputed"]) == ("33.4%", "33.4%")
     assert "bandwidth-growth.end_year=2019" in growth["href"]
-    count = view.loc[("4d", "ITU ICT Price Baskets 2008-2025")]
+    count = view.loc[("4d", "ITU ICT Price Baskets, Dec 2025")]
     assert (count["reported"], count["recomputed"]) == ("at least 10", "41")
 
 
@@ -93,14 +95,22 @@ def test_status_counts_and_shared_citation(tables):
 
 def test_catalogue_summarises_every_table(tables):
     items = {item.name: item for item in report.catalogue(tables)}
-    assert list(items) == ["entities", "internet_use", "broadband_price", "bandwidth", "claims"]
+    assert list(items) == [
+        "entities",
+        "internet_use",
+        "broadband_price",
+        "bandwidth",
+        "claims",
+        "editions",
+    ]
     bandwidth = items["bandwidth"]
     assert bandwidth.rows == 190
     assert bandwidth.key == ["source", "vintage", "entity_id", "year"]
-    assert bandwidth.editions == [
-        "ITU key ICT indicators, Oct 2019 (2019-10)",
-        "ITU key ICT indicator aggregates, Nov 2024 (2024-11)",
+    assert [e.split(", retrieved ")[0] for e in bandwidth.editions] == [
+        "ITU key ICT indicators, Oct 2019 (itu_aggregates@2019-10",
+        "ITU key ICT indicators, Nov 2024 (itu_aggregates@2024-11",
     ]
+    assert all(re.search(r"retrieved \d{4}-\d{2}-\d{2}\)$", e) for e in bandwidth.editions)
     assert "ITU terms of use" in bandwidth.licence
     assert bandwidth.built_at.endswith("UTC")
     schema = bandwidth.schema.set_index("column")
@@ -116,7 +126,7 @@ def test_downloads_round_trip(tables):
     back = pyarrow.parquet.read_table(io.BytesIO(payload))
     assert back.num_rows == 190
     meta = json.loads(back.schema.metadata[store.META_KEY])
-    assert meta["vintages"]["itu_aggregates_2024_11"] == "2024-11"
+    assert meta["vintages"]["itu_aggregates@2024-11"] == "2024-11"
     text, name, _ = report.table_download(tables, "claims", "csv")
     assert name == "claims.csv"
     assert len(pd.read_csv(io.BytesIO(text))) == len(tables.get("claims"))

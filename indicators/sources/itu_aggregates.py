@@ -705,9 +705,9 @@ def check(frames: Frames, references: Mapping[str, Frames], blob: Blob) -> list[
 FORMAT = SourceFormat(
     source=SOURCE,
     publisher="itu",
-    title="ITU key ICT indicator aggregates",
-    citation="ITU, World Telecommunication/ICT Indicators database, key ICT indicators for the "
-    "world, groups and ITU regions ({edition})",
+    title="ITU key ICT indicators",
+    citation="ITU, Key ICT indicators for the world, development and income groups and ITU "
+    "regions, World Telecommunication/ICT Indicators database ({edition})",
     licence="ITU terms of use; cite ITU as the source.",
     tables=("internet_use", "bandwidth"),
     recognise=recognise,
