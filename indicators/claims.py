@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +26,7 @@ OUTPUT = [
     "recomputed_value",
     "source",
     "vintage",
+    "report_edition",
     "status",
     "note",
 ]
@@ -67,15 +70,28 @@ REQUIRED = [
 ]
 
 
+NUMERIC = {
+    "reported_value": True,
+    "tolerance": True,
+    "year": False,
+    "start_year": False,
+    "threshold": False,
+    "allowance_gb": False,
+}
+
+
 def read_claims(path: Path) -> pd.DataFrame:
-    """Read a claims CSV (one row per claim and edition to check it against)."""
+    """Read a claims CSV: one row per claim, ``vintage`` naming the edition the report drew on."""
     try:
-        claims = pd.read_csv(path, dtype={"claim_id": str, "vintage": str})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(path, f"cannot read the claims file: {exc}") from exc
     missing = [c for c in REQUIRED if c not in claims.columns]
     if missing:
         raise SourceError(path, f"claims file lacks column(s) {missing}")
+    for column, required in NUMERIC.items():
+        if column in claims.columns:
+            claims[column] = _numbers(claims[column], column, required, path)
     for i, claim in enumerate(claims.to_dict("records"), 2):
         if claim["metric"] not in METRICS:
             raise SourceError(
@@ -89,53 +105,128 @@ def read_claims(path: Path) -> pd.DataFrame:
             raise SourceError(
                 path, "unknown comparator", row=i, column="comparator", value=claim["comparator"]
             )
+    claims["vintage"] = claims["vintage"].replace("latest", "")
     return claims
 
 
+def _numbers(column: pd.Series, name: str, required: bool, path: Path) -> pd.Series:
+    """A numeric column of the claims file; a blank or non-number is named with its row."""
+    text = column.str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    bad = (values.isna() & (text != "")) | (values.isna() & required)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        problem = "a number is required" if text.iloc[row] == "" else "not a number"
+        raise SourceError(path, problem, row=row + 2, column=name, value=column.iloc[row])
+    return values
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A recomputed figure and the range its rounded inputs allow."""
+
+    value: float
+    low: float
+    high: float
+    inputs: str  # the input values, for the note
+
+
+def _with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
+    """Evaluate ``fn`` on the inputs and on every corner of their rounding intervals.
+
+    Published values carry their precision (ITU rounds to one decimal): the true value of 21.9
+    lies in [21.85, 21.95], so a ratio of such values is known only within a range.
+    """
+    values = list(named.values())
+    value = fn(*values)
+    halves = [0.5 * 10.0 ** -_decimals(v) for v in values]
+    corners = [
+        fn(*(v + sign * h for v, h, sign in zip(values, halves, signs, strict=True)))
+        for signs in itertools.product((-1, 1), repeat=len(values))
+    ]
+    inputs = ", ".join(f"{k} {v:g}" for k, v in named.items())
+    return Computed(value, min(corners), max(corners), inputs)
+
+
+def _decimals(value: float) -> int:
+    """The decimals a published value was given with (6 at most: beyond is float noise)."""
+    for digits in range(7):
+        if abs(round(value, digits) - value) < 1e-9:
+            return digits
+    return 6
+
+
 def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
-    """One output row per claim row, with the recomputed value and an honest status."""
+    """One output row per claim and edition of its source, the report's edition marked."""
     rows = []
     seen: set[tuple[str, str, str]] = set()
     for claim in claims.to_dict("records"):
-        row = _evaluate_one(claim, tables)
-        key = (row["claim_id"], row["source"], row["vintage"])
-        if key in seen:  # 'latest' resolved to an edition already listed for this claim
-            continue
-        seen.add(key)
-        rows.append(row)
+        for edition in _editions(tables, claim):
+            row = _evaluate_one(claim, edition, tables)
+            key = (row["claim_id"], row["source"], row["vintage"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
     return pd.DataFrame(rows, columns=OUTPUT)
 
 
-def _evaluate_one(claim: dict, tables: dict[str, pd.DataFrame | None]) -> dict:
+def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
+    """Every edition of the claim's source in its table, and the report's edition if absent."""
+    frame = tables.get(claim["table"])
+    present: list[str] = []
+    if frame is not None and not frame.empty:
+        present = sorted(frame.loc[frame["source"] == claim["source"], "vintage"].unique())
+    wanted = str(claim.get("vintage") or "")
+    if wanted and wanted not in present:
+        present.insert(0, wanted)
+    return present or [""]
+
+
+def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | None]) -> dict:
     """Recompute one claim against one edition."""
     out = {k: claim.get(k) for k in OUTPUT if k in claim}
     out["year"] = int(claim["year"]) if not pd.isna(claim["year"]) else None
-    vintage = claim["vintage"]
+    out["vintage"] = edition
+    out["report_edition"] = bool(edition) and edition == str(claim.get("vintage") or "")
+    marker = " The edition the report drew on." if out["report_edition"] else ""
     try:
+        if not edition:
+            raise NotComputable(f"no {claim['source']} edition in the processed data")
         frame = _table(tables, claim["table"], claim["source"])
-        vintage = _resolve_vintage(frame, claim["vintage"])
-        frame = frame[frame["vintage"] == vintage]
-        value = METRICS[claim["metric"]](frame, claim, tables)
-        if math.isnan(value):
+        frame = frame[frame["vintage"] == edition]
+        if frame.empty:
+            raise NotComputable(f"edition {edition} is not in the processed data")
+        got = METRICS[claim["metric"]](frame, claim, tables)
+        if math.isnan(got.value):
             raise NotComputable("the recomputed value is undefined")
     except NotComputable as why:
         out.update(
             recomputed_value=math.nan,
             status="not computable",
-            vintage=vintage if vintage != "latest" else "",
-            note=f"{claim['note']} Not computable: {why}.",
+            note=f"{claim['note']}{marker} Not computable: {why}.",
         )
         return out
-    ok = COMPARATORS[claim["comparator"]](
-        value, float(claim["reported_value"]), float(claim["tolerance"])
-    )
-    out.update(
-        recomputed_value=value,
-        vintage=vintage,
-        status="confirmed" if ok else "revised",
-        note=claim["note"],
-    )
+    status, reading = _status(got, claim)
+    out.update(recomputed_value=got.value, status=status, note=f"{claim['note']}{marker}{reading}")
     return out
+
+
+def _status(got: Computed, claim: dict) -> tuple[str, str]:
+    """Confirmed, revised, or within rounding when the inputs' precision straddles the claim."""
+    check = COMPARATORS[claim["comparator"]]
+    want, tol = float(claim["reported_value"]), float(claim["tolerance"])
+    if check(got.value, want, tol):
+        return "confirmed", ""
+    if claim["comparator"] == "=":
+        reachable = got.low - tol <= want <= got.high + tol
+    else:
+        reachable = check(got.low, want, tol) or check(got.high, want, tol)
+    if not reachable:
+        return "revised", ""
+    return "within rounding", (
+        f" Within rounding: {got.value:.3f} from {got.inputs}; the rounded inputs allow "
+        f"{got.low:.3f} to {got.high:.3f}, which straddles the reported {want:g}."
+    )
 
 
 def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd.DataFrame:
@@ -151,16 +242,6 @@ def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd
     return frame
 
 
-def _resolve_vintage(frame: pd.DataFrame, vintage: str) -> str:
-    """'latest' means the newest edition present; a named edition must be present."""
-    present = sorted(frame["vintage"].unique())
-    if vintage == "latest":
-        return present[-1]
-    if vintage not in present:
-        raise NotComputable(f"edition {vintage} is not in the processed data")
-    return vintage
-
-
 def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: str) -> float:
     """One value of one entity and year, or NotComputable naming what is missing."""
     rows = frame[(frame["entity_id"] == entity) & (frame["year"] == year)]
@@ -172,28 +253,44 @@ def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: st
     return float(rows[column].iloc[0])
 
 
-def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     year = int(claim["year"])
     a = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
     b = _value(frame, claim["entity_b"], year, "value_pct", sex="total")
-    return gaps.ratio(a, b)
+    return _with_rounding(gaps.ratio, {claim["entity_a"]: a, claim["entity_b"]: b})
 
 
-def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     year = int(claim["year"])
     female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
     male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
-    return 100 * gaps.relative_gender_gap(female, male)
+    return _with_rounding(
+        lambda f, m: 100 * gaps.relative_gender_gap(f, m), {"female": female, "male": male}
+    )
 
 
-def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     start, end = int(claim["start_year"]), int(claim["year"])
     first = _value(frame, claim["entity_a"], start, "bandwidth_gbps")
     last = _value(frame, claim["entity_a"], end, "bandwidth_gbps")
-    return 100 * gaps.cagr(first, last, end - start)
+    return _with_rounding(
+        lambda a, b: 100 * gaps.cagr(a, b, end - start), {str(start): first, str(end): last}
+    )
 
 
-def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _level(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """One published value: Internet use (%) of an entity in a year."""
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex="total")
+    return _with_rounding(lambda v: v, {claim["entity_a"]: value})
+
+
+def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Internet users in an entity and year, in billions."""
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "users_millions", sex="total")
+    return _with_rounding(lambda v: v / 1000, {claim["entity_a"]: value})
+
+
+def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     entities = tables.get("entities")
     group = claim["entity_a"]
     if entities is None or group not in MEMBERSHIP:
@@ -214,11 +311,13 @@ def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
     ]
     if prices.empty:
         raise NotComputable(f"no {claim['basket']} prices for {group} members in {claim['year']}")
-    met, _ = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
-    return float(met)
+    met, total = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
+    return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
 
 
-METRICS: dict[str, Callable[[pd.DataFrame, dict, dict], float]] = {
+METRICS: dict[str, Callable[[pd.DataFrame, dict, dict], Computed]] = {
+    "level": _level,
+    "users_billions": _users,
     "ratio": _ratio,
     "relative_gender_gap": _relative_gender_gap,
     "cagr": _cagr,

@@ -25,8 +25,17 @@ METRIC_PAGES: dict[str, tuple[str, str]] = {
     "relative_gender_gap": ("/gender", ""),
     "cagr": ("/bandwidth", "bandwidth-growth"),
     "count_meeting": ("/affordability", ""),
+    "level": ("/internet", ""),
+    "users_billions": ("/internet", ""),
 }
-METRIC_UNITS = {"ratio": "×", "relative_gender_gap": "%", "cagr": "%", "count_meeting": ""}
+METRIC_UNITS = {
+    "ratio": "×",
+    "relative_gender_gap": "%",
+    "cagr": "%",
+    "count_meeting": "",
+    "level": "%",
+    "users_billions": " billion",
+}
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year"]
 
@@ -118,7 +127,10 @@ def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> i
 def edition_text(row: Mapping[str, Any]) -> str:
     """The edition a claim was checked against, by name ('none available' if there was none)."""
     key = _edition_key(row)
-    return common.edition_label(key) if key else "none available"
+    if not key:
+        return "none available"
+    mark = " (the report's edition)" if bool(row.get("report_edition")) else ""
+    return common.edition_label(key) + mark
 
 
 def status_class(status: str) -> str:
@@ -163,7 +175,7 @@ def shared_citation(frame: pd.DataFrame) -> str:
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """How many claim rows are confirmed, revised, not computable (in that order)."""
+    """How many claim rows have each status, in the contract's order."""
     counts = frame["status"].value_counts()
     return {s: int(counts.get(s, 0)) for s in schemas.STATUSES}
 

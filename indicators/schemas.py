@@ -17,7 +17,7 @@ KINDS = ["economy", "group"]
 GROUPINGS = ["world", "development", "itu_region", "income", "wb_region", "special", "wb_aggregate"]
 UNITS = ["pct_gni_pc", "usd", "ppp"]
 STATISTICS = ["value", "median"]
-STATUSES = ["confirmed", "revised", "not computable"]
+STATUSES = ["confirmed", "within rounding", "revised", "not computable"]
 
 
 def field(title: str, description: str, unit: str | None = None, **checks: Any) -> Any:
@@ -189,9 +189,13 @@ class Claims(pa.DataFrameModel):
     )
     source: Series[str] = field("Source", "Source used for the recomputation")
     vintage: Series[str] = field("Edition", "Edition used ('' when none was available)")
+    report_edition: Series[bool] = field(
+        "Report's edition", "True for the edition the report drew on"
+    )
     status: Series[str] = field(
         "Status",
-        "confirmed within the stated rounding, revised, or not computable",
+        "confirmed within the stated rounding; within rounding when the inputs' own rounding "
+        "straddles the claim; revised; or not computable",
         isin=STATUSES,
     )
     note: Series[str] = field("Note", "Reading of the claim, proxies used, why not computable")

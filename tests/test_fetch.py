@@ -1,4 +1,4 @@
-"""`fetch`, `add` and `remove`: files recognised by content, editions side by side, all or nothing."""
+"""`fetch`, `add` and `remove`: files known by content, editions side by side, all or nothing."""
 
 from __future__ import annotations
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import io
 import json
+import re
 from contextvars import copy_context
 from urllib.parse import parse_qs, urlsplit
 
@@ -62,21 +61,26 @@ def test_other_metrics_link_to_their_pages():
 
 
 def test_claims_view_formats_values_and_statuses(view):
-    first = view.loc[("1", "ITU key ICT indicators, Oct 2019")]
+    first = view.loc[("1", "ITU key ICT indicators, Oct 2019 (the report's edition)")]
     assert first["reported"] == "more than 4×" and first["recomputed"] == "4.53×"
     assert first["status_class"] == "status-confirmed"
     assert "entity_a=DEVELOPED" in first["href"]
-    # 3.995 must not print as 4.00 beside 'more than 4': it is why the claim is revised.
+    # 3.995 must not print as 4.00 beside 'more than 4'; from one-decimal inputs (87.5 / 21.9)
+    # it straddles 4 within their rounding, so it is neither confirmed nor revised.
     proxy = view.loc[("1-hic", "ITU key ICT indicators, Nov 2024")]
-    assert proxy["recomputed"] == "3.995×" and proxy["status"] == "revised"
+    assert proxy["recomputed"] == "3.995×" and proxy["status"] == "within rounding"
+    assert "3.984 to 4.007" in proxy["note"] and "HIC 87.5, LDC 21.9" in proxy["note"]
     gap = view.loc[("2a", "ITU key ICT indicators, Nov 2024")]
     assert (gap["reported"], gap["recomputed"]) == ("17%", "9.2%")
-    assert view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "recomputed"] == "—"
     assert (
-        view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "status_class"]
+        view.loc[("2a", "ITU key ICT indicators, Oct 2019 (the report's edition)"), "recomputed"]
+        == "—"
+    )
+    assert (
+        view.loc[("2a", "ITU key ICT indicators, Oct 2019 (the report's edition)"), "status_class"]
         == "status-not-computable"
     )
-    growth = view.loc[("3", "ITU key ICT indicators, Oct 2019")]
+    growth = view.loc[("3", "ITU key ICT indicators, Oct 2019 (the report's edition)")]
     assert (growth["reported"], growth["recomputed"]) == ("33.4%", "33.4%")
     assert "bandwidth-growth.end_year=2019" in growth["href"]
     count = view.loc[("4d", "ITU ICT Price Baskets, Dec 2025")]
@@ -86,9 +90,10 @@ def test_claims_view_formats_values_and_statuses(view):
 def test_status_counts_and_shared_citation(tables):
     claims = tables.get("claims")
     counts = report.status_counts(claims)
-    assert list(counts) == ["confirmed", "revised", "not computable"]
+    assert list(counts) == ["confirmed", "within rounding", "revised", "not computable"]
     assert sum(counts.values()) == len(claims)
-    assert "A/75/62-E/2020/11" in report.shared_citation(claims)
+    same = claims.assign(citation="A/75/62-E/2020/11")
+    assert report.shared_citation(same) == "A/75/62-E/2020/11"
     mixed = claims.assign(citation=[f"report {i}" for i in range(len(claims))])
     assert report.shared_citation(mixed) == ""
 
@@ -159,8 +164,12 @@ def test_report_page_lays_out_every_claim(pages):
     report_page, _ = pages
     layout = report_page.layout()
     text = text_of(layout)
-    assert "Cited from: UN Secretary-General" in text
-    assert text.count("Open chart") == 15
+    # Claims from two documents: each row names its own.
+    assert "A/75/62-E/2020/11 (13 January 2020), para. 3" in text
+    assert "Facts and Figures 2019" in text
+    claims = report_page.ui.tables().get("claims")
+    linked = report.claims_view(claims, report.claim_specs())["href"].astype(bool).sum()
+    assert text.count("Open chart") == linked == len(claims)
     assert "3.995×" in text
     report_page.layout(**{"report.x": ["a", "b"]})
     download = report_page.download_claims(1)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.charts import NoData, Tables
 from indicators import sources
+from indicators.charts import NoData, Tables
 
 BUILD_HINT = "run `indicators fetch` then `indicators build`"
 GROUPING_LABELS = {
