@@ -296,7 +296,7 @@ def _check_first_year(item: Input) -> list[str]:
     lines = []
     for name, frame in item.frames.items():
         if "year" in frame.columns and len(frame) and frame["year"].min() < item.fmt.first_year:
-            early = frame.loc[frame["year"].idxmin()]
+            early = frame.sort_values("year").iloc[0]
             lines.append(
                 f"{item.relative}: year {int(early['year'])} for {early.get('entity_id', '?')} "
                 f"is before {item.fmt.first_year}, the first year of {item.fmt.title} ({name})"
@@ -602,4 +602,6 @@ def edition_rows(data: store.DataDir) -> list[dict[str, Any]]:
     path = store.table_path(data, "editions")
     if not path.exists():
         return []
-    return list(store.read_parquet(path).to_dict("records"))
+    return [
+        {str(k): v for k, v in row.items()} for row in store.read_parquet(path).to_dict("records")
+    ]
