@@ -32,7 +32,7 @@ from indicators import entities as entities_mod
 from indicators import schemas, sources, store
 from indicators.errors import SourceError
 from indicators.raw import Identified, RawError, by_sha, data_files, identify, read_manifest
-from indicators.sources.catalogue import Blob, Context, Edition, Frames, SourceFormat
+from indicators.sources.catalogue import Blob, Context, Edition, Frames, SourceFormat, locate
 from indicators.sources.catalogue import retrieval_year as _retrieval_year
 
 Progress = Callable[[str], None]
@@ -363,7 +363,7 @@ def validate(
     known = set(tables["entities"]["entity_id"]) if "entities" in tables else set()
     for name in FACT_TABLES:
         if name in tables:
-            report.extend(_unknown_entities(name, tables[name], known, files))
+            report.extend(_unknown_entities(name, tables[name], known, inputs))
     return valid, report
 
 
@@ -396,17 +396,19 @@ def _schema_report(
 
 
 def _unknown_entities(
-    table: str, frame: pd.DataFrame, known: set[str], files: dict[str, str]
+    table: str, frame: pd.DataFrame, known: set[str], inputs: Inputs
 ) -> list[str]:
-    """Codes in a fact table that no reference list defines, with the first row that has each."""
+    """Codes in a fact table that no reference list defines, with the place of the first."""
     unknown = frame[~frame["entity_id"].isin(known)]
+    by_key = {i.key: i for i in inputs.items}
     lines = []
-    for (source, vintage, code), rows in unknown.groupby(["source", "vintage", "entity_id"]):
-        first = rows.sort_values("year").iloc[0]
-        file = files.get(f"{source}@{vintage}", f"{source}@{vintage}")
+    for (source, vintage, code), _ in unknown.groupby(["source", "vintage", "entity_id"]):
+        item = by_key.get(f"{source}@{vintage}")
+        place = locate(item.blob, str(code)) if item else ""
+        file = item.relative if item else f"{source}@{vintage}"
         lines.append(
-            f"{file}: unknown country or group code {code!r} in {table} (first at year "
-            f"{int(first['year'])}; not in UN M49, WDI metadata or the ITU economy list)"
+            f"{file}{', ' + place if place else ''}: unknown country or group code {code!r} "
+            f"in {table} (not in UN M49, WDI metadata or the ITU economy list)"
         )
     return lines
 

@@ -237,7 +237,19 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``indicators`` console script."""
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print(
+            f"indicators {args.command}: interrupted; nothing half-written was kept",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as exc:
+        # A disk, permission or network problem outside the files the commands check.
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"indicators {args.command}:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

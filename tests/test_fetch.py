@@ -15,8 +15,8 @@ from indicators import store
 from indicators.cli import main
 from indicators.fetch import read_manifest
 from indicators.raw import MANIFEST
+from tests.helpers import WDI_JUL, next_wdi
 
-WDI_JUL = "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
 WDI_META = "worldbank/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv"
 M49_2026 = "un/UNSD_M49_overview_2026.csv"
 EDITIONS = {
@@ -57,19 +57,6 @@ def http_mirror(mirror):
     yield url
     server.shutdown()
     server.server_close()
-
-
-def next_wdi(mirror, date="9/20/2026", world_2019="54.1") -> bytes:
-    """A made-up next WDI edition: the Jul 2026 file with another date and a revised value."""
-    text = (mirror / WDI_JUL).read_bytes().decode("utf-8-sig")
-    assert "Last Updated Date,7/13/2026" in text
-    text = text.replace("Last Updated Date,7/13/2026", f"Last Updated Date,{date}")
-    lines = text.split("\r\n")
-    world = next(i for i, line in enumerate(lines) if ",WLD," in line)
-    cells = lines[world].split(",")
-    cells[4 + 2019 - 1960] = world_2019
-    lines[world] = ",".join(cells)
-    return "\ufeff".encode() + "\r\n".join(lines).encode()
 
 
 def run(*args) -> int:

@@ -319,3 +319,29 @@ def is_zip_of_csv(blob: Blob) -> bool:
     return not any(n.startswith("xl/") for n in names) and any(
         n.lower().endswith(".csv") for n in names
     )
+
+
+def locate(blob: Blob, value: str) -> str:
+    """Where a code first appears in a file, as a person finds it: 'row 12' or 'sheet S, row 4,
+    column B' ('' if it cannot be found, e.g. a code derived from a name)."""
+    from indicators.errors import excel_column
+
+    if blob.is_workbook():
+        try:
+            sheets = blob.sheets()
+        except SourceError:
+            return ""
+        for name, grid in sheets.items():
+            hits = (grid.astype(str) == value).to_numpy().nonzero()
+            if len(hits[0]):
+                return f"sheet {name!r}, row {hits[0][0] + 1}, column {excel_column(hits[1][0])}"
+        return ""
+    try:
+        lines = blob.text().splitlines()
+    except SourceError:
+        return ""
+    for number, line in enumerate(lines, 1):
+        cells = [c.strip().strip('"') for c in re.split(r"[,;]", line)]
+        if value in cells:
+            return f"row {number}"
+    return ""
