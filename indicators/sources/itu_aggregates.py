@@ -668,11 +668,15 @@ def recognise(blob: Blob) -> bool:
 
 
 def read_edition(blob: Blob) -> Edition | None:
-    """The footer's 'Version November 2024' or 'Updated: 28 October 2019'."""
+    """The footer's 'Version November 2024, for Facts and Figures 2024' or 'Updated: 28 October
+    2019'; the citation keeps the footer's words."""
     for text in workbook_text(blob):
-        edition = month_edition(text, _VERSION, "version {text}") or month_edition(
-            text, _UPDATED, "updated {text}"
-        )
+        version = re.search(_VERSION + r"(?P<rest>,\s*for [^.;]+)?", text, re.IGNORECASE)
+        if version:
+            wording = "version {text}" + (version.group("rest") or "").rstrip()
+            edition = month_edition(text, _VERSION, wording)
+        else:
+            edition = month_edition(text, _UPDATED, "updated {text}")
         if edition is not None:
             return edition
     return None
