@@ -29,7 +29,7 @@ import pandera.pandas as pa
 import indicators
 from indicators import claims as claims_mod
 from indicators import entities as entities_mod
-from indicators import schemas, sources, store
+from indicators import schemas, sources, store, uptodate
 from indicators.errors import SourceError
 from indicators.raw import Identified, RawError, by_sha, data_files, identify, read_manifest
 from indicators.sources.catalogue import Blob, Context, Edition, Frames, SourceFormat, locate
@@ -87,21 +87,11 @@ class Inputs:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Hex sha256 of a file."""
+    return uptodate.file_sha256(path)
 
 
-def code_fingerprint() -> str:
-    """Hash of the reader and build code, so a changed reader invalidates the cache."""
-    package = Path(indicators.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("sources/*.py")]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+code_fingerprint = uptodate.code_fingerprint
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,12 +188,10 @@ def _recorded_paths(data: store.DataDir, manifest: dict[str, Any]) -> dict[str, 
     return out
 
 
-def fingerprint(inputs: Inputs, claims_path: Path) -> dict[str, str]:
-    """Everything a build depends on: the bytes read, the editions given, claims and code."""
-    stamp = {i.relative: f"{i.blob.sha256}:{i.key}" for i in inputs.items}
-    stamp["claims"] = sha256_of(claims_path) if claims_path.exists() else "missing"
-    stamp["code"] = code_fingerprint()
-    return stamp
+def fingerprint(data: store.DataDir, inputs: Inputs, claims_path: Path) -> dict[str, str]:
+    """Everything a build depends on: the bytes read by path, the manifest, claims and code."""
+    hashes = {str(b.path.relative_to(data.raw)): b.sha256 for b in inputs.blobs}
+    return uptodate.stamp(data.raw, hashes, claims_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,9 +506,9 @@ def build(
     inputs = discover(data, read_raw(data))
     if inputs.errors:
         raise BuildError(inputs.errors)
-    stamp = fingerprint(inputs, claims_path)
+    stamp = fingerprint(data, inputs, claims_path)
     previous = store.build_record(data)
-    if not force and previous is not None and previous.get("fingerprint") == stamp:
+    if not force and previous is not None and previous.get("raw_stamp") == stamp:
         progress("nothing changed since the last build; data/processed left as it is")
         return previous
     for line in inputs.skipped:
@@ -539,7 +527,7 @@ def build(
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
         "built_at": built_at,
-        "fingerprint": stamp,
+        "raw_stamp": stamp,
         "tables": {n: len(f) for n, f in valid.items()},
         "inputs": {i.key: {"path": i.relative, "sha256": i.blob.sha256} for i in inputs.items},
         "skipped": inputs.skipped,

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +22,11 @@ from indicators import sources
 from indicators.errors import SourceError
 from indicators.sources.catalogue import Blob, Edition, SourceFormat
 from indicators.store import DataDir
+from indicators.uptodate import MANIFEST, data_files
 
-MANIFEST = "manifest.json"
+__all__ = ["MANIFEST", "Change", "Identified", "RawError", "data_files", "identify"]
+
 MANIFEST_VERSION = 2
-NOT_DATA = {MANIFEST, "README.md"}
 
 
 class RawError(Exception):
@@ -158,16 +158,6 @@ def identify(
             "say which it is with `indicators add PATH --edition YYYY-MM`"
         )
     return Identified(fmt, stated, blob)
-
-
-def data_files(folder: Path) -> Iterator[Path]:
-    """Every file under a raw folder or a mirror, except the manifest, READMEs and dotfiles."""
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_file() and path.name not in NOT_DATA:
-            yield path
 
 
 def by_sha(manifest: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

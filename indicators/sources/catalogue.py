@@ -96,12 +96,30 @@ class Blob:
         except SourceError:
             return []
 
+    def sheet_names(self) -> list[str]:
+        """The sheets of a workbook, without reading their cells."""
+        return list(self._book().sheet_names)
+
+    def sheet(self, name: str) -> pd.DataFrame:
+        """One sheet as a header-less grid of cells exactly as stored (read once)."""
+        key = f"sheet:{name}"
+        if key not in self._memo:
+            self._memo[key] = read_sheet(self, name)
+        grid: pd.DataFrame = self._memo[key]
+        return grid
+
     def sheets(self) -> dict[str, pd.DataFrame]:
         """Every sheet of a workbook as a header-less grid of cells exactly as stored."""
-        if "sheets" not in self._memo:
-            self._memo["sheets"] = read_workbook(self)
-        sheets: dict[str, pd.DataFrame] = self._memo["sheets"]
+        sheets = {name: self.sheet(name) for name in self.sheet_names()}
+        if all(grid.empty for grid in sheets.values()):
+            raise SourceError(self.path, "the workbook has no cells")
         return sheets
+
+    def _book(self) -> pd.ExcelFile:
+        if "book" not in self._memo:
+            self._memo["book"] = open_workbook(self)
+        book: pd.ExcelFile = self._memo["book"]
+        return book
 
 
 def as_blob(source: Path | str | Blob) -> Blob:
@@ -138,40 +156,45 @@ def decode_text(data: bytes, path: Path) -> str:
         ) from exc
 
 
-def read_workbook(blob: Blob) -> dict[str, pd.DataFrame]:
-    """All sheets of a workbook (calamine reads .xls and .xlsx), or SourceError naming the file."""
+def open_workbook(blob: Blob) -> pd.ExcelFile:
+    """A workbook (calamine reads .xls and .xlsx), or SourceError naming the file."""
     if not blob.data:
         raise SourceError(blob.path, "the workbook is empty (0 bytes)")
     try:
-        sheets = pd.read_excel(
-            io.BytesIO(blob.data),
-            sheet_name=None,
-            header=None,
-            keep_default_na=False,
-            engine="calamine",
-        )
+        return pd.ExcelFile(io.BytesIO(blob.data), engine="calamine")
     except Exception as exc:  # calamine, zipfile and OLE errors share no base class
         raise SourceError(
             blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})"
         ) from exc
-    if not sheets or all(grid.empty for grid in sheets.values()):
-        raise SourceError(blob.path, "the workbook has no cells")
-    for name, grid in sheets.items():
-        grid.attrs["file"] = str(blob.path)
-        grid.attrs["sheet"] = name
-    return sheets
 
 
-def workbook_text(blob: Blob, limit: int = 4000) -> list[str]:
-    """The text cells of a workbook, for recognising it and finding its edition footer."""
+def read_sheet(blob: Blob, name: str) -> pd.DataFrame:
+    """One sheet of a workbook as a raw grid, stamped with the file and sheet for errors."""
+    try:
+        grid = pd.read_excel(blob._book(), sheet_name=name, header=None, keep_default_na=False)
+    except SourceError:
+        raise
+    except Exception as exc:
+        raise SourceError(
+            blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})", name
+        ) from exc
+    grid.attrs["file"] = str(blob.path)
+    grid.attrs["sheet"] = name
+    return grid
+
+
+def workbook_text(blob: Blob, limit: int = 4000, only: tuple[str, ...] = ()) -> list[str]:
+    """The text cells of a workbook (or of the sheets named), for recognising it and finding
+    its edition."""
     if not blob.is_workbook():
         return []
     try:
-        sheets = blob.sheets()
+        names = [n for n in blob.sheet_names() if not only or n in only]
+        sheets = [blob.sheet(n) for n in names]
     except SourceError:
         return []
     found: list[str] = []
-    for grid in sheets.values():
+    for grid in sheets:
         # The big data sheets hold codes and numbers; titles and footers sit in the first and
         # last rows and the narrow sheets.
         for value in grid.to_numpy().ravel():

@@ -659,7 +659,7 @@ def recognise(blob: Blob) -> bool:
     if not blob.is_workbook():
         return False
     try:
-        sheets = blob.sheets()
+        sheets = blob.sheet_names()
     except SourceError:
         return False
     if any(name in sheets for name in NOV2024_TOTAL_SHEETS):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,13 +22,14 @@ from indicators.sources.catalogue import (
     month_edition,
     workbook_text,
 )
-from indicators.sources.cells import is_blank as _is_blank
+from indicators.sources.cells import blank_mask
 from indicators.sources.cells import text as _text
 
 SOURCE = "itu_prices"
 ECONOMIES = "economies_2008-2025"
 MEDIANS = "medians"
 HISTORY = "BasketHistory"
+OVERVIEW = "Overview"
 SHEETS = (ECONOMIES, MEDIANS, HISTORY)
 # Each release names its economies sheet by its years ('economies_2008-2025').
 ECONOMIES_SHEET = re.compile(r"economies_\d{4}-\d{4}")
@@ -85,15 +86,15 @@ SPECIAL_GROUPINGS = {"LDC": codes.LDC, "LLDC": codes.LLDC, "SIDS": codes.SIDS}
 def extract(source: Path | Blob) -> dict[str, pd.DataFrame]:
     """The three sheets the transforms need as raw grids (row 0 is Excel row 1)."""
     blob = as_blob(source)
-    sheets = blob.sheets()
-    found = _sheet_names(sheets)
+    names = blob.sheet_names()
+    found = _sheet_names(names)
     for sheet in SHEETS:
         if sheet not in found:
-            raise SourceError(blob.path, f"sheet not found; the workbook has {list(sheets)}", sheet)
-    return {sheet: _grid(sheets[found[sheet]], blob.path, sheet) for sheet in SHEETS}
+            raise SourceError(blob.path, f"sheet not found; the workbook has {names}", sheet)
+    return {sheet: _grid(blob.sheet(found[sheet]), blob.path, sheet) for sheet in SHEETS}
 
 
-def _sheet_names(sheets: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+def _sheet_names(sheets: Sequence[str]) -> dict[str, str]:
     """The role of each sheet; the economies sheet is named by the release's years."""
     found = {name: name for name in sheets if name in SHEETS}
     for name in sheets:
@@ -259,7 +260,7 @@ def _long(
 def _numbers(block: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
     """Value cells as floats; blank and 'NA' cells are missing, any other text is an error."""
     numbers = block.apply(pd.to_numeric, errors="coerce").astype(float)
-    bad = (numbers.isna() & ~block.map(_is_blank)).to_numpy()
+    bad = (numbers.isna() & ~blank_mask(block)).to_numpy()
     if bad.any():
         r, c = np.argwhere(bad)[0]
         column = excel_column(int(block.columns[c]))
@@ -434,7 +435,7 @@ def _as_year(value: object) -> int | None:
 def _body(grid: pd.DataFrame, header: int) -> pd.DataFrame:
     """Rows below the header that are not entirely blank, keeping grid row numbers."""
     below = grid.iloc[header + 1 :]
-    body = below[~below.map(_is_blank).all(axis=1)]
+    body = below[~blank_mask(below).all(axis=1)]
     if body.empty:
         raise _error(grid, "no data rows below the header", header)
     return body
@@ -543,7 +544,7 @@ def recognise(blob: Blob) -> bool:
     if not blob.is_workbook():
         return False
     try:
-        found = _sheet_names(blob.sheets())
+        found = _sheet_names(blob.sheet_names())
     except SourceError:
         return False
     return all(sheet in found for sheet in SHEETS)
@@ -551,7 +552,7 @@ def recognise(blob: Blob) -> bool:
 
 def read_edition(blob: Blob) -> Edition | None:
     """The release the Overview sheet asks users to cite."""
-    for text in workbook_text(blob, 400):
+    for text in workbook_text(blob, 400, only=(OVERVIEW,)):
         edition = month_edition(text, _RELEASE, "{text} release")
         if edition is not None:
             return edition
