@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -158,3 +159,11 @@ def test_info_summarises_tables(built):
     assert "itu_aggregates 2019-10" in rows["internet_use"]["sources"]
     assert rows["bandwidth"]["years"].startswith("20")
     assert isinstance(pd.Timestamp(rows["claims"]["built_at"]), pd.Timestamp)
+
+
+def test_readme_contract_is_generated_from_the_schemas():
+    """The README's table descriptions are the pandera models', regenerated, never hand-kept."""
+    from indicators import contract
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert contract.replace_in(readme) == readme, "run `python -m indicators.contract`"
