@@ -277,6 +277,9 @@ def _offered(
         for url in mirror_urls(base_url):
             yield url, Blob(Path(_name_of(url)), download(url))
         return
+    unknown = sorted(set(only or []) - set(sources.BY_SOURCE))
+    if unknown:
+        raise RawError(f"--only {' '.join(unknown)}: choose among {', '.join(sources.BY_SOURCE)}")
     wanted = [f for f in sources.FORMATS if only is None or f.source in only]
     for url in dict.fromkeys(u for f in wanted for u in f.urls):
         yield url, Blob(Path(_name_of(url)), download(url))
