@@ -188,7 +188,7 @@ def _recorded_paths(data: store.DataDir, manifest: dict[str, Any]) -> dict[str, 
     return out
 
 
-def fingerprint(data: store.DataDir, inputs: Inputs, claims_path: Path) -> dict[str, str]:
+def fingerprint(data: store.DataDir, inputs: Inputs, claims_path: list[Path]) -> dict[str, str]:
     """Everything a build depends on: the bytes read by path, the manifest, claims and code."""
     hashes = {str(b.path.relative_to(data.raw)): b.sha256 for b in inputs.blobs}
     return uptodate.stamp(data.raw, hashes, claims_path)
@@ -502,11 +502,11 @@ def build(
     force: bool = False,
 ) -> dict[str, Any]:
     """Read, validate and publish. Returns the build record; raises BuildError on problems."""
-    claims_path = claims_path or claims_mod.default_claims_path()
+    claim_files = uptodate.claim_files(claims_path, data.root)
     inputs = discover(data, read_raw(data))
     if inputs.errors:
         raise BuildError(inputs.errors)
-    stamp = fingerprint(data, inputs, claims_path)
+    stamp = fingerprint(data, inputs, claim_files)
     previous = store.build_record(data)
     if not force and previous is not None and previous.get("raw_stamp") == stamp:
         progress("nothing changed since the last build; data/processed left as it is")
@@ -522,7 +522,7 @@ def build(
     if report:
         raise BuildError(report)
     progress("checking report claims")
-    valid["claims"] = _checked_claims(claims_path, valid)
+    valid["claims"] = _checked_claims(claim_files, valid)
     valid["editions"] = _checked_editions(inputs, valid)
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
@@ -552,10 +552,10 @@ def _checked_editions(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.Dat
         raise BuildError(_schema_report("editions", frame, exc.failure_cases, {})) from exc
 
 
-def _checked_claims(claims_path: Path, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Evaluate the claims file and validate the result."""
+def _checked_claims(files: list[Path], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Evaluate the report files' claims and validate the result."""
     try:
-        claims = claims_mod.read_claims(claims_path)
+        claims = claims_mod.read_claims(files)
     except SourceError as exc:
         raise BuildError([str(exc)]) from exc
     result = claims_mod.evaluate(claims, dict(tables))

@@ -10,11 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from indicators import gaps
 from indicators.errors import SourceError
 
 OUTPUT = [
+    "report",
     "claim_id",
     "statement",
     "citation",
@@ -50,11 +52,12 @@ class NotComputable(Exception):
 
 
 def default_claims_path() -> Path:
-    """The claims file shipped with the package."""
-    return Path(str(resources.files("indicators") / "data" / "claims.csv"))
+    """The folder of report files shipped with the package (one YAML file per report)."""
+    return Path(str(resources.files("indicators") / "data" / "claims"))
 
 
 REQUIRED = [
+    "report",
     "claim_id",
     "statement",
     "citation",
@@ -80,19 +83,49 @@ NUMERIC = {
 }
 
 
-def read_claims(path: Path) -> pd.DataFrame:
-    """Read a claims CSV: one row per claim, ``vintage`` naming the edition the report drew on."""
-    try:
-        claims = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+def read_claims(path: Path | list[Path]) -> pd.DataFrame:
+    """Every claim of one report file, a folder of them, or a list: one row per claim."""
+    paths = paths_of(path) if isinstance(path, Path) else path
+    frames = [_read_one(p) for p in paths]
+    if not frames:
+        raise SourceError(path if isinstance(path, Path) else "claims", "no report files found")
+    claims = pd.concat(frames, ignore_index=True)
+    # Reports use different parameters: a parameter one report lacks is blank, not NaN.
+    text = [c for c in claims.columns if c not in NUMERIC and c != "_line"]
+    claims[text] = claims[text].fillna("")
+    dupes = claims[claims.duplicated(["report", "claim_id", "source"], keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        raise SourceError(
+            first["_file"],
+            f"claim {first['claim_id']!r} of {first['report']} appears twice for {first['source']}",
+            row=int(first["_line"]),
+        )
+    return claims.drop(columns=["_file", "_line"])
+
+
+def paths_of(path: Path) -> list[Path]:
+    """A report file, or the report files in a folder (YAML; the first CSV layout too)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
+    return [path]
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        claims, lines = _read_yaml(path)
+    else:
+        claims, lines = _read_csv(path)
+    claims["_file"], claims["_line"] = str(path), lines
     missing = [c for c in REQUIRED if c not in claims.columns]
     if missing:
         raise SourceError(path, f"claims file lacks column(s) {missing}")
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
     for column, required in NUMERIC.items():
         if column in claims.columns:
-            claims[column] = _numbers(claims[column], column, required, path)
-    for i, claim in enumerate(claims.to_dict("records"), 2):
+            shown = _yaml_field(column) if is_yaml else column
+            claims[column] = _numbers(claims[column], shown, required, path, lines)
+    for i, claim in zip(lines, claims.to_dict("records"), strict=True):
         if claim["metric"] not in METRICS:
             raise SourceError(
                 path,
@@ -109,15 +142,122 @@ def read_claims(path: Path) -> pd.DataFrame:
     return claims
 
 
-def _numbers(column: pd.Series, name: str, required: bool, path: Path) -> pd.Series:
-    """A numeric column of the claims file; a blank or non-number is named with its row."""
-    text = column.str.strip()
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The first claims layout: a CSV, one row per claim; the report is named by its file."""
+    try:
+        claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+    if "report" not in claims.columns:
+        claims["report"] = path.stem
+    return claims, list(range(2, len(claims) + 2))
+
+
+# A report file: its title, symbol and date, then its claims. Field -> claims column.
+REPORT_FIELDS = ("title", "symbol", "date", "cite_as", "claims")
+CLAIM_FIELDS = {
+    "id": "claim_id",
+    "statement": "statement",
+    "citation": "citation",
+    "metric": "metric",
+    "source": "source",
+    "edition": "vintage",
+    "comparator": "comparator",
+    "value": "reported_value",
+    "rounding": "tolerance",
+    "note": "note",
+}
+OPTIONAL_FIELDS = {"edition", "note"}
+PARAMS = [
+    "year",
+    "start_year",
+    "entity_a",
+    "entity_b",
+    "sex",
+    "basket",
+    "allowance_gb",
+    "op",
+    "threshold",
+]
+REPORT_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """A report file: ``title``, ``symbol``, ``date`` and ``claims``, each with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"cannot read the report file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise SourceError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", row=row) from exc
+    if not isinstance(data, dict):
+        raise SourceError(path, f"expected a mapping with {list(REPORT_FIELDS)}")
+    for field in REPORT_FIELDS:
+        if not data.get(field):
+            raise SourceError(path, f"the report has no {field!r}", column=field)
+    items = data["claims"]
+    if not isinstance(items, list) or not all(isinstance(c, dict) for c in items):
+        raise SourceError(path, "'claims' must be a list of claims", column="claims")
+    lines = _claim_lines(node)
+    rows = [_claim_row(path, claim, line, data) for claim, line in zip(items, lines, strict=False)]
+    return pd.DataFrame(rows).fillna(""), lines[: len(rows)]
+
+
+def _claim_lines(node: yaml.Node | None) -> list[int]:
+    """The line each claim starts on, for messages."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "claims" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, str]:
+    """One claim as a claims-table row; names what is missing with the claim's line."""
+    unknown = set(claim) - set(CLAIM_FIELDS) - {"params"}
+    if unknown:
+        raise SourceError(path, f"unknown field(s) {sorted(unknown)}", row=line)
+    row = {"report": str(report["symbol"])}
+    for field, column in CLAIM_FIELDS.items():
+        if field not in claim and field not in OPTIONAL_FIELDS:
+            raise SourceError(path, f"the claim has no {field!r}", row=line, column=field)
+        row[column] = "" if claim.get(field) is None else str(claim.get(field))
+    row["citation"] = f"{report['cite_as']}, {row['citation']}"
+    params = claim.get("params") or {}
+    if not isinstance(params, dict):
+        raise SourceError(path, "'params' must be a mapping", row=line, column="params")
+    unknown = set(params) - set(PARAMS)
+    if unknown:
+        raise SourceError(
+            path, f"unknown parameter(s) {sorted(unknown)}; known: {PARAMS}", row=line
+        )
+    row.update({k: str(v) for k, v in params.items()})
+    metric = METRICS.get(row["metric"])
+    row["table"] = metric.table if metric else ""
+    return row
+
+
+def _yaml_field(column: str) -> str:
+    """How a report file names a claims column ('rounding' for tolerance, 'params.year')."""
+    fields = {c: f for f, c in CLAIM_FIELDS.items()}
+    return fields.get(column, f"params.{column}")
+
+
+def _numbers(
+    column: pd.Series, name: str, required: bool, path: Path, lines: list[int]
+) -> pd.Series:
+    """A numeric column of a claims file; a blank or non-number is named with its row."""
+    text = column.astype(str).str.strip()
     values = pd.to_numeric(text, errors="coerce")
     bad = (values.isna() & (text != "")) | (values.isna() & required)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
         problem = "a number is required" if text.iloc[row] == "" else "not a number"
-        raise SourceError(path, problem, row=row + 2, column=name, value=column.iloc[row])
+        raise SourceError(path, problem, row=lines[row], column=name, value=column.iloc[row])
     return values
 
 
@@ -159,11 +299,11 @@ def _decimals(value: float) -> int:
 def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
     """One output row per claim and edition of its source, the report's edition marked."""
     rows = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     for claim in claims.to_dict("records"):
         for edition in _editions(tables, claim):
             row = _evaluate_one(claim, edition, tables)
-            key = (row["claim_id"], row["source"], row["vintage"])
+            key = (row["report"], row["claim_id"], row["source"], row["vintage"])
             if key not in seen:
                 seen.add(key)
                 rows.append(row)
@@ -196,7 +336,7 @@ def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | No
         frame = frame[frame["vintage"] == edition]
         if frame.empty:
             raise NotComputable(f"edition {edition} is not in the processed data")
-        got = METRICS[claim["metric"]](frame, claim, tables)
+        got = METRICS[claim["metric"]].compute(frame, claim, tables)
         if math.isnan(got.value):
             raise NotComputable("the recomputed value is undefined")
     except NotComputable as why:
@@ -279,9 +419,28 @@ def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
 
 
 def _level(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    """One published value: Internet use (%) of an entity in a year."""
-    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex="total")
-    return _with_rounding(lambda v: v, {claim["entity_a"]: value})
+    """One published value: Internet use (%) of an entity in a year (of one sex if given)."""
+    sex = str(claim.get("sex") or "total")
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex=sex)
+    return _with_rounding(lambda v: v, {f"{claim['entity_a']} {sex}": value})
+
+
+def _parity(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Gender parity score: the female rate over the male rate."""
+    year = int(claim["year"])
+    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
+    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
+    return _with_rounding(gaps.parity_score, {"female": female, "male": male})
+
+
+def _offline(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """People not using the Internet, in billions: users / share - users."""
+    year = int(claim["year"])
+    users = _value(frame, claim["entity_a"], year, "users_millions", sex="total")
+    pct = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
+    return _with_rounding(
+        lambda u, p: (u * 100 / p - u) / 1000, {"users (millions)": users, "per cent": pct}
+    )
 
 
 def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
@@ -315,11 +474,21 @@ def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
 
 
-METRICS: dict[str, Callable[[pd.DataFrame, dict, dict], Computed]] = {
-    "level": _level,
-    "users_billions": _users,
-    "ratio": _ratio,
-    "relative_gender_gap": _relative_gender_gap,
-    "cagr": _cagr,
-    "count_meeting": _count_meeting,
+@dataclass(frozen=True)
+class Metric:
+    """How a claim's figure is recomputed, and from which table."""
+
+    compute: Callable[[pd.DataFrame, dict, dict], Computed]
+    table: str
+
+
+METRICS: dict[str, Metric] = {
+    "level": Metric(_level, "internet_use"),
+    "users_billions": Metric(_users, "internet_use"),
+    "offline_billions": Metric(_offline, "internet_use"),
+    "ratio": Metric(_ratio, "internet_use"),
+    "parity_score": Metric(_parity, "internet_use"),
+    "relative_gender_gap": Metric(_relative_gender_gap, "internet_use"),
+    "cagr": Metric(_cagr, "bandwidth"),
+    "count_meeting": Metric(_count_meeting, "broadband_price"),
 }

@@ -67,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     data = _data(args)
-    claims = args.claims or Path(__file__).parent / "data" / "claims.csv"
+    claims = uptodate.claim_files(args.claims, data.root)
     if not args.force and uptodate.is_current(data.root, claims):
         # Answered without loading pandas: the published build is of exactly these bytes.
         print("nothing changed since the last build; data/processed left as it is")
@@ -218,7 +218,12 @@ def parser() -> argparse.ArgumentParser:
     remove.set_defaults(func=cmd_remove)
 
     build = sub.add_parser("build", help="turn data/raw into validated data/processed/*.parquet")
-    build.add_argument("--claims", type=Path, help="claims CSV (default: the shipped one)")
+    build.add_argument(
+        "--claims",
+        type=Path,
+        help="a report file (YAML) or a folder of them (default: the shipped reports and any "
+        "in data/claims/)",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.set_defaults(func=cmd_build)
 

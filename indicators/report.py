@@ -27,6 +27,8 @@ METRIC_PAGES: dict[str, tuple[str, str]] = {
     "count_meeting": ("/affordability", ""),
     "level": ("/internet", ""),
     "users_billions": ("/internet", ""),
+    "offline_billions": ("/internet", ""),
+    "parity_score": ("/gender", ""),
 }
 METRIC_UNITS = {
     "ratio": "×",
@@ -35,6 +37,8 @@ METRIC_UNITS = {
     "count_meeting": "",
     "level": "%",
     "users_billions": " billion",
+    "offline_billions": " billion",
+    "parity_score": "",
 }
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year"]
@@ -63,7 +67,7 @@ def bandwidth_growth_href(start_year: int, end_year: int, edition: str = "") -> 
 def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """Entities and years of each claim id, from the claims file the build reads."""
     try:
-        frame = claims.read_claims(path or claims.default_claims_path())
+        frame = claims.read_claims(path or claims.default_claims_path())  # the shipped reports
     except Exception:  # a missing or broken claims file only costs the deep links
         return {}
     out: dict[str, dict[str, Any]] = {}

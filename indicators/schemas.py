@@ -170,6 +170,7 @@ class Bandwidth(pa.DataFrameModel):
 class Claims(pa.DataFrameModel):
     """Figures cited in reports, recomputed from the processed tables."""
 
+    report: Series[str] = field("Report", "The report's symbol (A/75/62-E/2020/11, ...)")
     claim_id: Series[str] = field("Claim", "Claim and part id, e.g. 2b")
     statement: Series[str] = field("Statement", "The sentence as the report prints it")
     citation: Series[str] = field("Citation", "Report, symbol, date and paragraph")
@@ -201,7 +202,7 @@ class Claims(pa.DataFrameModel):
     note: Series[str] = field("Note", "Reading of the claim, proxies used, why not computable")
 
     class Config:
-        unique = ["claim_id", "source", "vintage"]
+        unique = ["report", "claim_id", "source", "vintage"]
         strict = True
         coerce = True
 

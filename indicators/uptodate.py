@@ -42,17 +42,38 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
-def stamp(raw: Path, hashes: dict[str, str], claims: Path) -> dict[str, str]:
+REPORT_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def shipped_claims() -> Path:
+    """The report files shipped with the package."""
+    return Path(indicators.__file__).parent / "data" / "claims"
+
+
+def claim_files(given: Path | None, root: Path) -> list[Path]:
+    """The report files a build checks: those given (a file or a folder), else the shipped ones
+    and any in ``data/claims/``."""
+    folders = [given] if given is not None else [shipped_claims(), root / "claims"]
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
+        elif folder == given:
+            files.append(folder)
+    return files
+
+
+def stamp(raw: Path, hashes: dict[str, str], claims: list[Path]) -> dict[str, str]:
     """What a build depends on: each raw file's hash by path, the manifest, claims and code."""
     return {
         **{f"raw/{k}": v for k, v in sorted(hashes.items())},
         "manifest": file_sha256(raw / MANIFEST),
-        "claims": file_sha256(claims),
+        **{f"claims/{p.name}": file_sha256(p) for p in claims},
         "code": code_fingerprint(),
     }
 
 
-def current_stamp(raw: Path, claims: Path) -> dict[str, str]:
+def current_stamp(raw: Path, claims: list[Path]) -> dict[str, str]:
     """The stamp of the raw folder as it is now."""
     hashes = {}
     if raw.is_dir():
@@ -60,7 +81,7 @@ def current_stamp(raw: Path, claims: Path) -> dict[str, str]:
     return stamp(raw, hashes, claims)
 
 
-def is_current(root: Path, claims: Path) -> bool:
+def is_current(root: Path, claims: list[Path]) -> bool:
     """True when the published build was made from exactly what is there now."""
     record = root / "processed" / BUILD_FILE
     try:

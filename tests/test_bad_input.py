@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-import pandas as pd
 import pytest
 
 from indicators import store
@@ -167,14 +166,16 @@ def manifest_folder(data):
     (data.raw / "manifest.json").mkdir()
 
 
-def bad_claims(tmp_path, column, value):
-    """The shipped claims file with one cell changed, row 2."""
+def bad_claims(tmp_path, field, value):
+    """The shipped A/75/62 report file with one field of its first claim changed."""
+    import yaml
+
     from indicators.claims import default_claims_path
 
-    frame = pd.read_csv(default_claims_path(), dtype=str, keep_default_na=False)
-    frame.loc[0, column] = value
-    path = tmp_path / "claims.csv"
-    frame.to_csv(path, index=False)
+    report = yaml.safe_load((default_claims_path() / "a-75-62.yaml").read_text())
+    report["claims"][0][field] = value or None
+    path = tmp_path / "a-75-62.yaml"
+    path.write_text(yaml.safe_dump(report, sort_keys=False))
     return path
 
 
@@ -206,13 +207,13 @@ CASES = {
     ),
     "blank tolerance in claims": (
         lambda d, t: None,
-        ["build", "--claims", "{claims:tolerance:}"],
-        ["claims.csv, row 2, column tolerance: a number is required"],
+        ["build", "--claims", "{claims:rounding:}"],
+        ["a-75-62.yaml, row {claim1}, column rounding: a number is required"],
     ),
     "bad number in claims": (
         lambda d, t: None,
-        ["build", "--claims", "{claims:reported_value:four}"],
-        ["claims.csv, row 2, column reported_value: not a number (found 'four')"],
+        ["build", "--claims", "{claims:value:four}"],
+        ["a-75-62.yaml, row {claim1}, column value: not a number (found 'four')"],
     ),
     "folder given to add": (
         lambda d, t: (t / "a-folder").mkdir(),
@@ -237,6 +238,15 @@ CASES = {
 }
 
 
+def first_claim_line(tmp_path) -> int:
+    """The line the first claim of the damaged report file starts on."""
+    path = tmp_path / "a-75-62.yaml"
+    if not path.exists():
+        return 0
+    lines = path.read_text().splitlines()
+    return lines.index("claims:") + 2
+
+
 def _expand(arg: str, tmp_path) -> str:
     if arg.startswith("{claims:"):
         column, value = arg[len("{claims:") : -1].split(":")
@@ -256,7 +266,7 @@ def test_every_bad_input_class_is_named_and_changes_nothing(published, capsys, t
     err = capsys.readouterr().err
     assert code != 0, err
     for text in expected:
-        assert text in err
+        assert text.replace("{claim1}", str(first_claim_line(tmp_path))) in err
     assert "Traceback" not in err
     assert digest(published.processed) == processed
     if command[0] != "build":
