@@ -300,3 +300,106 @@ def table_download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str
         return csv_text(frame).encode("utf-8"), f"{name}.csv", "text/csv"
     payload = parquet_bytes(frame, tables.metadata(name))
     return payload, f"{name}.parquet", "application/vnd.apache.parquet"
+
+
+HOLDS = {"confirmed", "within rounding"}
+
+
+def claim_history(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim of each report and source: its value in every edition, oldest first,
+    and since which edition it stopped holding (or that it still holds)."""
+    rows = []
+    keys = ["report", "claim_id", "source"]
+    for (rep, claim_id, source), group in frame.groupby(keys, sort=False):
+        group = group.sort_values("vintage")
+        rows.append(
+            {
+                "report": rep,
+                "claim_id": claim_id,
+                "source": source,
+                "editions": list(group["vintage"]),
+                "values": list(group["recomputed_value"]),
+                "statuses": list(group["status"]),
+                "verdict": _verdict(group),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _verdict(group: pd.DataFrame) -> str:
+    """'Holds in every edition', 'Stopped holding in Nov 2024', ... from oldest to newest."""
+    checked = group[group["status"] != "not computable"]
+    if checked.empty:
+        return "Not computable in any edition."
+    label = {
+        v: common.edition_label(f"{s}@{v}")
+        for s, v in zip(group.source, group.vintage, strict=True)
+    }
+    holds = checked["status"].isin(HOLDS).to_numpy()
+    names = [label[v] for v in checked["vintage"]]
+    if holds.all():
+        return f"Holds in every edition that can check it ({', '.join(names)})."
+    if not holds.any():
+        return f"Does not hold in any edition that can check it ({', '.join(names)})."
+    last_held = max(i for i, ok in enumerate(holds) if ok)
+    if last_held == len(holds) - 1:
+        return f"Holds in the newest edition ({names[-1]}); not in {_joined(names, holds, False)}."
+    return (
+        f"Held until {names[last_held]}; stopped holding in {names[last_held + 1]}"
+        f" ({_value_text(checked.iloc[last_held + 1])})."
+    )
+
+
+def _joined(names: list[str], holds: Any, wanted: bool) -> str:
+    return ", ".join(n for n, ok in zip(names, holds, strict=True) if bool(ok) == wanted)
+
+
+def _value_text(row: pd.Series) -> str:
+    got = format_value(row["recomputed_value"], row["metric"])
+    return f"{got} against {format_value(row['reported_value'], row['metric'], row['comparator'])}"
+
+
+def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    """A small chart of one claim across editions: the recomputed value per edition as dots
+    (coloured by whether it holds) and the reported value as a line."""
+    rows = frame.sort_values("vintage")
+    labels = [
+        common.edition_label(f"{s}@{v}") for s, v in zip(rows.source, rows.vintage, strict=True)
+    ]
+    held = rows["status"].isin(HOLDS)
+    reported = float(rows["reported_value"].iloc[0])
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [lab for lab, ok in zip(labels, held, strict=True) if ok == flag],
+            "y": [v for v, ok in zip(rows["recomputed_value"], held, strict=True) if ok == flag],
+            "name": name,
+            "marker": {"size": 10, "color": colour, "symbol": symbol},
+        }
+        for flag, name, colour, symbol in (
+            (True, "holds", "#1b7837", "circle"),
+            (False, "does not hold", "#b34700", "x"),
+        )
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": labels,
+            "y": [reported] * len(labels),
+            "name": "reported",
+            "line": {"color": "#555", "dash": "dot"},
+        }
+    )
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}},
+            "height": 220,
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.3},
+            "xaxis": {"type": "category"},
+        },
+    }

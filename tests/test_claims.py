@@ -134,3 +134,27 @@ def test_the_first_claims_layout_still_reads(tmp_path):
     frame = claims.read_claims(path)
     assert frame.loc[0, "report"] == "old" and frame.loc[0, "vintage"] == ""
     assert math.isclose(frame.loc[0, "reported_value"], 53.9)
+
+
+def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
+    from indicators import report
+
+    history = report.claim_history(tables.get("claims")).set_index(["report", "claim_id"])
+    claim3 = history.loc[("A/75/62-E/2020/11", "3"), "verdict"]
+    assert claim3 == (
+        "Held until ITU key ICT indicators, Oct 2019; stopped holding in ITU key ICT "
+        "indicators, Nov 2024 (37.5% against 33.4%)."
+    )
+    ldc = history.loc[("A/75/62-E/2020/11", "2c"), "verdict"]
+    assert (
+        ldc == "Does not hold in any edition that can check it (ITU key ICT indicators, Nov 2024)."
+    )
+    ff = history.loc[("ITU Facts and Figures 2024", "share"), "verdict"]
+    assert ff.startswith("Holds in every edition that can check it")
+    figure = report.history_figure(
+        tables.get("claims").query("claim_id == '3'"), "Claim 3 across editions"
+    )
+    dots = {t["name"]: t for t in figure["data"]}
+    assert dots["holds"]["x"] == ["ITU key ICT indicators, Oct 2019"]
+    assert dots["does not hold"]["y"] == [pytest.approx(37.513, abs=1e-3)]
+    assert set(dots["reported"]["y"]) == {33.4}
