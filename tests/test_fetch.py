@@ -8,6 +8,7 @@ import http.server
 import io
 import threading
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 
@@ -232,3 +233,53 @@ def test_a_damaged_manifest_is_named(tmp_path, mirror, capsys):
     assert "manifest.json: the manifest is damaged" in capsys.readouterr().err
     assert run("--data-dir", data.root, "build") == 1
     assert "manifest is damaged" in capsys.readouterr().err
+
+
+def test_plain_fetch_takes_each_publishers_current_files(
+    tmp_path, mirror, http_folder, monkeypatch
+):
+    """`fetch` with no folder downloads every declared URL: here each points at a loopback
+    server laid out like the publishers' (a WDI zip, ITU workbooks, UNSD's HTML page)."""
+    import dataclasses
+
+    from indicators import sources
+
+    folder, url = http_folder
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("API_IT.NET.USER.ZS_DS2_en_csv_v2_1.csv", next_wdi(mirror))
+        archive.writestr("Metadata_Country_x.csv", (mirror / WDI_META).read_bytes() + b"\r\n")
+    (folder / "wdi.zip").write_bytes(buffer.getvalue())
+    lines = (mirror / M49_2026).read_bytes().decode("utf-8-sig").splitlines()
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in line.split(";")) + "</tr>" for line in lines
+    )
+    (folder / "m49.html").write_text(f"<!DOCTYPE html><table>{rows}</table>")
+    for name in (
+        "ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+        "ITU_ICTPriceBaskets_2008-2025.xlsx",
+        "ITU_Individuals_using_Internet_by_gender_urban_rural_Dec2019.xls",
+    ):
+        (folder / name).write_bytes((mirror / "itu" / name).read_bytes())
+    served = {
+        "wdi": "wdi.zip",
+        "wdi_meta": "wdi.zip",
+        "m49": "m49.html",
+        "itu_aggregates": "ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+        "itu_prices": "ITU_ICTPriceBaskets_2008-2025.xlsx",
+        "itu_gender_country": "ITU_Individuals_using_Internet_by_gender_urban_rural_Dec2019.xls",
+    }
+    formats = tuple(dataclasses.replace(f, urls=(url + served[f.source],)) for f in sources.FORMATS)
+    monkeypatch.setattr(sources, "FORMATS", formats)
+    data = store.DataDir(tmp_path / "data")
+    assert run("--data-dir", data.root, "fetch") == 0
+    month = datetime.now(UTC).strftime("%Y-%m")
+    assert set(read_manifest(data)) == {
+        "wdi@2026-09",
+        "wdi_meta@2026-09",
+        f"m49@{month}",
+        "itu_aggregates@2024-11",
+        "itu_prices@2025-12",
+        "itu_gender_country@2019-12",
+    }
+    assert run("--data-dir", data.root, "build") == 0
