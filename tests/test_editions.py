@@ -10,10 +10,9 @@ import pandas as pd
 import pytest
 
 from indicators import store
-from indicators.build import build
 from indicators.charts import common
 from indicators.cli import main
-from indicators.fetch import fetch, read_manifest
+from indicators.fetch import read_manifest
 from tests.helpers import next_wdi
 
 AGGREGATES = "itu/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx"
@@ -23,19 +22,11 @@ GENDER = "itu/ITU_Individuals_using_Internet_by_gender_urban_rural_Dec2019.xls"
 UNCHANGED = ["entities", "broadband_price", "bandwidth"]
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory, mirror):
-    """Today's nine files fetched and built once; each test works on a copy."""
-    data = store.DataDir(tmp_path_factory.mktemp("base"))
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return data
-
-
 @pytest.fixture
-def data(base, tmp_path):
+def data(published, tmp_path):
+    """A copy of the session's build of today's nine files."""
     copy = store.DataDir(tmp_path / "data")
-    shutil.copytree(base.root, copy.root, symlinks=True)
+    shutil.copytree(published.root, copy.root, symlinks=True)
     return copy
 
 
