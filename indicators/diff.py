@@ -362,6 +362,11 @@ def _listing(items: Sequence[Any], limit: int = 12) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+def change_unit(unit: str) -> str:
+    """The unit of a change: a change of a percentage is in percentage points."""
+    return "percentage points" if unit.startswith("%") else unit
+
+
 def series_label(series: str) -> str:
     """'value_pct;sex=female' -> 'female' (the value column is named by the measure)."""
     dims = series.split(";")[1:]
@@ -390,7 +395,7 @@ def text_lines(summary: Summary) -> list[str]:
         lines += [
             "",
             f"{m.title}{unit}, table {m.table}: {m.revised:,} revised, "
-            f"median absolute revision {number(m.median_abs)}",
+            f"median absolute revision {number(m.median_abs)} {change_unit(m.unit)}".rstrip(),
         ]
         for r in m.largest.itertuples(index=False):
             series = series_label(str(r.series))

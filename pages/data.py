@@ -15,7 +15,7 @@ dash.register_page(
     __name__,
     path="/data",
     name="Data & sources",
-    order=6,
+    order=7,
     title="Data & sources - Digital-divide indicators",
 )
 
