@@ -21,7 +21,7 @@ PREFIX = "changes"
 ALL = "all"
 KINDS = {ALL: "Economies and groups", "economy": "Economies", "group": "Groups"}
 STATUS_CHOICES = [ALL, *diff.STATUSES]
-TABLE_ROWS = 300
+TABLE_ROWS = 100
 TOP = 15
 # Colours for the statuses, from the app's colour-blind-safe palette.
 STATUS_COLOURS = {

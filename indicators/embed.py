@@ -14,8 +14,14 @@ SUMMARY = "embed-summary"
 HREF = "embed-href"
 SNIPPET = "embed-snippet"
 
-# The address bar holds the view (the URL sync keeps it current), so read it when asked.
-READ_HREF_JS = "function(clicks, search) { return window.location.href; }"
+# The address bar holds the view (the URL sync keeps it current): read it once the box has been
+# opened, and again whenever the view changes, so the snippet never lags behind the view.
+READ_HREF_JS = """
+function(clicks, search) {
+    if (!clicks) { return window.dash_clientside.no_update; }
+    return window.location.href;
+}
+"""
 
 
 def footer() -> html.Footer:
@@ -44,7 +50,7 @@ def register() -> None:
         Input(SUMMARY, "n_clicks"),
         Input("url-state", "data"),
     )
-    dash.callback(Output(SNIPPET, "value"), Input(HREF, "data"))(snippet)
+    dash.callback(Output(SNIPPET, "value"), Input(HREF, "data"), prevent_initial_call=True)(snippet)
 
 
 def snippet(href: Any) -> str:

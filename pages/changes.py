@@ -25,7 +25,7 @@ INTRO = (
     "within the float noise of the publisher's format is not counted as a revision."
 )
 PARAMS = ["source", "old", "new", "measure", "year", "kind", "status", "search"]
-GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
+GRAPH_CONFIG: Any = {"displaylogo": False}
 
 
 def pid(param: str) -> dict[str, str]:
@@ -48,16 +48,13 @@ def dropdown(param: str, label: str, options: list[Any], value: Any) -> html.Div
 def controls(view: View) -> html.Div:
     """Source, the two editions, measure, year and kind of entity."""
     tables = ui.tables()
-    years = [{"label": "All years", "value": changes.ALL}] + [
-        {"label": str(y), "value": str(y)} for y in changes.years(tables, view.source)
-    ]
     return html.Div(
         [
             dropdown("source", "Source", changes.source_options(tables), view.source),
             dropdown("old", "Old edition", changes.edition_options(tables, view.source), view.old),
             dropdown("new", "New edition", changes.edition_options(tables, view.source), view.new),
             dropdown("measure", "Measure", measure_options(view.source), view.measure),
-            dropdown("year", "Year", years, view.year),
+            dropdown("year", "Year", year_options(view.source), view.year),
             dropdown(
                 "kind",
                 "Entities",
@@ -67,6 +64,12 @@ def controls(view: View) -> html.Div:
         ],
         className="controls",
     )
+
+
+def year_options(source: str) -> list[dict[str, str]]:
+    return [{"label": "All years", "value": changes.ALL}] + [
+        {"label": str(y), "value": str(y)} for y in changes.years(ui.tables(), source)
+    ]
 
 
 def measure_options(source: str) -> list[dict[str, str]]:
@@ -205,17 +208,23 @@ def _view(values: list[Any]) -> View | None:
     Output(pid("new"), "value"),
     Output(pid("measure"), "options"),
     Output(pid("measure"), "value"),
+    Output(pid("year"), "options"),
+    Output(pid("year"), "value"),
     Input(pid("source"), "value"),
+    State(pid("year"), "value"),
     prevent_initial_call=True,
 )
-def pick_source(source: str) -> tuple[Any, ...]:
-    """A new source: its editions (newest two chosen) and its measures."""
+def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
+    """A new source: its editions (newest two chosen), its measures and years (the chosen
+    year kept where the source covers it)."""
     tables = ui.tables()
     if source not in changes.comparable(tables):
-        return (dash.no_update,) * 6
-    view = changes.with_source(tables, source)
+        return (dash.no_update,) * 8
+    view = changes.with_source(tables, source, {"year": year})
     options = changes.edition_options(tables, source)
-    return options, view.old, options, view.new, measure_options(source), view.measure
+    measures = measure_options(source)
+    years = year_options(source)
+    return options, view.old, options, view.new, measures, view.measure, years, view.year
 
 
 @dash.callback(

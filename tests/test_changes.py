@@ -95,8 +95,9 @@ def test_page_layout_restores_the_view_from_the_link(tables, page):
     sent = page.download_csv(1, *[getattr(view, p) for p in page.PARAMS])
     assert sent["filename"] == "diff-wdi-2026-02-2026-07.csv"
     assert sent["content"].startswith("source,table,series,entity_id,year,old,new,change")
-    picked = page.pick_source("itu_aggregates")
-    assert (picked[1], picked[3]) == ("2019-10", "2024-11")
+    picked = page.pick_source("itu_aggregates", "2019")
+    assert (picked[1], picked[3], picked[7]) == ("2019-10", "2024-11", "2019")
+    assert page.pick_source("itu_aggregates", "1995")[7] == "all"  # ITU starts in 2005
 
 
 @pytest.mark.parametrize("source", ["wdi", "itu_aggregates"])
