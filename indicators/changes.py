@@ -7,6 +7,7 @@ as a dumbbell (old to new) and the compared values as a table. No Dash here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ class View:
     kind: str = ALL
     status: str = ALL
     search: str = ""
+    at_least: float | None = None
 
     @property
     def years(self) -> list[int]:
@@ -131,7 +133,17 @@ def with_source(tables: Tables, source: str, q: Mapping[str, Any] | None = None)
         kind=_pick(q.get("kind"), list(KINDS), ALL),
         status=_pick(q.get("status"), STATUS_CHOICES, ALL),
         search=str(q.get("search") or "")[:80],
+        at_least=_threshold(q.get("at_least")),
     )
+
+
+def _threshold(value: Any) -> float | None:
+    """A non-negative size of change, or None (no threshold) for anything else."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def checked(tables: Tables, values: Mapping[str, Any]) -> View | None:
@@ -318,13 +330,16 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
 def table_view(
     compared: pd.DataFrame, names: Mapping[str, str], view: View, limit: int = TABLE_ROWS
 ) -> tuple[pd.DataFrame, int]:
-    """The compared values matching the view's search and status, biggest changes first.
+    """The compared values matching the view's search, status and smallest change, biggest
+    changes first.
 
     Returns the first ``limit`` rows, formatted for reading, and how many rows matched.
     """
     rows = compared
     if view.status != ALL:
         rows = rows[rows["status"] == view.status]
+    if view.at_least is not None:
+        rows = rows[rows["change"].abs() >= view.at_least]
     named = rows["entity_id"].map(lambda e: names.get(e, e))
     if view.search.strip():
         needle = view.search.strip().lower()

@@ -24,7 +24,7 @@ INTRO = (
     "see which values were revised, which were added and which were dropped. A difference "
     "within the float noise of the publisher's format is not counted as a revision."
 )
-PARAMS = ["source", "old", "new", "measure", "year", "kind", "status", "search"]
+PARAMS = ["source", "old", "new", "measure", "year", "kind", "status", "search", "at_least"]
 GRAPH_CONFIG: Any = {"displaylogo": False}
 
 
@@ -164,6 +164,24 @@ def layout(**query: Any) -> Any:
                                 ],
                                 className="control",
                             ),
+                            html.Div(
+                                [
+                                    html.Label(
+                                        "Changes of at least (in the value's unit)",
+                                        htmlFor=f"{PREFIX}-at_least",
+                                    ),
+                                    dcc.Input(
+                                        id=pid("at_least"),
+                                        type="number",
+                                        min=0,
+                                        step="any",
+                                        value=view.at_least,
+                                        debounce=True,
+                                        placeholder="e.g. 1",
+                                    ),
+                                ],
+                                className="control",
+                            ),
                             dropdown(
                                 "status",
                                 "Status",
@@ -234,6 +252,7 @@ def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
     [Input(pid(p), "value") for p in PARAMS[:6]],
     State(pid("status"), "value"),
     State(pid("search"), "value"),
+    State(pid("at_least"), "value"),
     prevent_initial_call=True,
 )
 def render_summary(*values: Any) -> tuple[Any, ...]:

@@ -56,6 +56,20 @@ def test_largest_revisions_of_2019_economies_start_with_moldova(tables):
     assert list(revised.x) == [2019] and list(revised.y) == [m.revised]
 
 
+def test_economies_moved_by_a_point_or_more_in_2019(tables):
+    query = {"changes.year": "2019", "changes.kind": "economy", "changes.at_least": "1"}
+    view = changes.resolve(tables, query)
+    assert view.at_least == 1.0
+    compared = changes.comparison(tables, view)
+    shown, matched = changes.table_view(compared, common.names(tables), view)
+    moved = compared[compared["change"].abs() >= 1]
+    assert matched == len(shown) == len(moved) and set(shown["Status"]) == {"revised"}
+    assert shown.iloc[0]["Entity"] == "Republic of Moldova (MDA)"
+    assert shown.iloc[0]["Change"] == "+15.57"
+    for bad in ("-1", "abc", "nan", "inf"):
+        assert changes.resolve(tables, {"changes.at_least": bad}).at_least is None
+
+
 def test_table_search_and_status(tables):
     view = changes.resolve(tables, {"changes.search": "moldova", "changes.status": "revised"})
     compared = changes.comparison(tables, view)

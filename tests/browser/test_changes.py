@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
+from indicators import diff
 from tests.browser.test_pages import open_page, severe_logs, wait_for_file
 
 pytestmark = pytest.mark.browser
@@ -33,13 +34,25 @@ def test_defaults_to_the_newest_two_editions(dash_duo, dash_app):
     assert severe_logs(dash_duo) == []
 
 
-def test_2019_economies_moved_most_in_moldova(dash_duo, dash_app):
+def test_2019_economies_moved_most_in_moldova(dash_duo, dash_app, tables):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, WDI_2019)
     labels = ytick_labels(dash_duo, "changes-largest")
     assert labels[0] == "Republic of Moldova"
     first_row = dash_duo.find_element("#changes-table tbody tr").text
     assert "MDA" in first_row and "+15.57" in first_row and "revised" in first_row
+    box = dash_duo.find_element('[id*="changes"][id*="at_least"]')
+    box.send_keys("1\n")
+    req = diff.request(tables, "wdi", "2026-02", "2026-07")
+    compared = diff.restrict(diff.run(tables, req), [2019], "economy", tables)
+    moved = int((compared["change"].abs() >= 1).sum())
+    dash_duo.wait_for_text_to_equal("#changes-table p.caption", f"{moved} matching values.", 20)
+    changes_col = [
+        float(r.find_elements(By.TAG_NAME, "td")[5].text)
+        for r in dash_duo.driver.find_elements(By.CSS_SELECTOR, "#changes-table tbody tr")
+    ]
+    assert changes_col and all(abs(c) >= 1 for c in changes_col)
+    assert "changes.at_least=1" in dash_duo.driver.current_url
 
 
 def test_switching_source_picks_its_newest_editions_and_updates_the_link(dash_duo, dash_app):
