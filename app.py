@@ -11,7 +11,7 @@ import dash
 import flask
 from dash import dcc, html
 
-from indicators import theme, ui
+from indicators import embed, theme, ui
 
 app = dash.Dash(
     __name__,
@@ -40,9 +40,15 @@ def navbar() -> html.Nav:
 
 
 app.layout = html.Div(
-    [navbar(), dcc.Store(id="url-state"), html.Main(dash.page_container, className="content")]
+    [
+        navbar(),
+        dcc.Store(id="url-state"),
+        html.Main(dash.page_container, className="content"),
+        embed.footer(),
+    ]
 )
 ui.register_url_sync()
+embed.register()
 
 
 if __name__ == "__main__":

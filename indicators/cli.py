@@ -1,4 +1,4 @@
-"""The ``indicators`` command: fetch, add, remove, build, info, serve, export."""
+"""The ``indicators`` command: fetch, add, remove, build, info, diff, serve, export."""
 
 from __future__ import annotations
 
@@ -119,6 +119,39 @@ def pd_notna(value: Any) -> bool:
     return value is not None and value == value  # NaN and pd.NA are not equal to themselves
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from indicators import diff
+    from indicators.charts import common
+    from indicators.store import TableCache
+
+    tables = TableCache(_data(args))
+    try:
+        req = diff.request(tables, args.source, args.old, args.new, args.table)
+        result = diff.restrict(diff.run(tables, req), args.year or (), args.kind, tables)
+    except diff.DiffError as exc:
+        print(f"indicators diff: {exc}", file=sys.stderr)
+        return 2
+    if args.out:
+        try:
+            Path(args.out).write_text(diff.csv_text(result), encoding="utf-8")
+        except OSError as exc:
+            print(f"indicators diff: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return 2
+    summary = diff.summarise(
+        result,
+        req.source,
+        diff.edition_title(tables, req.old_key),
+        diff.edition_title(tables, req.new_key),
+        common.names(tables),
+        top=args.top,
+        at_least=args.min_change,
+    )
+    print("\n".join(diff.text_lines(summary)))
+    if args.out:
+        print(f"\nwrote {len(result):,} rows to {args.out}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -229,6 +262,20 @@ def parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser("info", help="list every edition of every source, and the tables")
     info.set_defaults(func=cmd_info)
+
+    dif = sub.add_parser("diff", help="compare two editions of a source, value by value")
+    dif.add_argument("source", help="source, e.g. wdi or itu_aggregates")
+    dif.add_argument("old", help="older edition: 2026-02 or wdi@2026-02")
+    dif.add_argument("new", help="newer edition: 2026-07 or wdi@2026-07")
+    dif.add_argument("--table", help="compare one table only (default: every table of the source)")
+    dif.add_argument("--out", type=Path, help="write every compared value to this CSV file")
+    dif.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
+    dif.add_argument("--kind", choices=["economy", "group"], help="only economies or groups")
+    dif.add_argument("--top", type=int, default=10, help="largest revisions listed (default 10)")
+    dif.add_argument(
+        "--min-change", type=float, help="list every revision at least this large instead"
+    )
+    dif.set_defaults(func=cmd_diff)
 
     serve = sub.add_parser("serve", help="start the dashboard on localhost")
     serve.add_argument("--host", default="127.0.0.1")
