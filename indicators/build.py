@@ -481,7 +481,9 @@ def table_metadata(
         "citation": "; ".join(dict.fromkeys(i.fmt.cite(i.edition) for i in used)),
         "vintages": {i.key: i.edition.key for i in used},
         "editions": {i.key: _provenance(i) for i in used},
-        "licence": "; ".join(dict.fromkeys(f"{i.fmt.source}: {i.fmt.licence}" for i in used)),
+        "licence": "; ".join(
+            dict.fromkeys(f"{i.fmt.source}: {i.fmt.licence.rstrip('.')}" for i in used)
+        ),
         "built_at": built_at,
         "inputs": {i.key: {"path": i.relative, "sha256": i.blob.sha256} for i in used},
         "package_version": indicators.__version__,
