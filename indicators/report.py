@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from indicators import claims, schemas, store
+from indicators import claims, schemas, sources, store
 from indicators.charts import Tables, common
 
 # Where each metric's figure is charted: page path and the panel whose controls the link sets.
@@ -361,21 +361,21 @@ def _value_text(row: pd.Series) -> str:
 
 def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
     """A small chart of one claim across editions: the recomputed value per edition as dots
-    (coloured by whether it holds) and the reported value as a line."""
+    (marked by whether it holds) and the reported value as a line. Editions are named by month
+    (the title names the source) so the labels fit a phone."""
     rows = frame.sort_values("vintage")
-    labels = [
-        common.edition_label(f"{s}@{v}") for s, v in zip(rows.source, rows.vintage, strict=True)
-    ]
+    labels = [sources.Edition(v, v).label() for v in rows["vintage"]]
     held = rows["status"].isin(HOLDS)
     reported = float(rows["reported_value"].iloc[0])
+    values = rows["recomputed_value"].astype(float)
     traces = [
         {
             "type": "scatter",
             "mode": "markers",
             "x": [lab for lab, ok in zip(labels, held, strict=True) if ok == flag],
-            "y": [v for v, ok in zip(rows["recomputed_value"], held, strict=True) if ok == flag],
+            "y": [v for v, ok in zip(values, held, strict=True) if ok == flag],
             "name": name,
-            "marker": {"size": 10, "color": colour, "symbol": symbol},
+            "marker": {"size": 11, "color": colour, "symbol": symbol},
         }
         for flag, name, colour, symbol in (
             (True, "holds", "#1b7837", "circle"),
@@ -388,18 +388,23 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             "mode": "lines",
             "x": labels,
             "y": [reported] * len(labels),
-            "name": "reported",
+            "name": f"reported ({reported:g})",
             "line": {"color": "#555", "dash": "dot"},
         }
     )
+    known = [v for v in values if v == v] + [reported]
+    low, high = min(known), max(known)
+    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
     return {
         "data": traces,
         "layout": {
-            "title": {"text": title, "font": {"size": 13}},
+            "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
+            "autosize": True,
             "height": 220,
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+            "margin": {"l": 50, "r": 10, "t": 36, "b": 30},
             "showlegend": True,
-            "legend": {"orientation": "h", "y": -0.3},
-            "xaxis": {"type": "category"},
+            "legend": {"orientation": "h", "y": -0.25},
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"range": [low - pad, high + pad], "automargin": True},
         },
     }

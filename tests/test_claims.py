@@ -155,6 +155,6 @@ def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
         tables.get("claims").query("claim_id == '3'"), "Claim 3 across editions"
     )
     dots = {t["name"]: t for t in figure["data"]}
-    assert dots["holds"]["x"] == ["ITU key ICT indicators, Oct 2019"]
+    assert dots["holds"]["x"] == ["Oct 2019"]
     assert dots["does not hold"]["y"] == [pytest.approx(37.513, abs=1e-3)]
-    assert set(dots["reported"]["y"]) == {33.4}
+    assert set(dots["reported (33.4)"]["y"]) == {33.4}

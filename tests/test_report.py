@@ -160,20 +160,29 @@ def pages(tables):
     ui._TABLES = before
 
 
-def test_report_page_lays_out_every_claim(pages):
+def test_report_page_shows_each_claim_across_editions_and_switches_report(pages):
     report_page, _ = pages
-    layout = report_page.layout()
-    text = text_of(layout)
-    # Claims from two documents: each row names its own.
+    text = text_of(report_page.layout())
+    claims = report_page.ui.tables().get("claims")
+    mine = claims[claims.report == "A/75/62-E/2020/11"]
+    # The first report by default: every claim and edition, each with its chart link.
     assert "A/75/62-E/2020/11 (13 January 2020), para. 3" in text
     assert "Facts and Figures 2019" in text
-    claims = report_page.ui.tables().get("claims")
-    linked = report.claims_view(claims, report.claim_specs())["href"].astype(bool).sum()
-    assert text.count("Open chart") == linked == len(claims)
+    assert text.count("Open chart") == len(mine)
     assert "3.995×" in text
+    assert "stopped holding in ITU key ICT indicators, Nov 2024 (37.5% against 33.4%)" in text
+    assert "(the report's edition)" in text
+    # The switch: the other report, by the link the page offers.
+    layout = report_page.layout(**{"report.symbol": "ITU Facts and Figures 2024"})
+    text = text_of(layout)
+    assert "5.5 billion people are online" in text and "Claim parity" in text
+    assert "para. 3" not in text
+    notice = text_of(report_page.layout(**{"report.symbol": "A/99/1"}))
+    assert "No report 'A/99/1'; showing A/75/62-E/2020/11." in notice
     report_page.layout(**{"report.x": ["a", "b"]})
     download = report_page.download_claims(1)
-    assert download["filename"] == "claims.csv" and "claim_id,statement" in download["content"]
+    assert download["filename"] == "claims.csv"
+    assert download["content"].startswith("report,claim_id,statement")
 
 
 def test_data_page_lists_tables_and_serves_downloads(pages):
