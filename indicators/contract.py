@@ -27,10 +27,11 @@ def markdown() -> str:
             "| column | type | unit | description |",
             "|---|---|---|---|",
         ]
-        for row in schemas.describe(name).itertuples(index=False):
+        for row in schemas.describe(name).to_dict("records"):
+            kind = _type(str(row["dtype"]), bool(row["nullable"]))
             lines.append(
-                f"| `{row.column}` | {_type(row.dtype, row.nullable)} | {row.unit} | "
-                f"{row.title}: {row.description} |"
+                f"| `{row['column']}` | {kind} | {row['unit']} | "
+                f"{row['title']}: {row['description']} |"
             )
         parts.append("\n".join(lines))
     return "\n\n".join(parts)

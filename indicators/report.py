@@ -145,7 +145,8 @@ def status_class(status: str) -> str:
 def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """One display row per claim and edition: texts, status class and chart link."""
     rows = []
-    for row in frame.to_dict("records"):
+    for record in frame.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
         rows.append(
             {
                 "claim_id": row["claim_id"],

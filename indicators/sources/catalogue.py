@@ -98,7 +98,7 @@ class Blob:
 
     def sheet_names(self) -> list[str]:
         """The sheets of a workbook, without reading their cells."""
-        return list(self._book().sheet_names)
+        return [str(name) for name in self._book().sheet_names]
 
     def sheet(self, name: str) -> pd.DataFrame:
         """One sheet as a header-less grid of cells exactly as stored (read once)."""

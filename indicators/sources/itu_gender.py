@@ -110,7 +110,7 @@ def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
     """Position of each wanted column, found from the two header rows' text."""
     top = [normalise_name(_text(v)) for v in raw.iloc[header - 1]]
     sub = [normalise_name(_text(v)) for v in raw.iloc[header]]
-    spanning = pd.Series(top).replace("", np.nan).ffill().fillna("").tolist()
+    spanning = pd.Series(top).mask(pd.Series(top) == "").ffill().fillna("").tolist()
     found: dict[str, int] = {}
     for col in range(raw.shape[1]):
         if not (top[col] or sub[col]):
