@@ -17,13 +17,14 @@ from indicators import figures, render
 from indicators.charts import common
 from indicators.figures import Chart
 
-FORMATS = ("png", "svg", "pdf", "csv")
+FORMATS = ("png", "svg", "pdf", "csv", "docx")
 IMAGE_FORMATS = render.IMAGE_FORMATS
 MEDIA_TYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
     "pdf": "application/pdf",
     "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 DEFAULT_SIZE = (1000, 620)
 # Publishers as a citation names them first, and how a document's Author field credits them.
@@ -168,10 +169,51 @@ def image_bytes(
     return image_files(chart, [fmt], scale, width, height, renderer)[fmt]
 
 
+def word_bytes(chart: Chart, width: int | None = None, height: int | None = None) -> bytes:
+    """One figure as a Word document: image with alt text, numbered caption, finding, source."""
+    from datetime import UTC, datetime
+
+    from indicators import documents, findings
+
+    w, h = _size(chart, width, height)
+    bare = render.figure_dict(figures.bare(chart.figure, w, h))
+    png = render.renderer().render(render.Job(bare, "png", w, h, 2))
+    figure = documents.FigureDoc(
+        number=1,
+        id=str(chart.meta.get("chart", "figure")),
+        title=chart.caption.title,
+        subtitle=chart.caption.subtitle,
+        finding=findings.of(chart),
+        source=chart.caption.source,
+        notes=tuple(chart.caption.notes),
+        alt_text=alt_text(chart),
+        png=png,
+        width_px=w,
+        height_px=h,
+        size="page",
+    )
+    edition = str(chart.meta.get("edition", ""))
+    sources = [
+        documents.SourceRow(common.edition_label(k), chart.caption.source, "", (1,))
+        for k in edition.split(",")
+        if k
+    ]
+    when = datetime.now(UTC).strftime("%d %B %Y")
+    return documents.word(documents.PackDoc(chart.caption.title, [figure], sources, when))
+
+
 def file_bytes(
     chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
 ) -> bytes:
     """Any export format as bytes."""
     if fmt == "csv":
         return csv_text(chart).encode("utf-8")
+    if fmt == "docx":
+        return word_bytes(chart, width, height)
     return image_bytes(chart, fmt, scale, width, height)
+
+
+def download_bytes(chart: Chart, fmt: str, key: tuple[object, ...]) -> bytes:
+    """A page download: rendered once per ``key`` (published version, chart, view, format)
+    in this process's Chromium, then served from memory."""
+    return render.download_cache().get_or_make((*key, fmt), lambda: file_bytes(chart, fmt))

@@ -96,7 +96,8 @@ class Renderer:
 
     def _ensure(self) -> tuple[asyncio.AbstractEventLoop, Any]:
         with self._lock:
-            if self._browser is None or not self.alive():
+            thread_gone = self._thread is None or not self._thread.is_alive()
+            if self._browser is None or thread_gone or not self.alive():
                 self._shutdown()
                 self._start()
             assert self._loop is not None
@@ -171,9 +172,11 @@ class Renderer:
 
 
 def _browser_gone(exc: BaseException) -> bool:
-    """Whether an error means the browser or its pipe is gone (worth one restart)."""
+    """Whether an error means the browser or its pipe is gone or hung (worth one restart)."""
     name = type(exc).__name__
-    return any(k in name for k in ("Closed", "Pipe", "Channel", "Broken", "Cancelled"))
+    return any(
+        k in name for k in ("Closed", "Pipe", "Channel", "Broken", "Cancelled", "Timeout")
+    )
 
 
 class ByteCache:
