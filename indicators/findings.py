@@ -201,7 +201,8 @@ def gender_parity(data: pd.DataFrame, p: dict[str, Any]) -> str:
         _, low = _extremes(groups, "parity")
         return (
             f"In {year}, the gender parity score was {lead['parity']:.2f} {where}; "
-            f"{count(within, len(groups))} groups were within the parity band (0.98-1.02), "
+            f"{count(within, len(groups))} groups {'was' if within == 1 else 'were'} within "
+            "the parity band (0.98-1.02), "
             f"and the lowest score was in {name(low)} ({low['parity']:.2f})."
         )
     column = "gap_pp" if metric == "points" else "relative_gap_pct"

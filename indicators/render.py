@@ -174,9 +174,7 @@ class Renderer:
 def _browser_gone(exc: BaseException) -> bool:
     """Whether an error means the browser or its pipe is gone or hung (worth one restart)."""
     name = type(exc).__name__
-    return any(
-        k in name for k in ("Closed", "Pipe", "Channel", "Broken", "Cancelled", "Timeout")
-    )
+    return any(k in name for k in ("Closed", "Pipe", "Channel", "Broken", "Cancelled", "Timeout"))
 
 
 class ByteCache:
