@@ -239,8 +239,6 @@ def _numbers_width(values: Iterable[Any], font: float) -> float:
 def _axis_labels(fig: go.Figure, axis: str) -> list[Any]:
     """Every value drawn on an axis (categories, tick texts, or the data)."""
     layout_axis = fig.layout[f"{axis}axis"]
-    if layout_axis.ticktext:
-        return list(layout_axis.ticktext)
     if layout_axis.tickvals is not None and layout_axis.type == "category":
         return list(layout_axis.tickvals)
     values: list[Any] = []
@@ -248,9 +246,26 @@ def _axis_labels(fig: go.Figure, axis: str) -> list[Any]:
         data = getattr(trace, axis, None)
         if data is not None:
             values.extend(v for v in data if v is not None)
+    if layout_axis.ticktext and layout_axis.tickvals is not None:
+        return _visible_ticks(layout_axis, values)
     if layout_axis.range is not None:
         values.extend(layout_axis.range)
     return values
+
+
+def _visible_ticks(axis: Any, values: list[Any]) -> list[Any]:
+    """The tick texts whose values fall within the plotted data (autorange pads a little)."""
+    numbers = [float(v) for v in values if isinstance(v, int | float) and v == v]
+    if not numbers:
+        return list(axis.ticktext)
+    low, high = min(numbers), max(numbers)
+    if axis.type == "log":
+        low, high = low / 1.3, high * 1.3
+    else:
+        pad = 0.1 * (high - low)
+        low, high = low - pad, high + pad
+    shown = [t for v, t in zip(axis.tickvals, axis.ticktext, strict=False) if low <= v <= high]
+    return shown or list(axis.ticktext)
 
 
 def tick_labels_px(fig: go.Figure, axis: str, font: float) -> float:
