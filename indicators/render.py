@@ -94,6 +94,10 @@ class Renderer:
         process = getattr(self._browser, "subprocess", None)
         return int(process.pid) if process is not None else None
 
+    def start(self) -> None:
+        """Start Chromium now if it is not running (renders otherwise start it)."""
+        self._ensure()
+
     def _ensure(self) -> tuple[asyncio.AbstractEventLoop, Any]:
         with self._lock:
             thread_gone = self._thread is None or not self._thread.is_alive()
@@ -109,8 +113,14 @@ class Renderer:
         thread.start()
 
         async def open_browser() -> Any:
-            browser = _Browser(n=self.tabs, timeout=TIMEOUT_S)
+            # One tab first, so the first render need not wait for every tab to load plotly.js;
+            # the others open in the background and join the pool when ready.
+            browser = _Browser(n=1, timeout=TIMEOUT_S)
             await browser.open()
+            # (kept referenced: the loop holds only weak references to its tasks)
+            browser.opening_tabs = [
+                asyncio.ensure_future(browser._create_kaleido_tab()) for _ in range(self.tabs - 1)
+            ]
             return browser
 
         try:
@@ -217,6 +227,7 @@ class _Process:
         self.lock = threading.Lock()
         self.renderer: Renderer | None = None
         self.cache = ByteCache()
+        self.warming = False
 
 
 _PROCESS = _Process()
@@ -228,6 +239,29 @@ def renderer() -> Renderer:
         if _PROCESS.renderer is None:
             _PROCESS.renderer = Renderer()
         return _PROCESS.renderer
+
+
+def warm_up() -> None:
+    """Start this process's Chromium in the background if it is not running yet.
+
+    Called when a page with download buttons is served, so that the first click finds a
+    browser ready instead of waiting for one to start (processes that never show a chart
+    never start one)."""
+    current = renderer()
+    with _PROCESS.lock:
+        if _PROCESS.warming or current.alive():
+            return
+        _PROCESS.warming = True
+
+    def start() -> None:
+        try:
+            current.start()
+        except RenderError:
+            pass  # the first download will try again and report the failure
+        finally:
+            _PROCESS.warming = False
+
+    threading.Thread(target=start, name="chromium-warm-up", daemon=True).start()
 
 
 def download_cache() -> ByteCache:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html
 
-from indicators import charts, export, figures, findings, store, theme
+from indicators import charts, export, figures, findings, render, store, theme
 from indicators.charts import ChartSpec, NoData, Param, ParamError, common
 from indicators.figures import Chart
 
@@ -106,6 +106,7 @@ def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     """A chart card: controls, caption, graph or table, downloads, and an empty state."""
     spec = _spec(chart_id)
+    render.warm_up()  # the page's download buttons will need the process's Chromium
     values = charts.resolve(spec, tables(), query_params(prefix, query), strict=False)
     view = query.get(f"{prefix}.view", "chart")
     view = view if view in ("chart", "table") else "chart"
