@@ -47,7 +47,7 @@ def csv_text(chart: Chart) -> str:
 
 def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
     """A copy of the chart's figure in the house layout at ``width`` x ``height``."""
-    return figures.fit_width(go.Figure(chart.figure), chart.caption, width, height)
+    return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height)
 
 
 def _size(chart: Chart, width: int | None, height: int | None) -> tuple[int, int]:

@@ -17,7 +17,7 @@ import tempfile
 import time
 import tomllib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,18 +198,25 @@ def _size_of(spec: PackSpec, entry: Entry, size: str | None) -> str:
 
 def _jobs(
     rendered: list[tuple[Entry, Chart]], formats: tuple[str, ...], sizes: list[str]
-) -> list[list[render.Job]]:
-    """Every image of the pack: per figure its image formats, plus the bare plot that the
-    Word and PowerPoint files share (one rendering for both)."""
-    out = []
+) -> Iterator[list[render.Job]]:
+    """Every image of the pack, figure by figure: its image formats from one layout, plus the
+    bare plot that the Word and PowerPoint files share (one rendering for both)."""
     for (_, chart), size in zip(rendered, sizes, strict=True):
         width, height = SIZES[size]
         jobs = export.image_jobs(chart, formats, width, height, PNG_SCALE)
         if any(f in formats for f in DOCUMENTS):
             bare = figures.bare(chart.figure, width, height)
             jobs.append(render.Job(render.figure_dict(bare), "png", width, height, DOC_PNG_SCALE))
-        out.append(jobs)
-    return out
+        yield jobs
+
+
+def _kept(
+    jobs: Iterator[list[render.Job]], into: list[list[render.Job]]
+) -> Iterator[list[render.Job]]:
+    """Pass the groups through, keeping each (the renderer consumes them as they come)."""
+    for group in jobs:
+        into.append(group)
+        yield group
 
 
 def _write_figure(
@@ -365,21 +372,22 @@ def export_pack(
     if size is not None and size not in SIZES:
         raise SpecError(f"--size {size!r} is not one of {list(SIZES)}")
     _check_writable(out)
+    render.warm_up()  # Chromium starts while the charts are built
     rendered = render_entries(spec, tables)
     sizes = [_size_of(spec, entry, size) for entry, _ in rendered]
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.resolve().parent))
     try:
         started = time.perf_counter()
-        jobs = _jobs(rendered, formats, sizes)
-        # Every image of the pack at once: the renderer runs as many as it has tabs.
-        flat = render.renderer().render_many([job for group in jobs for job in group])
-        progress(f"rendered {len(flat)} images in {time.perf_counter() - started:.2f} s")
-        records, bare_pngs, at = [], [], 0
-        for i, ((entry, chart), group, chosen) in enumerate(
-            zip(rendered, jobs, sizes, strict=True), 1
+        # Figures are laid out while Chromium renders the previous ones, as many at once as
+        # it has tabs.
+        groups: list[list[render.Job]] = []
+        results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
+        count = sum(len(g) for g in results)
+        progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
+        records, bare_pngs = [], []
+        for i, ((entry, chart), group, images, chosen) in enumerate(
+            zip(rendered, groups, results, sizes, strict=True), 1
         ):
-            images = flat[at : at + len(group)]
-            at += len(group)
             by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
             if any(f in formats for f in DOCUMENTS):
                 bare_pngs.append(images[-1])

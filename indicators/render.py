@@ -15,7 +15,7 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -175,6 +175,30 @@ class Renderer:
                     raise RenderError(f"the figure could not be rendered: {exc}") from exc
                 self.close()  # Chromium died under us: start a new one and try once more
         raise AssertionError("unreachable")
+
+    def render_stream(self, groups: Iterable[Sequence[Job]]) -> list[list[bytes]]:
+        """Render groups of jobs as they are produced: each group is queued as soon as it is
+        made, so Chromium renders while the next one is being laid out. On a failure the
+        whole batch goes through ``render_many`` (which restarts a dead Chromium once)."""
+        made: list[list[Job]] = []
+        futures: list[list[Future[bytes]]] = []
+        try:
+            for group in groups:
+                made.append(list(group))
+                futures.append([self._submit(job) for job in made[-1]])
+            return [[bytes(f.result(TIMEOUT_S)) for f in group] for group in futures]
+        except RenderError:
+            raise
+        except Exception:  # noqa: BLE001 - retried below, where a real failure is reported
+            for group in futures:
+                for f in group:
+                    f.cancel()
+        flat = self.render_many([job for group in made for job in group])
+        out, at = [], 0
+        for group in made:
+            out.append(flat[at : at + len(group)])
+            at += len(group)
+        return out
 
     def render(self, job: Job) -> bytes:
         """Render one image."""

@@ -58,10 +58,16 @@ def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -
     return layout.apply(fig, caption.title, caption.subtitle, footer, width, height)
 
 
+def copy(fig: go.Figure) -> go.Figure:
+    """A copy of a finished figure to lay out again, without plotly's validation pass (the
+    figure was validated when it was built; the copy costs a fifth)."""
+    return go.Figure(fig.to_plotly_json(), _validate=False)
+
+
 def bare(fig: go.Figure, width: int, height: int) -> go.Figure:
     """A copy of the figure in the house layout without title, subtitle or footer, for
     documents that set the caption as text (Word, PowerPoint)."""
-    return layout.apply(go.Figure(fig), "", "", [], width, height)
+    return layout.apply(copy(fig), "", "", [], width, height)
 
 
 def without_footer(fig: go.Figure) -> dict[str, Any]:

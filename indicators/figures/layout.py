@@ -10,11 +10,13 @@ every line of the caption is wrapped to the width before it is drawn.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 # Sizes at scale 1 (the page preset), in CSS pixels.
@@ -245,12 +247,20 @@ def _axis_labels(fig: go.Figure, axis: str) -> list[Any]:
     for trace in fig.data:
         data = getattr(trace, axis, None)
         if data is not None:
-            values.extend(v for v in data if v is not None)
+            values.extend(v for v in _plain(data) if v is not None)
     if layout_axis.ticktext and layout_axis.tickvals is not None:
         return _visible_ticks(layout_axis, values)
     if layout_axis.range is not None:
         values.extend(layout_axis.range)
     return values
+
+
+def _plain(data: Any) -> list[Any]:
+    """Axis data as a list, decoding plotly's base64 typed arrays (unvalidated copies)."""
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return [v.item() for v in array.ravel()]
+    return [v.item() if isinstance(v, np.generic) else v for v in data]
 
 
 def _visible_ticks(axis: Any, values: list[Any]) -> list[Any]:
