@@ -135,10 +135,7 @@ def _experimental_note(
     if exp.empty:
         return ()
     if not include:
-        return (
-            "ITU's experimental collections of this basket are left out (set Experimental "
-            "to include to show them).",
-        )
+        return ("ITU's experimental collections of this basket are left out (not official).",)
     spans = ", ".join(
         f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
         + (f" ({dashes[float(gb)]})" if dashes else "")
@@ -424,7 +421,9 @@ def _distribution_notes(
             notes.append(f"Experimental {_gb(gb)} basket: {met} of {total} below 2%.")
     zeros = int((data[column] == 0).sum())
     if zeros:
-        notes.append(f"{zeros} price(s) of 0 cannot be drawn on the log scale (in the table).")
+        notes.append(
+            f"{zeros} price(s) of 0 cannot be drawn on the log scale (they are in the data table)."
+        )
     if p["group"] in ("DEVELOPED", "DEVELOPING"):
         notes.append("Developed / developing: UN M49, 2021 (the last edition with them).")
     return tuple(notes)
