@@ -186,23 +186,29 @@ class Renderer:
             for group in groups:
                 made.append(list(group))
                 futures.append([self._submit(job) for job in made[-1]])
-            return [[bytes(f.result(TIMEOUT_S)) for f in group] for group in futures]
-        except RenderError:
+        except BaseException:
+            _cancel(futures)
             raise
+        try:
+            return [[bytes(f.result(TIMEOUT_S)) for f in pending] for pending in futures]
         except Exception:  # noqa: BLE001 - retried below, where a real failure is reported
-            for group in futures:
-                for f in group:
-                    f.cancel()
-        flat = self.render_many([job for group in made for job in group])
+            _cancel(futures)
+        flat = self.render_many([job for jobs in made for job in jobs])
         out, at = [], 0
-        for group in made:
-            out.append(flat[at : at + len(group)])
-            at += len(group)
+        for jobs in made:
+            out.append(flat[at : at + len(jobs)])
+            at += len(jobs)
         return out
 
     def render(self, job: Job) -> bytes:
         """Render one image."""
         return self.render_many([job])[0]
+
+
+def _cancel(futures: list[list[Future[bytes]]]) -> None:
+    for pending in futures:
+        for f in pending:
+            f.cancel()
 
 
 def _browser_gone(exc: BaseException) -> bool:
