@@ -307,7 +307,10 @@ def _register_download(prefix: str, chart_id: str) -> None:
             return dash.no_update
         name = f"{chart_id}.{fmt}"
         key = (tables().version, chart_id, repr(sorted(params.items())))
-        content = export.download_bytes(chart, fmt, key)
+        try:
+            content = export.download_bytes(chart, fmt, key)
+        except render.RenderError:  # logged by the renderer's caller; the button re-enables
+            return dash.no_update
         return dcc.send_bytes(content, name, type=export.MEDIA_TYPES[fmt])
 
 
