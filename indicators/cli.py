@@ -176,6 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from indicators import pack
+    from indicators.render import RenderError
     from indicators.store import TableCache, build_record
 
     data = _data(args)
@@ -208,7 +209,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             make_zip=args.zip,
             data_built_at=record.get("built_at"),
         )
-    except pack.SpecError as exc:
+    except (pack.SpecError, RenderError) as exc:
         print(f"indicators export: {exc}", file=sys.stderr)
         print("indicators export: nothing was written", file=sys.stderr)
         return 1
@@ -287,7 +288,10 @@ def parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write a report's figure pack from a spec file")
     exp.add_argument("spec", nargs="?", type=Path, help="report spec (YAML or TOML)")
     exp.add_argument("--out", type=Path, help="output folder (replaced when the pack is complete)")
-    exp.add_argument("--format", help="comma-separated formats: png,svg,pdf,csv (default: all)")
+    exp.add_argument(
+        "--format",
+        help="comma-separated formats: png,svg,pdf,csv,docx,pptx (default: png,svg,pdf,csv)",
+    )
     exp.add_argument("--size", choices=["column", "page", "slide"], help="size preset for all")
     exp.add_argument("--zip", action="store_true", help="also write one zip of the pack")
     exp.add_argument("--list", action="store_true", help="list chart ids and their parameters")

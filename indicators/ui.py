@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html
 
-from indicators import charts, export, figures, store, theme
+from indicators import charts, export, figures, findings, render, store, theme
 from indicators.charts import ChartSpec, NoData, Param, ParamError, common
 from indicators.figures import Chart
 
@@ -106,6 +106,7 @@ def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     """A chart card: controls, caption, graph or table, downloads, and an empty state."""
     spec = _spec(chart_id)
+    render.warm_up()  # the page's download buttons will need the process's Chromium
     values = charts.resolve(spec, tables(), query_params(prefix, query), strict=False)
     view = query.get(f"{prefix}.view", "chart")
     view = view if view in ("chart", "table") else "chart"
@@ -247,6 +248,7 @@ def caption_block(chart: Chart) -> list[Any]:
     cap = chart.caption
     return [
         html.P(cap.subtitle, className="subtitle"),
+        html.P(findings.of(chart), className="finding"),
         html.P(f"Source: {cap.source}"),
         *[html.P(n, className="note") for n in cap.notes],
     ]
@@ -292,6 +294,8 @@ def _register_download(prefix: str, chart_id: str) -> None:
         State({"type": "param", "panel": prefix, "param": ALL}, "value"),
         State({"type": "param", "panel": prefix, "param": ALL}, "id"),
         prevent_initial_call=True,
+        # Buttons are disabled (and styled busy) while a render runs.
+        running=[(Output(f"{prefix}-dl-{f}", "disabled"), True, False) for f in export.FORMATS],
     )
     def download(*args: Any) -> Any:
         values, ids = args[-2], args[-1]
@@ -302,9 +306,12 @@ def _register_download(prefix: str, chart_id: str) -> None:
         except (NoData, ParamError):
             return dash.no_update
         name = f"{chart_id}.{fmt}"
-        return dcc.send_bytes(
-            export.file_bytes(chart, fmt, scale=2), name, type=export.MEDIA_TYPES[fmt]
-        )
+        key = (tables().version, chart_id, repr(sorted(params.items())))
+        try:
+            content = export.download_bytes(chart, fmt, key)
+        except render.RenderError:  # logged by the renderer's caller; the button re-enables
+            return dash.no_update
+        return dcc.send_bytes(content, name, type=export.MEDIA_TYPES[fmt])
 
 
 # Writes every control of the page into the query string with replaceState, so the address bar

@@ -188,7 +188,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
         source=common.source_line(tables, p["edition"]),
         notes=(
             f"{len(data) - older} economies report {year}; {older} show an earlier year "
-            "(in the hover label).",
+            "(the data table gives each economy's year).",
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
