@@ -11,7 +11,7 @@ import dash
 import flask
 from dash import dcc, html
 
-from indicators import theme
+from indicators import embed, theme
 from indicators.dashboard import callbacks, guard
 
 app = dash.Dash(
@@ -41,10 +41,16 @@ def navbar() -> html.Nav:
 
 
 app.layout = html.Div(
-    [navbar(), dcc.Store(id="url-state"), html.Main(dash.page_container, className="content")]
+    [
+        navbar(),
+        dcc.Store(id="url-state"),
+        html.Main(dash.page_container, className="content"),
+        embed.footer(),
+    ]
 )
 callbacks.register_url_sync()
 guard.install(app)
+embed.register()
 
 
 if __name__ == "__main__":

@@ -16,10 +16,8 @@ import shutil
 import tempfile
 import time
 import tomllib
-import warnings
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +25,10 @@ from typing import Any
 
 import yaml
 
-from indicators import charts, export
+from indicators import charts, documents, export, figures, findings, render
 from indicators.charts import NoData, ParamError, Tables, common
 from indicators.figures import Chart
+from indicators.sources import RAW_FILES
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
 SIZES: dict[str, tuple[int, int]] = {
@@ -38,7 +37,11 @@ SIZES: dict[str, tuple[int, int]] = {
     "slide": (1600, 900),
 }
 PNG_SCALE = 3
-FORMATS = ("png", "svg", "pdf", "csv")
+# The plot without its baked caption, for Word and PowerPoint (which carry it as text).
+DOC_PNG_SCALE = 2
+FORMATS = ("png", "svg", "pdf", "csv", "docx", "pptx")
+DEFAULT_FORMATS = ("png", "svg", "pdf", "csv")
+DOCUMENTS = ("docx", "pptx")
 ENTRY_FIELDS = {"id", "chart", "params", "size", "title"}
 
 
@@ -117,7 +120,7 @@ def load_spec(path: Path) -> PackSpec:
     size = raw.get("size", "page")
     if size not in SIZES:
         raise SpecError(f"{path}: field 'size': {size!r} is not one of {list(SIZES)}")
-    formats = tuple(raw.get("formats", FORMATS))
+    formats = tuple(raw.get("formats", DEFAULT_FORMATS))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise SpecError(f"{path}: field 'formats': {bad} not among {list(FORMATS)}")
@@ -166,58 +169,18 @@ def _check_writable(out: Path) -> None:
         raise SpecError(f"{out}: exists and is not a folder")
 
 
-@contextmanager
-def chromium_session() -> Iterator[None]:
-    """One Chromium for every image of the pack (kaleido's persistent sync server)."""
-    import kaleido
-
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        with warnings.catch_warnings():
-            # plotly passes its launch options on every call; the running server already has them.
-            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            yield
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
-
-
 def alt_text(chart: Chart) -> str:
-    """A one-paragraph description of the figure for screen readers and Word's alt text."""
-    data = chart.data
-    parts = [f"{chart.caption.title}. {chart.caption.subtitle}."]
-    if "year" in data.columns and data["year"].notna().any():
-        parts.append(f"Years {int(data['year'].min())} to {int(data['year'].max())}.")
-    value = next(
-        (
-            c
-            for c in (
-                "value_pct",
-                "value",
-                "gap",
-                "parity",
-                "share",
-                "cagr_pct",
-                "bandwidth_tbps",
-                "per_user_kbps",
-            )
-            if c in data.columns
-        ),
-        None,
-    )
-    label = "name" if "name" in data.columns else "entity_id" if "entity_id" in data else None
-    if value and label:
-        latest = data.sort_values("year").groupby(label).tail(1) if "year" in data else data
-        shown = latest.dropna(subset=[value]).head(8)
-        items = [f"{row[label]} {row[value]:.1f}" for _, row in shown.iterrows()]
-        if items:
-            parts.append("Latest values: " + "; ".join(items) + ".")
-    return " ".join(parts)
+    """What the chart shows, its finding and its source (screen readers, Word, PowerPoint)."""
+    return findings.alt_text(chart)
 
 
 def caption_markdown(entry: Entry, chart: Chart, files: list[str]) -> str:
     """The Markdown caption written beside each figure."""
     cap = chart.caption
-    lines = [f"### {cap.title}", "", f"*{cap.subtitle}*", "", f"Source: {cap.source}"]
+    finding = findings.of(chart)
+    lines = [f"### {cap.title}", "", f"*{cap.subtitle}*", ""]
+    lines += [finding, ""] if finding else []
+    lines += [f"Source: {cap.source}"]
     lines += ["", *[f"Note: {n}" for n in cap.notes]] if cap.notes else []
     lines += ["", f"Alt text: {alt_text(chart)}", ""]
     if "png" in files:
@@ -229,19 +192,54 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _size_of(spec: PackSpec, entry: Entry, size: str | None) -> str:
+    return size or entry.size or spec.size
+
+
+def _jobs(
+    rendered: list[tuple[Entry, Chart]], formats: tuple[str, ...], sizes: list[str]
+) -> Iterator[list[render.Job]]:
+    """Every image of the pack, figure by figure: its image formats from one layout, plus the
+    bare plot that the Word and PowerPoint files share (one rendering for both)."""
+    for (_, chart), size in zip(rendered, sizes, strict=True):
+        width, height = SIZES[size]
+        jobs = export.image_jobs(chart, formats, width, height, PNG_SCALE)
+        if any(f in formats for f in DOCUMENTS):
+            bare = figures.bare(chart.figure, width, height)
+            jobs.append(render.Job(render.figure_dict(bare), "png", width, height, DOC_PNG_SCALE))
+        yield jobs
+
+
+def _kept(
+    jobs: Iterator[list[render.Job]], into: list[list[render.Job]]
+) -> Iterator[list[render.Job]]:
+    """Pass the groups through, keeping each (the renderer consumes them as they come)."""
+    for group in jobs:
+        into.append(group)
+        yield group
+
+
 def _write_figure(
-    folder: Path, entry: Entry, chart: Chart, formats: tuple[str, ...], size: str
+    folder: Path,
+    entry: Entry,
+    chart: Chart,
+    formats: tuple[str, ...],
+    size: str,
+    images: dict[str, bytes],
 ) -> dict[str, Any]:
-    """Write one figure's files; return its manifest record."""
+    """Write one figure's files from its rendered images; return its manifest record."""
     width, height = SIZES[size]
     files: dict[str, dict[str, Any]] = {}
-    for fmt in formats:
+    written = [f for f in formats if f not in DOCUMENTS]
+    for fmt in written:
         path = folder / f"{entry.id}.{fmt}"
-        scale = PNG_SCALE if fmt == "png" else 1
-        path.write_bytes(export.file_bytes(chart, fmt, scale=scale, width=width, height=height))
+        if fmt == "csv":
+            path.write_bytes(export.csv_text(chart).encode("utf-8"))
+        else:
+            path.write_bytes(export.finish(images[fmt], fmt, chart))
     md = folder / f"{entry.id}.md"
     md.write_text(caption_markdown(entry, chart, list(formats)), encoding="utf-8")
-    for path in [*(folder / f"{entry.id}.{f}" for f in formats), md]:
+    for path in [*(folder / f"{entry.id}.{f}" for f in written), md]:
         files[path.suffix.lstrip(".")] = {
             "path": path.name,
             "sha256": _sha(path),
@@ -258,11 +256,93 @@ def _write_figure(
         "png_scale": PNG_SCALE,
         "files": files,
         "title": chart.caption.title,
+        "subtitle": chart.caption.subtitle,
+        "finding": findings.of(chart),
+        "alt_text": alt_text(chart),
         "citation": chart.caption.source,
         "sources": sorted({common.split_edition(e)[0] for e in edition.split(",") if e}),
         "vintages": sorted({common.split_edition(e)[1] for e in edition.split(",") if e}),
+        "editions": [e for e in edition.split(",") if e],
         "notes": list(chart.caption.notes),
     }
+
+
+def _licence(tables: Tables, key: str) -> str:
+    source, vintage = common.split_edition(key)
+    editions = tables.get("editions")
+    if editions is not None and "licence" in editions.columns:
+        row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
+        if len(row):
+            return str(row["licence"].iloc[0])
+    for raw in RAW_FILES:
+        if raw.source == source and raw.vintage == vintage:
+            return raw.licence
+    return ""
+
+
+def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents.SourceRow]:
+    """The editions the figures draw on, with citation, licence and the figures using each."""
+    used: dict[str, list[int]] = {}
+    for number, record in enumerate(records, 1):
+        for key in record["editions"]:
+            used.setdefault(key, []).append(number)
+    return [
+        documents.SourceRow(
+            common.edition_label(key),
+            common.source_line(tables, key),
+            _licence(tables, key),
+            tuple(numbers),
+        )
+        for key, numbers in sorted(used.items())
+    ]
+
+
+def _documents(
+    folder: Path,
+    spec: PackSpec,
+    tables: Tables,
+    formats: tuple[str, ...],
+    rendered: list[tuple[Entry, Chart]],
+    records: list[dict[str, Any]],
+    bare_pngs: list[bytes],
+    data_built_at: str | None,
+) -> dict[str, dict[str, Any]]:
+    """Write the pack's Word document and PowerPoint deck; return their manifest records."""
+    figs = [
+        documents.FigureDoc(
+            number=i,
+            id=entry.id,
+            title=chart.caption.title,
+            subtitle=chart.caption.subtitle,
+            finding=record["finding"],
+            source=chart.caption.source,
+            notes=tuple(chart.caption.notes),
+            alt_text=record["alt_text"],
+            png=png,
+            width_px=record["width"],
+            height_px=record["height"],
+            size=record["size"],
+        )
+        for i, ((entry, chart), record, png) in enumerate(
+            zip(rendered, records, bare_pngs, strict=True), 1
+        )
+    ]
+    keywords = sorted({k for r in records for k in [*r["sources"], *r["editions"]]})
+    doc = documents.PackDoc(
+        spec.title,
+        figs,
+        source_rows(tables, records),
+        datetime.now(UTC).strftime("%d %B %Y"),
+        data_built_at,
+        keywords,
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for fmt, make in (("docx", documents.word), ("pptx", documents.slides)):
+        if fmt in formats:
+            path = folder / f"{spec.path.stem}.{fmt}"
+            path.write_bytes(make(doc))
+            out[fmt] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
+    return out
 
 
 def _move_into_place(staging: Path, out: Path) -> None:
@@ -292,19 +372,36 @@ def export_pack(
     if size is not None and size not in SIZES:
         raise SpecError(f"--size {size!r} is not one of {list(SIZES)}")
     _check_writable(out)
+    render.warm_up()  # Chromium starts while the charts are built
     rendered = render_entries(spec, tables)
+    sizes = [_size_of(spec, entry, size) for entry, _ in rendered]
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.resolve().parent))
     try:
-        records = []
-        with chromium_session():
-            for i, (entry, chart) in enumerate(rendered, 1):
-                started = time.perf_counter()
-                chosen = size or entry.size or spec.size
-                records.append(_write_figure(staging, entry, chart, formats, chosen))
-                progress(
-                    f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): "
-                    f"{', '.join(formats)} in {time.perf_counter() - started:.2f} s"
-                )
+        started = time.perf_counter()
+        # Figures are laid out while Chromium renders the previous ones, as many at once as
+        # it has tabs.
+        groups: list[list[render.Job]] = []
+        results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
+        count = sum(len(g) for g in results)
+        progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
+        records, bare_pngs = [], []
+        for i, ((entry, chart), group, images, chosen) in enumerate(
+            zip(rendered, groups, results, sizes, strict=True), 1
+        ):
+            by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
+            if any(f in formats for f in DOCUMENTS):
+                bare_pngs.append(images[-1])
+                if "png" in formats:  # the last job is the bare plot, the png one came first
+                    by_format["png"] = images[[j.fmt for j in group].index("png")]
+            records.append(_write_figure(staging, entry, chart, formats, chosen, by_format))
+            progress(
+                f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {', '.join(formats)}"
+            )
+        document_files = {}
+        if any(f in formats for f in DOCUMENTS):
+            document_files = _documents(
+                staging, spec, tables, formats, rendered, records, bare_pngs, data_built_at
+            )
         manifest = {
             "title": spec.title,
             "spec": str(spec.path),
@@ -312,6 +409,7 @@ def export_pack(
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "data_built_at": data_built_at,
             "formats": list(formats),
+            "documents": document_files,
             "figures": records,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -14,6 +14,7 @@ from indicators.dashboard.state import STATE
 
 Panels = panels.Panels
 page = panels.page
+data_table = panels.html_table
 panel = panels.panel
 register_panels = callbacks.register_panels
 register_url_sync = callbacks.register_url_sync

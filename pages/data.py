@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
-from indicators import report
+from indicators import report, takeaway
 from indicators.dashboard.state import STATE
 from indicators.report import TableSummary
 
@@ -16,13 +16,19 @@ dash.register_page(
     __name__,
     path="/data",
     name="Data & sources",
-    order=6,
+    order=7,
     title="Data & sources - Digital-divide indicators",
 )
 
 DOWNLOAD = "data-download"
 BUTTON = "data-download-button"
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx", "zip")
+FORMAT_TITLES = {
+    "csv": "CSV",
+    "parquet": "Parquet",
+    "xlsx": "Excel workbook with a metadata sheet",
+    "zip": "CSV with a README (fields, editions, how to cite), zipped",
+}
 INTRO = (
     "The processed tables behind every chart, with the columns they promise, the editions and "
     "files they were built from, and their licences. ITU restates history, so editions live "
@@ -80,18 +86,26 @@ def facts(item: TableSummary) -> html.Dl:
 
 
 def downloads(name: str) -> html.Div:
-    """CSV and Parquet buttons for one table."""
+    """CSV, Parquet, XLSX and zip (CSV plus README) buttons for one table."""
     return html.Div(
         [
             html.Button(
                 f"{name}.{fmt}",
                 id={"type": BUTTON, "table": name, "fmt": fmt},
                 className="download",
-                title=f"Download the {name} table as {fmt.upper()}",
+                title=f"Download the full {name} table: {FORMAT_TITLES[fmt]}",
             )
             for fmt in FORMATS
         ],
         className="downloads",
+    )
+
+
+def how_to_cite(lines: list[str]) -> html.Div:
+    """Each publisher's edition with its retrieval date, then the processing."""
+    return html.Div(
+        [html.Strong("How to cite:"), html.Ul([html.Li(line) for line in lines])],
+        className="caption how-to-cite",
     )
 
 
@@ -102,7 +116,7 @@ def section(item: TableSummary) -> html.Section:
             html.H2(html.Code(f"{item.name}.parquet")),
             html.P(item.title),
             facts(item),
-            html.P([html.Strong("How to cite: "), item.cite()], className="caption"),
+            how_to_cite(takeaway.cite_lines(STATE.tables(), item.name)),
             html.Details(
                 [
                     html.Summary("Columns"),
@@ -157,10 +171,12 @@ def download_table(clicks: list[int | None]) -> Any:
     trigger = dash.ctx.triggered_id
     if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
         return dash.no_update
+    table, fmt = trigger["table"], trigger["fmt"]
     try:
-        payload, name, media = report.table_download(
-            STATE.tables(), trigger["table"], trigger["fmt"]
-        )
+        if fmt in takeaway.FORMATS:
+            payload, name, media = takeaway.download(STATE.tables(), table, fmt)
+        else:
+            payload, name, media = report.table_download(STATE.tables(), table, fmt)
     except (LookupError, ValueError):
         return dash.no_update
     return dcc.send_bytes(payload, name, type=media)

@@ -8,8 +8,12 @@ import json
 import struct
 import zipfile
 
+import docx
 import pandas as pd
 import pytest
+from docx.oxml.ns import qn
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from indicators import charts, store
@@ -40,7 +44,11 @@ def written(data, tmp_path_factory):
     spec = root / "spec.yaml"
     spec.write_text(SPEC)
     out = root / "figures"
-    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out), "--zip"])
+    formats = "png,svg,pdf,csv,docx,pptx"
+    code = main(
+        ["--data-dir", str(data.root), "export", str(spec), "--out", str(out), "--zip"]
+        + ["--format", formats]
+    )
     assert code == 0
     return out, spec
 
@@ -98,6 +106,7 @@ def test_manifest_hashes_match_files(written):
     assert manifest["data_built_at"]
     for figure in manifest["figures"]:
         assert set(figure["files"]) == {"png", "svg", "pdf", "csv", "md"}
+        assert figure["finding"] and figure["finding"] in figure["alt_text"]
         for entry in figure["files"].values():
             content = (out / entry["path"]).read_bytes()
             assert hashlib.sha256(content).hexdigest() == entry["sha256"]
@@ -114,6 +123,95 @@ def test_markdown_caption_has_alt_text(written):
     md = (out / "gap.md").read_text()
     assert md.startswith("### Internet use: Developed countries vs Least developed countries")
     assert "Alt text:" in md and "Source: ITU" in md and "](gap.png)" in md
+    finding = "In 2019, Internet use in developed countries (87%) was 4.5 times that of"
+    assert finding in md
+    assert "Alt text: Line chart: Internet use: Developed countries vs" in md
+
+
+def manifest_of(out):
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_pdf_carries_the_figures_metadata(written):
+    out, _ = written
+    meta = PdfReader(out / "gap.pdf").metadata
+    assert meta.title == "Internet use: Developed countries vs Least developed countries (LDCs)"
+    assert meta.subject.startswith("Ratio of the shares using the Internet, times; 2019: 4.5")
+    assert meta.author == "International Telecommunication Union (ITU)"
+    assert "itu_aggregates@2019-10" in meta["/Keywords"]
+    assert "Kaleido" not in str(dict(meta))
+
+
+def test_svg_has_title_and_description(written):
+    out, _ = written
+    svg = (out / "groups.svg").read_text()
+    head = svg[: svg.index("<title")]
+    assert head.count("<svg") == 1 and 'role="img"' in head
+    assert '<title id="fig-title">Individuals using the Internet by income group</title>' in svg
+    desc = svg[svg.index("<desc") : svg.index("</desc>")]
+    assert "high-income economies" in desc and "Source: ITU" in desc
+
+
+def word_captions(document):
+    """Caption paragraphs with the SEQ field's number filled in (python-docx skips fields)."""
+    out = []
+    for p in document.paragraphs:
+        if p.style.name == "Caption":
+            number = "".join(t.text for t in p._p.iter(qn("w:t")))
+            fields = [f.get(qn("w:instr")) for f in p._p.iter(qn("w:fldSimple"))]
+            out.append((number, fields))
+    return out
+
+
+def test_word_document_numbers_captions_and_cites_sources(written):
+    out, _ = written
+    manifest = manifest_of(out)
+    assert manifest["documents"]["docx"]["path"] == "spec.docx"
+    document = docx.Document(out / "spec.docx")
+    assert document.paragraphs[0].text == "Test pack"
+    assert document.core_properties.title == "Test pack"
+    captions = word_captions(document)
+    assert [c[0].split(".")[0] for c in captions] == ["Figure 1", "Figure 2"]
+    assert all(fields == [" SEQ Figure \\* ARABIC "] for _, fields in captions)
+    assert captions[0][0].startswith("Figure 1. Internet use: Developed countries vs")
+    text = [p.text for p in document.paragraphs]
+    for figure in manifest["figures"]:
+        assert figure["finding"] in text
+        assert f"Source: {figure['citation']}." in text
+    # the images, at column width (gap) and page width (groups, a slide), with alt text
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    assert [round(s.width.cm) for s in shapes] == [8, 16]
+    alts = [s._inline.docPr.get("descr") for s in shapes]
+    assert alts == [f["alt_text"] for f in manifest["figures"]]
+    png = shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert document.part.related_parts[png].blob[:4] == b"\x89PNG"
+    # closing table: one row per edition, with citation and the figures drawing on it
+    table = document.tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["Source and edition", "Citation", "Licence", "Figures"]
+    by_label = {r[0]: r for r in rows[1:]}
+    assert "28 October 2019" in by_label["ITU key ICT indicators, Oct 2019"][1]
+    assert by_label["ITU key ICT indicators, Oct 2019"][3] == "1"
+    assert by_label["ITU key ICT indicator aggregates, Nov 2024"][3] == "2"
+
+
+def test_powerpoint_has_a_title_slide_and_one_slide_per_figure(written):
+    out, _ = written
+    manifest = manifest_of(out)
+    deck = Presentation(out / "spec.pptx")
+    slides = list(deck.slides)
+    assert len(slides) == 3
+    assert slides[0].shapes.title.text == "Test pack"
+    for slide, figure in zip(slides[1:], manifest["figures"], strict=True):
+        assert slide.shapes.title.text == figure["title"]
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == figure["alt_text"]
+        assert pictures[0].left + pictures[0].width <= deck.slide_width
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert any(figure["citation"] in t for t in texts)
+        assert figure["finding"] in slide.notes_slide.notes_text_frame.text
 
 
 BAD_SPECS = [

@@ -13,7 +13,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, dcc
 
-from indicators import charts, export, safe_csv
+from indicators import charts, export, render, safe_csv
 from indicators.charts import NoData, ParamError
 from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
@@ -110,8 +110,11 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
         return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
     if not STATE.images.acquire(timeout=STATE.image_wait_s):
         return dash.no_update, "The server is busy drawing other images; please try again."
+    key = (STATE.tables().version, chart_id, repr(sorted(params.items())))
     try:
-        data = export.file_bytes(chart, fmt, scale=2)
+        data = export.download_bytes(chart, fmt, key)
+    except render.RenderError:  # logged by the renderer's caller; the button re-enables
+        return dash.no_update, "The image could not be drawn just now; please try again."
     finally:
         STATE.images.release()
     return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
@@ -167,6 +170,8 @@ def register_panel(prefix: str, chart_id: str) -> None:
         State(param_ids, "value"),
         State(param_ids, "id"),
         prevent_initial_call=True,
+        # Buttons are disabled (and styled busy) while a render runs.
+        running=[(Output(f"{prefix}-dl-{f}", "disabled"), True, False) for f in export.FORMATS],
     )(download)
 
     spec = panels.spec_of(chart_id)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import charts, export, figures, overview
+from indicators import charts, export, figures, findings, overview, render
 from indicators.charts import ChartSpec, Param, common
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
@@ -110,6 +110,7 @@ def notice_block(notices: list[str], lead: str) -> list[Any]:
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     """A chart card: heading, controls, notices, title, graph or table, caption, downloads."""
     spec = spec_of(chart_id)
+    render.warm_up()  # the page's download buttons will need the process's Chromium
     values, view, notices = link_state(prefix, spec, query)
     return html.Section(
         [
@@ -191,7 +192,11 @@ def title_block(chart: Chart) -> list[Any]:
 def caption_block(chart: Chart) -> list[Any]:
     """Source and notes under the figure (also baked into the exported image)."""
     cap = chart.caption
-    return [html.P(f"Source: {cap.source}"), *[html.P(n, className="note") for n in cap.notes]]
+    return [
+        html.P(findings.of(chart), className="finding"),
+        html.P(f"Source: {cap.source}"),
+        *[html.P(n, className="note") for n in cap.notes],
+    ]
 
 
 def page_figure(chart: Chart) -> dict[str, Any]:
@@ -251,6 +256,27 @@ def data_table(spec: ChartSpec, frame: pd.DataFrame, prefix: str) -> list[Any]:
         else []
     )
     return [*note, table]
+
+
+def html_table(frame: pd.DataFrame) -> html.Table:
+    """A frame as a plain HTML table (pages that show a table without a chart)."""
+    shown = frame.head(TABLE_ROWS)
+    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in shown.columns]))
+    body = html.Tbody(
+        [html.Tr([html.Td(_text(v)) for v in row]) for row in shown.itertuples(index=False)]
+    )
+    note = (
+        [html.Caption(f"First {TABLE_ROWS} of {len(frame)} rows; download the CSV for all.")]
+        if len(frame) > TABLE_ROWS
+        else []
+    )
+    return html.Table([*note, head, body])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:,.2f}"
+    return str(value)
 
 
 def _cell(value: Any) -> Any:

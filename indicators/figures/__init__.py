@@ -14,8 +14,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import theme
+from indicators.figures import layout
 
-CAPTION_FONT = 11
+CAPTION_FONT = layout.CAPTION_FONT
 
 
 @dataclass(frozen=True)
@@ -48,61 +49,25 @@ def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figu
 
 
 def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -> go.Figure:
-    """Lay title, legend and caption footer out for a figure ``width`` pixels wide.
+    """Lay the figure and its caption out in the house layout for ``width`` x ``height`` px.
 
-    Plotly does not make room for a long title or a legend of several rows, so the top margin
-    is computed from the wrapped title lines and the legend rows, and the footer is wrapped to
-    the width and given the bottom margin it needs.
+    One left inset for title, subtitle, legend, plot, source and notes; fonts, margins and line
+    widths scaled to the size; every caption line wrapped inside the width (see ``layout``).
     """
-    chars = max(40, int((width - 20) / 6.4))
-    title = _wrap(caption.title, int(chars * 0.62))
-    subtitle = _wrap(caption.subtitle, int(chars * 0.8))
-    footer = [
-        *_wrap(f"Source: {caption.source}", chars),
-        *(x for n in caption.notes for x in _wrap(n, chars)),
-    ]
-    head = "<br>".join(f"<b>{t}</b>" for t in title)
-    sub = "<br>".join(subtitle)
-    title_px = 24 * len(title) + 18 * len(subtitle) + 14
-    legend_px = 22 * _legend_rows(fig, width) if fig.layout.showlegend is not False else 0
-    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "caption"]
-    fig.add_annotation(
-        text=f"<span style='font-size:{CAPTION_FONT}px;color:#555'>{'<br>'.join(footer)}</span>",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-40,
-        showarrow=False,
-        align="left",
-        name="caption",
-    )
-    fig.update_layout(
-        title={
-            "text": f"{head}<br><span style='font-size:13px'>{sub}</span>",
-            "y": 1 - 16 / height,
-            "yref": "container",
-            "yanchor": "top",
-        },
-        margin={"t": title_px + legend_px + 24, "b": 60 + 15 * len(footer)},
-    )
-    return fig
+    footer = [f"Source: {caption.source}", *caption.notes]
+    return layout.apply(fig, caption.title, caption.subtitle, footer, width, height)
 
 
-def _legend_rows(fig: go.Figure, width: int) -> int:
-    """How many rows a horizontal legend takes at this width (estimate from the name lengths)."""
-    names = [t.name for t in fig.data if t.name and t.showlegend is not False]
-    if len(names) < 2:
-        return 0
-    rows, used, usable = 1, 0, width - 100
-    for name in names:
-        item = 45 + 7 * len(name)
-        if used and used + item > usable:
-            rows, used = rows + 1, 0
-        used += item
-    return rows
+def copy(fig: go.Figure) -> go.Figure:
+    """A copy of a finished figure to lay out again, without plotly's validation pass (the
+    figure was validated when it was built; the copy costs a fifth)."""
+    return go.Figure(fig.to_plotly_json(), _validate=False)
+
+
+def bare(fig: go.Figure, width: int, height: int) -> go.Figure:
+    """A copy of the figure in the house layout without title, subtitle or footer, for
+    documents that set the caption as text (Word, PowerPoint)."""
+    return layout.apply(copy(fig), "", "", [], width, height)
 
 
 def without_footer(fig: go.Figure) -> dict[str, Any]:
@@ -110,23 +75,12 @@ def without_footer(fig: go.Figure) -> dict[str, Any]:
     caption as text. Built from shallow copies, so the figure itself (often cached) is untouched
     and no validating copy of the whole figure is paid for."""
     plain = fig.to_plotly_json()
-    layout = dict(plain["layout"])
-    layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("name") != "caption"]
-    layout["margin"] = {**layout.get("margin", {}), "b": 50}
-    return {"data": plain["data"], "layout": layout}
-
-
-def _wrap(text: str, width: int = 110) -> list[str]:
-    """Break a caption line at word boundaries so it fits a page-width figure."""
-    out: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*out, line] if line else out
+    shown = dict(plain["layout"])
+    meta = shown.get("meta") or {}
+    shown["annotations"] = [a for a in shown.get("annotations", ()) if a.get("name") != "caption"]
+    margin = shown.get("margin", {})
+    shown["margin"] = {**margin, "b": max(40, margin.get("b", 90) - meta.get("footer_px", 40))}
+    return {"data": plain["data"], "layout": shown}
 
 
 def lines(

@@ -53,6 +53,13 @@ ANNUAL_CAUTION = (
     'year-on-year comparison"; the points are not joined for that reason.'
 )
 SYMBOLS = ["circle-open", "diamond-open", "square-open", "triangle-up-open"]
+# The WSIS reports (claim 4) cite 5% of GNI per capita, the Commission's target before 2018.
+HIGH_PCT = 5.0
+HIGH_LABEL = "5% (target before 2018)"
+HIGH_NOTE = (
+    "Dotted line: 5% of monthly GNI per capita, the Broadband Commission's target before "
+    "2018 and the level the WSIS reports cite; {above} of {total} economies price above it."
+)
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 # Colour-scale cap for % of GNI: five times the target; dearer economies share the darkest shade.
 MAP_CAP_PCT = 10.0
@@ -141,10 +148,7 @@ def _experimental_note(
     if exp.empty:
         return ()
     if not include:
-        return (
-            "ITU's experimental collections of this basket are left out (set Experimental "
-            "to include to show them).",
-        )
+        return ("ITU's experimental collections of this basket are left out (not official).",)
     spans = ", ".join(
         f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
         + (f" ({symbols[common.number(gb)]})" if symbols else "")
@@ -162,8 +166,8 @@ def _log_axis(fig: go.Figure, values: pd.Series, axis: str = "y") -> go.Figure:
     fig.update_xaxes(**update) if axis == "x" else fig.update_yaxes(**update)
     # Annotations on a log axis are placed in log10 units; the target line's label is not.
     for note in fig.layout.annotations:
-        if note.text == TARGET_LABEL:
-            note.y = math.log10(TARGET_PCT)
+        if note.text in (TARGET_LABEL, HIGH_LABEL):
+            note.y = math.log10(TARGET_PCT if note.text == TARGET_LABEL else HIGH_PCT)
     return fig
 
 
@@ -428,15 +432,30 @@ def _distribution_notes(
         )
     if p["unit"] == "pct_gni_pc":
         notes.append(TARGET_NOTE)
+        official = data.loc[~data["experimental"], column]
+        notes.append(HIGH_NOTE.format(above=int((official > HIGH_PCT).sum()), total=len(official)))
         for gb, rows in data[data["experimental"]].groupby("allowance_gb"):
             met, total = gaps.count_meeting(rows[column], TARGET_PCT, TARGET_OP)
             notes.append(f"Experimental {_gb(gb)} basket: {met} of {total} below 2%.")
     zeros = int((data[column] == 0).sum())
     if zeros:
-        notes.append(f"{zeros} price(s) of 0 cannot be drawn on the log scale (in the table).")
+        notes.append(
+            f"{zeros} price(s) of 0 cannot be drawn on the log scale (they are in the data table)."
+        )
     if p["group"] in ("DEVELOPED", "DEVELOPING"):
         notes.append("Developed / developing: UN M49, 2021 (the last edition with them).")
     return tuple(notes)
+
+
+def _high_line(fig: go.Figure) -> None:
+    """The 5% level as a dotted line, labelled like the target line."""
+    fig.add_hline(
+        y=HIGH_PCT,
+        line={"dash": "dot", "color": theme.REFERENCE, "width": 1},
+        annotation_text=HIGH_LABEL,
+        annotation_position="top left",
+        annotation_font={"size": 11, "color": theme.REFERENCE},
+    )
 
 
 def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
@@ -451,6 +470,7 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
     fig = _strip(data, column, unit_short, _target_classes(data, column, pct))
     if pct:
         figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
+        _high_line(fig)
     _log_axis(fig, data[column])
     official = data[~data["experimental"]]
     count = _count_text(official[column]) if pct else f"{len(official)} economies"
@@ -512,7 +532,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     fig.update_layout(height=560)
     notes = [
         f"Darker = dearer. Colour scale capped at {cap:g} {UNITS[p['unit']][1]}: economies "
-        "above it share the darkest shade (exact values in the hover label and the table)."
+        "above it share the darkest shade (exact values in the data table)."
     ]
     if p["unit"] == "pct_gni_pc":
         notes.append(f"{_count_text(data[column])} (price below 2%).")

@@ -435,13 +435,15 @@ register(
 
 def parity_link(entity: str, metric: str = "parity", edition: str = "") -> str:
     """The gap over time of the grouping that holds a group, in one measure."""
-    params = {"grouping": common.grouping_of(entity), "metric": metric, "edition": edition}
+    grouping = "" if entity == WORLD else common.grouping_of(entity)
+    params = {"grouping": grouping, "metric": metric, "edition": edition}
     return TOPIC.link("gender_parity", params)
 
 
 def _gender_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
     if "entity_a" in spec:
-        return parity_link(str(spec["entity_a"]), "relative_gap", edition)
+        metric = "parity" if row.get("metric") == "parity_score" else "relative_gap"
+        return parity_link(str(spec["entity_a"]), metric, edition)
     return TOPIC.path
 
 
@@ -509,6 +511,6 @@ TOPIC = Topic(
     ),
     panels=(("gender-parity", "gender_parity"), ("gender-countries", "gender_countries")),
     card=lambda tables: gender_card(tables.get("internet_use")),
-    claim_links={"relative_gender_gap": _gender_claim},
+    claim_links={"relative_gender_gap": _gender_claim, "parity_score": _gender_claim},
     tables=("internet_use", "entities"),
 )

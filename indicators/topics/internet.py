@@ -445,6 +445,20 @@ def gap_link(entity_a: str, entity_b: str, edition: str = "") -> str:
     return TOPIC.link("internet_gap", params)
 
 
+def groups_link(entity: str, edition: str = "", sex: str = "") -> str:
+    """Internet use over time of the grouping that holds a group (the edition's default
+    grouping for the world, which every grouping draws)."""
+    params: dict[str, Any] = {} if entity == WORLD else {"grouping": common.grouping_of(entity)}
+    params.update(edition=edition, sex=sex if sex in SEXES and sex != "total" else "")
+    return TOPIC.link("internet_by_group", params)
+
+
+def _level_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" not in spec:
+        return TOPIC.path
+    return groups_link(str(spec["entity_a"]), edition, str(row.get("sex") or ""))
+
+
 def _ratio_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
     if "entity_a" in spec and "entity_b" in spec:
         return gap_link(str(spec["entity_a"]), str(spec["entity_b"]), edition)
@@ -523,6 +537,11 @@ TOPIC = Topic(
         ("internet-compare", "internet_compare"),
     ),
     card=lambda tables: internet_card(tables.get("internet_use")),
-    claim_links={"ratio": _ratio_claim},
+    claim_links={
+        "ratio": _ratio_claim,
+        "level": _level_claim,
+        "users_billions": _level_claim,
+        "offline_billions": _level_claim,
+    },
     tables=("internet_use", "entities"),
 )

@@ -20,3 +20,15 @@ def dash_app(published):
     import app
 
     return app.app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_for_downloads():
+    """Start the app's renderer before any test server: dash[testing] stops its threaded
+    server by raising SystemExit in every thread started since, which would take the
+    renderer's event-loop and pipe threads down with it (gunicorn workers do no such thing)."""
+    from indicators import render
+
+    renderer = render.renderer()
+    renderer.render(render.Job({"data": [], "layout": {}}, "png", 10, 10, 1))
+    yield renderer

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
+import docx
 import pytest
 from selenium.webdriver.common.by import By
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/internet", "/gender", "/affordability", "/bandwidth", "/report", "/data"]
-MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<svg", "csv": b"# "}
+MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<svg", "csv": b"# ", "docx": b"PK"}
 
 
 def severe_logs(dash_duo) -> list[dict]:
@@ -115,7 +117,7 @@ def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:
     raise AssertionError(f"no .{suffix} file downloaded into {folder}")
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "csv"])
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "csv", "docx"])
 def test_download_buttons_deliver_files(dash_duo, dash_app, fmt):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
@@ -126,3 +128,7 @@ def test_download_buttons_deliver_files(dash_duo, dash_app, fmt):
     assert MAGIC[fmt] in content[:400]
     if fmt == "csv":
         assert b"Source: ITU" in content and b"value_a_pct" in content
+    if fmt == "docx":
+        document = docx.Document(io.BytesIO(content))
+        assert len(document.inline_shapes) == 1
+        assert any(p.text.startswith("Source: ITU") for p in document.paragraphs)

@@ -1,0 +1,448 @@
+"""The house layout of exported figures.
+
+Every text block (title, subtitle, legend, source, notes) and the plot itself (its axis labels
+included) start at one left inset. Sizes are designed for the page preset (1000 x 560 px and up)
+and scale with the figure: a slide gets larger fonts, margins and lines, a column keeps text
+legible. Plotly measures text only in the browser, so the margins are computed here from
+conservative estimates of text widths (Arial, Helvetica and Liberation Sans share metrics), and
+every line of the caption is wrapped to the width before it is drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+# Sizes at scale 1 (the page preset), in CSS pixels.
+BASE_FONT = 13.0
+TITLE_FONT = 17.0
+SUBTITLE_FONT = 13.0
+CAPTION_FONT = 11.0
+INSET = 18.0
+LINE_HEIGHT = 1.3  # plotly's line height for <br>-separated lines
+# Advance widths of Arial / Helvetica / Liberation Sans (metric-compatible), per 1000 em, from
+# the Helvetica AFM; bold is about 7% wider. Characters not listed count as a digit.
+_WIDTHS = dict(
+    zip(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+        "abcdefghijklmnopqrstuvwxyz{|}~",
+        [
+            278,
+            278,
+            355,
+            556,
+            556,
+            889,
+            667,
+            191,
+            333,
+            333,
+            389,
+            584,
+            278,
+            333,
+            278,
+            278,
+            *[556] * 10,
+            278,
+            278,
+            584,
+            584,
+            584,
+            556,
+            1015,
+            667,
+            667,
+            722,
+            722,
+            667,
+            611,
+            778,
+            722,
+            278,
+            500,
+            667,
+            556,
+            833,
+            722,
+            778,
+            667,
+            778,
+            722,
+            667,
+            611,
+            722,
+            667,
+            944,
+            667,
+            667,
+            611,
+            278,
+            278,
+            278,
+            469,
+            556,
+            333,
+            556,
+            556,
+            500,
+            556,
+            556,
+            278,
+            556,
+            556,
+            222,
+            222,
+            500,
+            222,
+            833,
+            556,
+            556,
+            556,
+            556,
+            333,
+            500,
+            278,
+            556,
+            500,
+            722,
+            500,
+            500,
+            500,
+            334,
+            260,
+            334,
+            584,
+        ],
+        strict=True,
+    )
+)
+_DEFAULT_WIDTH = 556
+BOLD = 1.07
+# Estimates err on the wide side, so that a wrapped line never runs past the inset.
+SAFETY = 1.04
+CAPTION_COLOUR = "#444444"
+
+
+def scale_for(width: int, height: int) -> float:
+    """How much larger than at the page preset fonts, margins and lines are drawn.
+
+    A column (600 px) keeps text at 90% so it stays legible in print; a slide (1600 x 900)
+    draws everything 1.6 times larger so it reads from the back of a room.
+    """
+    return max(0.9, min(width / 1000, height / 560))
+
+
+def text_px(text: str, font: float, bold: bool = False) -> float:
+    """Estimated width of a line of text (without markup) in pixels."""
+    units = sum(_WIDTHS.get(c, _DEFAULT_WIDTH) for c in text)
+    return units / 1000 * font * (BOLD if bold else 1.0) * SAFETY
+
+
+def wrap(text: str, width_px: float, font: float, bold: bool = False) -> list[str]:
+    """Break a line at word boundaries so that no line is wider than ``width_px``."""
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and text_px(candidate, font, bold) > width_px:
+            out.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*out, line] if line else out
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The wrapped caption of a figure at one size, and the fonts it is drawn with."""
+
+    scale: float
+    title: list[str]
+    subtitle: list[str]
+    footer: list[str]
+
+    @property
+    def head_px(self) -> float:
+        return (
+            LINE_HEIGHT
+            * self.scale
+            * (TITLE_FONT * len(self.title) + SUBTITLE_FONT * len(self.subtitle))
+        )
+
+    @property
+    def footer_px(self) -> float:
+        return LINE_HEIGHT * self.scale * CAPTION_FONT * len(self.footer)
+
+
+def caption_blocks(
+    title: str, subtitle: str, footer: Sequence[str], width: int, scale: float
+) -> Blocks:
+    """Title, subtitle and footer lines wrapped to the width between the insets."""
+    usable = width - 2 * INSET * scale
+    return Blocks(
+        scale,
+        wrap(title, usable, TITLE_FONT * scale, bold=True),
+        wrap(subtitle, usable, SUBTITLE_FONT * scale),
+        [x for line in footer for x in wrap(line, usable, CAPTION_FONT * scale)],
+    )
+
+
+def _legend_names(fig: go.Figure) -> list[str]:
+    return [
+        str(t.name)
+        for t in fig.data
+        if t.name and t.showlegend is not False and t.type != "choropleth"
+    ]
+
+
+def legend_rows(fig: go.Figure, width: int, scale: float) -> int:
+    """Rows a horizontal legend takes at this width (plotly wraps it at the figure's edge)."""
+    names = _legend_names(fig)
+    if len(names) < 2 or fig.layout.showlegend is False:
+        return 0
+    font = BASE_FONT * scale
+    rows, used, usable = 1, 0.0, width - 2 * INSET * scale
+    for name in names:
+        item = 46 * scale + text_px(name, font)
+        if used and used + item > usable:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _is_cartesian(fig: go.Figure) -> bool:
+    return any(t.type not in ("choropleth", "scattergeo") for t in fig.data) or not fig.data
+
+
+def _numbers_width(values: Iterable[Any], font: float) -> float:
+    """Width of the widest tick label plotly would write for numbers up to these values."""
+    top = 0.0
+    negative = False
+    for v in values:
+        if isinstance(v, int | float) and not (isinstance(v, float) and math.isnan(v)):
+            top = max(top, abs(float(v)))
+            negative = negative or v < 0
+    if top < 1:
+        chars = 4  # 0.95
+    elif top < 10:
+        chars = 3  # 2.5
+    else:
+        chars = min(5, len(str(int(top))))
+    return (chars + negative) * font * 0.556 * SAFETY
+
+
+def _axis_labels(fig: go.Figure, axis: str) -> list[Any]:
+    """Every value drawn on an axis (categories, tick texts, or the data)."""
+    layout_axis = fig.layout[f"{axis}axis"]
+    if layout_axis.tickvals is not None and layout_axis.type == "category":
+        return list(layout_axis.tickvals)
+    values: list[Any] = []
+    for trace in fig.data:
+        data = getattr(trace, axis, None)
+        if data is not None:
+            values.extend(v for v in _plain(data) if v is not None)
+    if layout_axis.ticktext and layout_axis.tickvals is not None:
+        return _visible_ticks(layout_axis, values)
+    if layout_axis.range is not None:
+        values.extend(layout_axis.range)
+    return values
+
+
+def _plain(data: Any) -> list[Any]:
+    """Axis data as a list, decoding plotly's base64 typed arrays (unvalidated copies)."""
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return [v.item() for v in array.ravel()]
+    return [v.item() if isinstance(v, np.generic) else v for v in data]
+
+
+def _visible_ticks(axis: Any, values: list[Any]) -> list[Any]:
+    """The tick texts whose values fall within the plotted data (autorange pads a little)."""
+    numbers = [float(v) for v in values if isinstance(v, int | float) and v == v]
+    if not numbers:
+        return list(axis.ticktext)
+    low, high = min(numbers), max(numbers)
+    if axis.type == "log":
+        low, high = low / 1.3, high * 1.3
+    else:
+        pad = 0.1 * (high - low)
+        low, high = low - pad, high + pad
+    shown = [t for v, t in zip(axis.tickvals, axis.ticktext, strict=False) if low <= v <= high]
+    return shown or list(axis.ticktext)
+
+
+def tick_labels_px(fig: go.Figure, axis: str, font: float) -> float:
+    """The width of the widest tick label of an axis."""
+    labels = _axis_labels(fig, axis)
+    texts = [v for v in labels if isinstance(v, str)]
+    if texts:
+        return max(text_px(t, font) for t in texts)
+    return _numbers_width(labels, font)
+
+
+def _has_title(axis: Any) -> bool:
+    return bool(axis.title and axis.title.text)
+
+
+@dataclass(frozen=True)
+class Margins:
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
+    """The plot's margins: the inset plus the room its axis labels, legend and caption need."""
+    s = blocks.scale
+    font = BASE_FONT * s
+    inset = INSET * s
+    top = inset + blocks.head_px + 10 * s + (rows * font * 2.0 + 10 * s if rows else 0)
+    bottom = inset + blocks.footer_px + 16 * s
+    left = right = inset
+    if _is_cartesian(fig):
+        left += tick_labels_px(fig, "y", font) + 10 * s
+        if _has_title(fig.layout.yaxis):
+            left += font * LINE_HEIGHT + 12 * s
+        horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
+        last_x = tick_labels_px(fig, "x", font) / 2 if not horizontal else 0
+        right += max(0.0, last_x - inset)  # the last x label is centred on the plot's edge
+        bottom += font * LINE_HEIGHT + 10 * s
+        if _has_title(fig.layout.xaxis):
+            bottom += font * LINE_HEIGHT + 8 * s
+    else:
+        right += _colourbar_px(fig, font)
+    return Margins(left, right, top, bottom)
+
+
+def _colourbar_px(fig: go.Figure, font: float) -> float:
+    """Room for a map's colour bar at the right: the bar, its tick labels and its title."""
+    bars = [t for t in fig.data if t.type == "choropleth" and t.showscale is not False]
+    if not bars:
+        return 0.0
+    bar = bars[0].colorbar
+    ticks = [str(t) for t in (bar.ticktext or ["100"])]
+    title = str(bar.title.text or "") if bar.title else ""
+    thickness = bar.thickness or 12
+    return max(thickness + 8 + max(text_px(t, font) for t in ticks), text_px(title, font)) + 10
+
+
+def _rescale(fig: go.Figure, scale: float) -> None:
+    """Scale what the figure functions drew at scale 1: lines, markers, annotation fonts."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    factor = scale / float(meta.get("house_scale", 1.0))
+    fig.layout.meta = {**meta, "house_scale": scale}
+    if abs(factor - 1) < 1e-9:
+        return
+    for trace in fig.data:
+        if trace.type in ("scatter", "scattergl"):
+            trace.line.width = (trace.line.width if trace.line.width is not None else 2) * factor
+            if trace.marker is not None:
+                trace.marker.size = (trace.marker.size or 6) * factor
+        elif trace.type == "box":
+            trace.marker.size = (trace.marker.size or 6) * factor
+            trace.line.width = (trace.line.width if trace.line.width is not None else 2) * factor
+        elif trace.type == "choropleth":
+            trace.marker.line.width = (trace.marker.line.width or 0.5) * factor
+            trace.colorbar.thickness = (trace.colorbar.thickness or 30) * factor
+    for shape in fig.layout.shapes:
+        shape.line.width = (shape.line.width if shape.line.width is not None else 2) * factor
+    for note in fig.layout.annotations:
+        if note.font.size:
+            note.font.size = note.font.size * factor
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def apply(
+    fig: go.Figure, title: str, subtitle: str, footer: Sequence[str], width: int, height: int
+) -> go.Figure:
+    """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place)."""
+    s = scale_for(width, height)
+    _rescale(fig, s)
+    blocks = caption_blocks(title, subtitle, footer, width, s)
+    rows = legend_rows(fig, width, s)
+    m = margins(fig, blocks, width, rows)
+    inset = INSET * s
+    plot_w = max(1.0, width - m.left - m.right)
+    plot_h = max(1.0, height - m.top - m.bottom)
+    head = "<br>".join(f"<b>{_escape(t)}</b>" for t in blocks.title)
+    sub = "<br>".join(_escape(t) for t in blocks.subtitle)
+    sub_px = f"{SUBTITLE_FONT * s:.1f}px"
+    title_text = f"{head}<br><span style='font-size:{sub_px}'>{sub}</span>" if head else ""
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "caption"]
+    if blocks.footer:
+        fig.add_annotation(
+            text="<br>".join(_escape(t) for t in blocks.footer),
+            font={"size": CAPTION_FONT * s, "color": CAPTION_COLOUR},
+            xref="paper",
+            yref="paper",
+            x=-(m.left - inset) / plot_w,
+            y=-(m.bottom - inset) / plot_h,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            borderpad=0,
+            name="caption",
+        )
+    font = BASE_FONT * s
+    fig.layout.meta = {**fig.layout.meta, "footer_px": blocks.footer_px + inset}
+    fig.update_layout(
+        font={"size": font},
+        title={
+            "text": title_text,
+            "font": {"size": TITLE_FONT * s},
+            "x": inset / width,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1 - inset / height,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
+        },
+        legend={
+            "orientation": "h",
+            "xref": "container",
+            "x": inset / width,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - (inset + blocks.head_px + 10 * s) / height,
+            "yanchor": "top",
+            "font": {"size": font},
+            "itemwidth": 30,
+        },
+        margin={
+            "l": m.left,
+            "r": m.right,
+            "t": m.top,
+            "b": m.bottom,
+            "pad": 0,
+            "autoexpand": False,
+        },
+    )
+    if _is_cartesian(fig):
+        axis = {
+            "automargin": False,
+            "ticklen": 5 * s,
+            "linewidth": max(1.0, s),
+            "gridwidth": max(1.0, s),
+            "title": {"standoff": 8 * s},
+        }
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(**axis)
+    else:
+        fig.update_traces(
+            colorbar={"x": 1, "xanchor": "left", "xpad": 10 * s, "len": 0.9},
+            selector={"type": "choropleth"},
+        )
+    return fig

@@ -1,0 +1,291 @@
+"""What changed: two editions of a source compared (the logic is in indicators.changes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from indicators import changes, diff
+from indicators.changes import PREFIX, View
+from indicators.charts import common
+from indicators.dashboard import panels
+from indicators.dashboard.state import STATE
+
+dash.register_page(
+    __name__,
+    path="/changes",
+    name="What changed",
+    order=6,
+    title="What changed - Digital-divide indicators",
+)
+
+INTRO = (
+    "Publishers restate history with every edition. Pick a source and two of its editions to "
+    "see which values were revised, which were added and which were dropped. A difference "
+    "within the float noise of the publisher's format is not counted as a revision."
+)
+PARAMS = ["source", "old", "new", "measure", "year", "kind", "status", "search", "at_least"]
+GRAPH_CONFIG: Any = {"displaylogo": False}
+
+
+def pid(param: str) -> dict[str, str]:
+    """The id of a control; the app's URL sync writes it as ``changes.<param>``."""
+    return {"type": "param", "panel": PREFIX, "param": param}
+
+
+def dropdown(param: str, label: str, options: list[Any], value: Any) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=f"{PREFIX}-{param}"),
+            dcc.Dropdown(
+                id=pid(param), options=options, value=value, clearable=False, searchable=True
+            ),
+        ],
+        className="control",
+    )
+
+
+def controls(view: View) -> html.Div:
+    """Source, the two editions, measure, year and kind of entity."""
+    tables = STATE.tables()
+    return html.Div(
+        [
+            dropdown("source", "Source", changes.source_options(tables), view.source),
+            dropdown("old", "Old edition", changes.edition_options(tables, view.source), view.old),
+            dropdown("new", "New edition", changes.edition_options(tables, view.source), view.new),
+            dropdown("measure", "Measure", measure_options(view.source), view.measure),
+            dropdown("year", "Year", year_options(view.source), view.year),
+            dropdown(
+                "kind",
+                "Entities",
+                [{"label": v, "value": k} for k, v in changes.KINDS.items()],
+                view.kind,
+            ),
+        ],
+        className="controls",
+    )
+
+
+def year_options(source: str) -> list[dict[str, str]]:
+    return [{"label": "All years", "value": changes.ALL}] + [
+        {"label": str(y), "value": str(y)} for y in changes.years(STATE.tables(), source)
+    ]
+
+
+def measure_options(source: str) -> list[dict[str, str]]:
+    return [
+        {"label": changes.measure_label(m), "value": m}
+        for m in changes.measures(STATE.tables(), source)
+    ]
+
+
+def summary_block(view: View) -> tuple[list[Any], Any, Any]:
+    """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
+    tables = STATE.tables()
+    compared = changes.comparison(tables, view)
+    s = changes.summary(tables, view, compared)
+    m = changes.measure_summary(s, view.measure)
+    text: list[Any] = [
+        html.P(f"{s.old_label} → {s.new_label}", className="subtitle"),
+        html.P(changes.headline(s), id=f"{PREFIX}-headline"),
+    ]
+    if m is not None:
+        text.append(
+            html.P(
+                f"{m.title}: {m.revised:,} revised, median absolute revision "
+                f"{diff.number(m.median_abs)} {diff.change_unit(m.unit)}".rstrip()
+                + "."
+            )
+        )
+    text += [html.P(line) for line in changes.coverage(s)]
+    text.append(html.P(f"Source: {changes.source_line(tables, view)}", className="caption"))
+    dumbbell = (
+        changes.dumbbell_figure(m, s, with_year=view.year == changes.ALL)
+        if m is not None and len(m.largest)
+        else changes.empty_figure("No revisions of this measure between these editions.")
+    )
+    return text, changes.by_year_figure(s), dumbbell
+
+
+def table_block(view: View) -> list[Any]:
+    """The compared values matching the search, biggest changes first."""
+    tables = STATE.tables()
+    compared = changes.comparison(tables, view)
+    shown, matched = changes.table_view(compared, common.names(tables), view)
+    note = (
+        f"First {len(shown):,} of {matched:,} matching values; download the CSV for all."
+        if matched > len(shown)
+        else f"{matched:,} matching values."
+    )
+    return [html.P(note, className="caption"), panels.html_table(shown)]
+
+
+def layout(**query: Any) -> Any:
+    view = changes.resolve(STATE.tables(), query)
+    if view is None:
+        body: list[Any] = [
+            html.Div(
+                f"No source has two editions published: {common.BUILD_HINT}.",
+                className="empty-state",
+                role="status",
+            )
+        ]
+    else:
+        text, by_year, dumbbell = summary_block(view)
+        body = [
+            html.Section([controls(view)], className="panel", id=f"{PREFIX}-controls"),
+            html.Section(
+                [html.H2("Summary"), html.Div(text, id=f"{PREFIX}-summary")],
+                className="panel",
+            ),
+            html.Section(
+                dcc.Graph(id=f"{PREFIX}-by-year", figure=by_year, config=GRAPH_CONFIG),
+                className="panel",
+            ),
+            html.Section(
+                dcc.Graph(id=f"{PREFIX}-largest", figure=dumbbell, config=GRAPH_CONFIG),
+                className="panel",
+            ),
+            html.Section(
+                [
+                    html.H2("Every value compared"),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Label("Search entities", htmlFor=f"{PREFIX}-search"),
+                                    dcc.Input(
+                                        id=pid("search"),
+                                        type="search",
+                                        value=view.search,
+                                        debounce=True,
+                                        placeholder="Name or code, e.g. Moldova",
+                                    ),
+                                ],
+                                className="control",
+                            ),
+                            html.Div(
+                                [
+                                    html.Label(
+                                        "Changes of at least (in the value's unit)",
+                                        htmlFor=f"{PREFIX}-at_least",
+                                    ),
+                                    dcc.Input(
+                                        id=pid("at_least"),
+                                        type="number",
+                                        min=0,
+                                        step="any",
+                                        value=view.at_least,
+                                        debounce=True,
+                                        placeholder="e.g. 1",
+                                    ),
+                                ],
+                                className="control",
+                            ),
+                            dropdown(
+                                "status",
+                                "Status",
+                                [
+                                    {"label": s.capitalize(), "value": s}
+                                    for s in changes.STATUS_CHOICES
+                                ],
+                                view.status,
+                            ),
+                        ],
+                        className="controls",
+                    ),
+                    html.Div(table_block(view), id=f"{PREFIX}-table", className="data-table"),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Download every value (CSV)",
+                                id=f"{PREFIX}-dl-csv",
+                                className="download",
+                            ),
+                            dcc.Download(id=f"{PREFIX}-download"),
+                        ],
+                        className="downloads",
+                    ),
+                ],
+                className="panel",
+            ),
+        ]
+    return html.Div(
+        [html.H1("What changed"), html.P(INTRO, className="intro"), *body], className="page"
+    )
+
+
+def _view(values: list[Any]) -> View | None:
+    return changes.checked(STATE.tables(), dict(zip(PARAMS, values, strict=True)))
+
+
+@dash.callback(
+    Output(pid("old"), "options"),
+    Output(pid("old"), "value"),
+    Output(pid("new"), "options"),
+    Output(pid("new"), "value"),
+    Output(pid("measure"), "options"),
+    Output(pid("measure"), "value"),
+    Output(pid("year"), "options"),
+    Output(pid("year"), "value"),
+    Input(pid("source"), "value"),
+    State(pid("year"), "value"),
+    prevent_initial_call=True,
+)
+def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
+    """A new source: its editions (newest two chosen), its measures and years (the chosen
+    year kept where the source covers it)."""
+    tables = STATE.tables()
+    if source not in changes.comparable(tables):
+        return (dash.no_update,) * 8
+    view = changes.with_source(tables, source, {"year": year})
+    options = changes.edition_options(tables, source)
+    measures = measure_options(source)
+    years = year_options(source)
+    return options, view.old, options, view.new, measures, view.measure, years, view.year
+
+
+@dash.callback(
+    Output(f"{PREFIX}-summary", "children"),
+    Output(f"{PREFIX}-by-year", "figure"),
+    Output(f"{PREFIX}-largest", "figure"),
+    [Input(pid(p), "value") for p in PARAMS[:6]],
+    State(pid("status"), "value"),
+    State(pid("search"), "value"),
+    State(pid("at_least"), "value"),
+    prevent_initial_call=True,
+)
+def render_summary(*values: Any) -> tuple[Any, ...]:
+    """Summary and figures for the chosen editions."""
+    view = _view(list(values))
+    if view is None:
+        return (dash.no_update,) * 3
+    return summary_block(view)
+
+
+@dash.callback(
+    Output(f"{PREFIX}-table", "children"),
+    [Input(pid(p), "value") for p in PARAMS],
+    prevent_initial_call=True,
+)
+def render_table(*values: Any) -> Any:
+    """The compared values matching the search and status."""
+    view = _view(list(values))
+    return dash.no_update if view is None else table_block(view)
+
+
+@dash.callback(
+    Output(f"{PREFIX}-download", "data"),
+    Input(f"{PREFIX}-dl-csv", "n_clicks"),
+    [State(pid(p), "value") for p in PARAMS],
+    prevent_initial_call=True,
+)
+def download_csv(n_clicks: int | None, *values: Any) -> Any:
+    """Every compared value of the two editions (year and kind as chosen), as CSV."""
+    view = _view(list(values))
+    if not n_clicks or view is None:
+        return dash.no_update
+    compared = changes.comparison(STATE.tables(), view)
+    return dcc.send_string(diff.csv_text(compared), changes.download_name(view), type="text/csv")
