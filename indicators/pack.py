@@ -25,10 +25,9 @@ from typing import Any
 
 import yaml
 
-from indicators import charts, documents, export, figures, findings, render
+from indicators import charts, documents, export, figures, findings, render, sources
 from indicators.charts import NoData, ParamError, Tables, common
 from indicators.figures import Chart
-from indicators.sources import RAW_FILES
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
 SIZES: dict[str, tuple[int, int]] = {
@@ -274,10 +273,8 @@ def _licence(tables: Tables, key: str) -> str:
         row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
         if len(row):
             return str(row["licence"].iloc[0])
-    for raw in RAW_FILES:
-        if raw.source == source and raw.vintage == vintage:
-            return raw.licence
-    return ""
+    fmt = sources.BY_SOURCE.get(source)
+    return fmt.licence if fmt else ""
 
 
 def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents.SourceRow]:

@@ -193,7 +193,7 @@ def test_word_document_numbers_captions_and_cites_sources(written):
     by_label = {r[0]: r for r in rows[1:]}
     assert "28 October 2019" in by_label["ITU key ICT indicators, Oct 2019"][1]
     assert by_label["ITU key ICT indicators, Oct 2019"][3] == "1"
-    assert by_label["ITU key ICT indicator aggregates, Nov 2024"][3] == "2"
+    assert by_label["ITU key ICT indicators, Nov 2024"][3] == "2"
 
 
 def test_powerpoint_has_a_title_slide_and_one_slide_per_figure(written):
