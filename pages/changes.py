@@ -238,7 +238,7 @@ def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
     """A new source: its editions (newest two chosen), its measures and years (the chosen
     year kept where the source covers it)."""
     tables = STATE.tables()
-    if source not in changes.comparable(tables):
+    if not isinstance(source, str) or source not in changes.comparable(tables):
         return (dash.no_update,) * 8
     view = changes.with_source(tables, source, {"year": year})
     options = changes.edition_options(tables, source)
