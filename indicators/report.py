@@ -17,6 +17,7 @@ import pandas as pd
 
 from indicators import claims, safe_csv, schemas, sources, store
 from indicators.charts import Tables, common
+from indicators.topics import page_href  # noqa: F401  (pages link into a panel with it)
 
 METRIC_UNITS = {
     "ratio": "×",

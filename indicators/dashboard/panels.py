@@ -207,6 +207,12 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     layout["title"] = {"text": ""}
     # The modebar stands upright in the right margin, so it never sits on the legend or plot.
     margin = {**layout.get("margin", {}), "t": 16, "r": MODEBAR_PX}
+    if layout.get("xaxis") is not None or layout.get("yaxis") is not None:
+        # The export's margins are sized for its own width and fonts: on the page, plotly
+        # measures the tick labels it draws and makes room for them.
+        margin["l"] = 12
+        for axis in ("xaxis", "yaxis"):
+            layout[axis] = {**layout.get(axis, {}), "automargin": True}
     layout.update(margin=margin, autosize=True, modebar={"orientation": "v"})
     layout.pop("width", None)
     layout.pop("height", None)  # the graph's style sets it; the width follows the page

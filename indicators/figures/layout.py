@@ -242,7 +242,8 @@ def _axis_labels(fig: go.Figure, axis: str) -> list[Any]:
     """Every value drawn on an axis (categories, tick texts, or the data)."""
     layout_axis = fig.layout[f"{axis}axis"]
     if layout_axis.tickvals is not None and layout_axis.type == "category":
-        return list(layout_axis.tickvals)
+        # Rows labelled by their own short texts (ticktext) are as wide as those texts.
+        return list(layout_axis.ticktext or layout_axis.tickvals)
     values: list[Any] = []
     for trace in fig.data:
         data = getattr(trace, axis, None)
@@ -281,7 +282,7 @@ def _visible_ticks(axis: Any, values: list[Any]) -> list[Any]:
 def tick_labels_px(fig: go.Figure, axis: str, font: float) -> float:
     """The width of the widest tick label of an axis."""
     labels = _axis_labels(fig, axis)
-    texts = [v for v in labels if isinstance(v, str)]
+    texts = [line for v in labels if isinstance(v, str) for line in v.split("<br>")]
     if texts:
         return max(text_px(t, font) for t in texts)
     return _numbers_width(labels, font)

@@ -46,7 +46,7 @@ def test_embed_snippet_reproduces_the_view_without_controls(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
     dash_duo.select_dcc_dropdown('[id*="internet-groups"][id*="grouping"]', "ITU region")
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "ITU region", 20)
     dash_duo.find_element("#embed-summary").click()
     dash_duo.wait_for_contains_text("#embed-snippet", "embed=1", 20)
     snippet = dash_duo.find_element("#embed-snippet").get_attribute("value")
@@ -54,7 +54,7 @@ def test_embed_snippet_reproduces_the_view_without_controls(dash_duo, dash_app):
     assert "internet-groups.grouping=itu_region" in src and src.startswith("http")
 
     dash_duo.driver.get(src)
-    dash_duo.wait_for_contains_text("#internet-groups-graph .gtitle", "ITU region", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "ITU region", 20)
     assert hidden(dash_duo, ".navbar") and hidden(dash_duo, ".controls")
     assert hidden(dash_duo, ".downloads") and hidden(dash_duo, ".embed-footer")
     assert dash_duo.find_element("#internet-groups-graph").is_displayed()
