@@ -285,6 +285,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         xs += [a, b, None]
         ys += [label, label, None]
     unit = f" ({m.unit})" if m.unit else ""
+    plot_px = max(130, 28 * len(rows))
     fig = go.Figure(
         [
             go.Scatter(
@@ -314,13 +315,13 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         ]
     )
     fig.update_layout(
-        title={
-            "text": f"Largest revisions<br><sup>{m.title}{unit}, {s.old_label} to "
-            f"{s.new_label}</sup>"
-        },
+        title={"text": f"Largest revisions<br><sup>{m.title}{unit}</sup>"},
         hovermode="closest",
-        height=max(260, 110 + 28 * len(rows)),
-        margin={"l": 10, "r": 10, "t": 100, "b": 40},
+        # The legend (the two editions) sits below the axis title, where a narrow screen has
+        # room; its position is a fraction of the plot's height, so place it in pixels.
+        legend={"orientation": "h", "yanchor": "top", "y": -58 / plot_px, "x": 0},
+        height=plot_px + 170,
+        margin={"l": 10, "r": 10, "t": 80, "b": 90},
         yaxis={"autorange": "reversed", "automargin": True, "showgrid": False},
         xaxis={"title": {"text": m.unit or m.title}, "showgrid": True, "gridcolor": "#e6e6e6"},
     )
