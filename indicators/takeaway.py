@@ -71,6 +71,14 @@ def _manifest(tables: Tables) -> dict[str, Any]:
         return {}
 
 
+def _fetched(manifest: dict[str, Any], key: str, entry: dict[str, Any]) -> Any:
+    """When the manifest says the file was fetched, if it is the very file the table was built
+    from (same sha256); a later fetch of a changed file says nothing about this build."""
+    fetched = manifest.get(key) or {}
+    same = fetched.get("sha256") and fetched.get("sha256") == entry.get("sha256")
+    return fetched.get("retrieved_at") if same else None
+
+
 def _from_editions_table(tables: Tables, meta: dict[str, Any]) -> list[Edition] | None:
     """The table's editions as the build's ``editions`` table records them (None if absent)."""
     editions = tables.get("editions")
@@ -114,9 +122,7 @@ def editions(tables: Tables, name: str) -> list[Edition]:
                 title=raw.title if raw else key,
                 citation=raw.citation if raw else key,
                 licence=raw.licence if raw else "",
-                retrieved=_date(
-                    entry.get("retrieved_at") or manifest.get(key, {}).get("retrieved_at")
-                ),
+                retrieved=_date(entry.get("retrieved_at") or _fetched(manifest, key, entry)),
                 sha256=str(entry.get("sha256", "")),
             )
         )
@@ -249,11 +255,15 @@ def zip_bytes(tables: Tables, name: str) -> bytes:
 
 
 def download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
-    """A table as XLSX or zip bytes, with file name and media type."""
+    """A table as XLSX or zip bytes, with file name and media type.
+
+    Made once per loaded table: the workbook of the 45,000 price rows takes seconds.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"no download {name}.{fmt}")
     suffix, media = FORMATS[fmt]
-    payload = xlsx_bytes(tables, name) if fmt == "xlsx" else zip_bytes(tables, name)
+    make = xlsx_bytes if fmt == "xlsx" else zip_bytes
+    payload = common.memo(_table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name))
     return payload, f"{name}.{suffix}", media
 
 

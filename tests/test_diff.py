@@ -223,6 +223,13 @@ def test_noise_is_declared_per_source():
     assert as_wdi["status"].tolist() == ["unchanged"]
 
 
+def test_noise_is_declared_for_known_sources_only():
+    known = {raw.source for raw in BY_KEY.values()}
+    assert set(diff.NOISE) <= known
+    for noise in diff.NOISE.values():
+        assert noise.significant > 0 and noise.float_bits in (32, 64)
+
+
 def test_real_wdi_2019_revisions_of_a_point_or_more(tables):
     """Feb against Jul 2026 WDI for 2019: economies moved by a point or more, Moldova first."""
     req = diff.request(tables, "wdi", "2026-02", "2026-07")

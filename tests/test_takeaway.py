@@ -110,6 +110,28 @@ def test_without_a_manifest_the_date_is_said_to_be_unrecorded(tables):
     assert takeaway.cite_lines(bare, "bandwidth")[0].endswith("retrieval date not recorded.")
 
 
+class OtherManifest:
+    """The real tables, in a data folder whose manifest records another copy of every file."""
+
+    def __init__(self, tables, root):
+        self.tables = tables
+        self.data = type("Data", (), {"raw": root})()
+        (root / "manifest.json").write_text(
+            '{"itu_aggregates_2019_10": {"sha256": "0000", "retrieved_at": "2030-01-01"}}'
+        )
+
+    def get(self, name):
+        return self.tables.get(name)
+
+    def metadata(self, name):
+        return self.tables.metadata(name)
+
+
+def test_a_later_fetch_of_another_file_does_not_date_this_build(tables, tmp_path):
+    lines = takeaway.cite_lines(OtherManifest(tables, tmp_path), "bandwidth")
+    assert lines[0].endswith("retrieval date not recorded.") and "2030" not in " ".join(lines)
+
+
 def test_unknown_or_unbuilt_tables_are_refused(tables, tmp_path):
     from indicators import store
 
