@@ -182,6 +182,14 @@ def headline(s: diff.Summary) -> str:
     )
 
 
+def measure_line(m: diff.Measure) -> str:
+    """'Individuals using the Internet: 35 revised, median absolute revision 0.03 percentage
+    points.'"""
+    unit = diff.change_unit(m.unit)
+    median = f"{diff.number(m.median_abs)} {unit}".rstrip()
+    return f"{m.title}: {m.revised:,} revised, median absolute revision {median}."
+
+
 def coverage(s: diff.Summary) -> list[str]:
     """Coverage gained and lost, one sentence each."""
 

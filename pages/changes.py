@@ -90,13 +90,7 @@ def summary_block(view: View) -> tuple[list[Any], Any, Any]:
         html.P(changes.headline(s), id=f"{PREFIX}-headline"),
     ]
     if m is not None:
-        text.append(
-            html.P(
-                f"{m.title}: {m.revised:,} revised, median absolute revision "
-                f"{diff.number(m.median_abs)} {diff.change_unit(m.unit)}".rstrip()
-                + "."
-            )
-        )
+        text.append(html.P(changes.measure_line(m)))
     text += [html.P(line) for line in changes.coverage(s)]
     text.append(html.P(f"Source: {changes.source_line(tables, view)}", className="caption"))
     dumbbell = (
