@@ -146,6 +146,11 @@ def _threshold(value: Any) -> float | None:
     return number if math.isfinite(number) and number >= 0 else None
 
 
+def table_free(view: View) -> View:
+    """The view without the table's own filters (search, status, smallest change)."""
+    return View(view.source, view.old, view.new, view.measure, view.year, view.kind)
+
+
 def checked(tables: Tables, values: Mapping[str, Any]) -> View | None:
     """A view from the controls' current values, checked like a query string."""
     query = {f"{PREFIX}.{k}": v for k, v in values.items()}
