@@ -1,9 +1,15 @@
 """Turn ``data/raw`` into validated Parquet tables in ``data/processed``.
 
-Each raw file is read and transformed on its own and the result cached by the file's sha256 (and
-the reader code's), so a rebuild reprocesses only what changed, and a rebuild with nothing
-changed does nothing. Every reader error and every schema failure is collected into one report;
-if there is any, nothing is published.
+Every file under ``data/raw`` is read once into memory and hashed; its format and edition are
+read from those bytes (see :mod:`indicators.raw`), and the reader parses the same bytes, so what
+is cached and published under a hash is what that hash names. Each edition's frames are cached
+by hash, edition and reader code, so a rebuild reprocesses only what changed and a rebuild with
+nothing changed does nothing. Reader errors, what each format guarantees (every economy, every
+group row), a plausibility check against the previous edition and every schema failure are
+collected into one report; if there is any, nothing is published.
+
+No file name, source key or edition appears here: the build iterates the declarations in
+:mod:`indicators.sources` and the entity rule in :mod:`indicators.entities`.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import pandera.pandas as pa
 import indicators
 from indicators import claims as claims_mod
 from indicators import entities as entities_mod
-from indicators import schemas, store
+from indicators import schemas, sources, store, uptodate
 from indicators.errors import SourceError
-from indicators.sources import RAW_FILES, RawFile, itu_aggregates, itu_gender, itu_prices, m49, wdi
+from indicators.raw import Identified, RawError, by_sha, data_files, identify, read_manifest
+from indicators.sources.catalogue import Blob, Context, Edition, Frames, SourceFormat, locate
+from indicators.sources.catalogue import retrieval_year as _retrieval_year
 
-Frames = dict[str, pd.DataFrame]
 Progress = Callable[[str], None]
 FACT_TABLES = ["internet_use", "broadband_price", "bandwidth"]
 
@@ -41,104 +48,159 @@ class BuildError(Exception):
 
 
 @dataclass
-class Inputs:
-    """The raw files present, their hashes, and what reading them produced."""
+class Input:
+    """One edition of one source: the bytes read, where they came from, what reading gave."""
 
-    present: dict[str, Path] = field(default_factory=dict)
-    sha256: dict[str, str] = field(default_factory=dict)
-    frames: dict[str, Frames] = field(default_factory=dict)
+    fmt: SourceFormat
+    edition: Edition
+    blob: Blob
+    relative: str
+    entry: dict[str, Any]
+    frames: Frames = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.fmt.source}@{self.edition.key}"
+
+    @property
+    def max_year(self) -> int:
+        return _retrieval_year(self.entry.get("retrieved_at")) + 1
+
+
+@dataclass
+class Inputs:
+    """Every edition found under ``data/raw``, and the files skipped with the reason."""
+
+    items: list[Input] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    blobs: list[Blob] = field(default_factory=list)
+
+    def of(self, source: str) -> list[Input]:
+        """The editions of a source that were read, newest first."""
+        found = [i for i in self.items if i.fmt.source == source and i.frames]
+        return sorted(found, key=lambda i: i.edition.key, reverse=True)
+
+    def newest(self) -> dict[str, Frames]:
+        """Each source's newest edition's frames (what the format checks compare against)."""
+        return {s: eds[0].frames for s in {i.fmt.source for i in self.items} if (eds := self.of(s))}
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Hex sha256 of a file."""
+    return uptodate.file_sha256(path)
 
 
-def code_fingerprint() -> str:
-    """Hash of the reader and build code, so a changed reader invalidates the cache."""
-    package = Path(indicators.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("sources/*.py")]):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+code_fingerprint = uptodate.code_fingerprint
 
 
-def _read_m49(path: Path, vintage: str) -> Frames:
-    return {"m49": m49.transform(m49.extract(path))}
+# ---------------------------------------------------------------------------------------------
+# discovering the editions
 
 
-def _read_wdi(path: Path, vintage: str) -> Frames:
-    raw = wdi.extract(path)
-    # A fresh WDI download states its own date; trust it over the registry's edition label.
-    stated = raw.attrs.get("last_updated")
-    edition = stated[:7] if stated else vintage
-    return {"internet_use": wdi.transform(raw, edition), "aggregates": wdi.aggregate_names(raw)}
+def read_raw(data: store.DataDir) -> list[Blob]:
+    """Every data file under ``data/raw``, read once (this is what is hashed and parsed)."""
+    if not data.raw.exists():
+        return []
+    blobs = []
+    for path in data_files(data.raw):
+        try:
+            blobs.append(Blob.read(path))
+        except SourceError as exc:
+            raise BuildError([str(exc)]) from exc
+    return blobs
 
 
-def _read_wdi_meta(path: Path, vintage: str) -> Frames:
-    raw = wdi.extract_country_metadata(path)
-    return {
-        "wdi_meta": wdi.transform_country_metadata(raw),
-        "wdi_aggregates": wdi.aggregate_codes(raw),
-    }
-
-
-def _read_itu_aggregates(path: Path, vintage: str) -> Frames:
-    raw = itu_aggregates.extract(path)
-    return {
-        "internet_use": itu_aggregates.transform_internet_use(raw, vintage),
-        "bandwidth": itu_aggregates.transform_bandwidth(raw, vintage),
-    }
-
-
-def _read_itu_prices(path: Path, vintage: str) -> Frames:
-    raw = itu_prices.extract(path)
-    return {
-        "broadband_price": itu_prices.transform(raw, vintage),
-        "itu_economies": itu_prices.economy_attributes(raw),
-    }
-
-
-READERS: dict[str, Callable[[Path, str], Frames]] = {
-    "wdi_internet_2026_07": _read_wdi,
-    "wdi_internet_2026_02": _read_wdi,
-    "wdi_country_metadata": _read_wdi_meta,
-    "itu_aggregates_2019_10": _read_itu_aggregates,
-    "itu_aggregates_2024_11": _read_itu_aggregates,
-    "itu_prices_2025_12": _read_itu_prices,
-    "m49_2021": _read_m49,
-    "m49_2026": _read_m49,
-}
-# Read after the reference lists, because it names economies instead of coding them.
-NAMED_BY_ECONOMY = {"itu_gender_2019_12"}
-
-
-def discover(data: store.DataDir) -> Inputs:
-    """The registered raw files present in ``data/raw``, with their sha256."""
-    inputs = Inputs()
-    for raw in RAW_FILES:
-        path = data.raw / raw.path
-        if path.exists():
-            inputs.present[raw.key] = path
-            inputs.sha256[raw.key] = sha256_of(path)
+def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
+    """Recognise each file: format and edition from its content, the manifest or its hash."""
+    try:
+        manifest = read_manifest(data)
+    except RawError as exc:
+        raise BuildError([str(exc)]) from exc
+    recorded = by_sha(manifest)
+    paths = _recorded_paths(data, manifest)
+    inputs = Inputs(blobs=blobs)
+    seen: dict[str, Input] = {}
+    by_hash: dict[str, str] = {}
+    for blob in blobs:
+        relative = str(blob.path.relative_to(data.raw))
+        if blob.sha256 in by_hash:
+            inputs.skipped.append(
+                f"{relative}: the same bytes as {by_hash[blob.sha256]}; read once"
+            )
+            continue
+        by_hash[blob.sha256] = relative
+        try:
+            item = _identified(blob, recorded.get(blob.sha256), paths.get(relative))
+        except (RawError, SourceError) as exc:
+            inputs.errors.append(str(exc))
+            continue
+        entry = recorded.get(blob.sha256) or {"path": relative, "url": blob.path.as_uri()}
+        found = Input(item.fmt, item.edition, blob, relative, entry)
+        if found.key in seen:
+            inputs.errors.append(
+                f"{relative} and {seen[found.key].relative} are different files that both "
+                f"claim to be {found.key}; remove one with `indicators remove {found.key}`"
+            )
+            continue
+        seen[found.key] = found
+        inputs.items.append(found)
     return inputs
 
 
-def fingerprint(inputs: Inputs, claims_path: Path) -> dict[str, str]:
-    """Everything a build depends on: input hashes, the claims file and the code."""
-    return {
-        **inputs.sha256,
-        "claims": sha256_of(claims_path),
-        "code": code_fingerprint(),
-    }
+def _identified(
+    blob: Blob, entry: dict[str, Any] | None, before: dict[str, Any] | None
+) -> Identified:
+    """What ``add`` or ``fetch`` recorded for these bytes, else what the content says.
+
+    A file changed in place since it was recorded (``before``: the manifest's or the last
+    build's entry for its path) is read as the format it was, so a damaged file gets the
+    reader's precise error; it is never published under its old edition unless the content
+    says so.
+    """
+    fmt = sources.BY_SOURCE.get(str((entry or {}).get("format")))
+    if entry is not None and fmt is not None:
+        edition = Edition(entry["edition"], entry.get("edition_text") or entry["edition"])
+        return Identified(fmt, edition, blob)
+    try:
+        return identify(blob, entry)
+    except RawError:
+        was = sources.BY_SOURCE.get(str((before or {}).get("format")))
+        if was is None:
+            raise
+    key = f"{was.source}@{before['edition']}"  # type: ignore[index]
+    was.read(blob, Context(Edition(before["edition"], ""), 9999))  # type: ignore[index]
+    raise RawError(
+        f"{blob.path}: changed since it was read as {key}, and its edition cannot be read "
+        f"from it; add it again with `indicators add PATH --edition YYYY-MM`"
+    )
 
 
-def _cache_dir(data: store.DataDir, key: str, digest: str, code: str) -> Path:
-    return data.cache / f"{key}-{digest[:16]}-{code}"
+def _recorded_paths(data: store.DataDir, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Path -> format and edition, from the last build and the manifest (which wins)."""
+    out: dict[str, Any] = {}
+    previous = store.build_record(data) or {}
+    for key, entry in (previous.get("inputs") or {}).items():
+        source, _, edition = key.partition("@")
+        out[entry["path"]] = {"format": source, "edition": edition}
+    for entry in manifest.values():
+        out[entry["path"]] = entry
+    return out
+
+
+def fingerprint(data: store.DataDir, inputs: Inputs, claims_path: list[Path]) -> dict[str, str]:
+    """Everything a build depends on: the bytes read by path, the manifest, claims and code."""
+    hashes = {str(b.path.relative_to(data.raw)): b.sha256 for b in inputs.blobs}
+    return uptodate.stamp(data.raw, hashes, claims_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _cache_dir(data: store.DataDir, item: Input, depends: str, code: str) -> Path:
+    tag = hashlib.sha256(f"{item.key}|{item.max_year}|{depends}".encode()).hexdigest()[:12]
+    return data.cache / f"{item.fmt.source}-{item.blob.sha256[:16]}-{tag}-{code}"
 
 
 def _load_cached(folder: Path) -> Frames | None:
@@ -154,88 +216,123 @@ def _save_cache(folder: Path, frames: Frames) -> None:
     (folder / "_complete").touch()
 
 
-def read_inputs(data: store.DataDir, inputs: Inputs, progress: Progress) -> list[str]:
-    """Read every present file (from cache when unchanged); return the reader errors."""
-    errors: list[str] = []
-    code = code_fingerprint()
-    by_key = {r.key: r for r in RAW_FILES}
-    order = [k for k in inputs.present if k not in NAMED_BY_ECONOMY] + [
-        k for k in inputs.present if k in NAMED_BY_ECONOMY
-    ]
-    for i, key in enumerate(order, 1):
-        raw = by_key[key]
-        folder = _cache_dir(data, key, inputs.sha256[key], code)
-        cached = _load_cached(folder)
-        if cached is not None:
-            inputs.frames[key] = cached
-            progress(f"[{i}/{len(order)}] {raw.path}: unchanged, cached")
-            continue
-        started = time.perf_counter()
-        try:
-            frames = _read(raw, inputs)
-        except SourceError as exc:
-            errors.append(str(exc))
-            progress(f"[{i}/{len(order)}] {raw.path}: FAILED")
-            continue
-        _save_cache(folder, frames)
-        inputs.frames[key] = frames
-        rows = sum(len(f) for f in frames.values())
-        progress(
-            f"[{i}/{len(order)}] {raw.path}: {rows} rows in {time.perf_counter() - started:.2f} s"
-        )
-    return errors
-
-
-def _read(raw: RawFile, inputs: Inputs) -> Frames:
-    """Run one file's reader."""
-    if raw.key in NAMED_BY_ECONOMY:
-        names = _economy_names(inputs)
-        rows = itu_gender.transform(itu_gender.extract(inputs.present[raw.key]), raw.vintage, names)
-        return {"internet_use": rows}
-    return READERS[raw.key](inputs.present[raw.key], raw.vintage)
-
-
-def _economy_names(inputs: Inputs) -> dict[str, str]:
-    """Normalised economy names from both M49 editions, newest last so it wins."""
+def _names(inputs: Inputs) -> dict[str, str]:
+    """Normalised economy names from every reference edition read so far; newest wins."""
     names: dict[str, str] = {}
-    for key in ("m49_2021", "m49_2026"):
-        if key in inputs.frames:
-            names.update(m49.name_index(inputs.frames[key]["m49"]))
+    for item in sorted(inputs.items, key=lambda i: i.edition.key):
+        for frame in item.frames.values():
+            if item.fmt.reference and {"name", "entity_id"} <= set(frame.columns):
+                names.update(entities_mod.name_index(frame))
     return names
 
 
-def _frame(inputs: Inputs, key: str, name: str) -> pd.DataFrame | None:
-    return inputs.frames.get(key, {}).get(name)
+def _depends(inputs: Inputs, fmt: SourceFormat) -> str:
+    """The hashes of what a reader reads after (names change what it matches)."""
+    return ",".join(sorted(i.blob.sha256 for i in inputs.items if i.fmt.source in fmt.after))
 
 
-def assemble_entities(inputs: Inputs) -> pd.DataFrame:
-    """The entities table from whichever reference lists were read."""
-    m49_current = _frame(inputs, "m49_2026", "m49")
-    m49_2021 = _frame(inputs, "m49_2021", "m49")
-    economies = entities_mod.economies_frame(
-        m49_current if m49_current is not None else m49_2021,
-        m49_2021,
-        _frame(inputs, "wdi_country_metadata", "wdi_meta"),
-        _frame(inputs, "itu_prices_2025_12", "itu_economies"),
-    )
-    # Only codes the WDI metadata lists as aggregates become groups; any other code in a data
-    # file that no reference list knows is reported as unknown.
-    listed = _frame(inputs, "wdi_country_metadata", "wdi_aggregates")
-    named = [f["aggregates"] for f in inputs.frames.values() if "aggregates" in f]
-    wdi_aggs = None
-    if named and listed is not None:
-        wdi_aggs = pd.concat(named).drop_duplicates("entity_id")
-        wdi_aggs = wdi_aggs[wdi_aggs["entity_id"].isin(listed["entity_id"])]
-    return entities_mod.build_entities(economies, entities_mod.groups_frame(wdi_aggs))
+def read_inputs(data: store.DataDir, inputs: Inputs, progress: Progress) -> list[str]:
+    """Read every edition (from cache when unchanged), in declared order; return the errors."""
+    errors: list[str] = []
+    code = code_fingerprint()
+    order = sources.reading_order({i.fmt.source for i in inputs.items})
+    items = sorted(inputs.items, key=lambda i: (order.index(i.fmt.source), i.edition.key))
+    for n, item in enumerate(items, 1):
+        where = f"[{n}/{len(items)}] {item.relative} ({item.key})"
+        folder = _cache_dir(data, item, _depends(inputs, item.fmt), code)
+        cached = _load_cached(folder)
+        if cached is not None:
+            item.frames = cached
+            progress(f"{where}: unchanged, cached")
+            continue
+        started = time.perf_counter()
+        context = Context(item.edition, item.max_year, _names(inputs) if item.fmt.after else {})
+        try:
+            frames = item.fmt.read(item.blob, context)
+        except SourceError as exc:
+            errors.append(str(exc))
+            progress(f"{where}: FAILED")
+            continue
+        _save_cache(folder, frames)
+        item.frames = frames
+        rows = sum(len(f) for f in frames.values())
+        progress(f"{where}: {rows} rows in {time.perf_counter() - started:.2f} s")
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# what each format guarantees
+
+
+def check_inputs(inputs: Inputs) -> list[str]:
+    """Each format's own completeness check, years, and coverage against the previous edition."""
+    report: list[str] = []
+    references = inputs.newest()
+    for item in inputs.items:
+        if not item.frames:
+            continue
+        report.extend(item.fmt.check(item.frames, references, item.blob))
+        report.extend(_check_first_year(item))
+    for source in {i.fmt.source for i in inputs.items}:
+        editions = inputs.of(source)
+        for newer, older in zip(editions, editions[1:], strict=False):
+            report.extend(_check_coverage(newer, older))
+    return report
+
+
+def _check_first_year(item: Input) -> list[str]:
+    lines = []
+    for name, frame in item.frames.items():
+        if "year" in frame.columns and len(frame) and frame["year"].min() < item.fmt.first_year:
+            early = frame.sort_values("year").iloc[0]
+            lines.append(
+                f"{item.relative}: year {int(early['year'])} for {early.get('entity_id', '?')} "
+                f"is before {item.fmt.first_year}, the first year of {item.fmt.title} ({name})"
+            )
+    return lines
+
+
+def _entities_of(item: Input) -> set[str]:
+    """The codes an edition covers, over the first table its format declares."""
+    frame = item.frames.get(item.fmt.tables[0])
+    return set() if frame is None or "entity_id" not in frame else set(frame["entity_id"])
+
+
+def _check_coverage(newer: Input, older: Input) -> list[str]:
+    """An edition covering far fewer economies than the one before it was cut short."""
+    new, old = _entities_of(newer), _entities_of(older)
+    if not old or len(new) >= (1 - newer.fmt.max_coverage_drop) * len(old):
+        return []
+    missing = sorted(old - new)
+    shown = ", ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
+    return [
+        f"{newer.relative}: {newer.key} covers {len(new)} codes against {len(old)} in "
+        f"{older.key}, a fall of more than {newer.fmt.max_coverage_drop:.0%}; missing: {shown}"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# assembling and validating
+
+
+def assemble_entities(inputs: Inputs) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The entities table by the declared rule, and which edition each column came from."""
+    editions = {
+        source: [(i.key, i.frames) for i in inputs.of(source)]
+        for source in {i.fmt.source for i in inputs.items if i.fmt.reference}
+    }
+    aggregates = [f for i in inputs.items for n, f in i.frames.items() if n == "aggregates"]
+    return entities_mod.assemble(editions, aggregates)
 
 
 def assemble_facts(inputs: Inputs) -> dict[str, pd.DataFrame]:
-    """Concatenate each fact table across the files and editions that provide it."""
+    """Concatenate each fact table across the editions that provide it."""
     out: dict[str, pd.DataFrame] = {}
     for table in FACT_TABLES:
-        parts = [f[table] for f in inputs.frames.values() if table in f and len(f[table])]
+        parts = [i.frames[table] for i in inputs.items if len(i.frames.get(table, []))]
         if parts:
-            out[table] = pd.concat(parts, ignore_index=True)
+            frame = pd.concat(parts, ignore_index=True)
+            out[table] = frame.sort_values(schemas.unique_key(table), ignore_index=True)
     return out
 
 
@@ -245,27 +342,27 @@ def validate(
     """Lazily validate every table against its model and every entity_id against entities."""
     report: list[str] = []
     valid: dict[str, pd.DataFrame] = {}
+    files = {i.key: i.relative for i in inputs.items}
     for name, frame in tables.items():
         try:
             valid[name] = schemas.MODELS[name].validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            report.extend(_schema_report(name, frame, exc.failure_cases))
+            report.extend(_schema_report(name, frame, exc.failure_cases, files))
     known = set(tables["entities"]["entity_id"]) if "entities" in tables else set()
     for name in FACT_TABLES:
         if name in tables:
-            report.extend(_unknown_entities(name, tables[name], known))
+            report.extend(_unknown_entities(name, tables[name], known, inputs))
     return valid, report
 
 
-def _file_for(source: str, vintage: str) -> str:
-    """The raw file behind a (source, vintage) pair, for the report."""
-    for raw in RAW_FILES:
-        if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:
-            return raw.path
-    return f"{source} {vintage}"
+def _origin(row: pd.Series, files: dict[str, str]) -> str:
+    key = f"{row['source']}@{row['vintage']}"
+    return files.get(key, key)
 
 
-def _schema_report(table: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[str]:
+def _schema_report(
+    table: str, frame: pd.DataFrame, failures: pd.DataFrame, files: dict[str, str]
+) -> list[str]:
     """One line per failure: table, the file and key of the offending row, column, check, value."""
     lines = []
     key = schemas.unique_key(table)
@@ -274,7 +371,7 @@ def _schema_report(table: str, frame: pd.DataFrame, failures: pd.DataFrame) -> l
         index = case.get("index")
         if index is not None and not pd.isna(index) and index in frame.index:
             row = frame.loc[index]
-            origin = _file_for(row["source"], row["vintage"]) if "source" in frame else ""
+            origin = _origin(row, files) if {"source", "vintage"} <= set(frame.columns) else ""
             ident = ", ".join(f"{k}={row[k]}" for k in key if k in frame)
             where = f" [{origin}: {ident}]" if origin else f" [{ident}]"
         lines.append(
@@ -286,40 +383,118 @@ def _schema_report(table: str, frame: pd.DataFrame, failures: pd.DataFrame) -> l
     return lines
 
 
-def _unknown_entities(table: str, frame: pd.DataFrame, known: set[str]) -> list[str]:
-    """Codes in a fact table that no reference list defines."""
+def _unknown_entities(
+    table: str, frame: pd.DataFrame, known: set[str], inputs: Inputs
+) -> list[str]:
+    """Codes in a fact table that no reference list defines, with the place of the first."""
     unknown = frame[~frame["entity_id"].isin(known)]
+    by_key = {i.key: i for i in inputs.items}
     lines = []
     for (source, vintage, code), _ in unknown.groupby(["source", "vintage", "entity_id"]):
+        item = by_key.get(f"{source}@{vintage}")
+        place = locate(item.blob, str(code)) if item else ""
+        file = item.relative if item else f"{source}@{vintage}"
         lines.append(
-            f"{_file_for(source, vintage)}: unknown country or group code {code!r} "
-            f"(not in UN M49, WDI metadata or the ITU economy list) in {table}"
+            f"{file}{', ' + place if place else ''}: unknown country or group code {code!r} "
+            f"in {table} (not in UN M49, WDI metadata or the ITU economy list)"
         )
     return lines
 
 
-def table_metadata(name: str, frame: pd.DataFrame, inputs: Inputs, built_at: str) -> dict[str, Any]:
-    """Citation, editions, licence, build time and input hashes for one table's Parquet file."""
-    by_key = {r.key: r for r in RAW_FILES}
-    if "source" in frame.columns and name != "claims":
-        pairs = set(zip(frame["source"], frame["vintage"], strict=True))
-        used = [r for r in RAW_FILES if r.key in inputs.present and (r.source, r.vintage) in pairs]
-    else:
-        used = [by_key[k] for k in inputs.present]
-    if name == "entities":
-        used = [
-            by_key[k] for k in inputs.present if by_key[k].source in ("m49", "wdi", "itu_prices")
+# ---------------------------------------------------------------------------------------------
+# provenance
+
+
+def editions_table(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per edition read: file, hash, where from, citation, what it contributes."""
+    rows = []
+    for item in sorted(inputs.items, key=lambda i: (i.fmt.source, i.edition.key)):
+        if not item.frames:
+            continue
+        published = [
+            t
+            for t in item.fmt.tables
+            if t in tables and "source" in tables[t] and _rows_of(tables[t], item).any()
         ]
+        years = pd.concat(
+            [tables[t].loc[_rows_of(tables[t], item), "year"] for t in published] or [pd.Series()]
+        )
+        rows.append(
+            {
+                "source": item.fmt.source,
+                "edition": item.edition.key,
+                "title": item.fmt.edition_title(item.edition),
+                "citation": item.fmt.cite(item.edition),
+                "licence": item.fmt.licence,
+                "path": item.relative,
+                "sha256": item.blob.sha256,
+                "bytes": len(item.blob.data),
+                "url": str(item.entry.get("url") or ""),
+                "retrieved_at": str(item.entry.get("retrieved_at") or ""),
+                "tables": ",".join(published or [t for t in item.fmt.tables if t in item.frames]),
+                "rows": int(sum(_rows_of(tables[t], item).sum() for t in published))
+                or int(sum(len(f) for f in item.frames.values())),
+                "first_year": int(years.min()) if len(years) else None,
+                "last_year": int(years.max()) if len(years) else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=schemas.columns("editions"))
+    return frame.astype({"first_year": "Int64", "last_year": "Int64"})
+
+
+def _rows_of(frame: pd.DataFrame, item: Input) -> pd.Series:
+    return (frame["source"] == item.fmt.source) & (frame["vintage"] == item.edition.key)
+
+
+def _provenance(item: Input) -> dict[str, Any]:
     return {
+        "title": item.fmt.edition_title(item.edition),
+        "citation": item.fmt.cite(item.edition),
+        "licence": item.fmt.licence,
+        "path": item.relative,
+        "sha256": item.blob.sha256,
+        "retrieved_at": item.entry.get("retrieved_at"),
+        "url": item.entry.get("url"),
+    }
+
+
+def table_metadata(
+    name: str,
+    frame: pd.DataFrame,
+    inputs: Inputs,
+    built_at: str,
+    derived: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Citation, editions, licence, build time and input hashes for one table's Parquet file."""
+    if name == "entities":
+        keys = {k for used in (derived or {}).values() for k in used}
+        used = [i for i in inputs.items if i.key in keys]
+    elif "source" in frame.columns and "vintage" in frame.columns:
+        pairs = set(zip(frame["source"], frame["vintage"], strict=True))
+        used = [i for i in inputs.items if (i.fmt.source, i.edition.key) in pairs]
+    else:
+        used = [i for i in inputs.items if i.frames]
+    used = sorted(used, key=lambda i: i.key)
+    meta: dict[str, Any] = {
         "table": name,
         "title": (schemas.MODELS[name].__doc__ or "").strip(),
-        "citation": "; ".join(dict.fromkeys(r.citation for r in used)),
-        "vintages": {r.key: r.vintage for r in used},
-        "licence": "; ".join(dict.fromkeys(f"{r.source}: {r.licence}" for r in used)),
+        "citation": "; ".join(dict.fromkeys(i.fmt.cite(i.edition) for i in used)),
+        "vintages": {i.key: i.edition.key for i in used},
+        "editions": {i.key: _provenance(i) for i in used},
+        "licence": "; ".join(
+            dict.fromkeys(f"{i.fmt.source}: {i.fmt.licence.rstrip('.')}" for i in used)
+        ),
         "built_at": built_at,
-        "inputs": {r.key: {"path": r.path, "sha256": inputs.sha256[r.key]} for r in used},
+        "inputs": {i.key: {"path": i.relative, "sha256": i.blob.sha256} for i in used},
         "package_version": indicators.__version__,
     }
+    if derived is not None:
+        meta["derived_from"] = derived
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+# the build
 
 
 def build(
@@ -329,51 +504,67 @@ def build(
     force: bool = False,
 ) -> dict[str, Any]:
     """Read, validate and publish. Returns the build record; raises BuildError on problems."""
-    claims_path = claims_path or claims_mod.default_claims_path()
-    inputs = discover(data)
-    stamp = fingerprint(inputs, claims_path)
+    claim_files = uptodate.claim_files(claims_path, data.root)
+    inputs = discover(data, read_raw(data))
+    if inputs.errors:
+        raise BuildError(inputs.errors)
+    stamp = fingerprint(data, inputs, claim_files)
     previous = store.build_record(data)
-    if not force and previous is not None and previous.get("fingerprint") == stamp:
+    if not force and previous is not None and previous.get("raw_stamp") == stamp:
         progress("nothing changed since the last build; data/processed left as it is")
         return previous
-    errors = read_inputs(data, inputs, progress)
-    tables = {"entities": assemble_entities(inputs), **assemble_facts(inputs)}
-    valid, report = validate(tables, inputs)
-    report = errors + report
+    for line in inputs.skipped:
+        progress(f"skipped {line}")
+    report = read_inputs(data, inputs, progress)
+    report += check_inputs(inputs)
+    entities, derived = assemble_entities(inputs)
+    tables = {"entities": entities, **assemble_facts(inputs)}
+    valid, schema_report = validate(tables, inputs)
+    report += schema_report
     if report:
         raise BuildError(report)
     progress("checking report claims")
-    valid["claims"] = _checked_claims(claims_path, valid)
+    valid["claims"] = _checked_claims(claim_files, valid)
+    valid["editions"] = _checked_editions(inputs, valid)
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     record = {
         "built_at": built_at,
-        "fingerprint": stamp,
+        "raw_stamp": stamp,
         "tables": {n: len(f) for n, f in valid.items()},
-        "inputs": {
-            k: {"path": str(inputs.present[k].relative_to(data.raw)), "sha256": inputs.sha256[k]}
-            for k in inputs.present
-        },
+        "inputs": {i.key: {"path": i.relative, "sha256": i.blob.sha256} for i in inputs.items},
+        "skipped": inputs.skipped,
     }
     store.publish(
         data,
-        {n: (f, table_metadata(n, f, inputs, built_at)) for n, f in valid.items()},
+        {
+            n: (f, table_metadata(n, f, inputs, built_at, derived if n == "entities" else None))
+            for n, f in valid.items()
+        },
         record,
     )
     progress(f"published {len(valid)} tables to {data.processed}")
     return record
 
 
-def _checked_claims(claims_path: Path, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Evaluate the claims file and validate the result."""
+def _checked_editions(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    frame = editions_table(inputs, tables)
     try:
-        claims = claims_mod.read_claims(claims_path)
+        return schemas.Editions.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise BuildError(_schema_report("editions", frame, exc.failure_cases, {})) from exc
+
+
+def _checked_claims(files: list[Path], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Evaluate the report files' claims and validate the result."""
+    try:
+        claims = claims_mod.read_claims(files)
     except SourceError as exc:
         raise BuildError([str(exc)]) from exc
     result = claims_mod.evaluate(claims, dict(tables))
     try:
         return schemas.Claims.validate(result, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise BuildError(_schema_report("claims", result, exc.failure_cases)) from exc
+        raise BuildError(_schema_report("claims", result, exc.failure_cases, {})) from exc
 
 
 def summary(data: store.DataDir) -> list[dict[str, Any]]:
@@ -383,7 +574,7 @@ def summary(data: store.DataDir) -> list[dict[str, Any]]:
         frame = store.read_parquet(store.table_path(data, name))
         meta = store.read_metadata(store.table_path(data, name))
         row: dict[str, Any] = {"table": name, "rows": len(frame), "built_at": meta.get("built_at")}
-        if "source" in frame.columns:
+        if "source" in frame.columns and "vintage" in frame.columns:
             pairs = (
                 frame[["source", "vintage"]].drop_duplicates().sort_values(["source", "vintage"])
             )
@@ -396,3 +587,13 @@ def summary(data: store.DataDir) -> list[dict[str, Any]]:
             row["status"] = json.dumps(frame["status"].value_counts().to_dict())
         rows.append(row)
     return rows
+
+
+def edition_rows(data: store.DataDir) -> list[dict[str, Any]]:
+    """Every published edition of every source, for ``indicators info``."""
+    path = store.table_path(data, "editions")
+    if not path.exists():
+        return []
+    return [
+        {str(k): v for k, v in row.items()} for row in store.read_parquet(path).to_dict("records")
+    ]

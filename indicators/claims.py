@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from indicators import gaps
 from indicators.errors import SourceError
 
 OUTPUT = [
+    "report",
     "claim_id",
     "statement",
     "citation",
@@ -24,6 +28,7 @@ OUTPUT = [
     "recomputed_value",
     "source",
     "vintage",
+    "report_edition",
     "status",
     "note",
 ]
@@ -47,11 +52,12 @@ class NotComputable(Exception):
 
 
 def default_claims_path() -> Path:
-    """The claims file shipped with the package."""
-    return Path(str(resources.files("indicators") / "data" / "claims.csv"))
+    """The folder of report files shipped with the package (one YAML file per report)."""
+    return Path(str(resources.files("indicators") / "data" / "claims"))
 
 
 REQUIRED = [
+    "report",
     "claim_id",
     "statement",
     "citation",
@@ -67,16 +73,59 @@ REQUIRED = [
 ]
 
 
-def read_claims(path: Path) -> pd.DataFrame:
-    """Read a claims CSV (one row per claim and edition to check it against)."""
-    try:
-        claims = pd.read_csv(path, dtype={"claim_id": str, "vintage": str})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+NUMERIC = {
+    "reported_value": True,
+    "tolerance": True,
+    "year": False,
+    "start_year": False,
+    "threshold": False,
+    "allowance_gb": False,
+}
+
+
+def read_claims(path: Path | list[Path]) -> pd.DataFrame:
+    """Every claim of one report file, a folder of them, or a list: one row per claim."""
+    paths = paths_of(path) if isinstance(path, Path) else path
+    frames = [_read_one(p) for p in paths]
+    if not frames:
+        raise SourceError(path if isinstance(path, Path) else "claims", "no report files found")
+    claims = pd.concat(frames, ignore_index=True)
+    # Reports use different parameters: a parameter one report lacks is blank, not NaN.
+    text = [c for c in claims.columns if c not in NUMERIC and c != "_line"]
+    claims[text] = claims[text].fillna("")
+    dupes = claims[claims.duplicated(["report", "claim_id", "source"], keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        raise SourceError(
+            first["_file"],
+            f"claim {first['claim_id']!r} of {first['report']} appears twice for {first['source']}",
+            row=int(first["_line"]),
+        )
+    return claims.drop(columns=["_file", "_line"])
+
+
+def paths_of(path: Path) -> list[Path]:
+    """A report file, or the report files in a folder (YAML; the first CSV layout too)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
+    return [path]
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        claims, lines = _read_yaml(path)
+    else:
+        claims, lines = _read_csv(path)
+    claims["_file"], claims["_line"] = str(path), lines
     missing = [c for c in REQUIRED if c not in claims.columns]
     if missing:
         raise SourceError(path, f"claims file lacks column(s) {missing}")
-    for i, claim in enumerate(claims.to_dict("records"), 2):
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+    for column, required in NUMERIC.items():
+        if column in claims.columns:
+            shown = _yaml_field(column) if is_yaml else column
+            claims[column] = _numbers(claims[column], shown, required, path, lines)
+    for i, claim in zip(lines, claims.to_dict("records"), strict=True):
         if claim["metric"] not in METRICS:
             raise SourceError(
                 path,
@@ -89,53 +138,235 @@ def read_claims(path: Path) -> pd.DataFrame:
             raise SourceError(
                 path, "unknown comparator", row=i, column="comparator", value=claim["comparator"]
             )
+    claims["vintage"] = claims["vintage"].replace("latest", "")
     return claims
 
 
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The first claims layout: a CSV, one row per claim; the report is named by its file."""
+    try:
+        claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+    if "report" not in claims.columns:
+        claims["report"] = path.stem
+    return claims, list(range(2, len(claims) + 2))
+
+
+# A report file: its title, symbol and date, then its claims. Field -> claims column.
+REPORT_FIELDS = ("title", "symbol", "date", "cite_as", "claims")
+CLAIM_FIELDS = {
+    "id": "claim_id",
+    "statement": "statement",
+    "citation": "citation",
+    "metric": "metric",
+    "source": "source",
+    "edition": "vintage",
+    "comparator": "comparator",
+    "value": "reported_value",
+    "rounding": "tolerance",
+    "note": "note",
+}
+OPTIONAL_FIELDS = {"edition", "note"}
+PARAMS = [
+    "year",
+    "start_year",
+    "entity_a",
+    "entity_b",
+    "sex",
+    "basket",
+    "allowance_gb",
+    "op",
+    "threshold",
+]
+REPORT_SUFFIXES = (".yaml", ".yml", ".csv")
+
+
+def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """A report file: ``title``, ``symbol``, ``date`` and ``claims``, each with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"cannot read the report file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise SourceError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", row=row) from exc
+    if not isinstance(data, dict):
+        raise SourceError(path, f"expected a mapping with {list(REPORT_FIELDS)}")
+    for field in REPORT_FIELDS:
+        if not data.get(field):
+            raise SourceError(path, f"the report has no {field!r}", column=field)
+    items = data["claims"]
+    if not isinstance(items, list) or not all(isinstance(c, dict) for c in items):
+        raise SourceError(path, "'claims' must be a list of claims", column="claims")
+    lines = _claim_lines(node)
+    rows = [_claim_row(path, claim, line, data) for claim, line in zip(items, lines, strict=False)]
+    return pd.DataFrame(rows).fillna(""), lines[: len(rows)]
+
+
+def _claim_lines(node: yaml.Node | None) -> list[int]:
+    """The line each claim starts on, for messages."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "claims" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, str]:
+    """One claim as a claims-table row; names what is missing with the claim's line."""
+    unknown = set(claim) - set(CLAIM_FIELDS) - {"params"}
+    if unknown:
+        raise SourceError(path, f"unknown field(s) {sorted(unknown)}", row=line)
+    row = {"report": str(report["symbol"])}
+    for field, column in CLAIM_FIELDS.items():
+        if field not in claim and field not in OPTIONAL_FIELDS:
+            raise SourceError(path, f"the claim has no {field!r}", row=line, column=field)
+        row[column] = "" if claim.get(field) is None else str(claim.get(field))
+    row["citation"] = f"{report['cite_as']}, {row['citation']}"
+    params = claim.get("params") or {}
+    if not isinstance(params, dict):
+        raise SourceError(path, "'params' must be a mapping", row=line, column="params")
+    unknown = set(params) - set(PARAMS)
+    if unknown:
+        raise SourceError(
+            path, f"unknown parameter(s) {sorted(unknown)}; known: {PARAMS}", row=line
+        )
+    row.update({k: str(v) for k, v in params.items()})
+    metric = METRICS.get(row["metric"])
+    row["table"] = metric.table if metric else ""
+    return row
+
+
+def _yaml_field(column: str) -> str:
+    """How a report file names a claims column ('rounding' for tolerance, 'params.year')."""
+    fields = {c: f for f, c in CLAIM_FIELDS.items()}
+    return fields.get(column, f"params.{column}")
+
+
+def _numbers(
+    column: pd.Series, name: str, required: bool, path: Path, lines: list[int]
+) -> pd.Series:
+    """A numeric column of a claims file; a blank or non-number is named with its row."""
+    text = column.astype(str).str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    bad = (values.isna() & (text != "")) | (values.isna() & required)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        problem = "a number is required" if text.iloc[row] == "" else "not a number"
+        raise SourceError(path, problem, row=lines[row], column=name, value=column.iloc[row])
+    return values
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A recomputed figure and the range its rounded inputs allow."""
+
+    value: float
+    low: float
+    high: float
+    inputs: str  # the input values, for the note
+
+
+def _with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
+    """Evaluate ``fn`` on the inputs and on every corner of their rounding intervals.
+
+    Published values carry their precision (ITU rounds to one decimal): the true value of 21.9
+    lies in [21.85, 21.95], so a ratio of such values is known only within a range.
+    """
+    values = list(named.values())
+    value = fn(*values)
+    halves = [0.5 * 10.0 ** -_decimals(v) for v in values]
+    corners = [
+        fn(*(v + sign * h for v, h, sign in zip(values, halves, signs, strict=True)))
+        for signs in itertools.product((-1, 1), repeat=len(values))
+    ]
+    inputs = ", ".join(f"{k} {v:g}" for k, v in named.items())
+    return Computed(value, min(corners), max(corners), inputs)
+
+
+def _decimals(value: float) -> int:
+    """The decimals a published value was given with (6 at most: beyond is float noise)."""
+    for digits in range(7):
+        if abs(round(value, digits) - value) < 1e-9:
+            return digits
+    return 6
+
+
 def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
-    """One output row per claim row, with the recomputed value and an honest status."""
+    """One output row per claim and edition of its source, the report's edition marked."""
     rows = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     for claim in claims.to_dict("records"):
-        row = _evaluate_one(claim, tables)
-        key = (row["claim_id"], row["source"], row["vintage"])
-        if key in seen:  # 'latest' resolved to an edition already listed for this claim
-            continue
-        seen.add(key)
-        rows.append(row)
+        for edition in _editions(tables, claim):
+            row = _evaluate_one(claim, edition, tables)
+            key = (row["report"], row["claim_id"], row["source"], row["vintage"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
     return pd.DataFrame(rows, columns=OUTPUT)
 
 
-def _evaluate_one(claim: dict, tables: dict[str, pd.DataFrame | None]) -> dict:
+def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
+    """Every edition of the claim's source in its table, and the report's edition if absent."""
+    frame = tables.get(claim["table"])
+    present: list[str] = []
+    if frame is not None and not frame.empty:
+        present = sorted(frame.loc[frame["source"] == claim["source"], "vintage"].unique())
+    wanted = str(claim.get("vintage") or "")
+    if wanted and wanted not in present:
+        present.insert(0, wanted)
+    return present or [""]
+
+
+def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | None]) -> dict:
     """Recompute one claim against one edition."""
     out = {k: claim.get(k) for k in OUTPUT if k in claim}
     out["year"] = int(claim["year"]) if not pd.isna(claim["year"]) else None
-    vintage = claim["vintage"]
+    out["vintage"] = edition
+    out["report_edition"] = bool(edition) and edition == str(claim.get("vintage") or "")
+    marker = " The edition the report drew on." if out["report_edition"] else ""
     try:
+        if not edition:
+            raise NotComputable(f"no {claim['source']} edition in the processed data")
         frame = _table(tables, claim["table"], claim["source"])
-        vintage = _resolve_vintage(frame, claim["vintage"])
-        frame = frame[frame["vintage"] == vintage]
-        value = METRICS[claim["metric"]](frame, claim, tables)
-        if math.isnan(value):
+        frame = frame[frame["vintage"] == edition]
+        if frame.empty:
+            raise NotComputable(f"edition {edition} is not in the processed data")
+        got = METRICS[claim["metric"]].compute(frame, claim, tables)
+        if math.isnan(got.value):
             raise NotComputable("the recomputed value is undefined")
     except NotComputable as why:
         out.update(
             recomputed_value=math.nan,
             status="not computable",
-            vintage=vintage if vintage != "latest" else "",
-            note=f"{claim['note']} Not computable: {why}.",
+            note=f"{claim['note']}{marker} Not computable: {why}.",
         )
         return out
-    ok = COMPARATORS[claim["comparator"]](
-        value, float(claim["reported_value"]), float(claim["tolerance"])
-    )
-    out.update(
-        recomputed_value=value,
-        vintage=vintage,
-        status="confirmed" if ok else "revised",
-        note=claim["note"],
-    )
+    status, reading = _status(got, claim)
+    out.update(recomputed_value=got.value, status=status, note=f"{claim['note']}{marker}{reading}")
     return out
+
+
+def _status(got: Computed, claim: dict) -> tuple[str, str]:
+    """Confirmed, revised, or within rounding when the inputs' precision straddles the claim."""
+    check = COMPARATORS[claim["comparator"]]
+    want, tol = float(claim["reported_value"]), float(claim["tolerance"])
+    if check(got.value, want, tol):
+        return "confirmed", ""
+    if claim["comparator"] == "=":
+        reachable = got.low - tol <= want <= got.high + tol
+    else:
+        reachable = check(got.low, want, tol) or check(got.high, want, tol)
+    if not reachable:
+        return "revised", ""
+    return "within rounding", (
+        f" Within rounding: {got.value:.3f} from {got.inputs}; the rounded inputs allow "
+        f"{got.low:.3f} to {got.high:.3f}, which straddles the reported {want:g}."
+    )
 
 
 def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd.DataFrame:
@@ -151,16 +382,6 @@ def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd
     return frame
 
 
-def _resolve_vintage(frame: pd.DataFrame, vintage: str) -> str:
-    """'latest' means the newest edition present; a named edition must be present."""
-    present = sorted(frame["vintage"].unique())
-    if vintage == "latest":
-        return present[-1]
-    if vintage not in present:
-        raise NotComputable(f"edition {vintage} is not in the processed data")
-    return vintage
-
-
 def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: str) -> float:
     """One value of one entity and year, or NotComputable naming what is missing."""
     rows = frame[(frame["entity_id"] == entity) & (frame["year"] == year)]
@@ -172,28 +393,63 @@ def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: st
     return float(rows[column].iloc[0])
 
 
-def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     year = int(claim["year"])
     a = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
     b = _value(frame, claim["entity_b"], year, "value_pct", sex="total")
-    return gaps.ratio(a, b)
+    return _with_rounding(gaps.ratio, {claim["entity_a"]: a, claim["entity_b"]: b})
 
 
-def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     year = int(claim["year"])
     female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
     male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
-    return 100 * gaps.relative_gender_gap(female, male)
+    return _with_rounding(
+        lambda f, m: 100 * gaps.relative_gender_gap(f, m), {"female": female, "male": male}
+    )
 
 
-def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     start, end = int(claim["start_year"]), int(claim["year"])
     first = _value(frame, claim["entity_a"], start, "bandwidth_gbps")
     last = _value(frame, claim["entity_a"], end, "bandwidth_gbps")
-    return 100 * gaps.cagr(first, last, end - start)
+    return _with_rounding(
+        lambda a, b: 100 * gaps.cagr(a, b, end - start), {str(start): first, str(end): last}
+    )
 
 
-def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
+def _level(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """One published value: Internet use (%) of an entity in a year (of one sex if given)."""
+    sex = str(claim.get("sex") or "total")
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex=sex)
+    return _with_rounding(lambda v: v, {f"{claim['entity_a']} {sex}": value})
+
+
+def _parity(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Gender parity score: the female rate over the male rate."""
+    year = int(claim["year"])
+    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
+    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
+    return _with_rounding(gaps.parity_score, {"female": female, "male": male})
+
+
+def _offline(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """People not using the Internet, in billions: users / share - users."""
+    year = int(claim["year"])
+    users = _value(frame, claim["entity_a"], year, "users_millions", sex="total")
+    pct = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
+    return _with_rounding(
+        lambda u, p: (u * 100 / p - u) / 1000, {"users (millions)": users, "per cent": pct}
+    )
+
+
+def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Internet users in an entity and year, in billions."""
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "users_millions", sex="total")
+    return _with_rounding(lambda v: v / 1000, {claim["entity_a"]: value})
+
+
+def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     entities = tables.get("entities")
     group = claim["entity_a"]
     if entities is None or group not in MEMBERSHIP:
@@ -214,13 +470,25 @@ def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> float:
     ]
     if prices.empty:
         raise NotComputable(f"no {claim['basket']} prices for {group} members in {claim['year']}")
-    met, _ = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
-    return float(met)
+    met, total = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
+    return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
 
 
-METRICS: dict[str, Callable[[pd.DataFrame, dict, dict], float]] = {
-    "ratio": _ratio,
-    "relative_gender_gap": _relative_gender_gap,
-    "cagr": _cagr,
-    "count_meeting": _count_meeting,
+@dataclass(frozen=True)
+class Metric:
+    """How a claim's figure is recomputed, and from which table."""
+
+    compute: Callable[[pd.DataFrame, dict, dict], Computed]
+    table: str
+
+
+METRICS: dict[str, Metric] = {
+    "level": Metric(_level, "internet_use"),
+    "users_billions": Metric(_users, "internet_use"),
+    "offline_billions": Metric(_offline, "internet_use"),
+    "ratio": Metric(_ratio, "internet_use"),
+    "parity_score": Metric(_parity, "internet_use"),
+    "relative_gender_gap": Metric(_relative_gender_gap, "internet_use"),
+    "cagr": Metric(_cagr, "bandwidth"),
+    "count_meeting": Metric(_count_meeting, "broadband_price"),
 }

@@ -1,38 +1,82 @@
-"""The ``indicators`` command: fetch, build, info, diff, serve, export."""
+"""The ``indicators`` command: fetch, add, remove, build, info, diff, serve, export."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from indicators.store import DataDir, default_data_dir
+from indicators.paths import DataDir, default_data_dir
 
 
 def _data(args: argparse.Namespace) -> DataDir:
     return DataDir(Path(args.data_dir).resolve()) if args.data_dir else default_data_dir()
 
 
-def cmd_fetch(args: argparse.Namespace) -> int:
-    from indicators.fetch import FetchError, fetch
+def _raw_command(name: str, run: Callable[[], Any]) -> int:
+    """Run a raw-folder command; its errors are one line, and nothing changed."""
+    from indicators.raw import RawError
 
-    data = _data(args)
     try:
-        fetch(data, from_dir=args.from_dir, base_url=args.mirror_url, only=args.only)
-    except FetchError as exc:
-        print(f"indicators fetch: {exc}", file=sys.stderr)
+        run()
+    except RawError as exc:
+        print(f"indicators {name}: {exc}", file=sys.stderr)
+        print(f"indicators {name}: data/raw was left as it was", file=sys.stderr)
         return 2
-    print(f"fetched into {data.raw} (manifest: {data.raw / 'manifest.json'})")
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from indicators.fetch import fetch
+
+    data = _data(args)
+    code = _raw_command(
+        "fetch",
+        lambda: fetch(data, from_dir=args.from_dir, base_url=args.mirror_url, only=args.only),
+    )
+    if code == 0:
+        print(f"fetched into {data.raw} (manifest: {data.raw / 'manifest.json'})")
+    return code
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from indicators.fetch import add
+
+    data = _data(args)
+    code = _raw_command("add", lambda: add(data, args.targets, edition=args.edition))
+    if code == 0:
+        print(f"added to {data.raw}; run `indicators build` to publish")
+    return code
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from indicators.fetch import remove
+
+    data = _data(args)
+    code = _raw_command("remove", lambda: remove(data, args.editions))
+    if code == 0:
+        print(f"removed from {data.raw}; run `indicators build` to publish")
+    return code
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from indicators.build import BuildError, build
+    from indicators import uptodate
 
     started = time.perf_counter()
+    data = _data(args)
+    claims = uptodate.claim_files(args.claims, data.root)
+    if not args.force and uptodate.is_current(data.root, claims):
+        # Answered without loading pandas: the published build is of exactly these bytes.
+        print("nothing changed since the last build; data/processed left as it is")
+        print(f"done in {time.perf_counter() - started:.2f} s")
+        return 0
+    from indicators.build import BuildError, build
+
     try:
-        build(_data(args), claims_path=args.claims, force=args.force)
+        build(data, claims_path=args.claims, force=args.force)
     except BuildError as exc:
         print("indicators build: validation report", file=sys.stderr)
         for line in exc.report:
@@ -44,7 +88,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from indicators.build import summary
+    from indicators.build import edition_rows, summary
 
     data = _data(args)
     rows = summary(data)
@@ -54,12 +98,25 @@ def cmd_info(args: argparse.Namespace) -> int:
             "`indicators build`"
         )
         return 1
+    print("editions:")
+    for ed in edition_rows(data):
+        years = f"{ed['first_year']}-{ed['last_year']}" if pd_notna(ed.get("first_year")) else "-"
+        print(f"  {ed['source']}@{ed['edition']}: {ed['title']}")
+        print(f"      citation: {ed['citation']}")
+        print(f"      file: {ed['path']} ({ed['bytes']:,} bytes), sha256 {ed['sha256']}")
+        print(f"      retrieved: {ed['retrieved_at'] or 'not recorded'} from {ed['url'] or '-'}")
+        print(f"      rows: {ed['rows']} in {ed['tables']}; years: {years}")
+    print("tables:")
     for row in rows:
-        print(f"{row['table']}: {row['rows']} rows, built {row.get('built_at')}")
+        print(f"  {row['table']}: {row['rows']} rows, built {row.get('built_at')}")
         for key in ("sources", "years", "entities", "status"):
             if key in row:
-                print(f"    {key}: {row[key]}")
+                print(f"      {key}: {row[key]}")
     return 0
+
+
+def pd_notna(value: Any) -> bool:
+    return value is not None and value == value  # NaN and pd.NA are not equal to themselves
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -179,15 +236,31 @@ def parser() -> argparse.ArgumentParser:
         "--mirror-url",
         help="download from this URL prefix instead of the publishers' (same relative paths)",
     )
-    fetch.add_argument("--only", nargs="+", help="file keys or sources to fetch")
+    fetch.add_argument("--only", nargs="+", help="sources to download (wdi, itu_prices, ...)")
     fetch.set_defaults(func=cmd_fetch)
 
+    add = sub.add_parser("add", help="add publisher files (paths or URLs) as new editions")
+    add.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+    add.add_argument(
+        "--edition", help="YYYY-MM, for a file whose edition cannot be read from its content"
+    )
+    add.set_defaults(func=cmd_add)
+
+    remove = sub.add_parser("remove", help="drop editions from data/raw")
+    remove.add_argument("editions", nargs="+", metavar="SOURCE@EDITION")
+    remove.set_defaults(func=cmd_remove)
+
     build = sub.add_parser("build", help="turn data/raw into validated data/processed/*.parquet")
-    build.add_argument("--claims", type=Path, help="claims CSV (default: the shipped one)")
+    build.add_argument(
+        "--claims",
+        type=Path,
+        help="a report file (YAML) or a folder of them (default: the shipped reports and any "
+        "in data/claims/)",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.set_defaults(func=cmd_build)
 
-    info = sub.add_parser("info", help="list the processed tables")
+    info = sub.add_parser("info", help="list every edition of every source, and the tables")
     info.set_defaults(func=cmd_info)
 
     dif = sub.add_parser("diff", help="compare two editions of a source, value by value")
@@ -225,7 +298,19 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``indicators`` console script."""
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print(
+            f"indicators {args.command}: interrupted; nothing half-written was kept",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as exc:
+        # A disk, permission or network problem outside the files the commands check.
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"indicators {args.command}:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

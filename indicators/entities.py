@@ -83,3 +83,94 @@ def names_for_matching(entities: pd.DataFrame) -> dict[str, str]:
     """Normalised economy name -> ISO3, from every name the entities table holds."""
     econ = entities[entities["kind"] == "economy"]
     return {normalise_name(n): c for n, c in zip(econ["name"], econ["entity_id"], strict=True)}
+
+
+# Which reference source gives each column, in order of precedence. Within a source only its
+# newest edition that carries the column counts, so adding an older edition never changes
+# today's groups; names alone fall back to older editions (a renamed country keeps a name).
+PROVIDERS: dict[str, tuple[str, ...]] = {
+    "name": ("m49", "wdi_meta", "itu_prices"),
+    "m49": ("m49",),
+    "development_status": ("m49",),
+    "ldc": ("m49", "itu_prices"),
+    "lldc": ("m49", "itu_prices"),
+    "sids": ("m49", "itu_prices"),
+    "itu_region": ("itu_prices",),
+    "wb_region": ("wdi_meta",),
+    "income_group": ("wdi_meta", "itu_prices"),
+}
+NAME_FALLBACK = {"name"}
+# The frame each reference source's reader returns its list in.
+REFERENCE_FRAMES = {"m49": "m49", "wdi_meta": "wdi_meta", "itu_prices": "itu_economies"}
+AGGREGATE_LIST = ("wdi_meta", "wdi_aggregates")  # which WDI codes are aggregates
+
+Editions = dict[str, list[tuple[str, dict[str, pd.DataFrame]]]]  # source -> newest first
+
+
+def _list(frames: dict[str, pd.DataFrame], source: str) -> pd.DataFrame | None:
+    return frames.get(REFERENCE_FRAMES.get(source, ""))
+
+
+def _column_editions(editions: Editions, column: str) -> list[tuple[str, pd.DataFrame]]:
+    """(source@edition, list) pairs that give a column, by the declared precedence."""
+    chosen = []
+    for source in PROVIDERS[column]:
+        for key, frames in editions.get(source, []):
+            frame = _list(frames, source)
+            if frame is None or column not in frame or frame[column].isna().all():
+                continue
+            chosen.append((key, frame))
+            if column not in NAME_FALLBACK:
+                break
+    return chosen
+
+
+def assemble(
+    editions: Editions, aggregates: list[pd.DataFrame]
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The entities table from the reference editions, and the editions each column came from."""
+    lists = [
+        f
+        for source, eds in editions.items()
+        for _, fr in eds
+        if (f := _list(fr, source)) is not None
+    ]
+    derived: dict[str, list[str]] = {}
+    if lists:
+        ids = pd.Index(pd.concat([f["entity_id"] for f in lists]).unique(), name="entity_id")
+        out = pd.DataFrame(index=ids)
+        for column in PROVIDERS:
+            values = pd.Series(pd.NA, index=ids, dtype="object")
+            for key, frame in _column_editions(editions, column):
+                given = frame.drop_duplicates("entity_id").set_index("entity_id")[column]
+                values = values.combine_first(given.reindex(ids).astype("object"))
+                derived.setdefault(column, []).append(key)
+            out[column] = values
+        economies = out.reset_index()
+        for flag in FLAGS:
+            economies[flag] = economies[flag].fillna(False).astype(bool)
+        economies = economies.assign(kind="economy", grouping=None)
+    else:
+        economies = pd.DataFrame(columns=COLUMNS)
+    listed = _newest_aggregate_list(editions)
+    wdi_aggs = None
+    if aggregates and listed is not None:
+        wdi_aggs = pd.concat(aggregates).drop_duplicates("entity_id")
+        wdi_aggs = wdi_aggs[wdi_aggs["entity_id"].isin(listed["entity_id"])]
+    return build_entities(economies, groups_frame(wdi_aggs)), derived
+
+
+def _newest_aggregate_list(editions: Editions) -> pd.DataFrame | None:
+    """Only codes the WDI metadata lists as aggregates become groups; any other unknown code
+    in a data file is reported."""
+    source, frame = AGGREGATE_LIST
+    for _, frames in editions.get(source, []):
+        if frame in frames:
+            return frames[frame]
+    return None
+
+
+def name_index(frame: pd.DataFrame) -> dict[str, str]:
+    """Normalised economy name -> code, from a reference list."""
+    rows = frame.dropna(subset=["name"])
+    return {normalise_name(n): c for n, c in zip(rows["name"], rows["entity_id"], strict=True)}

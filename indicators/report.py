@@ -16,9 +16,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from indicators import claims, schemas, store
+from indicators import claims, schemas, sources, store
 from indicators.charts import Tables, common
-from indicators.sources import RAW_FILES
 
 # Where each metric's figure is charted: page path and the panel whose controls the link sets.
 METRIC_PAGES: dict[str, tuple[str, str]] = {
@@ -26,8 +25,21 @@ METRIC_PAGES: dict[str, tuple[str, str]] = {
     "relative_gender_gap": ("/gender", ""),
     "cagr": ("/bandwidth", "bandwidth-growth"),
     "count_meeting": ("/affordability", ""),
+    "level": ("/internet", ""),
+    "users_billions": ("/internet", ""),
+    "offline_billions": ("/internet", ""),
+    "parity_score": ("/gender", ""),
 }
-METRIC_UNITS = {"ratio": "×", "relative_gender_gap": "%", "cagr": "%", "count_meeting": ""}
+METRIC_UNITS = {
+    "ratio": "×",
+    "relative_gender_gap": "%",
+    "cagr": "%",
+    "count_meeting": "",
+    "level": "%",
+    "users_billions": " billion",
+    "offline_billions": " billion",
+    "parity_score": "",
+}
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year"]
 
@@ -55,7 +67,7 @@ def bandwidth_growth_href(start_year: int, end_year: int, edition: str = "") -> 
 def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """Entities and years of each claim id, from the claims file the build reads."""
     try:
-        frame = claims.read_claims(path or claims.default_claims_path())
+        frame = claims.read_claims(path or claims.default_claims_path())  # the shipped reports
     except Exception:  # a missing or broken claims file only costs the deep links
         return {}
     out: dict[str, dict[str, Any]] = {}
@@ -119,7 +131,10 @@ def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> i
 def edition_text(row: Mapping[str, Any]) -> str:
     """The edition a claim was checked against, by name ('none available' if there was none)."""
     key = _edition_key(row)
-    return common.edition_label(key) if key else "none available"
+    if not key:
+        return "none available"
+    mark = " (the report's edition)" if bool(row.get("report_edition")) else ""
+    return common.edition_label(key) + mark
 
 
 def status_class(status: str) -> str:
@@ -130,7 +145,8 @@ def status_class(status: str) -> str:
 def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """One display row per claim and edition: texts, status class and chart link."""
     rows = []
-    for row in frame.to_dict("records"):
+    for record in frame.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
         rows.append(
             {
                 "claim_id": row["claim_id"],
@@ -164,7 +180,7 @@ def shared_citation(frame: pd.DataFrame) -> str:
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """How many claim rows are confirmed, revised, not computable (in that order)."""
+    """How many claim rows have each status, in the contract's order."""
     counts = frame["status"].value_counts()
     return {s: int(counts.get(s, 0)) for s in schemas.STATUSES}
 
@@ -206,10 +222,14 @@ class TableSummary:
 
 
 def _edition_names(meta: Mapping[str, Any]) -> list[str]:
-    """The editions a table was built from, by title, from its ``vintages`` metadata."""
-    titles = {r.key: r.title for r in RAW_FILES}
-    vintages = meta.get("vintages") or {}
-    return [f"{titles.get(k, k)} ({v})" for k, v in sorted(vintages.items())]
+    """The editions a table was built from, with the retrieval date, as the build recorded them."""
+    editions = meta.get("editions") or {}
+    names = []
+    for key, ed in sorted(editions.items()):
+        retrieved = str(ed.get("retrieved_at") or "")[:10]
+        when = f", retrieved {retrieved}" if retrieved else ""
+        names.append(f"{ed.get('title', key)} ({key}{when})")
+    return names
 
 
 def _inputs(meta: Mapping[str, Any]) -> list[str]:
@@ -281,3 +301,111 @@ def table_download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str
         return csv_text(frame).encode("utf-8"), f"{name}.csv", "text/csv"
     payload = parquet_bytes(frame, tables.metadata(name))
     return payload, f"{name}.parquet", "application/vnd.apache.parquet"
+
+
+HOLDS = {"confirmed", "within rounding"}
+
+
+def claim_history(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim of each report and source: its value in every edition, oldest first,
+    and since which edition it stopped holding (or that it still holds)."""
+    rows = []
+    keys = ["report", "claim_id", "source"]
+    for (rep, claim_id, source), group in frame.groupby(keys, sort=False):
+        group = group.sort_values("vintage")
+        rows.append(
+            {
+                "report": rep,
+                "claim_id": claim_id,
+                "source": source,
+                "editions": list(group["vintage"]),
+                "values": list(group["recomputed_value"]),
+                "statuses": list(group["status"]),
+                "verdict": _verdict(group),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _verdict(group: pd.DataFrame) -> str:
+    """'Holds in every edition', 'Stopped holding in Nov 2024', ... from oldest to newest."""
+    checked = group[group["status"] != "not computable"]
+    if checked.empty:
+        return "Not computable in any edition."
+    label = {
+        v: common.edition_label(f"{s}@{v}")
+        for s, v in zip(group.source, group.vintage, strict=True)
+    }
+    holds = checked["status"].isin(HOLDS).to_numpy()
+    names = [label[v] for v in checked["vintage"]]
+    if holds.all():
+        return f"Holds in every edition that can check it ({', '.join(names)})."
+    if not holds.any():
+        return f"Does not hold in any edition that can check it ({', '.join(names)})."
+    last_held = max(i for i, ok in enumerate(holds) if ok)
+    if last_held == len(holds) - 1:
+        return f"Holds in the newest edition ({names[-1]}); not in {_joined(names, holds, False)}."
+    return (
+        f"Held until {names[last_held]}; stopped holding in {names[last_held + 1]}"
+        f" ({_value_text(checked.iloc[last_held + 1])})."
+    )
+
+
+def _joined(names: list[str], holds: Any, wanted: bool) -> str:
+    return ", ".join(n for n, ok in zip(names, holds, strict=True) if bool(ok) == wanted)
+
+
+def _value_text(row: pd.Series) -> str:
+    got = format_value(row["recomputed_value"], row["metric"])
+    return f"{got} against {format_value(row['reported_value'], row['metric'], row['comparator'])}"
+
+
+def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    """A small chart of one claim across editions: the recomputed value per edition as dots
+    (marked by whether it holds) and the reported value as a line. Editions are named by month
+    (the title names the source) so the labels fit a phone."""
+    rows = frame.sort_values("vintage")
+    labels = [sources.Edition(v, v).label() for v in rows["vintage"]]
+    held = rows["status"].isin(HOLDS)
+    reported = float(rows["reported_value"].iloc[0])
+    values = rows["recomputed_value"].astype(float)
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [lab for lab, ok in zip(labels, held, strict=True) if ok == flag],
+            "y": [v for v, ok in zip(values, held, strict=True) if ok == flag],
+            "name": name,
+            "marker": {"size": 11, "color": colour, "symbol": symbol},
+        }
+        for flag, name, colour, symbol in (
+            (True, "holds", "#1b7837", "circle"),
+            (False, "does not hold", "#b34700", "x"),
+        )
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": labels,
+            "y": [reported] * len(labels),
+            "name": f"reported ({reported:g})",
+            "line": {"color": "#555", "dash": "dot"},
+        }
+    )
+    known = [v for v in values if v == v] + [reported]
+    low, high = min(known), max(known)
+    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
+            "autosize": True,
+            "height": 220,
+            "margin": {"l": 50, "r": 10, "t": 36, "b": 30},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.25},
+            "xaxis": {"type": "category", "automargin": True},
+            "yaxis": {"range": [low - pad, high + pad], "automargin": True},
+        },
+    }

@@ -17,7 +17,7 @@ KINDS = ["economy", "group"]
 GROUPINGS = ["world", "development", "itu_region", "income", "wb_region", "special", "wb_aggregate"]
 UNITS = ["pct_gni_pc", "usd", "ppp"]
 STATISTICS = ["value", "median"]
-STATUSES = ["confirmed", "revised", "not computable"]
+STATUSES = ["confirmed", "within rounding", "revised", "not computable"]
 
 
 def field(title: str, description: str, unit: str | None = None, **checks: Any) -> Any:
@@ -170,6 +170,7 @@ class Bandwidth(pa.DataFrameModel):
 class Claims(pa.DataFrameModel):
     """Figures cited in reports, recomputed from the processed tables."""
 
+    report: Series[str] = field("Report", "The report's symbol (A/75/62-E/2020/11, ...)")
     claim_id: Series[str] = field("Claim", "Claim and part id, e.g. 2b")
     statement: Series[str] = field("Statement", "The sentence as the report prints it")
     citation: Series[str] = field("Citation", "Report, symbol, date and paragraph")
@@ -189,15 +190,47 @@ class Claims(pa.DataFrameModel):
     )
     source: Series[str] = field("Source", "Source used for the recomputation")
     vintage: Series[str] = field("Edition", "Edition used ('' when none was available)")
+    report_edition: Series[bool] = field(
+        "Report's edition", "True for the edition the report drew on"
+    )
     status: Series[str] = field(
         "Status",
-        "confirmed within the stated rounding, revised, or not computable",
+        "confirmed within the stated rounding; within rounding when the inputs' own rounding "
+        "straddles the claim; revised; or not computable",
         isin=STATUSES,
     )
     note: Series[str] = field("Note", "Reading of the claim, proxies used, why not computable")
 
     class Config:
-        unique = ["claim_id", "source", "vintage"]
+        unique = ["report", "claim_id", "source", "vintage"]
+        strict = True
+        coerce = True
+
+
+class Editions(pa.DataFrameModel):
+    """Every edition of every source the build read: its file, provenance and citation."""
+
+    source: Series[str] = field("Source", "Publisher format (wdi, itu_aggregates, m49, ...)")
+    edition: Series[str] = field(
+        "Edition", "Edition read from the file (yyyy-mm, or yyyy)", str_matches=r"^\d{4}(-\d{2})?$"
+    )
+    title: Series[str] = field("Title", "The edition's name as pickers and captions show it")
+    citation: Series[str] = field("Citation", "How to cite this edition")
+    licence: Series[str] = field("Licence", "The publisher's terms for this file")
+    path: Series[str] = field("File", "Path under data/raw")
+    sha256: Series[str] = field("SHA-256", "Hash of the bytes the build read", str_length=64)
+    bytes: Series[int] = field("Size", "Size of the file", "bytes", ge=1)
+    url: Series[str] = field("Retrieved from", "Where the file was fetched or added from")
+    retrieved_at: Series[str] = field("Retrieved", "When it was fetched or added (UTC, ISO 8601)")
+    tables: Series[str] = field("Tables", "Published tables the edition feeds, comma-separated")
+    rows: Series[int] = field("Rows", "Rows the edition contributes", ge=0)
+    first_year: Series[pd.Int64Dtype] = field(
+        "First year", "Earliest year with data", nullable=True
+    )
+    last_year: Series[pd.Int64Dtype] = field("Last year", "Latest year with data", nullable=True)
+
+    class Config:
+        unique = ["source", "edition"]
         strict = True
         coerce = True
 
@@ -208,6 +241,7 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "broadband_price": BroadbandPrice,
     "bandwidth": Bandwidth,
     "claims": Claims,
+    "editions": Editions,
 }
 
 

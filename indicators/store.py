@@ -24,37 +24,13 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet
 
+from indicators.paths import DataDir, default_data_dir
+
+__all__ = ["DataDir", "TableCache", "default_data_dir", "publish", "read_metadata"]
+
 META_KEY = b"indicators"
 BUILD_FILE = "_build.json"
 KEEP_VERSIONS = 2
-
-
-@dataclass(frozen=True)
-class DataDir:
-    """The project's data folder: ``raw/`` (fetched), ``processed/`` (published), caches."""
-
-    root: Path
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "raw"
-
-    @property
-    def processed(self) -> Path:
-        return self.root / "processed"
-
-    @property
-    def versions(self) -> Path:
-        return self.root / ".versions"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / ".cache"
-
-
-def default_data_dir() -> DataDir:
-    """``$INDICATORS_DATA`` if set, else ``./data``."""
-    return DataDir(Path(os.environ.get("INDICATORS_DATA", "data")).resolve())
 
 
 def write_parquet(

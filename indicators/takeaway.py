@@ -20,7 +20,6 @@ from openpyxl import Workbook
 
 from indicators import report, schemas
 from indicators.charts import Tables, common
-from indicators.sources import BY_KEY
 
 FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -58,33 +57,12 @@ def _date(stamp: Any) -> str:
     return UNKNOWN if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
 
 
-def _manifest(tables: Tables) -> dict[str, Any]:
-    """The fetch manifest of the tables' data folder ({} when there is none)."""
-    data = getattr(tables, "data", None)
-    if data is None:
-        return {}
-    from indicators.fetch import read_manifest
-
-    try:
-        return read_manifest(data)
-    except (OSError, ValueError):
-        return {}
-
-
-def _fetched(manifest: dict[str, Any], key: str, entry: dict[str, Any]) -> Any:
-    """When the manifest says the file was fetched, if it is the very file the table was built
-    from (same sha256); a later fetch of a changed file says nothing about this build."""
-    fetched = manifest.get(key) or {}
-    same = fetched.get("sha256") and fetched.get("sha256") == entry.get("sha256")
-    return fetched.get("retrieved_at") if same else None
-
-
 def _from_editions_table(tables: Tables, meta: dict[str, Any]) -> list[Edition] | None:
     """The table's editions as the build's ``editions`` table records them (None if absent)."""
     editions = tables.get("editions")
     if editions is None or not {"source", "edition", "citation"} <= set(editions.columns):
         return None
-    wanted = {(BY_KEY[k].source, v) for k, v in (meta.get("vintages") or {}).items() if k in BY_KEY}
+    wanted = {tuple(common.split_edition(k)) for k in (meta.get("vintages") or {})}
     pairs = zip(editions["source"], editions["edition"], strict=True)
     rows = editions[[pair in wanted for pair in pairs]]
     if rows.empty:
@@ -109,21 +87,18 @@ def editions(tables: Tables, name: str) -> list[Edition]:
     recorded = _from_editions_table(tables, meta)
     if recorded is not None:
         return recorded
-    manifest = _manifest(tables)
-    inputs = meta.get("inputs") or {}
     out = []
-    for key, vintage in sorted((meta.get("vintages") or {}).items()):
-        raw = BY_KEY.get(key)
-        entry = inputs.get(key) or {}
+    for key, ed in sorted((meta.get("editions") or {}).items()):
+        source, vintage = common.split_edition(key)
         out.append(
             Edition(
-                source=raw.source if raw else key,
-                edition=str(vintage),
-                title=raw.title if raw else key,
-                citation=raw.citation if raw else key,
-                licence=raw.licence if raw else "",
-                retrieved=_date(entry.get("retrieved_at") or _fetched(manifest, key, entry)),
-                sha256=str(entry.get("sha256", "")),
+                source=source,
+                edition=vintage,
+                title=str(ed.get("title") or common.edition_label(key)),
+                citation=str(ed.get("citation") or key),
+                licence=str(ed.get("licence") or ""),
+                retrieved=_date(ed.get("retrieved_at")),
+                sha256=str(ed.get("sha256", "")),
             )
         )
     return out

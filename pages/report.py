@@ -1,4 +1,4 @@
-"""Report check: each figure a report cites, recomputed from today's data, with its status."""
+"""Report check: each figure a report cites, recomputed in every edition of its source."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from indicators import overview, report, ui
+from indicators import overview, report, sources, ui
 
 dash.register_page(
     __name__,
@@ -21,36 +21,35 @@ dash.register_page(
 DOWNLOAD = "report-claims-download"
 DOWNLOAD_BUTTON = "report-claims-csv"
 INTRO = (
-    "Figures cited in the UN Secretary-General's report A/75/62-E/2020/11 (para. 3), each "
-    "recomputed from the processed tables against the edition the report drew on and against "
-    "the newest one. Confirmed: within the report's rounding. Revised: today's data no longer "
+    "Each figure the report cites, recomputed from the processed tables in every edition of its "
+    "source, the edition the report drew on marked. Confirmed: within the report's rounding. "
+    "Within rounding: the inputs' own rounding straddles the claim. Revised: the data no longer "
     "support it (both numbers shown). Not computable: the note says why."
 )
-COLUMNS = [
-    "Claim",
-    "Statement",
-    "Reported",
-    "Recomputed",
-    "Edition",
-    "Status",
-    "Note",
-    "Chart",
-]
+COLUMNS = ["Edition", "Recomputed", "Status", "Note", "Chart"]
 
 
-def row(item: dict[str, Any], cite: bool) -> html.Tr:
-    """One claim checked against one edition (with its citation unless all share one)."""
+def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
+    """One link per report; the chosen one is marked (the choice lives in the URL)."""
+    links = [
+        dcc.Link(
+            symbol,
+            href=report.page_href("/report", "report", {"symbol": symbol}),
+            className="report-tab active" if symbol == chosen else "report-tab",
+            title=title,
+        )
+        for symbol, title in reports
+    ]
+    return html.Nav(links, className="report-switch", id="report-switch")
+
+
+def edition_row(item: dict[str, Any]) -> html.Tr:
+    """One edition of one claim."""
     link = dcc.Link("Open chart", href=item["href"]) if item["href"] else ""
-    statement = [html.P(item["statement"])]
-    if cite:
-        statement.append(html.P(item["citation"], className="detail"))
     return html.Tr(
         [
-            html.Td(item["claim_id"]),
-            html.Td(statement),
-            html.Td(item["reported"]),
-            html.Td(item["recomputed"]),
             html.Td(item["edition"]),
+            html.Td(item["recomputed"]),
             html.Td(html.Span(item["status"], className=item["status_class"])),
             html.Td(item["note"]),
             html.Td(link),
@@ -58,11 +57,36 @@ def row(item: dict[str, Any], cite: bool) -> html.Tr:
     )
 
 
-def claims_table(view: pd.DataFrame, cite: bool) -> html.Table:
-    """The claims as an HTML table."""
+def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Section:
+    """A claim: statement and citation, what the report says, its fate across editions, a
+    small chart of its value per edition and the table behind it."""
+    first = view.iloc[0]
+    fmt = sources.BY_SOURCE.get(str(rows["source"].iloc[0]))
+    named = f"Claim {first['claim_id']} · {fmt.title if fmt else rows['source'].iloc[0]}"
+    title = f"{fmt.title if fmt else 'Value'} editions"
+    figure = report.history_figure(rows, title)
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS]))
-    body = html.Tbody([row(item, cite) for item in view.to_dict("records")])
-    return html.Table([head, body], id="report-claims")
+    body = html.Tbody([edition_row(item) for item in view.to_dict("records")])
+    return html.Section(
+        [
+            html.H3(named, className="claim-id"),
+            html.P(first["statement"], className="statement"),
+            html.P(first["citation"], className="detail"),
+            html.P(
+                [html.Strong("Reported: "), first["reported"], html.Strong(" · "), verdict],
+                className="verdict",
+            ),
+            dcc.Graph(
+                figure=figure,
+                config={"displayModeBar": False, "responsive": True},
+                className="claim-history",
+                style={"width": "100%", "height": "220px"},
+            ),
+            html.Div(html.Table([head, body]), className="data-table"),
+        ],
+        className="claim",
+        id=f"claim-{first['claim_id']}-{rows['source'].iloc[0]}",
+    )
 
 
 def summary(counts: dict[str, int]) -> html.P:
@@ -75,25 +99,43 @@ def summary(counts: dict[str, int]) -> html.P:
     for part in parts:
         joined += [", "] if joined else []
         joined.append(part)
-    return html.P([*joined, " (one row per claim and edition)."])
+    return html.P([*joined, " (one per claim and edition)."])
+
+
+def reports_of(claims: pd.DataFrame) -> list[tuple[str, str]]:
+    """(symbol, first statement's citation) of each report, in the order the claims list them."""
+    firsts = claims.drop_duplicates("report")
+    return [(str(r), str(c)) for r, c in zip(firsts["report"], firsts["citation"], strict=True)]
 
 
 def layout(**query: Any) -> Any:
     claims = ui.tables().get("claims")
     content: list[Any]
-    if claims is None:
+    if claims is None or claims.empty:
         content = [html.Div(overview.missing_table("claims"), className="empty-state")]
     else:
-        view = report.claims_view(claims, report.claim_specs())
-        shared = report.shared_citation(claims)
+        reports = reports_of(claims)
+        symbols = [s for s, _ in reports]
+        asked = query.get("report.symbol")
+        chosen = asked if isinstance(asked, str) and asked in symbols else symbols[0]
+        notice = (
+            html.P(f"No report {asked!r}; showing {chosen}.", className="notice")
+            if asked is not None and asked != chosen
+            else ""
+        )
+        mine = claims[claims["report"] == chosen]
+        view = report.claims_view(mine, report.claim_specs())
+        history = report.claim_history(mine)
+        cards = []
+        for item in history.to_dict("records"):
+            keep = (mine["claim_id"] == item["claim_id"]) & (mine["source"] == item["source"])
+            cards.append(claim_card(mine[keep], view[keep.to_numpy()], item["verdict"]))
         content = [
-            summary(report.status_counts(claims)),
-            html.P(f"Cited from: {shared}.", className="caption") if shared else "",
-            html.Div(
-                claims_table(view, cite=not shared),
-                className="data-table",
-                style={"maxHeight": "none"},
-            ),
+            report_switch(reports, chosen),
+            notice,
+            html.H2(chosen),
+            summary(report.status_counts(mine)),
+            *cards,
             html.Div(
                 [
                     html.Button("Download claims (CSV)", id=DOWNLOAD_BUTTON, className="download"),
@@ -118,7 +160,7 @@ def layout(**query: Any) -> Any:
     prevent_initial_call=True,
 )
 def download_claims(n_clicks: int | None) -> Any:
-    """The claims table as CSV, as published."""
+    """Every report's claims as CSV, as published."""
     claims = ui.tables().get("claims")
     if not n_clicks or claims is None:
         return dash.no_update

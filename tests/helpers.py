@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: reading Dash component trees, tables with rows taken out."""
+"""Helpers shared by the tests: Dash component trees, tables with rows taken out, made-up
+editions of the publishers' files."""
 
 from __future__ import annotations
 
@@ -43,3 +44,19 @@ class Without:
 
     def metadata(self, name):
         return self.tables.metadata(name)
+
+
+WDI_JUL = "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
+
+
+def next_wdi(mirror, date="9/20/2026", world_2019="54.1") -> bytes:
+    """A made-up next WDI edition: the Jul 2026 file with another date and a revised value."""
+    text = (mirror / WDI_JUL).read_bytes().decode("utf-8-sig")
+    assert "Last Updated Date,7/13/2026" in text
+    text = text.replace("Last Updated Date,7/13/2026", f"Last Updated Date,{date}")
+    lines = text.split("\r\n")
+    world = next(i for i, line in enumerate(lines) if ",WLD," in line)
+    cells = lines[world].split(",")
+    cells[4 + 2019 - 1960] = world_2019
+    lines[world] = ",".join(cells)
+    return "\ufeff".encode() + "\r\n".join(lines).encode()

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from indicators import cli, diff, store
-from indicators.sources import BY_KEY
+from indicators.sources import BY_SOURCE
 
 YEARS = ["2018", "2019", "2020"]
 # code -> (name, cells for 2018, 2019, 2020); '' is an empty cell.
@@ -78,16 +78,20 @@ def small(tmp_path_factory):
     """Two small WDI editions laid out like the mirror, fetched and built with the CLI."""
     mirror = tmp_path_factory.mktemp("mirror")
     files = {
-        "wdi_internet_2026_02": feb_file(FEB),
-        "wdi_internet_2026_07": jul_file(JUL),
-        "wdi_country_metadata": metadata_file(),
+        "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv": feb_file(FEB),
+        "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv": jul_file(JUL),
+        "worldbank/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv": metadata_file(),
     }
-    for key, text in files.items():
-        path = mirror / BY_KEY[key].path
+    for relative, text in files.items():
+        path = mirror / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="")
     data = tmp_path_factory.mktemp("data")
-    assert cli.main(["--data-dir", str(data), "fetch", "--from", str(mirror), "--only", "wdi"]) == 0
+    # The Feb layout and the country list state no date: their edition is given.
+    stated, undated = list(files)[1], [list(files)[0], list(files)[2]]
+    args = ["--data-dir", str(data), "add"]
+    assert cli.main([*args, *(str(mirror / f) for f in undated), "--edition", "2026-02"]) == 0
+    assert cli.main([*args, str(mirror / stated)]) == 0
     assert cli.main(["--data-dir", str(data), "build"]) == 0
     return data
 
@@ -224,7 +228,7 @@ def test_noise_is_declared_per_source():
 
 
 def test_noise_is_declared_for_known_sources_only():
-    known = {raw.source for raw in BY_KEY.values()}
+    known = set(BY_SOURCE)
     assert set(diff.NOISE) <= known
     for noise in diff.NOISE.values():
         assert noise.significant > 0 and noise.float_bits in (32, 64)

@@ -32,7 +32,7 @@ def test_high_income_vs_ldc_from_the_newest_edition(cards):
     card = cards["internet"]
     m = metric(card, "High income vs LDCs")
     assert m.value == pytest.approx(93.4 / 35.0, abs=0.005)
-    assert m.year == 2024 and m.edition == "ITU key ICT indicator aggregates, Nov 2024"
+    assert m.year == 2024 and m.edition == "ITU key ICT indicators, Nov 2024"
     assert "58.4 percentage points" in m.detail
     assert any("Nov 2024 has no developed group" in n for n in card.notes)
 

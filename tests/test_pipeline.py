@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from indicators import store
-from indicators.build import build, summary
+from indicators.build import BuildError, build, summary
 from indicators.fetch import fetch
-from indicators.sources import RAW_FILES
 
-TABLES = ["bandwidth", "broadband_price", "claims", "entities", "internet_use"]
+TABLES = ["bandwidth", "broadband_price", "claims", "editions", "entities", "internet_use"]
 
 
 def tree_digest(folder) -> dict[str, str]:
@@ -37,23 +37,29 @@ def built(tmp_path_factory, mirror):
 def test_build_publishes_the_five_tables(built):
     data, lines = built
     assert store.published_tables(data) == TABLES
-    assert any("published 5 tables" in line for line in lines)
+    assert any("published 6 tables" in line for line in lines)
     assert data.processed.is_symlink()
 
 
 def test_every_table_carries_citation_vintage_licence_and_input_hashes(built, mirror):
     data, _ = built
-    by_key = {r.key: r for r in RAW_FILES}
     for name in TABLES:
         meta = store.read_metadata(store.table_path(data, name))
         assert meta["citation"] and meta["licence"] and meta["built_at"]
         assert meta["vintages"]
         for key, entry in meta["inputs"].items():
-            expected = hashlib.sha256((mirror / by_key[key].path).read_bytes()).hexdigest()
-            assert entry["sha256"] == expected
+            mirrored = mirror / entry["path"]
+            assert entry["sha256"] == hashlib.sha256(mirrored.read_bytes()).hexdigest(), key
+            assert meta["editions"][key]["sha256"] == entry["sha256"]
     internet = store.read_metadata(store.table_path(data, "internet_use"))
-    assert internet["vintages"]["itu_aggregates_2019_10"] == "2019-10"
+    assert internet["vintages"]["itu_aggregates@2019-10"] == "2019-10"
     assert "World Development Indicators" in internet["citation"]
+    wdi = internet["editions"]["wdi@2026-07"]
+    assert wdi["citation"].endswith("(last updated 13 Jul 2026)")
+    assert wdi["retrieved_at"].endswith("+00:00")
+    entities = store.read_metadata(store.table_path(data, "entities"))
+    assert entities["derived_from"]["development_status"] == ["m49@2021"]
+    assert entities["derived_from"]["ldc"][0] == "m49@2026-07"
 
 
 def test_editions_live_side_by_side(built):
@@ -114,18 +120,31 @@ def test_changed_input_reprocesses_only_that_file(built, mirror, tmp_path):
     fetch(data, from_dir=mirror, progress=lambda _: None)
     # Share the cache of the module build so unchanged files are not read again.
     data.cache.symlink_to(built[0].cache)
-    m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
-    m49.write_bytes(m49.read_bytes() + b"\n")
+    wdi = data.raw / "worldbank" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
+    wdi.write_bytes(wdi.read_bytes() + b"\r\n")
     lines: list[str] = []
     build(data, progress=lines.append)
     read = [line for line in lines if line.startswith("[") and "cached" not in line]
-    assert len(read) == 1 and "UNSD_M49_overview_2026.csv" in read[0]
+    assert len(read) == 1 and "33086.csv (wdi@2026-07)" in read[0]
+
+
+def test_a_changed_file_without_a_stated_edition_is_not_relabelled(built, mirror, tmp_path):
+    """An M49 export edited in place states no date: it is refused, not published as 2026-07."""
+    data = store.DataDir(tmp_path / "data")
+    fetch(data, from_dir=mirror, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
+    m49.write_bytes(m49.read_bytes() + b"\n")
+    with pytest.raises(BuildError) as info:
+        build(data, progress=lambda _: None)
+    assert "changed since it was read as m49@2026-07" in info.value.report[0]
+    assert "--edition" in info.value.report[0]
 
 
 def test_build_with_nothing_fetched_publishes_claims_and_groups(tmp_path):
     data = store.DataDir(tmp_path / "data")
     build(data, progress=lambda _: None)
-    assert store.published_tables(data) == ["claims", "entities"]
+    assert store.published_tables(data) == ["claims", "editions", "entities"]
     claims = store.read_parquet(store.table_path(data, "claims"))
     assert (claims["status"] == "not computable").all()
     assert claims["reported_value"].notna().all()
@@ -140,3 +159,11 @@ def test_info_summarises_tables(built):
     assert "itu_aggregates 2019-10" in rows["internet_use"]["sources"]
     assert rows["bandwidth"]["years"].startswith("20")
     assert isinstance(pd.Timestamp(rows["claims"]["built_at"]), pd.Timestamp)
+
+
+def test_readme_contract_is_generated_from_the_schemas():
+    """The README's table descriptions are the pandera models', regenerated, never hand-kept."""
+    from indicators import contract
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert contract.replace_in(readme) == readme, "run `python -m indicators.contract`"

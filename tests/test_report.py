@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from contextvars import copy_context
 from urllib.parse import parse_qs, urlsplit
 
@@ -60,47 +61,61 @@ def test_other_metrics_link_to_their_pages():
 
 
 def test_claims_view_formats_values_and_statuses(view):
-    first = view.loc[("1", "ITU key ICT indicators, Oct 2019")]
+    first = view.loc[("1", "ITU key ICT indicators, Oct 2019 (the report's edition)")]
     assert first["reported"] == "more than 4×" and first["recomputed"] == "4.53×"
     assert first["status_class"] == "status-confirmed"
     assert "entity_a=DEVELOPED" in first["href"]
-    # 3.995 must not print as 4.00 beside 'more than 4': it is why the claim is revised.
-    proxy = view.loc[("1-hic", "ITU key ICT indicator aggregates, Nov 2024")]
-    assert proxy["recomputed"] == "3.995×" and proxy["status"] == "revised"
-    gap = view.loc[("2a", "ITU key ICT indicator aggregates, Nov 2024")]
+    # 3.995 must not print as 4.00 beside 'more than 4'; from one-decimal inputs (87.5 / 21.9)
+    # it straddles 4 within their rounding, so it is neither confirmed nor revised.
+    proxy = view.loc[("1-hic", "ITU key ICT indicators, Nov 2024")]
+    assert proxy["recomputed"] == "3.995×" and proxy["status"] == "within rounding"
+    assert "3.984 to 4.007" in proxy["note"] and "HIC 87.5, LDC 21.9" in proxy["note"]
+    gap = view.loc[("2a", "ITU key ICT indicators, Nov 2024")]
     assert (gap["reported"], gap["recomputed"]) == ("17%", "9.2%")
-    assert view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "recomputed"] == "—"
     assert (
-        view.loc[("2a", "ITU key ICT indicators, Oct 2019"), "status_class"]
+        view.loc[("2a", "ITU key ICT indicators, Oct 2019 (the report's edition)"), "recomputed"]
+        == "—"
+    )
+    assert (
+        view.loc[("2a", "ITU key ICT indicators, Oct 2019 (the report's edition)"), "status_class"]
         == "status-not-computable"
     )
-    growth = view.loc[("3", "ITU key ICT indicators, Oct 2019")]
+    growth = view.loc[("3", "ITU key ICT indicators, Oct 2019 (the report's edition)")]
     assert (growth["reported"], growth["recomputed"]) == ("33.4%", "33.4%")
     assert "bandwidth-growth.end_year=2019" in growth["href"]
-    count = view.loc[("4d", "ITU ICT Price Baskets 2008-2025")]
+    count = view.loc[("4d", "ITU ICT Price Baskets, Dec 2025")]
     assert (count["reported"], count["recomputed"]) == ("at least 10", "41")
 
 
 def test_status_counts_and_shared_citation(tables):
     claims = tables.get("claims")
     counts = report.status_counts(claims)
-    assert list(counts) == ["confirmed", "revised", "not computable"]
+    assert list(counts) == ["confirmed", "within rounding", "revised", "not computable"]
     assert sum(counts.values()) == len(claims)
-    assert "A/75/62-E/2020/11" in report.shared_citation(claims)
+    same = claims.assign(citation="A/75/62-E/2020/11")
+    assert report.shared_citation(same) == "A/75/62-E/2020/11"
     mixed = claims.assign(citation=[f"report {i}" for i in range(len(claims))])
     assert report.shared_citation(mixed) == ""
 
 
 def test_catalogue_summarises_every_table(tables):
     items = {item.name: item for item in report.catalogue(tables)}
-    assert list(items) == ["entities", "internet_use", "broadband_price", "bandwidth", "claims"]
+    assert list(items) == [
+        "entities",
+        "internet_use",
+        "broadband_price",
+        "bandwidth",
+        "claims",
+        "editions",
+    ]
     bandwidth = items["bandwidth"]
     assert bandwidth.rows == 190
     assert bandwidth.key == ["source", "vintage", "entity_id", "year"]
-    assert bandwidth.editions == [
-        "ITU key ICT indicators, Oct 2019 (2019-10)",
-        "ITU key ICT indicator aggregates, Nov 2024 (2024-11)",
+    assert [e.split(", retrieved ")[0] for e in bandwidth.editions] == [
+        "ITU key ICT indicators, Oct 2019 (itu_aggregates@2019-10",
+        "ITU key ICT indicators, Nov 2024 (itu_aggregates@2024-11",
     ]
+    assert all(re.search(r"retrieved \d{4}-\d{2}-\d{2}\)$", e) for e in bandwidth.editions)
     assert "ITU terms of use" in bandwidth.licence
     assert bandwidth.built_at.endswith("UTC")
     schema = bandwidth.schema.set_index("column")
@@ -116,7 +131,7 @@ def test_downloads_round_trip(tables):
     back = pyarrow.parquet.read_table(io.BytesIO(payload))
     assert back.num_rows == 190
     meta = json.loads(back.schema.metadata[store.META_KEY])
-    assert meta["vintages"]["itu_aggregates_2024_11"] == "2024-11"
+    assert meta["vintages"]["itu_aggregates@2024-11"] == "2024-11"
     text, name, _ = report.table_download(tables, "claims", "csv")
     assert name == "claims.csv"
     assert len(pd.read_csv(io.BytesIO(text))) == len(tables.get("claims"))
@@ -145,16 +160,29 @@ def pages(tables):
     ui._TABLES = before
 
 
-def test_report_page_lays_out_every_claim(pages):
+def test_report_page_shows_each_claim_across_editions_and_switches_report(pages):
     report_page, _ = pages
-    layout = report_page.layout()
-    text = text_of(layout)
-    assert "Cited from: UN Secretary-General" in text
-    assert text.count("Open chart") == 15
+    text = text_of(report_page.layout())
+    claims = report_page.ui.tables().get("claims")
+    mine = claims[claims.report == "A/75/62-E/2020/11"]
+    # The first report by default: every claim and edition, each with its chart link.
+    assert "A/75/62-E/2020/11 (13 January 2020), para. 3" in text
+    assert "Facts and Figures 2019" in text
+    assert text.count("Open chart") == len(mine)
     assert "3.995×" in text
+    assert "stopped holding in ITU key ICT indicators, Nov 2024 (37.5% against 33.4%)" in text
+    assert "(the report's edition)" in text
+    # The switch: the other report, by the link the page offers.
+    layout = report_page.layout(**{"report.symbol": "ITU Facts and Figures 2024"})
+    text = text_of(layout)
+    assert "5.5 billion people are online" in text and "Claim parity" in text
+    assert "para. 3" not in text
+    notice = text_of(report_page.layout(**{"report.symbol": "A/99/1"}))
+    assert "No report 'A/99/1'; showing A/75/62-E/2020/11." in notice
     report_page.layout(**{"report.x": ["a", "b"]})
     download = report_page.download_claims(1)
-    assert download["filename"] == "claims.csv" and "claim_id,statement" in download["content"]
+    assert download["filename"] == "claims.csv"
+    assert download["content"].startswith("report,claim_id,statement")
 
 
 def test_data_page_lists_tables_and_serves_downloads(pages):

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from indicators import sources
 from indicators.charts import NoData, Tables
-from indicators.sources import RAW_FILES
 
 BUILD_HINT = "run `indicators fetch` then `indicators build`"
 GROUPING_LABELS = {
@@ -71,27 +71,20 @@ def split_edition(key: str) -> tuple[str, str]:
 
 
 def edition_label(key: str) -> str:
-    """A person's name for an edition key."""
-    source, vintage = split_edition(key)
-    for raw in RAW_FILES:
-        if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:
-            return raw.title
-    return f"{source} {vintage}"
+    """A person's name for an edition key, from its format's declaration."""
+    return sources.edition_title(*split_edition(key))
 
 
 def source_line(tables: Tables, key: str) -> str:
     """The citation of an edition for the caption's source line, as the build recorded it."""
+    source, vintage = split_edition(key)
     editions = tables.get("editions")
     if editions is not None and not editions.empty:
-        source, vintage = split_edition(key)
         row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
         if len(row):
             return str(row["citation"].iloc[0])
-    source, vintage = split_edition(key)
-    for raw in RAW_FILES:
-        if raw.source == source and raw.vintage == vintage and "metadata" not in raw.key:
-            return raw.citation
-    return f"{source}, edition {vintage}"
+    fmt = sources.BY_SOURCE.get(source)
+    return fmt.citation.format(edition=edition_label(key)) if fmt else f"{source}, {vintage}"
 
 
 def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +24,17 @@ from numpy.typing import NDArray
 from indicators import schemas
 from indicators.codes import group_code
 from indicators.errors import SourceError, excel_column
+from indicators.sources.catalogue import (
+    Blob,
+    Context,
+    Edition,
+    Frames,
+    Known,
+    SourceFormat,
+    as_blob,
+    month_edition,
+    workbook_text,
+)
 from indicators.sources.cells import is_blank as _is_blank
 
 SOURCE = "itu_aggregates"
@@ -125,36 +136,18 @@ class Layout:
 # extract
 
 
-def extract(path: Path) -> dict[str, pd.DataFrame]:
+def extract(source: Path | Blob) -> dict[str, pd.DataFrame]:
     """Every sheet of the workbook as a raw cell grid: no header, cells exactly as stored."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceError(path, f"cannot open the workbook ({exc})") from exc
-    if size == 0:
-        raise SourceError(path, "the workbook is empty (0 bytes)")
-    try:
-        sheets = pd.read_excel(
-            path, sheet_name=None, header=None, keep_default_na=False, engine="calamine"
-        )
-    except Exception as exc:  # calamine, zipfile and xlrd-style errors share no base class
-        raise SourceError(
-            path, f"cannot be read as an Excel workbook, it may be truncated ({exc})"
-        ) from exc
-    if not sheets or all(grid.empty for grid in sheets.values()):
-        raise SourceError(path, "the workbook has no cells")
-    for name, grid in sheets.items():
-        grid.attrs["file"] = str(path)
-        grid.attrs["sheet"] = name
-    return sheets
+    return as_blob(source).sheets()
 
 
 # ---------------------------------------------------------------------------------------------
 # transforms
 
 
-def transform_internet_use(raw: dict[str, pd.DataFrame], vintage: str) -> pd.DataFrame:
+def transform_internet_use(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
     """Individuals using the Internet (% and millions) by group and year, total and by sex."""
     file = _file_of(raw)
     layout = _layout(raw, file)
@@ -162,10 +155,13 @@ def transform_internet_use(raw: dict[str, pd.DataFrame], vintage: str) -> pd.Dat
     if layout.sex_sheet is not None:
         frames.append(_internet_by_sex(_sheet(raw, layout.sex_sheet, file)))
     long = pd.concat(frames, ignore_index=True)
+    _check_years(raw, long, file, max_year)
     return _tidy(long, vintage, INTERNET_COLUMNS, INTERNET_KEY, file)
 
 
-def transform_bandwidth(raw: dict[str, pd.DataFrame], vintage: str) -> pd.DataFrame:
+def transform_bandwidth(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
     """International bandwidth (Gbit/s) and bandwidth per Internet user (kbit/s) by group, year."""
     file = _file_of(raw)
     layout = _layout(raw, file)
@@ -175,6 +171,7 @@ def transform_bandwidth(raw: dict[str, pd.DataFrame], vintage: str) -> pd.DataFr
         for block in _required_blocks(sheet, BANDWIDTH_TITLES)
     ]
     long = pd.concat(frames, ignore_index=True)
+    _check_years(raw, long, file, max_year)
     return _tidy(long, vintage, BANDWIDTH_COLUMNS, BANDWIDTH_KEY, file)
 
 
@@ -597,6 +594,20 @@ def _check_bounds(
         raise sheet.error(int(first["row"]), int(first["col"]), message, float(first["value"]))
 
 
+def _check_years(raw: dict[str, pd.DataFrame], long: pd.DataFrame, file: str, last: int) -> None:
+    """A year after the year following retrieval is a typo or a wrong file: name its cell."""
+    late = long[long["year"] > last]
+    if len(late):
+        first = late.iloc[0]
+        sheet = Sheet(file, str(first["sheet"]), raw[str(first["sheet"])].to_numpy(dtype=object))
+        raise sheet.error(
+            int(first["row"]),
+            int(first["col"]),
+            f"year {int(first['year'])} is after {last}, the year after the file was retrieved",
+            float(first["value"]),
+        )
+
+
 def _tidy(
     long: pd.DataFrame, vintage: str, columns: list[str], key: list[str], file: str
 ) -> pd.DataFrame:
@@ -627,3 +638,100 @@ def _tidy(
     }
     out = long[columns].astype({name: dtypes[name] for name in columns})
     return out.sort_values(key).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+
+# Every group row each layout's Internet-use blocks carry; a workbook missing one was cut down.
+REQUIRED_GROUPS = {
+    "oct2019": ("DEVELOPED", "DEVELOPING", "WLD", "LDC"),
+    "nov2024": ("WLD", "HIC", "UMC", "LMC", "LIC", "LDC", "LLDC", "SIDS"),
+}
+ITU_REGIONS = ("ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP", "ITU_CIS", "ITU_EUR")
+# 'Version November 2024, for Facts and Figures 2024' (2024) or 'Updated: 28 October 2019' (2019)
+_VERSION = r"Version\s+(?P<date>[A-Za-z]+\s+\d{4})"
+_UPDATED = r"Updated:\s*(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})"
+
+
+def recognise(blob: Blob) -> bool:
+    """A key-indicator workbook: Internet-use and bandwidth blocks, by either edition's layout."""
+    if not blob.is_workbook():
+        return False
+    try:
+        sheets = blob.sheet_names()
+    except SourceError:
+        return False
+    if any(name in sheets for name in NOV2024_TOTAL_SHEETS):
+        return True
+    return any(text.startswith(OCT2019_TITLE) for text in workbook_text(blob, 50))
+
+
+def read_edition(blob: Blob) -> Edition | None:
+    """The footer's 'Version November 2024, for Facts and Figures 2024' or 'Updated: 28 October
+    2019'; the citation keeps the footer's words."""
+    for text in workbook_text(blob):
+        version = re.search(_VERSION + r"(?P<rest>,\s*for [^.;]+)?", text, re.IGNORECASE)
+        if version:
+            wording = "version {text}" + (version.group("rest") or "").rstrip()
+            edition = month_edition(text, _VERSION, wording)
+        else:
+            edition = month_edition(text, _UPDATED, "updated {text}")
+        if edition is not None:
+            return edition
+    return None
+
+
+def read(blob: Blob, context: Context) -> Frames:
+    raw = extract(blob)
+    key = context.edition.key
+    return {
+        "internet_use": transform_internet_use(raw, key, context.max_year),
+        "bandwidth": transform_bandwidth(raw, key, context.max_year),
+    }
+
+
+def check(frames: Frames, references: Mapping[str, Frames], blob: Blob) -> list[str]:
+    """Every group row of the layout's Internet-use blocks, and the six ITU regions."""
+    totals = frames["internet_use"]
+    present = set(totals.loc[totals["sex"] == "total", "entity_id"])
+    layout = "oct2019" if "DEVELOPED" in present or "DEVELOPING" in present else "nov2024"
+    missing = [g for g in (*REQUIRED_GROUPS[layout], *ITU_REGIONS) if g not in present]
+    if not missing:
+        return []
+    return [
+        f"{blob.name}: the Individuals using the Internet blocks have no row for "
+        f"{', '.join(missing)}; every edition of this layout has them, so the workbook looks "
+        "cut down"
+    ]
+
+
+FORMAT = SourceFormat(
+    source=SOURCE,
+    publisher="itu",
+    title="ITU key ICT indicators",
+    citation="ITU, Key ICT indicators for the world, development and income groups and ITU "
+    "regions, World Telecommunication/ICT Indicators database ({edition})",
+    licence="ITU terms of use; cite ITU as the source.",
+    tables=("internet_use", "bandwidth"),
+    recognise=recognise,
+    read_edition=read_edition,
+    read=read,
+    first_year=2005,
+    urls=(
+        "https://www.itu.int/en/ITU-D/Statistics/Documents/facts/"
+        "ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+    ),
+    check=check,
+    max_coverage_drop=0.25,
+    known={
+        "902e8e253d09cbdccbf979780524fc294bf9f4e8cb2de88c6181430595cf8106": Known(
+            Edition("2019-10", "updated 28 October 2019"),
+            "itu/ITU_Key_2005-2019_ICT_data_with_LDCs_28Oct2019_Final.xls",
+        ),
+        "37da7650ca6f360b46329dd208f83c2f2a592953c36cb34085eab48d369ae1df": Known(
+            Edition("2024-11", "version November 2024, for Facts and Figures 2024"),
+            "itu/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+        ),
+    },
+)

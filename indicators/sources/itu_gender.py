@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError
 
 from indicators import schemas
 from indicators.codes import normalise_name
 from indicators.errors import SourceError, excel_column
+from indicators.sources.catalogue import (
+    Blob,
+    Context,
+    Edition,
+    Frames,
+    Known,
+    SourceFormat,
+    as_blob,
+    workbook_text,
+)
 from indicators.sources.cells import is_blank as _is_blank
 from indicators.sources.cells import text as _text
 
@@ -21,6 +29,8 @@ SOURCE = "itu_gender_country"
 COLUMNS = schemas.columns("internet_use")
 KEY = schemas.unique_key("internet_use")
 MISSING = "..."
+FIRST_YEAR = 1990
+TITLE = "Individuals using the Internet (from any location), by gender"
 
 # ITU's names for economies whose M49 name is different, even after normalise_name.
 ITU_NAME_ALIASES: dict[str, str] = {
@@ -53,23 +63,15 @@ HEADERS: dict[str, tuple[str | None, str | None]] = {
 SEXES = ["total", "female", "male"]
 
 
-def extract(path: Path) -> pd.DataFrame:
+def extract(source: Path | Blob) -> pd.DataFrame:
     """The workbook's only sheet as a raw grid (row 0 is Excel row 1)."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise SourceError(path, "file is empty or missing")
-    try:
-        with pd.ExcelFile(path, engine="calamine") as book:
-            sheet = str(book.sheet_names[0])
-            grid = pd.read_excel(book, sheet_name=sheet, header=None, keep_default_na=False)
-    except (CalamineError, zipfile.BadZipFile, OSError, ValueError, IndexError) as exc:
-        raise SourceError(path, f"cannot be read as an Excel workbook ({exc})") from exc
-    grid.attrs["file"] = str(path)
-    grid.attrs["sheet"] = sheet
-    return grid
+    sheets = as_blob(source).sheets()
+    return next(iter(sheets.values()))
 
 
-def transform(raw: pd.DataFrame, vintage: str, names: Mapping[str, str]) -> pd.DataFrame:
+def transform(
+    raw: pd.DataFrame, vintage: str, names: Mapping[str, str], max_year: int = 2100
+) -> pd.DataFrame:
     """Internet use (%) by sex, one row per economy and sex at the economy's latest year.
 
     ``names`` maps normalised economy names to ISO3 (``m49.name_index``).
@@ -80,7 +82,7 @@ def transform(raw: pd.DataFrame, vintage: str, names: Mapping[str, str]) -> pd.D
     records = []
     for row in _data_rows(raw, header, cols):
         entity = _entity(raw, row, cols["name"], lookup)
-        year = _year(raw, row, cols["year"])
+        year = _year(raw, row, cols["year"], max_year)
         for sex in SEXES:
             value = _percent(raw, row, cols[sex])
             if value is not None:
@@ -108,7 +110,7 @@ def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
     """Position of each wanted column, found from the two header rows' text."""
     top = [normalise_name(_text(v)) for v in raw.iloc[header - 1]]
     sub = [normalise_name(_text(v)) for v in raw.iloc[header]]
-    spanning = pd.Series(top).replace("", np.nan).ffill().fillna("").tolist()
+    spanning = pd.Series(top).mask(pd.Series(top) == "").ffill().fillna("").tolist()
     found: dict[str, int] = {}
     for col in range(raw.shape[1]):
         if not (top[col] or sub[col]):
@@ -163,12 +165,14 @@ def _entity(raw: pd.DataFrame, row: int, col: int, lookup: Mapping[str, str]) ->
     return iso3
 
 
-def _year(raw: pd.DataFrame, row: int, col: int) -> int:
-    """The row's 'Latest year' as an int."""
+def _year(raw: pd.DataFrame, row: int, col: int, last: int) -> int:
+    """The row's 'Latest year' as an int, no later than the year after retrieval."""
     cell = raw.iat[row, col]
     number = _number(cell)
-    if number is None or not number.is_integer() or not 1990 <= number <= 2100:
+    if number is None or not number.is_integer():
         raise _error(raw, "expected a year", row, col, cell)
+    if not FIRST_YEAR <= number <= last:
+        raise _error(raw, f"year outside {FIRST_YEAR}-{last}", row, col, cell)
     return int(number)
 
 
@@ -238,3 +242,45 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             "estimate": "bool",
         }
     ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+
+
+def recognise(blob: Blob) -> bool:
+    """The country table of Internet use by sex and location, by its title."""
+    return any(text.startswith(TITLE) for text in workbook_text(blob, 20))
+
+
+def read(blob: Blob, context: Context) -> Frames:
+    rows = transform(extract(blob), context.edition.key, context.names, context.max_year)
+    return {"internet_use": rows}
+
+
+FORMAT = SourceFormat(
+    source=SOURCE,
+    publisher="itu",
+    title="ITU Internet use by sex, economies",
+    citation="ITU, Individuals using the Internet by gender and urban/rural location, "
+    "World Telecommunication/ICT Indicators database ({edition})",
+    licence="ITU terms of use; cite ITU as the source.",
+    tables=("internet_use",),
+    recognise=recognise,
+    # The workbook states no date: a new copy needs ``--edition``.
+    read_edition=lambda blob: None,
+    read=read,
+    first_year=FIRST_YEAR,
+    # Economies are named, not coded: read after the lists that give the names.
+    after=("m49", "wdi_meta", "itu_prices"),
+    urls=(
+        "https://www.itu.int/en/ITU-D/Statistics/Documents/statistics/2019/"
+        "Individuals_Internet_by_gender_urban_rural_Dec2019.xls",
+    ),
+    known={
+        "c8dcb6a4ce637caf277928e4a7791f3449403ed20b69e2f8ed07c11df2a7b461": Known(
+            Edition("2019-12", "December 2019"),
+            "itu/ITU_Individuals_using_Internet_by_gender_urban_rural_Dec2019.xls",
+        ),
+    },
+)

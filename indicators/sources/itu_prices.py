@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError
 
 from indicators import codes, schemas
 from indicators.errors import SourceError, excel_column
-from indicators.sources.cells import is_blank as _is_blank
+from indicators.sources.catalogue import (
+    Blob,
+    Context,
+    Edition,
+    Frames,
+    Known,
+    SourceFormat,
+    as_blob,
+    month_edition,
+    workbook_text,
+)
+from indicators.sources.cells import blank_mask
 from indicators.sources.cells import text as _text
 
 SOURCE = "itu_prices"
 ECONOMIES = "economies_2008-2025"
 MEDIANS = "medians"
 HISTORY = "BasketHistory"
+OVERVIEW = "Overview"
 SHEETS = (ECONOMIES, MEDIANS, HISTORY)
+# Each release names its economies sheet by its years ('economies_2008-2025').
+ECONOMIES_SHEET = re.compile(r"economies_\d{4}-\d{4}")
 
 COLUMNS = schemas.columns("broadband_price")
 KEY = schemas.unique_key("broadband_price")
@@ -70,37 +83,39 @@ OTHER_ECONOMIES = "other economies"
 SPECIAL_GROUPINGS = {"LDC": codes.LDC, "LLDC": codes.LLDC, "SIDS": codes.SIDS}
 
 
-def extract(path: Path) -> dict[str, pd.DataFrame]:
-    """Read the three sheets the transforms need as raw grids (row 0 is Excel row 1)."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise SourceError(path, "file is empty or missing")
-    try:
-        with pd.ExcelFile(path, engine="calamine") as book:
-            found = list(book.sheet_names)
-            for sheet in SHEETS:
-                if sheet not in found:
-                    raise SourceError(path, f"sheet not found; the workbook has {found}", sheet)
-            return {sheet: _read_grid(book, path, sheet) for sheet in SHEETS}
-    except (CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SourceError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+def extract(source: Path | Blob) -> dict[str, pd.DataFrame]:
+    """The three sheets the transforms need as raw grids (row 0 is Excel row 1)."""
+    blob = as_blob(source)
+    names = blob.sheet_names()
+    found = _sheet_names(names)
+    for sheet in SHEETS:
+        if sheet not in found:
+            raise SourceError(blob.path, f"sheet not found; the workbook has {names}", sheet)
+    return {sheet: _grid(blob.sheet(found[sheet]), blob.path, sheet) for sheet in SHEETS}
 
 
-def _read_grid(book: pd.ExcelFile, path: Path, sheet: str) -> pd.DataFrame:
+def _sheet_names(sheets: Sequence[str]) -> dict[str, str]:
+    """The role of each sheet; the economies sheet is named by the release's years."""
+    found = {name: name for name in sheets if name in SHEETS}
+    for name in sheets:
+        if ECONOMIES_SHEET.fullmatch(name):
+            found[ECONOMIES] = name
+    return found
+
+
+def _grid(grid: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
     """One sheet as a header-less grid; 'NA' is ITU's missing-value mark."""
-    grid = pd.read_excel(
-        book, sheet_name=sheet, header=None, keep_default_na=False, na_values=["NA"]
-    )
-    grid.attrs["file"] = str(path)
-    grid.attrs["sheet"] = sheet
-    return grid
+    out = grid.replace({"NA": np.nan})
+    out.attrs.update(file=str(path), sheet=sheet)
+    return out
 
 
-def transform(raw: dict[str, pd.DataFrame], vintage: str) -> pd.DataFrame:
+def transform(raw: dict[str, pd.DataFrame], vintage: str, max_year: int = 9999) -> pd.DataFrame:
     """Tidy prices: one row per economy or group, year, basket, allowance, unit and statistic."""
     experimental = _experimental(raw[HISTORY])
     parts = [_economy_prices(raw[ECONOMIES]), _group_medians(raw[MEDIANS])]
     long = pd.concat(parts, ignore_index=True)
+    _check_years(long, raw, max_year)
     long["experimental"] = [
         (stem, year) in experimental for stem, year in zip(long["_stem"], long["year"], strict=True)
     ]
@@ -245,7 +260,7 @@ def _long(
 def _numbers(block: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
     """Value cells as floats; blank and 'NA' cells are missing, any other text is an error."""
     numbers = block.apply(pd.to_numeric, errors="coerce").astype(float)
-    bad = (numbers.isna() & ~block.map(_is_blank)).to_numpy()
+    bad = (numbers.isna() & ~blank_mask(block)).to_numpy()
     if bad.any():
         r, c = np.argwhere(bad)[0]
         column = excel_column(int(block.columns[c]))
@@ -311,6 +326,21 @@ def _check_economy_rows(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
         message = f"duplicate (IsoCode, Code) row; also in row(s) {rows[1:]}"
         value = f"{first['entity_id']}, {first['code']}"
         raise _error(grid, message, ids.index[dupes][0], "IsoCode", value)
+
+
+def _check_years(long: pd.DataFrame, raw: dict[str, pd.DataFrame], last: int) -> None:
+    """A price year after the year following retrieval is a typo: name its cell."""
+    late = long[long["year"] > last]
+    if len(late):
+        first = late.iloc[0]
+        grid = raw[str(first["_sheet"])]
+        raise _error(
+            grid,
+            f"year {int(first['year'])} is after {last}, the year after the file was retrieved",
+            int(first["_row"]) - 1,
+            str(first["_column"]),
+            float(first["value"]),
+        )
 
 
 def _check_unique(long: pd.DataFrame, file: str) -> None:
@@ -405,7 +435,7 @@ def _as_year(value: object) -> int | None:
 def _body(grid: pd.DataFrame, header: int) -> pd.DataFrame:
     """Rows below the header that are not entirely blank, keeping grid row numbers."""
     below = grid.iloc[header + 1 :]
-    body = below[~below.map(_is_blank).all(axis=1)]
+    body = below[~blank_mask(below).all(axis=1)]
     if body.empty:
         raise _error(grid, "no data rows below the header", header)
     return body
@@ -500,3 +530,65 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             "experimental": "bool",
         }
     ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+
+# The Overview sheet asks to be cited as '... historical data series, Dec 2025 release'.
+_RELEASE = r"historical data series,\s*(?P<date>[A-Za-z]+\.?\s+\d{4})\s+release"
+
+
+def recognise(blob: Blob) -> bool:
+    """A price-basket workbook: the medians and BasketHistory sheets and an economies sheet."""
+    if not blob.is_workbook():
+        return False
+    try:
+        found = _sheet_names(blob.sheet_names())
+    except SourceError:
+        return False
+    return all(sheet in found for sheet in SHEETS)
+
+
+def read_edition(blob: Blob) -> Edition | None:
+    """The release the Overview sheet asks users to cite."""
+    for text in workbook_text(blob, 400, only=(OVERVIEW,)):
+        edition = month_edition(text, _RELEASE, "{text} release")
+        if edition is not None:
+            return edition
+    return None
+
+
+def read(blob: Blob, context: Context) -> Frames:
+    raw = extract(blob)
+    return {
+        "broadband_price": transform(raw, context.edition.key, context.max_year),
+        "itu_economies": economy_attributes(raw),
+    }
+
+
+FORMAT = SourceFormat(
+    source=SOURCE,
+    publisher="itu",
+    title="ITU ICT Price Baskets",
+    citation="ITU ICT Price Baskets, historical data series, {edition}",
+    licence="ITU terms of use; cite ITU as the source. Check ITU's terms before redistributing "
+    "the price baskets (often cited as CC BY-NC-SA 3.0 IGO).",
+    tables=("broadband_price", "itu_economies"),
+    recognise=recognise,
+    read_edition=read_edition,
+    read=read,
+    first_year=2008,
+    urls=(
+        "https://www.itu.int/en/ITU-D/Statistics/Documents/ICT_Prices/"
+        "ITU_ICTPriceBaskets_2008-2025.xlsx",
+    ),
+    max_coverage_drop=0.1,
+    reference=True,
+    known={
+        "bc09d24b171c5d5c8492de06ee5e73124a9c82c64ba166eb18d5cb39a0d32094": Known(
+            Edition("2025-12", "Dec 2025 release"),
+            "itu/ITU_ICTPriceBaskets_2008-2025.xlsx",
+        ),
+    },
+)

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.errors import SourceError
+from indicators.sources.catalogue import (
+    Blob,
+    Context,
+    Edition,
+    Frames,
+    Known,
+    SourceFormat,
+    as_blob,
+)
 
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
 INDICATOR = "IT.NET.USER.ZS"
+FIRST_YEAR = 1960
+WORLD = "WLD"
 # "Not classified": a WDI bookkeeping row with no economy and no metadata.
 NOT_CLASSIFIED = {"INX"}
 
@@ -27,24 +39,24 @@ def _header_line(lines: list[str], path: Path) -> int:
 def _last_updated(preamble: list[str]) -> str | None:
     """The 'Last Updated Date' of the preamble as ISO yyyy-mm-dd, when the copy kept it."""
     for line in preamble:
-        cells = [c.strip('"') for c in line.split(",")]
+        cells = [c.strip().strip('"') for c in line.split(",")]
         if cells and cells[0] == "Last Updated Date" and len(cells) > 1:
-            stamp = pd.to_datetime(cells[1], errors="coerce")
+            # The publisher writes ISO dates; an Excel re-save turns them into 7/13/2026.
+            iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells[1])
+            stamp = pd.to_datetime(cells[1], errors="coerce", format=None if iso else "%m/%d/%Y")
             return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
     return None
 
 
-def extract(path: Path) -> pd.DataFrame:
+def extract(source: Path | Blob) -> pd.DataFrame:
     """Read the data rows as text, with the header line found wherever the copy put it."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise SourceError(path, "file is empty or missing")
-    text = path.read_text(encoding="utf-8-sig")
-    lines = text.splitlines()
+    blob = as_blob(source)
+    path = blob.path
+    lines = blob.text().splitlines()
     start = _header_line(lines, path)
     try:
         raw = pd.read_csv(io.StringIO("\n".join(lines[start:])), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
     raw.attrs.update(
@@ -85,12 +97,13 @@ def _check_layout(raw: pd.DataFrame, file: str) -> None:
         )
 
 
-def transform(raw: pd.DataFrame, vintage: str) -> pd.DataFrame:
+def transform(raw: pd.DataFrame, vintage: str, max_year: int | None = None) -> pd.DataFrame:
     """Tidy internet-use rows: one per code and year with a value, in % of population."""
     file = raw.attrs.get("file", "WDI file")
     _check_layout(raw, file)
     kept = raw[~raw["Country Code"].isin(NOT_CLASSIFIED)]
     years = _year_columns(kept)
+    _check_years(kept, years, file, max_year)
     long = kept.melt(
         id_vars=["Country Code"],
         value_vars=years,
@@ -116,6 +129,24 @@ def transform(raw: pd.DataFrame, vintage: str) -> pd.DataFrame:
     )
 
 
+def _check_years(raw: pd.DataFrame, years: list[str], file: str, max_year: int | None) -> None:
+    """A year column outside [1960, retrieval year + 1] holding a value is an error in the file."""
+    last = max_year if max_year is not None else 9999
+    for column in years:
+        if FIRST_YEAR <= int(column) <= last:
+            continue
+        filled = raw.index[raw[column].str.strip() != ""]
+        if len(filled):
+            raise SourceError(
+                file,
+                f"year {column} is outside {FIRST_YEAR}-{last} (the first WDI year to the year "
+                "after retrieval)",
+                row=int(filled[0]) + raw.attrs.get("header_line", 1) + 1,
+                column=column,
+                value=raw.loc[filled[0], column],
+            )
+
+
 def _raise_on_bad_values(long: pd.DataFrame, values: pd.Series, file: str, header: int) -> None:
     """Report the first non-numeric or out-of-range cell with its line and year column."""
     bad = values.isna() | (values < 0) | (values > 100)
@@ -133,12 +164,14 @@ def _raise_on_bad_values(long: pd.DataFrame, values: pd.Series, file: str, heade
     )
 
 
-def extract_country_metadata(path: Path) -> pd.DataFrame:
+def extract_country_metadata(source: Path | Blob) -> pd.DataFrame:
     """Read the Metadata_Country companion file (region and income group per code)."""
-    path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
-        raise SourceError(path, "file is empty or missing")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    blob = as_blob(source)
+    path = blob.path
+    try:
+        raw = pd.read_csv(io.StringIO(blob.text()), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
     raw.attrs["file"] = str(path)
     return raw
@@ -201,3 +234,124 @@ def aggregate_names(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {"entity_id": rows["Country Code"].str.strip(), "name": rows["Country Name"].str.strip()}
     ).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# declarations
+
+CITATION = (
+    "World Bank, World Development Indicators: Individuals using the Internet (% of population), "
+    "IT.NET.USER.ZS; data from ITU World Telecommunication/ICT Indicators Database ({edition})"
+)
+LICENCE = "CC BY 4.0 (World Bank open data terms)"
+# The bulk download: a zip of the data CSV and its Metadata_Country companion.
+DOWNLOAD = "https://api.worldbank.org/v2/en/indicator/IT.NET.USER.ZS?downloadformat=csv"
+_HEADER = re.compile(r'^"?Country Name"?,"?Country Code"?,"?Indicator Name"?,"?Indicator Code"?,')
+
+
+def recognise(blob: Blob) -> bool:
+    """A WDI bulk CSV of the Internet-use indicator: the WDI header, then IT.NET.USER.ZS rows."""
+    head = blob.head(30)
+    return any(_HEADER.match(line) for line in head) and any(INDICATOR in line for line in head)
+
+
+def read_edition(blob: Blob) -> Edition | None:
+    """The preamble's 'Last Updated Date' (copies that stripped it are known by their hash)."""
+    stamp = _last_updated(blob.head(10))
+    if stamp is None:
+        return None
+    day = pd.Timestamp(stamp)
+    return Edition.of_month(day.year, day.month, f"last updated {day.day} {day:%b %Y}")
+
+
+def read(blob: Blob, context: Context) -> Frames:
+    raw = extract(blob)
+    return {
+        "internet_use": transform(raw, context.edition.key, context.max_year),
+        "aggregates": aggregate_names(raw),
+    }
+
+
+def check(frames: Frames, references: Mapping[str, Frames], blob: Blob) -> list[str]:
+    """WDI guarantees a row for every economy of its country metadata, and the World row."""
+    present = set(frames["aggregates"]["entity_id"])
+    expected = {WORLD}
+    meta = references.get("wdi_meta", {}).get("wdi_meta")
+    if meta is not None:
+        expected |= set(meta["entity_id"])
+    missing = sorted(expected - present)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:12]) + (
+        f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+    )
+    return [
+        f"{blob.name}: {len(missing)} code(s) of the WDI country list have no row ({shown}); "
+        "the file looks truncated"
+    ]
+
+
+FORMAT = SourceFormat(
+    source="wdi",
+    publisher="worldbank",
+    title="WDI Internet use",
+    citation=CITATION,
+    licence=LICENCE,
+    tables=("internet_use", "aggregates"),
+    recognise=recognise,
+    read_edition=read_edition,
+    read=read,
+    first_year=FIRST_YEAR,
+    after=("wdi_meta",),
+    urls=(DOWNLOAD,),
+    check=check,
+    max_coverage_drop=0.05,
+    known={
+        # Feb 2026 download whose uploader stripped the preamble (no 'Last Updated Date').
+        "66ef75942d6380132f35e6fa7af1ec5d0674d5784909d54bb7d6feae8d159f77": Known(
+            Edition("2026-02", "downloaded Feb 2026"),
+            "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv",
+        ),
+        "260e0a88e256c6385e79f448e4208bad78c2c717a90cd0d0dd2b8d3ed24b15da": Known(
+            Edition("2026-07", "last updated 13 Jul 2026"),
+            "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv",
+        ),
+    },
+)
+
+
+def recognise_metadata(blob: Blob) -> bool:
+    """The Metadata_Country companion: Country Code, Region and IncomeGroup columns."""
+    head = blob.head(1)
+    if not head:
+        return False
+    cells = [c.strip().strip('"') for c in head[0].split(",")]
+    return {"Country Code", "Region", "IncomeGroup"} <= set(cells)
+
+
+def read_metadata(blob: Blob, context: Context) -> Frames:
+    raw = extract_country_metadata(blob)
+    return {"wdi_meta": transform_country_metadata(raw), "wdi_aggregates": aggregate_codes(raw)}
+
+
+METADATA_FORMAT = SourceFormat(
+    source="wdi_meta",
+    publisher="worldbank",
+    title="WDI country metadata (region, income group)",
+    citation="World Bank, World Development Indicators: country classifications ({edition})",
+    licence=LICENCE,
+    tables=("wdi_meta", "wdi_aggregates"),
+    recognise=recognise_metadata,
+    # The file states no date: it takes the edition of the data file it came with.
+    read_edition=lambda blob: None,
+    read=read_metadata,
+    first_year=FIRST_YEAR,
+    urls=(DOWNLOAD,),
+    reference=True,
+    known={
+        "caf1c1a977504351412d403d143b78bcf54986697b4c1a90ec41f90a713d6f05": Known(
+            Edition("2026-02", "downloaded Feb 2026"),
+            "worldbank/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv",
+        ),
+    },
+)

@@ -99,7 +99,7 @@ def test_rates_draw_two_lines_per_group(tables):
 def test_caption_names_metric_and_edition(tables):
     chart = charts.render("gender_parity", tables)
     assert chart.caption.title == "Gender parity score in Internet use by income group"
-    assert "Edition: ITU key ICT indicator aggregates, Nov 2024." in chart.caption.notes
+    assert "Edition: ITU key ICT indicators, Nov 2024." in chart.caption.notes
     assert any(n.startswith("Parity score = female rate / male rate") for n in chart.caption.notes)
     assert "All values are ITU estimates." in chart.caption.notes
     assert "November 2024" in chart.caption.source
