@@ -227,11 +227,11 @@ def test_noise_is_declared_per_source():
     assert as_wdi["status"].tolist() == ["unchanged"]
 
 
-def test_noise_is_declared_for_known_sources_only():
-    known = set(BY_SOURCE)
-    assert set(diff.NOISE) <= known
-    for noise in diff.NOISE.values():
-        assert noise.significant > 0 and noise.float_bits in (32, 64)
+def test_every_format_declares_its_noise():
+    for fmt in BY_SOURCE.values():
+        assert fmt.noise.significant > 0 and fmt.noise.float_bits in (32, 64)
+        assert diff.noise_for(fmt.source) is fmt.noise
+    assert BY_SOURCE["wdi"].noise.float_bits == 32
 
 
 def test_real_wdi_2019_revisions_of_a_point_or_more(tables):
