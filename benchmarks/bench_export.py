@@ -31,7 +31,7 @@ def naive(spec: pack.PackSpec, tables: store.TableCache, out: Path) -> float:
     """Every file through its own `write_image` call, as a script without the pack would do."""
     started = time.perf_counter()
     for entry, chart in pack.render_entries(spec, tables):
-        width, height = pack.SIZES[entry.size or spec.size]
+        width, height = pack.dimensions(entry.size or spec.size)
         fig = export.laid_out(chart, width, height)
         for fmt in FORMATS:
             scale = pack.PNG_SCALE if fmt == "png" else 1

@@ -105,7 +105,8 @@ def _word_figure(document: object, fig: FigureDoc) -> None:
     doc = document  # python-docx's Document proxy
     picture = doc.add_paragraph()  # type: ignore[attr-defined]
     picture.paragraph_format.keep_with_next = True
-    shape = picture.add_run().add_picture(io.BytesIO(fig.png), width=Cm(WORD_WIDTH_CM[fig.size]))
+    width = WORD_WIDTH_CM.get(fig.size, 16.0 if fig.width_px >= 800 else 8.0)
+    shape = picture.add_run().add_picture(io.BytesIO(fig.png), width=Cm(width))
     shape._inline.docPr.set("descr", fig.alt_text)
     shape._inline.docPr.set("title", fig.title)
     caption = doc.add_paragraph(style="Caption")  # type: ignore[attr-defined]

@@ -308,3 +308,24 @@ def test_list_shows_charts_and_parameters(data, capsys):
     assert "internet_by_group: Internet use by group" in listing
     assert "- grouping (choice, default 'development'): development, itu_region" in listing
     assert "column 600x420" in listing
+
+
+def test_custom_size_scales_the_layout(data, tmp_path):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    out = tmp_path / "out"
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--size", "1200x700", "--format", "png,pdf"]) == 0
+    assert png_size((out / "a.png").read_bytes()) == (1200 * 3, 700 * 3)
+    record = manifest_of(out)["figures"][0]
+    assert (record["size"], record["width"], record["height"]) == ("1200x700", 1200, 700)
+    box = PdfReader(out / "a.pdf").pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(1200 / 700, rel=0.02)
+
+
+def test_custom_size_out_of_range_is_refused(data, tmp_path, capsys):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(tmp_path / "o")]
+    assert main([*args, "--size", "10x10"]) == 1
+    assert "nor WIDTHxHEIGHT in px (200-4000 each)" in capsys.readouterr().err
