@@ -309,7 +309,7 @@ def _register_download(prefix: str, chart_id: str) -> None:
         key = (tables().version, chart_id, repr(sorted(params.items())))
         try:
             content = export.download_bytes(chart, fmt, key)
-        except render.RenderError:  # logged by the renderer's caller; the button re-enables
+        except render.RenderError:  # Chromium could not render it: nothing to send
             return dash.no_update
         return dcc.send_bytes(content, name, type=export.MEDIA_TYPES[fmt])
 
