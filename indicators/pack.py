@@ -325,6 +325,16 @@ def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents
     ]
 
 
+def _day(timestamp: str | None) -> str | None:
+    """'2026-11-23T10:55:06+00:00' -> '23 November 2026' (as a document states a date)."""
+    if not timestamp:
+        return None
+    try:
+        return datetime.fromisoformat(timestamp).strftime("%d %B %Y")
+    except ValueError:
+        return timestamp
+
+
 def _documents(
     folder: Path,
     spec: PackSpec,
@@ -361,7 +371,7 @@ def _documents(
         figs,
         source_rows(tables, records),
         datetime.now(UTC).strftime("%d %B %Y"),
-        data_built_at,
+        _day(data_built_at),
         keywords,
     )
     out: dict[str, dict[str, Any]] = {}

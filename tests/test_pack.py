@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import struct
 import zipfile
 
@@ -169,6 +170,8 @@ def test_word_document_numbers_captions_and_cites_sources(written):
     assert manifest["documents"]["docx"]["path"] == "spec.docx"
     document = docx.Document(out / "spec.docx")
     assert document.paragraphs[0].text == "Test pack"
+    dated = r"2 figures, generated \d{2} \w+ \d{4}; data built \d{2} \w+ \d{4}\."
+    assert re.fullmatch(dated, document.paragraphs[1].text)
     assert document.core_properties.title == "Test pack"
     captions = word_captions(document)
     assert [c[0].split(".")[0] for c in captions] == ["Figure 1", "Figure 2"]
