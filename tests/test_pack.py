@@ -206,6 +206,8 @@ def test_powerpoint_has_a_title_slide_and_one_slide_per_figure(written):
     slides = list(deck.slides)
     assert len(slides) == 3
     assert slides[0].shapes.title.text == "Test pack"
+    for shape in slides[0].placeholders:
+        assert shape.height > 0 and shape.left + shape.width <= deck.slide_width
     for slide, figure in zip(slides[1:], manifest["figures"], strict=True):
         assert slide.shapes.title.text == figure["title"]
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
