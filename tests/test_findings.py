@@ -68,3 +68,9 @@ def test_the_page_caption_states_the_finding(tables):
     block = ui.caption_block(chart)
     finding = [p for p in block if getattr(p, "className", "") == "finding"]
     assert len(finding) == 1 and text_of(finding[0]) == findings.of(chart)
+
+
+def test_findings_use_the_levels_the_charts_draw():
+    from indicators.charts import prices
+
+    assert (findings.TARGET_PCT, findings.HIGH_PCT) == (prices.TARGET_PCT, prices.HIGH_PCT)
