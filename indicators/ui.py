@@ -133,10 +133,10 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
             html.Div(
                 [
                     html.Button(
-                        fmt.upper(),
+                        export.LABELS.get(fmt, fmt.upper()),
                         id=f"{prefix}-dl-{fmt}",
                         className="download",
-                        title=f"Download this figure as {fmt.upper()}",
+                        title=f"Download this figure as {export.LABELS.get(fmt, fmt.upper())}",
                     )
                     for fmt in export.FORMATS
                 ]
@@ -309,7 +309,7 @@ def _register_download(prefix: str, chart_id: str) -> None:
         key = (tables().version, chart_id, repr(sorted(params.items())))
         try:
             content = export.download_bytes(chart, fmt, key)
-        except render.RenderError:  # logged by the renderer's caller; the button re-enables
+        except render.RenderError:  # Chromium could not render it: nothing to send
             return dash.no_update
         return dcc.send_bytes(content, name, type=export.MEDIA_TYPES[fmt])
 
