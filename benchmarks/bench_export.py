@@ -1,10 +1,12 @@
 """Time the 12-figure pack: PNG+SVG+PDF, the same as DOCX+PPTX, and one Chromium per file.
 
 The pack is examples/facts-and-figures.yaml (12 figures). "pack" is `indicators export`'s own
-path: every image rendered concurrently in the one Chromium of the process (started inside the
-timing), each figure laid out once. "naive" renders the same figures with a fresh
-`write_image` per file, each starting its own Chromium. "documents" writes the Word document
-and the PowerPoint deck (one bare rendering per figure, shared by both).
+path: one Chromium for the process (started inside the timing, while the charts are built),
+each figure laid out once and drawn once as SVG, its PNG and PDF made from that SVG, figures
+rendered concurrently in the browser's tabs while the next ones are laid out. "naive" renders
+the same figures with a fresh `write_image` per file, each starting its own Chromium.
+"documents" writes the Word document and the PowerPoint deck (one bare rendering per figure,
+shared by both).
 Targets: pack <= 10 s and >= 10x naive; documents <= 12 s. Prints, never asserts.
 Usage: python benchmarks/bench_export.py [MIRROR_DIR]
 """
@@ -31,7 +33,7 @@ def naive(spec: pack.PackSpec, tables: store.TableCache, out: Path) -> float:
     """Every file through its own `write_image` call, as a script without the pack would do."""
     started = time.perf_counter()
     for entry, chart in pack.render_entries(spec, tables):
-        width, height = pack.SIZES[entry.size or spec.size]
+        width, height = pack.dimensions(entry.size or spec.size)
         fig = export.laid_out(chart, width, height)
         for fmt in FORMATS:
             scale = pack.PNG_SCALE if fmt == "png" else 1

@@ -146,6 +146,11 @@ def _threshold(value: Any) -> float | None:
     return number if math.isfinite(number) and number >= 0 else None
 
 
+def table_free(view: View) -> View:
+    """The view without the table's own filters (search, status, smallest change)."""
+    return View(view.source, view.old, view.new, view.measure, view.year, view.kind)
+
+
 def checked(tables: Tables, values: Mapping[str, Any]) -> View | None:
     """A view from the controls' current values, checked like a query string."""
     query = {f"{PREFIX}.{k}": v for k, v in values.items()}
@@ -180,6 +185,14 @@ def headline(s: diff.Summary) -> str:
         f"{c['added']:,} added and {c['dropped']:,} dropped; {c['unchanged']:,} are unchanged "
         "(differences within the float noise of the publisher's format are not revisions)."
     )
+
+
+def measure_line(m: diff.Measure) -> str:
+    """'Individuals using the Internet: 35 revised, median absolute revision 0.03 percentage
+    points.'"""
+    unit = diff.change_unit(m.unit)
+    median = f"{diff.number(m.median_abs)} {unit}".rstrip()
+    return f"{m.title}: {m.revised:,} revised, median absolute revision {median}."
 
 
 def coverage(s: diff.Summary) -> list[str]:
@@ -285,6 +298,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         xs += [a, b, None]
         ys += [label, label, None]
     unit = f" ({m.unit})" if m.unit else ""
+    plot_px = max(130, 28 * len(rows))
     fig = go.Figure(
         [
             go.Scatter(
@@ -314,13 +328,13 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         ]
     )
     fig.update_layout(
-        title={
-            "text": f"Largest revisions<br><sup>{m.title}{unit}, {s.old_label} to "
-            f"{s.new_label}</sup>"
-        },
+        title={"text": f"Largest revisions<br><sup>{m.title}{unit}</sup>"},
         hovermode="closest",
-        height=max(260, 110 + 28 * len(rows)),
-        margin={"l": 10, "r": 10, "t": 100, "b": 40},
+        # The legend (the two editions) sits below the axis title, where a narrow screen has
+        # room; its position is a fraction of the plot's height, so place it in pixels.
+        legend={"orientation": "h", "yanchor": "top", "y": -58 / plot_px, "x": 0},
+        height=plot_px + 170,
+        margin={"l": 10, "r": 10, "t": 80, "b": 90},
         yaxis={"autorange": "reversed", "automargin": True, "showgrid": False},
         xaxis={"title": {"text": m.unit or m.title}, "showgrid": True, "gridcolor": "#e6e6e6"},
     )

@@ -292,7 +292,9 @@ def parser() -> argparse.ArgumentParser:
         "--format",
         help="comma-separated formats: png,svg,pdf,csv,docx,pptx (default: png,svg,pdf,csv)",
     )
-    exp.add_argument("--size", choices=["column", "page", "slide"], help="size preset for all")
+    exp.add_argument(
+        "--size", help="size for all figures: column, page, slide or WIDTHxHEIGHT in px"
+    )
     exp.add_argument("--zip", action="store_true", help="also write one zip of the pack")
     exp.add_argument("--list", action="store_true", help="list chart ids and their parameters")
     exp.set_defaults(func=cmd_export)

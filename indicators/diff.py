@@ -4,7 +4,7 @@ Publishers restate history with every edition. ``compare`` is pure: from the row
 published table it pairs every value of the old edition with the same value in the new one
 (same table, series, entity and year) and says whether it was revised, added, dropped or left
 unchanged. A difference no larger than the float noise of the publisher's format is not a
-revision; the noise is declared per source in ``NOISE``. ``summarise`` turns the comparison
+revision; the noise is declared by each source format. ``summarise`` turns the comparison
 into what the terminal and the What changed page report.
 """
 
@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from indicators import schemas
+from indicators import sources as formats
 from indicators.charts import Tables, common
+from indicators.sources.catalogue import Noise
 
 COLUMNS = [
     "source",
@@ -39,46 +41,14 @@ EDITION_COLUMNS = ("source", "vintage")
 POSITION = ("entity_id", "year")
 
 
-@dataclass(frozen=True)
-class Noise:
-    """How precisely a publisher's format and our reader keep a value.
-
-    The format prints ``significant`` digits, values pass through a float of ``float_bits``,
-    and the reader may round to ``decimals`` places. Two values closer than the sum of their
-    noise are the same value.
-    """
-
-    significant: int
-    float_bits: int = 64
-    decimals: int | None = None
-
-    def of(self, values: pd.Series | np.ndarray) -> np.ndarray:
-        """The largest error the format can introduce into each value."""
-        magnitude = np.abs(np.asarray(values, dtype="float64"))
-        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
-        printing = 0.5 * np.power(10.0, exponent - (self.significant - 1))
-        epsilon = 2.0 ** -(24 if self.float_bits == 32 else 53)
-        rounding = 0.0 if self.decimals is None else 0.5 * 10.0**-self.decimals
-        return np.where(magnitude > 0, printing, 0.0) + magnitude * epsilon + rounding
-
-
-NOISE: dict[str, Noise] = {
-    # WDI keeps values as float32; the Feb 2026 bulk file prints them to 6 significant digits
-    # ("57.7605", "0.000825"), the Jul 2026 one to 10 ("29.68000031"), and the reader rounds to
-    # 6 decimals. 57.7605 against 57.760512 is the same value; 4.90778 against 4.9078 is not.
-    "wdi": Noise(significant=6, float_bits=32, decimals=6),
-}
-# Workbook cells hold doubles; 12 digits absorb the round trips through Excel.
-DEFAULT_NOISE = Noise(significant=12)
-
-
 class DiffError(ValueError):
     """An unknown source, edition or table; the message lists what there is."""
 
 
 def noise_for(source: str) -> Noise:
-    """The declared noise of a source's format (doubles when nothing is declared)."""
-    return NOISE.get(source, DEFAULT_NOISE)
+    """The noise its format declares (doubles through Excel when it is not known)."""
+    fmt = formats.BY_SOURCE.get(source)
+    return fmt.noise if fmt else Noise(significant=12)
 
 
 def comparable_tables() -> list[str]:

@@ -105,7 +105,8 @@ def _word_figure(document: object, fig: FigureDoc) -> None:
     doc = document  # python-docx's Document proxy
     picture = doc.add_paragraph()  # type: ignore[attr-defined]
     picture.paragraph_format.keep_with_next = True
-    shape = picture.add_run().add_picture(io.BytesIO(fig.png), width=Cm(WORD_WIDTH_CM[fig.size]))
+    width = WORD_WIDTH_CM.get(fig.size, 16.0 if fig.width_px >= 800 else 8.0)
+    shape = picture.add_run().add_picture(io.BytesIO(fig.png), width=Cm(width))
     shape._inline.docPr.set("descr", fig.alt_text)
     shape._inline.docPr.set("title", fig.title)
     caption = doc.add_paragraph(style="Caption")  # type: ignore[attr-defined]
@@ -234,8 +235,12 @@ def slides(pack: PackDoc) -> bytes:
     prs.core_properties.keywords = ", ".join(pack.keywords)
     first = prs.slides.add_slide(prs.slide_layouts[0])
     # The default template's placeholders are laid out for 4:3; widen them to the 16:9 slide.
-    for shape, top in ((first.shapes.title, Inches(2.2)), (first.placeholders[1], Inches(4.1))):
-        shape.left, shape.top, shape.width = Inches(0.8), top, SLIDE_W - Inches(1.6)
+    for shape, top, height in (
+        (first.shapes.title, Inches(2.0), Inches(1.8)),
+        (first.placeholders[1], Inches(4.0), Inches(1.2)),
+    ):
+        shape.left, shape.top = Inches(0.8), top
+        shape.width, shape.height = SLIDE_W - Inches(1.6), height
     first.shapes.title.text = pack.title
     built = f"Data built {pack.data_built}. " if pack.data_built else ""
     first.placeholders[1].text = f"{len(pack.figures)} figures. {built}Generated {pack.generated}."

@@ -26,6 +26,8 @@ MEDIA_TYPES = {
     "csv": "text/csv",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# Button labels where the format's name is not what a reader calls it.
+LABELS = {"docx": "Word"}
 DEFAULT_SIZE = (1000, 620)
 # Publishers as a citation names them first, and how a document's Author field credits them.
 PUBLISHERS = {

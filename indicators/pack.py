@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -42,6 +43,33 @@ FORMATS = ("png", "svg", "pdf", "csv", "docx", "pptx")
 DEFAULT_FORMATS = ("png", "svg", "pdf", "csv")
 DOCUMENTS = ("docx", "pptx")
 ENTRY_FIELDS = {"id", "chart", "params", "size", "title"}
+
+
+CUSTOM_SIZE = re.compile(r"(\d{2,4})x(\d{2,4})")
+CUSTOM_RANGE = (200, 4000)  # px, each side
+
+
+def dimensions(size: str) -> tuple[int, int]:
+    """Width and height in CSS px of a preset ('page') or a custom size ('1200x700')."""
+    if size in SIZES:
+        return SIZES[size]
+    match = CUSTOM_SIZE.fullmatch(str(size))
+    if match:
+        width, height = int(match[1]), int(match[2])
+        if all(CUSTOM_RANGE[0] <= v <= CUSTOM_RANGE[1] for v in (width, height)):
+            return width, height
+    raise ValueError(
+        f"{size!r} is not one of {list(SIZES)} nor WIDTHxHEIGHT in px "
+        f"({CUSTOM_RANGE[0]}-{CUSTOM_RANGE[1]} each)"
+    )
+
+
+def _size_error(size: Any) -> str | None:
+    try:
+        dimensions(size)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 class SpecError(Exception):
@@ -104,8 +132,8 @@ def _entry(path: Path, index: int, raw: Any) -> Entry:
     if not all(c.isalnum() or c in "-_" for c in raw["id"]):
         raise SpecError(f"{where}: field 'id' may hold only letters, digits, '-' and '_'")
     size = raw.get("size")
-    if size is not None and size not in SIZES:
-        raise SpecError(f"{where}: field 'size': {size!r} is not one of {list(SIZES)}")
+    if size is not None and _size_error(size):
+        raise SpecError(f"{where}: field 'size': {_size_error(size)}")
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         raise SpecError(f"{where}: field 'params' must be a mapping")
@@ -117,8 +145,8 @@ def load_spec(path: Path) -> PackSpec:
     path = Path(path)
     raw = _parse(path)
     size = raw.get("size", "page")
-    if size not in SIZES:
-        raise SpecError(f"{path}: field 'size': {size!r} is not one of {list(SIZES)}")
+    if _size_error(size):
+        raise SpecError(f"{path}: field 'size': {_size_error(size)}")
     formats = tuple(raw.get("formats", DEFAULT_FORMATS))
     bad = [f for f in formats if f not in FORMATS]
     if bad:
@@ -201,7 +229,7 @@ def _jobs(
     """Every image of the pack, figure by figure: its image formats from one layout, plus the
     bare plot that the Word and PowerPoint files share (one rendering for both)."""
     for (_, chart), size in zip(rendered, sizes, strict=True):
-        width, height = SIZES[size]
+        width, height = dimensions(size)
         jobs = export.image_jobs(chart, formats, width, height, PNG_SCALE)
         if any(f in formats for f in DOCUMENTS):
             bare = figures.bare(chart.figure, width, height)
@@ -227,7 +255,7 @@ def _write_figure(
     images: dict[str, bytes],
 ) -> dict[str, Any]:
     """Write one figure's files from its rendered images; return its manifest record."""
-    width, height = SIZES[size]
+    width, height = dimensions(size)
     files: dict[str, dict[str, Any]] = {}
     written = [f for f in formats if f not in DOCUMENTS]
     for fmt in written:
@@ -294,6 +322,16 @@ def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents
     ]
 
 
+def _day(timestamp: str | None) -> str | None:
+    """'2026-11-23T10:55:06+00:00' -> '23 November 2026' (as a document states a date)."""
+    if not timestamp:
+        return None
+    try:
+        return datetime.fromisoformat(timestamp).strftime("%d %B %Y")
+    except ValueError:
+        return timestamp
+
+
 def _documents(
     folder: Path,
     spec: PackSpec,
@@ -330,7 +368,7 @@ def _documents(
         figs,
         source_rows(tables, records),
         datetime.now(UTC).strftime("%d %B %Y"),
-        data_built_at,
+        _day(data_built_at),
         keywords,
     )
     out: dict[str, dict[str, Any]] = {}
@@ -366,8 +404,8 @@ def export_pack(
     """Write the whole pack to ``out``, or nothing at all."""
     out = Path(out)
     formats = formats or spec.formats
-    if size is not None and size not in SIZES:
-        raise SpecError(f"--size {size!r} is not one of {list(SIZES)}")
+    if size is not None and _size_error(size):
+        raise SpecError(f"--size {_size_error(size)}")
     _check_writable(out)
     render.warm_up()  # Chromium starts while the charts are built
     rendered = render_entries(spec, tables)
@@ -442,6 +480,7 @@ def describe_catalogue(tables: Tables) -> str:
                 + (f": {shown}" if shown else "")
             )
     lines.append(
-        f"sizes: {', '.join(f'{k} {w}x{h}' for k, (w, h) in SIZES.items())} (PNG at {PNG_SCALE}x)"
+        f"sizes: {', '.join(f'{k} {w}x{h}' for k, (w, h) in SIZES.items())} or any WIDTHxHEIGHT "
+        f"(PNG at {PNG_SCALE}x)"
     )
     return "\n".join(lines)

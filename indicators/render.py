@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import contextlib
 import os
 import threading
@@ -51,6 +52,33 @@ def figure_dict(fig: go.Figure | dict[str, Any]) -> dict[str, Any]:
     return fig if isinstance(fig, dict) else fig.to_plotly_json()
 
 
+# Draws an SVG onto a canvas (PNG) or into kaleido's page for printing (PDF), as plotly.js and
+# kaleido do after drawing the figure.
+FROM_SVG_JS = r"""
+async function(svg, fmt, w, h, scale) {
+  const url = 'data:image/svg+xml;base64,' + btoa(unescape(encodeURIComponent(svg)));
+  const load = (img) => new Promise((ok, fail) => {
+    img.onload = ok;
+    img.onerror = fail;
+    img.src = url;
+  });
+  if (fmt === 'png') {
+    const img = new Image();
+    await load(img);
+    const canvas = document.createElement('canvas');
+    canvas.width = w * scale;
+    canvas.height = h * scale;
+    canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
+    return JSON.stringify({code: 0, result: canvas.toDataURL('image/png').split(',')[1]});
+  }
+  document.getElementById('head-style').innerHTML = `@page { size: ${w * scale}px ${h * scale}px; }
+    body { margin: 0; padding: 0; background-color: white }`;
+  await load(document.getElementById('kaleido-image'));
+  return JSON.stringify({code: 0});
+}
+"""
+
+
 class _Browser(kaleido.Kaleido):  # type: ignore[misc]
     """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each.
 
@@ -61,6 +89,24 @@ class _Browser(kaleido.Kaleido):  # type: ignore[misc]
     """
 
     RELOAD_EVERY = 50
+
+    async def derive(self, svg: str, job: Job) -> bytes:
+        """A PNG or PDF of a figure from its rendered SVG, without drawing the figure again.
+
+        Plotly itself makes a PNG by drawing its SVG onto a canvas, and kaleido a PDF by
+        printing a page showing that SVG; this does the same with the SVG already at hand."""
+        from kaleido._kaleido_tab import _devtools_utils as devtools
+
+        tab = await self._get_kaleido_tab()
+        try:
+            args = (svg, job.fmt, job.width, job.height, job.scale)
+            response = await devtools.exec_js_fn(tab.tab, tab._current_js_id, FROM_SVG_JS, *args)
+            answer = devtools.check_kaleido_js_response(response)
+            if job.fmt == "pdf":
+                return base64.b64decode(await devtools.print_pdf(tab.tab))
+            return base64.b64decode(answer["result"])
+        finally:
+            await self._return_kaleido_tab(tab)
 
     async def _return_kaleido_tab(self, tab: Any) -> None:
         uses = getattr(tab, "_indicators_uses", 0) + 1
@@ -181,16 +227,18 @@ class Renderer:
         made, so Chromium renders while the next one is being laid out. On a failure the
         whole batch goes through ``render_many`` (which restarts a dead Chromium once)."""
         made: list[list[Job]] = []
-        futures: list[list[Future[bytes]]] = []
+        futures: list[list[Future[list[bytes]]]] = []
         try:
             for group in groups:
                 made.append(list(group))
-                futures.append([self._submit(job) for job in made[-1]])
+                loop, browser = self._ensure()
+                coroutine = self._group(browser, made[-1])
+                futures.append([asyncio.run_coroutine_threadsafe(coroutine, loop)])
         except BaseException:
             _cancel(futures)
             raise
         try:
-            return [[bytes(f.result(TIMEOUT_S)) for f in pending] for pending in futures]
+            return [list(pending[0].result(TIMEOUT_S * 4)) for pending in futures]
         except Exception:  # noqa: BLE001 - retried below, where a real failure is reported
             _cancel(futures)
         flat = self.render_many([job for jobs in made for job in jobs])
@@ -200,12 +248,49 @@ class Renderer:
             at += len(jobs)
         return out
 
+    async def _group(self, browser: Any, jobs: list[Job]) -> list[bytes]:
+        """One figure's images: its SVG drawn once, its PNG and PDF made from that SVG; other
+        jobs (another figure, another size) drawn directly, all as tabs come free."""
+        out: list[bytes] = [b""] * len(jobs)
+        first = next((i for i, j in enumerate(jobs) if j.fmt == "svg"), None)
+        derived = [
+            i
+            for i, job in enumerate(jobs)
+            if first is not None
+            and i != first
+            and job.fmt in ("png", "pdf")
+            and job.figure is jobs[first].figure
+            and (job.width, job.height) == (jobs[first].width, jobs[first].height)
+        ]
+
+        async def direct(i: int) -> None:
+            job = jobs[i]
+            opts = {"format": job.fmt, "width": job.width, "height": job.height}
+            opts["scale"] = job.scale
+            out[i] = bytes(
+                await browser.calc_fig(job.figure, opts=opts, topojson=pio.defaults.topojson)
+            )
+
+        async def from_svg(i: int, svg: str) -> None:
+            out[i] = await asyncio.wait_for(browser.derive(svg, jobs[i]), TIMEOUT_S)
+
+        async def via_svg() -> None:
+            if first is None:
+                return
+            await direct(first)
+            svg = out[first].decode("utf-8")
+            await asyncio.gather(*(from_svg(i, svg) for i in derived))
+
+        rest = [i for i in range(len(jobs)) if i != first and i not in derived]
+        await asyncio.gather(via_svg(), *(direct(i) for i in rest))
+        return out
+
     def render(self, job: Job) -> bytes:
         """Render one image."""
         return self.render_many([job])[0]
 
 
-def _cancel(futures: list[list[Future[bytes]]]) -> None:
+def _cancel(futures: Sequence[Sequence[Future[Any]]]) -> None:
     for pending in futures:
         for f in pending:
             f.cancel()

@@ -57,19 +57,6 @@ def _date(stamp: Any) -> str:
     return UNKNOWN if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
 
 
-def _manifest(tables: Tables) -> dict[str, Any]:
-    """The fetch manifest of the tables' data folder ({} when there is none)."""
-    data = getattr(tables, "data", None)
-    if data is None:
-        return {}
-    from indicators.fetch import read_manifest
-
-    try:
-        return read_manifest(data)
-    except (OSError, ValueError):
-        return {}
-
-
 def _from_editions_table(tables: Tables, meta: dict[str, Any]) -> list[Edition] | None:
     """The table's editions as the build's ``editions`` table records them (None if absent)."""
     editions = tables.get("editions")
@@ -243,11 +230,15 @@ def zip_bytes(tables: Tables, name: str) -> bytes:
 
 
 def download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
-    """A table as XLSX or zip bytes, with file name and media type."""
+    """A table as XLSX or zip bytes, with file name and media type.
+
+    Made once per loaded table: the workbook of the 45,000 price rows takes seconds.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"no download {name}.{fmt}")
     suffix, media = FORMATS[fmt]
-    payload = xlsx_bytes(tables, name) if fmt == "xlsx" else zip_bytes(tables, name)
+    make = xlsx_bytes if fmt == "xlsx" else zip_bytes
+    payload = common.memo(_table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name))
     return payload, f"{name}.{suffix}", media
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import dash
@@ -83,6 +84,12 @@ def measure_options(source: str) -> list[dict[str, str]]:
 
 def summary_block(view: View) -> tuple[list[Any], Any, Any]:
     """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
+    return _summary_block(STATE.tables().version, changes.table_free(view))
+
+
+@functools.lru_cache(maxsize=64)
+def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any]:
+    """Once per published version and view; callers must not change what it returns."""
     tables = STATE.tables()
     compared = changes.comparison(tables, view)
     s = changes.summary(tables, view, compared)
@@ -92,13 +99,7 @@ def summary_block(view: View) -> tuple[list[Any], Any, Any]:
         html.P(changes.headline(s), id=f"{PREFIX}-headline"),
     ]
     if m is not None:
-        text.append(
-            html.P(
-                f"{m.title}: {m.revised:,} revised, median absolute revision "
-                f"{diff.number(m.median_abs)} {diff.change_unit(m.unit)}".rstrip()
-                + "."
-            )
-        )
+        text.append(html.P(changes.measure_line(m)))
     text += [html.P(line) for line in changes.coverage(s)]
     text.append(html.P(f"Source: {changes.source_line(tables, view)}", className="caption"))
     dumbbell = (

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from indicators import cli, diff, store
+from indicators.sources import BY_SOURCE
 
 YEARS = ["2018", "2019", "2020"]
 # code -> (name, cells for 2018, 2019, 2020); '' is an empty cell.
@@ -224,6 +225,13 @@ def test_noise_is_declared_per_source():
     assert out["status"].tolist() == ["revised"]
     as_wdi = itu_compare(old, new, wdi)
     assert as_wdi["status"].tolist() == ["unchanged"]
+
+
+def test_every_format_declares_its_noise():
+    for fmt in BY_SOURCE.values():
+        assert fmt.noise.significant > 0 and fmt.noise.float_bits in (32, 64)
+        assert diff.noise_for(fmt.source) is fmt.noise
+    assert BY_SOURCE["wdi"].noise.float_bits == 32
 
 
 def test_real_wdi_2019_revisions_of_a_point_or_more(tables):

@@ -58,3 +58,19 @@ def test_a_chart_without_a_declared_finding_says_nothing(tables):
     chart.meta["chart"] = "not_in_the_catalogue"
     assert findings.of(chart) == ""
     assert findings.alt_text(chart).startswith("Chart: ")
+
+
+def test_the_page_caption_states_the_finding(tables):
+    from indicators import ui
+    from tests.helpers import text_of
+
+    chart = charts.render("price_distribution", tables, {"year": 2025})
+    block = ui.caption_block(chart)
+    finding = [p for p in block if getattr(p, "className", "") == "finding"]
+    assert len(finding) == 1 and text_of(finding[0]) == findings.of(chart)
+
+
+def test_findings_use_the_levels_the_charts_draw():
+    from indicators.charts import prices
+
+    assert (findings.TARGET_PCT, findings.HIGH_PCT) == (prices.TARGET_PCT, prices.HIGH_PCT)

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from indicators import charts, export, render
-from indicators.figures import Caption, layout
+from indicators.figures import layout
 from indicators.pack import SIZES
 from tests.figure_tables import MadeUpTables
 
@@ -90,14 +90,12 @@ def test_comparison_notices_a_moved_title(rendered):
 def test_sizes_scale_fonts_margins_and_lines_together():
     fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="a"))
     fig.add_trace(go.Scatter(x=[1, 2], y=[4, 5], name="b"))
-    caption = Caption("A title", "A subtitle", "A source")
     column = layout.apply(go.Figure(fig), "T", "S", ["Source: s"], *SIZES["column"])
     slide = layout.apply(go.Figure(fig), "T", "S", ["Source: s"], *SIZES["slide"])
     ratio = layout.scale_for(*SIZES["slide"]) / layout.scale_for(*SIZES["column"])
     assert slide.layout.font.size / column.layout.font.size == pytest.approx(ratio)
     assert slide.layout.margin.b / column.layout.margin.b == pytest.approx(ratio, rel=0.05)
     assert slide.data[0].line.width / column.data[0].line.width == pytest.approx(ratio)
-    assert caption.title == "A title"
 
 
 def test_laying_out_twice_does_not_compound():

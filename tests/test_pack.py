@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import struct
 import zipfile
 
@@ -169,6 +170,8 @@ def test_word_document_numbers_captions_and_cites_sources(written):
     assert manifest["documents"]["docx"]["path"] == "spec.docx"
     document = docx.Document(out / "spec.docx")
     assert document.paragraphs[0].text == "Test pack"
+    dated = r"2 figures, generated \d{2} \w+ \d{4}; data built \d{2} \w+ \d{4}\."
+    assert re.fullmatch(dated, document.paragraphs[1].text)
     assert document.core_properties.title == "Test pack"
     captions = word_captions(document)
     assert [c[0].split(".")[0] for c in captions] == ["Figure 1", "Figure 2"]
@@ -203,6 +206,8 @@ def test_powerpoint_has_a_title_slide_and_one_slide_per_figure(written):
     slides = list(deck.slides)
     assert len(slides) == 3
     assert slides[0].shapes.title.text == "Test pack"
+    for shape in slides[0].placeholders:
+        assert shape.height > 0 and shape.left + shape.width <= deck.slide_width
     for slide, figure in zip(slides[1:], manifest["figures"], strict=True):
         assert slide.shapes.title.text == figure["title"]
         pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -309,3 +314,24 @@ def test_list_shows_charts_and_parameters(data, capsys):
     assert "internet_by_group: Internet use by group" in listing
     assert "- grouping (choice, default 'development'): development, itu_region" in listing
     assert "column 600x420" in listing
+
+
+def test_custom_size_scales_the_layout(data, tmp_path):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    out = tmp_path / "out"
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--size", "1200x700", "--format", "png,pdf"]) == 0
+    assert png_size((out / "a.png").read_bytes()) == (1200 * 3, 700 * 3)
+    record = manifest_of(out)["figures"][0]
+    assert (record["size"], record["width"], record["height"]) == ("1200x700", 1200, 700)
+    box = PdfReader(out / "a.pdf").pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(1200 / 700, rel=0.02)
+
+
+def test_custom_size_out_of_range_is_refused(data, tmp_path, capsys):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(tmp_path / "o")]
+    assert main([*args, "--size", "10x10"]) == 1
+    assert "nor WIDTHxHEIGHT in px (200-4000 each)" in capsys.readouterr().err

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import time
 
 import plotly.graph_objects as go
 import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
 
 from indicators import charts, export, render
 
@@ -79,3 +82,20 @@ def test_downloads_are_rendered_once_per_version_and_view(tables):
     assert cache.misses == misses
     export.download_bytes(chart, "svg", ("version-y", "internet_gap", "view-1"))
     assert cache.misses == misses + 1
+
+
+def test_png_and_pdf_made_from_the_svg_equal_direct_renders(renderer, tables):
+    chart = charts.render("price_distribution", tables, {"year": 2025})
+    jobs = export.image_jobs(chart, ["svg", "png", "pdf"], 600, 420, 3)
+    [streamed] = renderer.render_stream([jobs])
+    direct = renderer.render_many(jobs[1:])
+    png_streamed = Image.open(io.BytesIO(streamed[1]))
+    png_direct = Image.open(io.BytesIO(direct[0]))
+    assert png_streamed.size == png_direct.size == (1800, 1260)
+    assert (
+        ImageChops.difference(png_streamed.convert("RGB"), png_direct.convert("RGB")).getbbox()
+        is None
+    )
+    pages = [PdfReader(io.BytesIO(content)).pages for content in (streamed[2], direct[1])]
+    assert [len(p) for p in pages] == [1, 1]
+    assert [round(float(p[0].mediabox.width)) for p in pages] == [450, 450]  # 600 px at 96 dpi

@@ -97,7 +97,8 @@ def source_line(tables: Tables, key: str) -> str:
         if len(row):
             return str(row["citation"].iloc[0])
     fmt = sources.BY_SOURCE.get(source)
-    return fmt.citation.format(edition=edition_label(key)) if fmt else f"{source}, {vintage}"
+    label = sources.Edition(vintage, vintage).label()
+    return fmt.citation.format(edition=label) if fmt else f"{source}, {vintage}"
 
 
 def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:

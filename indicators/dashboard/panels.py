@@ -138,10 +138,10 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
             html.Div(
                 [
                     html.Button(
-                        fmt.upper(),
+                        export.LABELS.get(fmt, fmt.upper()),
                         id=f"{prefix}-dl-{fmt}",
                         className="download",
-                        title=f"Download this figure as {fmt.upper()}",
+                        title=f"Download this figure as {export.LABELS.get(fmt, fmt.upper())}",
                     )
                     for fmt in export.FORMATS
                 ]

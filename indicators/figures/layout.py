@@ -170,11 +170,8 @@ class Blocks:
 
     @property
     def head_px(self) -> float:
-        return (
-            LINE_HEIGHT
-            * self.scale
-            * (TITLE_FONT * len(self.title) + SUBTITLE_FONT * len(self.subtitle))
-        )
+        # Plotly spaces every line of the title block by the title's font, subtitle lines too.
+        return LINE_HEIGHT * self.scale * TITLE_FONT * (len(self.title) + len(self.subtitle))
 
     @property
     def footer_px(self) -> float:

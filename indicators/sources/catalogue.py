@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from indicators.errors import SourceError
@@ -247,6 +248,33 @@ def month_edition(text: str, pattern: str, wording: str = "{text}") -> Edition |
 
 
 @dataclass(frozen=True)
+class Noise:
+    """How precisely a publisher's format and our reader keep a value.
+
+    The format prints ``significant`` digits, values pass through a float of ``float_bits``,
+    and the reader may round to ``decimals`` places. Two values closer than the sum of their
+    noise are the same value.
+    """
+
+    significant: int
+    float_bits: int = 64
+    decimals: int | None = None
+
+    def of(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        """The largest error the format can introduce into each value."""
+        magnitude = np.abs(np.asarray(values, dtype="float64"))
+        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+        printing = 0.5 * np.power(10.0, exponent - (self.significant - 1))
+        epsilon = 2.0 ** -(24 if self.float_bits == 32 else 53)
+        rounding = 0.0 if self.decimals is None else 0.5 * 10.0**-self.decimals
+        return np.where(magnitude > 0, printing, 0.0) + magnitude * epsilon + rounding
+
+
+# Workbook cells hold doubles; 12 significant digits absorb the round trips through Excel.
+DOUBLES = Noise(significant=12)
+
+
+@dataclass(frozen=True)
 class Context:
     """What a reader is told about the file it reads."""
 
@@ -294,6 +322,8 @@ class SourceFormat:
     # Coverage may fall between editions (a group dropped), but not by more than this share.
     max_coverage_drop: float = 0.1
     reference: bool = False  # feeds the entities table (names, groups, regions)
+    # How precisely the format keeps a value: a smaller change between editions is no revision.
+    noise: Noise = DOUBLES
 
     def cite(self, edition: Edition) -> str:
         return self.citation.format(edition=edition.text)

@@ -16,6 +16,7 @@ from indicators.sources.catalogue import (
     Edition,
     Frames,
     Known,
+    Noise,
     SourceFormat,
     as_blob,
 )
@@ -306,6 +307,9 @@ FORMAT = SourceFormat(
     urls=(DOWNLOAD,),
     check=check,
     max_coverage_drop=0.05,
+    # Float32 values; the Feb 2026 file prints 6 significant digits ("57.7605"), the Jul 2026
+    # one 10 ("29.68000031"), and the reader rounds to 6 decimals.
+    noise=Noise(significant=6, float_bits=32, decimals=6),
     known={
         # Feb 2026 download whose uploader stripped the preamble (no 'Last Updated Date').
         "66ef75942d6380132f35e6fa7af1ec5d0674d5784909d54bb7d6feae8d159f77": Known(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from indicators import diff
+from indicators import changes, diff
 from tests.browser.test_pages import open_page, severe_logs, wait_for_file
 
 pytestmark = pytest.mark.browser
@@ -55,10 +55,13 @@ def test_2019_economies_moved_most_in_moldova(dash_duo, dash_app, tables):
     assert "changes.at_least=1" in dash_duo.driver.current_url
 
 
-def test_switching_source_picks_its_newest_editions_and_updates_the_link(dash_duo, dash_app):
+def test_switching_source_picks_its_newest_editions_and_updates_the_link(
+    dash_duo, dash_app, tables
+):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/changes")
-    dash_duo.select_dcc_dropdown('[id*="changes"][id*="source"]', "itu_aggregates")
+    label = {o["value"]: o["label"] for o in changes.source_options(tables)}["itu_aggregates"]
+    dash_duo.select_dcc_dropdown('[id*="changes"][id*="source"]', label)
     dash_duo.wait_for_contains_text("#changes-summary", "Nov 2024", 20)
     assert "ITU key ICT indicators, Oct 2019" in dash_duo.find_element("#changes-summary").text
     dash_duo.wait_for_contains_text("#changes-largest .gtitle", "Largest revisions", 20)
