@@ -15,6 +15,7 @@ from indicators.dashboard.state import STATE
 Panels = panels.Panels
 page = panels.page
 data_table = panels.html_table
+caption_block = panels.caption_block
 panel = panels.panel
 register_panels = callbacks.register_panels
 register_url_sync = callbacks.register_url_sync

@@ -71,6 +71,6 @@ def test_the_page_caption_states_the_finding(tables):
 
 
 def test_findings_use_the_levels_the_charts_draw():
-    from indicators.charts import prices
+    from indicators.topics import affordability as prices
 
     assert (findings.TARGET_PCT, findings.HIGH_PCT) == (prices.TARGET_PCT, prices.HIGH_PCT)
