@@ -206,7 +206,8 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     layout = dict(plain["layout"])
     layout["title"] = {"text": ""}
     # The modebar stands upright in the right margin, so it never sits on the legend or plot.
-    margin = {**layout.get("margin", {}), "t": 16, "r": MODEBAR_PX}
+    # The export fixes its margins; on the page plotly makes room for legend and tick labels.
+    margin = {**layout.get("margin", {}), "t": 16, "r": MODEBAR_PX, "autoexpand": True}
     if layout.get("xaxis") is not None or layout.get("yaxis") is not None:
         # The export's margins are sized for its own width and fonts: on the page, plotly
         # measures the tick labels it draws and makes room for them.
@@ -219,7 +220,15 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     if layout.get("showlegend") is not False:
         legend = {**layout.get("legend", {})}
         # Above the plot, wrapped to the plot's width; plotly makes room for it.
-        legend.update(orientation="h", x=0, xref="paper", xanchor="left", y=1.02, yanchor="bottom")
+        legend.update(
+            orientation="h",
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=1.02,
+            yref="paper",
+            yanchor="bottom",
+        )
         layout["legend"] = legend
     return {"data": plain["data"], "layout": layout}
 
