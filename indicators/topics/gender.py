@@ -321,7 +321,6 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
         tickmode="array",
         tickvals=rows,
         ticktext=short,
-        tickfont={"size": 11},
     )
     # Long names take two lines: rows a little apart, so the plot keeps its width on a phone.
     fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
