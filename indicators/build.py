@@ -86,14 +86,6 @@ class Inputs:
         return {s: eds[0].frames for s in {i.fmt.source for i in self.items} if (eds := self.of(s))}
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file."""
-    return uptodate.file_sha256(path)
-
-
-code_fingerprint = uptodate.code_fingerprint
-
-
 # ---------------------------------------------------------------------------------------------
 # discovering the editions
 
@@ -234,7 +226,7 @@ def _depends(inputs: Inputs, fmt: SourceFormat) -> str:
 def read_inputs(data: store.DataDir, inputs: Inputs, progress: Progress) -> list[str]:
     """Read every edition (from cache when unchanged), in declared order; return the errors."""
     errors: list[str] = []
-    code = code_fingerprint()
+    code = uptodate.code_fingerprint()
     order = sources.reading_order({i.fmt.source for i in inputs.items})
     items = sorted(inputs.items, key=lambda i: (order.index(i.fmt.source), i.edition.key))
     for n, item in enumerate(items, 1):

@@ -6,13 +6,12 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from indicators import gaps
+from indicators import gaps, uptodate
 from indicators.errors import SourceError
 
 OUTPUT = [
@@ -53,7 +52,7 @@ class NotComputable(Exception):
 
 def default_claims_path() -> Path:
     """The folder of report files shipped with the package (one YAML file per report)."""
-    return Path(str(resources.files("indicators") / "data" / "claims"))
+    return uptodate.shipped_claims()
 
 
 REQUIRED = [
@@ -85,7 +84,7 @@ NUMERIC = {
 
 def read_claims(path: Path | list[Path]) -> pd.DataFrame:
     """Every claim of one report file, a folder of them, or a list: one row per claim."""
-    paths = paths_of(path) if isinstance(path, Path) else path
+    paths = uptodate.report_files(path) if isinstance(path, Path) else path
     frames = [_read_one(p) for p in paths]
     if not frames:
         raise SourceError(path if isinstance(path, Path) else "claims", "no report files found")
@@ -102,13 +101,6 @@ def read_claims(path: Path | list[Path]) -> pd.DataFrame:
             row=int(first["_line"]),
         )
     return claims.drop(columns=["_file", "_line"])
-
-
-def paths_of(path: Path) -> list[Path]:
-    """A report file, or the report files in a folder (YAML; the first CSV layout too)."""
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
-    return [path]
 
 
 def _read_one(path: Path) -> pd.DataFrame:
@@ -179,7 +171,6 @@ PARAMS = [
     "op",
     "threshold",
 ]
-REPORT_SUFFIXES = (".yaml", ".yml", ".csv")
 
 
 def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:

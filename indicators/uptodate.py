@@ -50,17 +50,20 @@ def shipped_claims() -> Path:
     return Path(indicators.__file__).parent / "data" / "claims"
 
 
+def report_files(path: Path) -> list[Path]:
+    """A report file, or the report files in a folder."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
+    return [path]
+
+
 def claim_files(given: Path | None, root: Path) -> list[Path]:
     """The report files a build checks: those given (a file or a folder), else the shipped ones
     and any in ``data/claims/``."""
-    folders = [given] if given is not None else [shipped_claims(), root / "claims"]
-    files: list[Path] = []
-    for folder in folders:
-        if folder.is_dir():
-            files += sorted(p for p in folder.iterdir() if p.suffix.lower() in REPORT_SUFFIXES)
-        elif folder == given:
-            files.append(folder)
-    return files
+    if given is not None:
+        return report_files(given)
+    folders = [shipped_claims(), root / "claims"]
+    return [p for folder in folders if folder.is_dir() for p in report_files(folder)]
 
 
 def stamp(raw: Path, hashes: dict[str, str], claims: list[Path]) -> dict[str, str]:
