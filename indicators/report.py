@@ -373,7 +373,13 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             "margin": {"l": 50, "r": 10, "t": 36, "b": 30},
             "showlegend": True,
             "legend": {"orientation": "h", "y": -0.25},
-            "xaxis": {"type": "category", "automargin": True},
+            # Editions oldest first, whichever trace names them first.
+            "xaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": labels,
+                "automargin": True,
+            },
             "yaxis": {"range": [low - pad, high + pad], "automargin": True},
         },
     }

@@ -46,15 +46,15 @@ def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
 def edition_row(item: dict[str, Any]) -> html.Tr:
     """One edition of one claim."""
     link = dcc.Link("Open chart", href=item["href"]) if item["href"] else ""
-    return html.Tr(
-        [
-            html.Td(item["edition"]),
-            html.Td(item["recomputed"]),
-            html.Td(html.Span(item["status"], className=item["status_class"])),
-            html.Td(item["note"]),
-            html.Td(link),
-        ]
-    )
+    cells = [
+        item["edition"],
+        item["recomputed"],
+        html.Span(item["status"], className=item["status_class"]),
+        item["note"],
+        link,
+    ]
+    # The label lets a phone stack each row as 'Column: value' (assets/style.css).
+    return html.Tr([html.Td(c, **{"data-label": n}) for n, c in zip(COLUMNS, cells, strict=True)])
 
 
 def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Section:
@@ -82,7 +82,7 @@ def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Sec
                 className="claim-history",
                 style={"width": "100%", "height": "220px"},
             ),
-            html.Div(html.Table([head, body]), className="data-table"),
+            html.Div(html.Table([head, body], className="claim-editions"), className="data-table"),
         ],
         className="claim",
         id=f"claim-{first['claim_id']}-{rows['source'].iloc[0]}",

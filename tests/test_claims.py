@@ -156,5 +156,6 @@ def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
     )
     dots = {t["name"]: t for t in figure["data"]}
     assert dots["holds"]["x"] == ["Oct 2019"]
+    assert figure["layout"]["xaxis"]["categoryarray"] == ["Oct 2019", "Nov 2024"]
     assert dots["does not hold"]["y"] == [pytest.approx(37.513, abs=1e-3)]
     assert set(dots["reported (33.4)"]["y"]) == {33.4}
