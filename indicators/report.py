@@ -307,7 +307,8 @@ def _verdict(group: pd.DataFrame) -> str:
     holds = checked["status"].isin(HOLDS).to_numpy()
     names = [label[v] for v in checked["vintage"]]
     if holds.all():
-        return f"Holds in every edition that can check it ({', '.join(names)})."
+        within = " only within rounding" if (checked["status"] == "within rounding").any() else ""
+        return f"Holds{within} in every edition that can check it ({', '.join(names)})."
     if not holds.any():
         return f"Does not hold in any edition that can check it ({', '.join(names)})."
     last_held = max(i for i, ok in enumerate(holds) if ok)
