@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from indicators import gaps, uptodate
+from indicators.entities import member_mask
 from indicators.errors import SourceError
 
 OUTPUT = [
@@ -31,13 +32,6 @@ OUTPUT = [
     "status",
     "note",
 ]
-MEMBERSHIP = {
-    "LDC": lambda e: e["ldc"],
-    "LLDC": lambda e: e["lldc"],
-    "SIDS": lambda e: e["sids"],
-    "DEVELOPED": lambda e: e["development_status"] == "developed",
-    "DEVELOPING": lambda e: e["development_status"] == "developing",
-}
 COMPARATORS: dict[str, Callable[[float, float, float], bool]] = {
     "=": lambda got, want, tol: abs(got - want) <= tol + 1e-9,
     ">": lambda got, want, tol: got > want,
@@ -443,12 +437,10 @@ def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
 def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
     entities = tables.get("entities")
     group = claim["entity_a"]
-    if entities is None or group not in MEMBERSHIP:
-        raise NotComputable(f"membership of {group} is not known")
+    if entities is None:
+        raise NotComputable("the entities table has not been built")
     economies = entities[entities["kind"] == "economy"]
-    members = set(
-        economies.loc[MEMBERSHIP[group](economies).fillna(False).astype(bool), "entity_id"]
-    )
+    members = set(economies.loc[member_mask(economies, group), "entity_id"])
     if not members:
         raise NotComputable(f"no member economies of {group} in the entities table")
     prices = frame[

@@ -174,3 +174,32 @@ def name_index(frame: pd.DataFrame) -> dict[str, str]:
     """Normalised economy name -> code, from a reference list."""
     rows = frame.dropna(subset=["name"])
     return {normalise_name(n): c for n, c in zip(rows["name"], rows["entity_id"], strict=True)}
+
+
+# Which column of the entities table says an economy belongs to a group, by the group's grouping:
+# a region or income group is a column value, LDC/LLDC/SIDS a flag, development a status.
+MEMBERSHIP_COLUMN = {
+    "income": "income_group",
+    "itu_region": "itu_region",
+    "wb_region": "wb_region",
+}
+
+
+def member_mask(economies: pd.DataFrame, group: str) -> pd.Series:
+    """True for the rows of ``economies`` (entities rows) that belong to ``group``.
+
+    Groups outside the declared ones (World Bank aggregates whose membership no reference list
+    gives) have no members here: the mask is all False.
+    """
+    grouping = GROUPS.get(group, ("", ""))[1]
+    if grouping == "world":
+        mask = economies["kind"] == "economy"
+    elif grouping == "special":
+        mask = economies[group.lower()]
+    elif grouping == "development":
+        mask = economies["development_status"] == group.lower()
+    elif grouping in MEMBERSHIP_COLUMN:
+        mask = economies[MEMBERSHIP_COLUMN[grouping]] == group
+    else:
+        return pd.Series(False, index=economies.index)
+    return mask.fillna(False).astype(bool)

@@ -9,7 +9,7 @@ page and one written by an export are the same figure.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import pandas as pd
@@ -45,7 +45,9 @@ class Param:
     ``within`` narrows the choices to what the other parameters allow (the entities, years or
     groupings of the chosen edition); ``aliases`` are former names still accepted in links and
     specs; ``max_items`` caps a multi choice (more series than colours would repeat colours);
-    ``labels`` says how fixed choices read in a control.
+    ``labels`` says how fixed choices read in a control. ``fallback`` says which choice stands
+    in when the default is not among them (``last``: the newest year of a span). A ``view_only``
+    parameter changes how the page offers choices (a picker's order), not the chart.
     """
 
     name: str
@@ -58,6 +60,8 @@ class Param:
     aliases: tuple[str, ...] = ()
     max_items: int | None = None
     labels: dict[Any, str] = field(default_factory=dict)  # how each choice reads to a person
+    fallback: str = "first"
+    view_only: bool = False
 
     def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
         """The allowed values, given the data at hand (and the other values, if given)."""
@@ -82,7 +86,9 @@ class Param:
         if self.kind == "multi":
             kept = [v for v in value if v in options]
             return kept or options[:1]
-        return value if value in options else options[0]
+        if value in options:
+            return value
+        return options[-1] if self.fallback == "last" else options[0]
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,9 @@ class ChartSpec:
     the right way round before the chart and the controls see it. ``value`` names the column
     holding the plotted value (``{unit}`` and other parameters are filled in), ``unit`` says
     what it is measured in, and ``columns`` labels the chart's own columns (with units) for
-    tables; shared columns are labelled in ``common.COLUMN_LABELS``.
+    tables; shared columns are labelled in ``common.COLUMN_LABELS``. ``explore`` declares the
+    explorer controls the chart offers (see ``explore.Explore``); registering adds their
+    parameters.
     """
 
     id: str
@@ -106,6 +114,7 @@ class ChartSpec:
     value: str | Callable[[dict[str, Any]], str] = ""
     unit: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    explore: Any = None  # an explore.Explore, or None
 
     def value_column(self, params: dict[str, Any]) -> str:
         """The value column for these parameter values."""
@@ -116,7 +125,12 @@ REGISTRY: dict[str, ChartSpec] = {}
 
 
 def register(spec: ChartSpec) -> ChartSpec:
-    """Add a chart to the catalogue."""
+    """Add a chart to the catalogue, with the parameters of its explorer controls."""
+    from indicators.charts import explore
+
+    added, ranges = explore.params(spec)
+    if added:
+        spec = replace(spec, params=spec.params + added, ranges=spec.ranges + ranges)
     REGISTRY[spec.id] = spec
     return spec
 
@@ -278,8 +292,10 @@ def render(
     if chart_id not in REGISTRY:
         raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
     spec = REGISTRY[chart_id]
+    from indicators.charts import explore
+
     resolved = resolve(spec, tables, params or {}, strict)
-    chart = spec.build(tables, resolved)
+    chart = explore.finish(spec, tables, resolved, spec.build(tables, resolved))
     chart.meta.setdefault("chart", chart_id)
     chart.meta.setdefault("params", resolved)
     chart.meta.setdefault("edition", str(resolved.get("edition", "")))

@@ -115,6 +115,18 @@ def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return rows
 
 
+def in_years(rows: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+    """The rows within a line chart's From-To years (all rows for a chart without them)."""
+    low, high = p.get("from"), p.get("to")
+    if isinstance(low, int):
+        rows = rows[rows["year"] >= low]
+    if isinstance(high, int):
+        rows = rows[rows["year"] <= high]
+    if rows.empty and (isinstance(low, int) or isinstance(high, int)):
+        raise NoData(f"No data from {low} to {high}; choose a wider span of years.")
+    return rows
+
+
 def entities(tables: Tables) -> pd.DataFrame:
     """The entities table (groups only if nothing else was built)."""
     return table(tables, "entities")

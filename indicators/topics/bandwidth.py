@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.charts.explore import Explore
 from indicators.codes import ITU_REGIONS, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
@@ -51,7 +52,7 @@ def _edition_rows(tables: Tables, edition: str) -> pd.DataFrame:
 
 def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataFrame:
     """Rows of the groups of the chosen grouping (and the world), with display names."""
-    frame = _edition_rows(tables, p["edition"])
+    frame = common.in_years(_edition_rows(tables, p["edition"]), p)
     groups = common.group_ids(tables, p["grouping"])
     wanted = [WORLD, *groups] if with_world else groups
     rows = frame[frame["entity_id"].isin(groups)]
@@ -330,6 +331,7 @@ register(
         ),
         by_region,
         ("bandwidth", "entities"),
+        explore=Explore("bandwidth", years=True, compare=True),
         value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
         unit="Tbit/s, or % of the world total",
         columns=BANDWIDTH_COLUMNS,
@@ -370,6 +372,7 @@ register(
         (GROUPING, EDITION),
         per_user,
         ("bandwidth", "entities"),
+        explore=Explore("bandwidth", years=True, scale=True, compare=True),
         value="per_user_kbps",
         unit=PER_USER_UNIT,
         columns={"per_user_kbps": f"Bandwidth per Internet user ({PER_USER_UNIT})"},

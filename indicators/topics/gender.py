@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.charts.explore import Explore
 from indicators.codes import ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
@@ -120,7 +121,7 @@ def _by_sex(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """World and the groups of the grouping with both sexes, in the entities table's order."""
-    rows = _edition_rows(tables, p["edition"], "Internet use by sex")
+    rows = common.in_years(_edition_rows(tables, p["edition"], "Internet use by sex"), p)
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     wide = _by_sex(rows)
@@ -399,6 +400,7 @@ register(
         ),
         parity,
         ("internet_use", "entities"),
+        explore=Explore("internet_use", years=True, compare=True),
         value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
         unit="parity score, percentage points, % or % of population, by measure",
         columns=SEX_COLUMNS,

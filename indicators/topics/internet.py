@@ -9,6 +9,7 @@ import pandas as pd
 
 from indicators import figures, gaps, overview, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.charts.explore import Explore
 from indicators.codes import DEVELOPED, DEVELOPING, LDC, WORLD
 from indicators.figures import Caption, Chart
 from indicators.schemas import field_info
@@ -82,7 +83,7 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
 
 def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     """Internet use over time for the groups of one grouping, with the 2025 targets."""
-    frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
+    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
     if not (frame["sex"] == p["sex"]).any():
         raise NoData(
             f"{common.edition_label(p['edition'])} has no split by sex; choose Total or "
@@ -128,7 +129,7 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def gap(tables: Tables, p: dict[str, Any]) -> Chart:
     """The gap between two entities over time: ratio (times) or percentage points."""
-    frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
+    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
     frame = frame[frame["sex"] == "total"]
     a = frame[frame["entity_id"] == p["entity_a"]].set_index("year")["value_pct"]
     b = frame[frame["entity_id"] == p["entity_b"]].set_index("year")["value_pct"]
@@ -180,7 +181,7 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     """A world map of economies at the chosen year, each at its latest year up to it."""
-    frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
+    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
     ent = common.entities(tables)
     economies = set(ent.loc[ent["kind"] == "economy", "entity_id"])
     rows = frame[frame["entity_id"].isin(economies) & (frame["sex"] == "total")]
@@ -251,7 +252,7 @@ def _fallback_notes(
 
 def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     """Internet use over time for chosen economies and groups."""
-    frame = common.rows_of(common.table(tables, "internet_use"), p["edition"])
+    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
     rows = frame[frame["entity_id"].isin(p["entities"]) & (frame["sex"] == "total")]
     if rows.empty:
         raise NoData(f"{common.edition_label(p['edition'])} has no data for {p['entities']}.")
@@ -347,6 +348,7 @@ register(
         ),
         by_group,
         ("internet_use", "entities"),
+        explore=Explore("internet_use", years=True, compare=True),
         value="value_pct",
         unit=UNIT,
         columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
@@ -371,6 +373,15 @@ register(
         ),
         gap,
         ("internet_use", "entities"),
+        explore=Explore(
+            "internet_use",
+            years=True,
+            scale=True,
+            compare=True,
+            pickers=("entity_a", "entity_b"),
+            value="value_pct",
+            match=(("sex", "total"),),
+        ),
         value="gap",
         unit="times (ratio) or percentage points",
         columns={
@@ -404,6 +415,7 @@ register(
         ),
         world_map,
         ("internet_use", "entities"),
+        explore=Explore("internet_use", play="year"),
         value="value_pct",
         unit=UNIT,
         columns={"value_pct": f"Individuals using the Internet ({UNIT})", "year": "Year of value"},
@@ -429,6 +441,15 @@ register(
         ),
         compare,
         ("internet_use", "entities"),
+        explore=Explore(
+            "internet_use",
+            years=True,
+            scale=True,
+            compare=True,
+            pickers=("entities",),
+            value="value_pct",
+            match=(("sex", "total"),),
+        ),
         value="value_pct",
         unit=UNIT,
         columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
