@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 HIDE: dict[str, str] = {"display": "none"}
 SHOW: dict[str, str] = {}
 MAX_VALUES = 64  # no control holds more; a longer list is not from the page
+PLAY_LABEL, PAUSE_LABEL = panels.PLAY_LABEL, "❚❚ Pause"
 
 
 def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
@@ -68,15 +69,15 @@ def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = 
     """Figure, table, caption, empty state, graph and table styles, title, notice."""
     params, notices = resolved(chart_id, values, ids)
     notice = panels.notice_block(notices, "Some settings could not be used:") or None
+    spec = panels.spec_of(chart_id)
     try:
-        chart = STATE.chart(chart_id, params)
+        chart = STATE.chart(chart_id, panels.chart_params(spec, params))
     except (NoData, ParamError) as why:
         return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
     view = view if view in panels.VIEWS else "chart"
     graph_style, table_style = (
         (panels.graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
     )
-    spec = panels.spec_of(chart_id)
     table = panels.data_table(spec, chart.data, prefix or chart_id) if view == "table" else None
     return (
         panels.page_figure(chart),
@@ -100,6 +101,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
     if fmt not in export.FORMATS:
         return dash.no_update, "Unknown download format."
     params, _ = resolved(chart_id, values, ids)
+    params = panels.chart_params(panels.spec_of(chart_id), params)
     try:
         chart = STATE.chart(chart_id, params)
     except (NoData, ParamError) as why:
@@ -120,17 +122,33 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
     return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
 
 
-def scoped_options(chart_id: str, edition: Any, current: Any, ids: Any) -> tuple[list, list]:
-    """Options and values of the controls whose choices follow the edition."""
+def followers(spec: charts.ChartSpec) -> tuple[list[str], list[str]]:
+    """The controls whose choices follow others (the edition, a picker's order and group), and
+    the controls they follow."""
+    pickers = spec.explore.pickers if spec.explore is not None else ()
+    scoped = [p.name for p in spec.params if p.within is not None or p.name in pickers]
+    names = {p.name for p in spec.params}
+    leaders: list[str] = [n for n in ("edition", "sort", "list") if n in names]
+    return scoped, leaders
+
+
+def scoped_options(
+    chart_id: str, edition: Any, current: Any, ids: Any, leading: Any = None
+) -> tuple[list, list]:
+    """Options and values of the controls whose choices follow the edition (and, for entity
+    pickers, the order and group their explorer controls choose)."""
     spec = panels.spec_of(chart_id)
-    scoped = [p for p in spec.params if p.within is not None]
+    names, leaders = followers(spec)
+    scoped = [p for p in spec.params if p.name in names]
     if not isinstance(current, list) or len(current) != len(scoped):
         current = [None] * len(scoped)
     given = {p.name: v for p, v in zip(scoped, current, strict=True)}
+    if isinstance(leading, dict):
+        given.update({k: v for k, v in leading.items() if k in leaders and isinstance(v, str)})
     given["edition"] = edition if isinstance(edition, str) else None
     params = charts.resolve(spec, STATE.tables(), given, False)
     return (
-        [panels.options(p, params) for p in scoped],
+        [panels.options(p, params, spec) for p in scoped],
         [params[p.name] for p in scoped],
     )
 
@@ -175,11 +193,13 @@ def register_panel(prefix: str, chart_id: str) -> None:
     )(download)
 
     spec = panels.spec_of(chart_id)
-    scoped = [p.name for p in spec.params if p.within is not None]
-    if scoped and any(p.name == "edition" for p in spec.params):
+    scoped, leaders = followers(spec)
+    if scoped and "edition" in leaders:
 
-        def follow(edition: Any, *current: Any) -> list[Any]:
-            opts, vals = scoped_options(chart_id, edition, list(current), None)
+        def follow(*args: Any) -> list[Any]:
+            leading = dict(zip(leaders, args[: len(leaders)], strict=True))
+            current = list(args[len(leaders) :])
+            opts, vals = scoped_options(chart_id, leading["edition"], current, None, leading)
             return [*opts, *vals]
 
         follow.__name__ = f"follow_edition_{prefix.replace('-', '_')}"
@@ -187,10 +207,59 @@ def register_panel(prefix: str, chart_id: str) -> None:
         dash.callback(
             [Output({**ident, "param": n}, "options") for n in scoped]
             + [Output({**ident, "param": n}, "value") for n in scoped],
-            Input({**ident, "param": "edition"}, "value"),
+            [Input({**ident, "param": n}, "value") for n in leaders],
             [State({**ident, "param": n}, "value") for n in scoped],
             prevent_initial_call=True,
         )(follow)
+    if spec.explore is not None and spec.explore.play:
+        register_play(prefix, spec.explore.play)
+
+
+def play_step(clicked: bool, playing: bool, year: Any, options: Any) -> tuple[Any, bool, str]:
+    """The year to show next, whether the timer keeps running, and the button's label.
+
+    A press starts (from the first year when the last is shown) or pauses; each tick moves to
+    the next year and the timer stops at the last one.
+    """
+    listed = options if isinstance(options, list) else []
+    years = sorted(
+        {o["value"] for o in listed if isinstance(o, dict) and type(o.get("value")) is int}
+    )
+    if not years:
+        return dash.no_update, False, PLAY_LABEL
+    if clicked:
+        if playing:
+            return dash.no_update, False, PLAY_LABEL
+        start = years[0] if year not in years or year == years[-1] else year
+        return start, True, PAUSE_LABEL
+    if not playing:
+        return dash.no_update, False, PLAY_LABEL
+    later = [y for y in years if isinstance(year, int) and y > year]
+    if not later:
+        return dash.no_update, False, PLAY_LABEL
+    return later[0], len(later) > 1, PAUSE_LABEL if len(later) > 1 else PLAY_LABEL
+
+
+def register_play(prefix: str, param: str) -> None:
+    """Wire a map's Play button: it runs a timer that steps the year control."""
+    year = {"type": "param", "panel": prefix, "param": param}
+
+    def play(clicks: Any, ticks: Any, paused: Any, value: Any, options: Any) -> tuple:
+        clicked = dash.ctx.triggered_id == f"{prefix}-play"
+        return play_step(clicked, paused is False, value, options)
+
+    play.__name__ = f"play_{prefix.replace('-', '_')}"
+    dash.callback(
+        Output(year, "value", allow_duplicate=True),
+        Output(f"{prefix}-play-timer", "disabled"),
+        Output(f"{prefix}-play", "children"),
+        Input(f"{prefix}-play", "n_clicks"),
+        Input(f"{prefix}-play-timer", "n_intervals"),
+        State(f"{prefix}-play-timer", "disabled"),
+        State(year, "value"),
+        State(year, "options"),
+        prevent_initial_call=True,
+    )(play)
 
 
 def register_panels(page_panels: panels.Panels) -> None:

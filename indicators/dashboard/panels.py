@@ -14,7 +14,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from indicators import charts, export, figures, findings, overview, render
-from indicators.charts import ChartSpec, Param, common
+from indicators.charts import ChartSpec, Param, common, explore
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.topics import Topic
@@ -30,6 +30,8 @@ DEFAULT_HEIGHT = 480
 MODEBAR_PX = 36
 TABLE_ROWS = 400
 VIEWS = ("chart", "table")
+PLAY_MS = 1500  # a year of a playing map stays this long
+PLAY_LABEL = "▶ Play"
 
 
 def spec_of(chart_id: str) -> ChartSpec:
@@ -50,24 +52,30 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
     return text.replace("_", " ")
 
 
-def options(param: Param, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """The dropdown options of a parameter, given the other values (the chosen edition)."""
+def options(
+    param: Param, values: dict[str, Any], spec: ChartSpec | None = None
+) -> list[dict[str, Any]]:
+    """The dropdown options of a parameter, given the other values (the chosen edition); an
+    entity picker's list in the order and of the group its explorer controls choose."""
     tables = STATE.tables()
     names = common.names(tables)
     context = values if param.within is not None else None
+    choices = param.options(tables, context)
+    listed = explore.picker(spec, tables, param.name, values, choices) if spec else None
     return [
-        {"label": choice_label(param, v, names), "value": v} for v in param.options(tables, context)
+        {"label": choice_label(param, v, names) + extra, "value": v}
+        for v, extra in (listed or [(v, "") for v in choices])
     ]
 
 
-def control(prefix: str, param: Param, values: dict[str, Any]) -> html.Div:
+def control(prefix: str, param: Param, values: dict[str, Any], spec: ChartSpec) -> html.Div:
     """A labelled dropdown for one chart parameter (searchable; multi where the param is)."""
     return html.Div(
         [
             html.Label(param.label, htmlFor=f"{prefix}-{param.name}"),
             dcc.Dropdown(
                 id={"type": "param", "panel": prefix, "param": param.name},
-                options=options(param, values),
+                options=options(param, values, spec),
                 value=values[param.name],
                 clearable=False,
                 searchable=True,
@@ -77,6 +85,27 @@ def control(prefix: str, param: Param, values: dict[str, Any]) -> html.Div:
         className="control",
         title=param.help or None,
     )
+
+
+def play_controls(prefix: str, spec: ChartSpec) -> list[Any]:
+    """A Play button that steps a map through its years (its timer stays off until pressed)."""
+    if spec.explore is None or not spec.explore.play:
+        return []
+    return [
+        html.Div(
+            [
+                html.Label("Years", htmlFor=f"{prefix}-play"),
+                html.Button(
+                    PLAY_LABEL,
+                    id=f"{prefix}-play",
+                    className="play",
+                    title="Step through the years, oldest to newest",
+                ),
+                dcc.Interval(id=f"{prefix}-play-timer", interval=PLAY_MS, disabled=True),
+            ],
+            className="control play-control",
+        )
+    ]
 
 
 def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +144,11 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
-            html.Div([control(prefix, p, values) for p in spec.params], className="controls"),
+            html.Div(
+                [control(prefix, p, values, spec) for p in spec.params]
+                + play_controls(prefix, spec),
+                className="controls",
+            ),
             dcc.RadioItems(
                 id={"type": "view", "panel": prefix},
                 options=[{"label": v.capitalize(), "value": v} for v in VIEWS],
@@ -307,9 +340,20 @@ def _slug(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9.,-]+", "-", text.replace("@", "-")).strip("-")[:60]
 
 
+def chart_params(spec: ChartSpec, params: dict[str, Any]) -> dict[str, Any]:
+    """The values that change the chart (not those that only order a picker's list)."""
+    shown = {p.name for p in spec.params if p.view_only}
+    return {k: v for k, v in params.items() if k not in shown}
+
+
 def download_name(chart_id: str, params: dict[str, Any], fmt: str) -> str:
     """A file name that says which view it holds: chart, edition and the other settings."""
+    params = chart_params(spec_of(chart_id), params)
     edition = params.get("edition")
     parts = [chart_id, *([_slug(edition)] if edition else [])]
-    parts += [_slug(v) for k, v in params.items() if k != "edition" and v not in (None, "", [])]
+    parts += [
+        _slug(v)
+        for k, v in params.items()
+        if k != "edition" and v not in (None, "", [], explore.NO_COMPARISON)
+    ]
     return "_".join(p for p in parts if p) + f".{fmt}"

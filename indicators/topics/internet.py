@@ -168,7 +168,7 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"Internet use: {na} vs {nb}",
         subtitle=(
             f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
-            f"Internet, {unit}; {int(last['year'])}: {last['gap']:.2f}"
+            f"Internet, {unit}, {years[0]}-{years[-1]}; {int(last['year'])}: {last['gap']:.2f}"
         ),
         source=common.source_line(tables, p["edition"]),
         notes=(
