@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures
+from indicators import figures, sources
 from indicators.charts import ChartSpec, NoData, Param, ParamError, Tables, common
 from indicators.codes import GROUPS, WORLD
 from indicators.entities import member_mask
@@ -133,6 +133,29 @@ def params(spec: ChartSpec) -> tuple[tuple[Param, ...], tuple[tuple[str, str], .
             ),
         ]
     return tuple(added), tuple(ranges)
+
+
+def names(spec: ChartSpec) -> list[str]:
+    """The parameters the chart's explorer controls added."""
+    return [p.name for p in params(replace(spec, params=()))[0]] if spec.explore else []
+
+
+def summary(spec: ChartSpec) -> str:
+    """One line naming what the explorer controls offer."""
+    ex: Explore | None = spec.explore
+    if ex is None:
+        return ""
+    parts = [
+        text
+        for offered, text in (
+            (ex.years, "years shown"),
+            (ex.scale, "log scale"),
+            (ex.compare, "compare with another edition"),
+            (bool(ex.pickers), "sort and filter the lists"),
+        )
+        if offered
+    ]
+    return "More: " + ", ".join(parts) if parts else ""
 
 
 # ---- the pickers' lists
@@ -256,7 +279,7 @@ def _compare(
         x=[None],
         y=[None],
         mode="lines",
-        name=f"Dotted, faint: {label}",
+        name=f"Dotted: {_short(p.get('edition'), other)}",
         line={"dash": "dot", "color": "#777777"},
         opacity=FAINT_OPACITY,
     )
@@ -270,6 +293,15 @@ def _compare(
         ignore_index=True,
     )
     return data, f"Faint dotted lines: the same view in {label}, for comparison."
+
+
+def _short(edition: Any, other: str) -> str:
+    """The other edition as briefly as the legend needs: its date, when both editions are of
+    the same source (a phone's legend has no room for the full title)."""
+    source, vintage = common.split_edition(other)
+    if common.split_edition(str(edition or ""))[0] == source:
+        return f"{sources.Edition(vintage, vintage).label()} edition"
+    return common.edition_label(other)
 
 
 def _log_axis(fig: go.Figure, data: pd.DataFrame, column: str) -> list[str]:

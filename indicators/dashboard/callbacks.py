@@ -246,7 +246,8 @@ def register_play(prefix: str, param: str) -> None:
 
     def play(clicks: Any, ticks: Any, paused: Any, value: Any, options: Any) -> tuple:
         clicked = dash.ctx.triggered_id == f"{prefix}-play"
-        return play_step(clicked, paused is False, value, options)
+        year, running, label = play_step(clicked, paused is False, value, options)
+        return year, not running, label  # the timer runs while it is not disabled
 
     play.__name__ = f"play_{prefix.replace('-', '_')}"
     dash.callback(

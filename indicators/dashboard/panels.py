@@ -108,6 +108,30 @@ def play_controls(prefix: str, spec: ChartSpec) -> list[Any]:
     ]
 
 
+def explore_controls(
+    prefix: str, spec: ChartSpec, values: dict[str, Any], query: dict[str, Any]
+) -> list[Any]:
+    """The explorer controls, folded under one line that says what they offer; open when the
+    link sets any of them."""
+    extra = explore.names(spec)
+    if not extra:
+        return []
+    given = set(query_params(prefix, query))
+    return [
+        html.Details(
+            [
+                html.Summary(explore.summary(spec)),
+                html.Div(
+                    [control(prefix, p, values, spec) for p in spec.params if p.name in extra],
+                    className="controls",
+                ),
+            ],
+            className="explore",
+            open=bool(given & set(extra)),
+        )
+    ]
+
+
 def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
     """The query-string values meant for one panel (``prefix.param=value``), view excluded."""
     start = f"{prefix}."
@@ -141,14 +165,16 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     spec = spec_of(chart_id)
     render.warm_up()  # the page's download buttons will need the process's Chromium
     values, view, notices = link_state(prefix, spec, query)
+    extra = explore.names(spec)
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
             html.Div(
-                [control(prefix, p, values, spec) for p in spec.params]
+                [control(prefix, p, values, spec) for p in spec.params if p.name not in extra]
                 + play_controls(prefix, spec),
                 className="controls",
             ),
+            *explore_controls(prefix, spec, values, query),
             dcc.RadioItems(
                 id={"type": "view", "panel": prefix},
                 options=[{"label": v.capitalize(), "value": v} for v in VIEWS],

@@ -204,3 +204,86 @@ def test_every_overview_link_lands_on_its_view(dash_duo, dash_app, device):
         dash_duo.wait_for_element(f"#{prefix}-title h3", timeout=30)
         assert dash_duo.find_element(f"#{prefix}-link-notice").text == "", href
         assert dash_duo.find_element(f"#{prefix}-empty").text == "", href
+
+
+# ---- explorer controls: years, scale, another edition behind, pickers, Play
+
+COMPARE_LINK = (
+    "/internet?internet-compare.entities=MDA,WLD,ARM&internet-compare.compare=wdi@2026-02"
+    "&internet-compare.from=2010&internet-compare.to=2024&internet-compare.scale=log"
+)
+
+
+def panel_boxes(dash_duo, panel_id: str) -> dict:
+    return next(p for p in dash_duo.driver.execute_script(BOXES_JS) if p["id"] == panel_id)
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_a_link_sets_years_scale_and_the_edition_behind(dash_duo, dash_app, device):
+    dash_duo.start_server(dash_app)
+    set_width(dash_duo, WIDTHS[device])
+    open_page(dash_duo, COMPARE_LINK)
+    dash_duo.wait_for_contains_text("#internet-compare-title", "2010-2024; logarithmic scale", 30)
+    time.sleep(1)
+    drawn = dash_duo.driver.execute_script(
+        "const g = document.querySelector('#internet-compare-graph .js-plotly-plot');"
+        "return [g.layout.yaxis.type, g.data.map(t => [t.name, t.opacity || 1, "
+        "Math.min(...Array.from(t.x).filter(x => x !== null)), Math.max(...Array.from(t.x).filter(x => x !== null))])];"
+    )
+    axis, traces = drawn
+    assert axis == "log"
+    faint = [t for t in traces if t[1] < 1 and "(" in t[0]]
+    assert {t[0].split(" (")[0] for t in faint} == {"Republic of Moldova", "World", "Armenia"}
+    assert all(2010 <= t[2] and t[3] <= 2024 for t in traces if t[2] is not None), traces
+    assert "Feb 2026" in dash_duo.find_element("#internet-compare-caption").text
+    # The folded controls are open, since the link set them; nothing covers the legend.
+    assert dash_duo.driver.execute_script(
+        "return document.querySelector('#internet-compare-panel details.explore').open"
+    )
+    panel = panel_boxes(dash_duo, "internet-compare-panel")
+    for legend in panel["legend"]:
+        assert not any(overlaps(legend, m) for m in panel["modebar"])
+        assert not any(overlaps(legend, p) for p in panel["plot"])
+    width = dash_duo.driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= WIDTHS[device]
+
+
+def test_changing_the_span_redraws_and_goes_into_the_link(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet?internet-gap.edition=itu_aggregates@2019-10")
+    dash_duo.wait_for_contains_text("#internet-gap-title", "2005-2019", 30)
+    dash_duo.find_element("#internet-gap-panel details.explore summary").click()
+    dash_duo.select_dcc_dropdown('[id*="internet-gap"][id*="\\"from\\""]', "2012")
+    dash_duo.wait_for_contains_text("#internet-gap-title", "2012-2019", 30)
+    assert "internet-gap.from=2012" in dash_duo.driver.current_url
+
+
+def test_pickers_list_a_groups_members_by_value(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet?internet-compare.sort=high&internet-compare.list=LDC")
+    dash_duo.wait_for_contains_text("#internet-compare-title", "World", 30)
+    dash_duo.find_element('[id*="internet-compare"][id*="entities"]').click()
+    time.sleep(1)
+    offered = [o.text for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")]
+    chosen = ("(WLD)", "(HIC)", "(LDC)")  # the dropdown lists the chosen first
+    valued = [t for t in offered if "% in " in t and not any(c in t for c in chosen)]
+    assert len(valued) >= 5, offered[:5]
+    values = [float(t.split(" · ")[1].split("%")[0].replace(",", "")) for t in valued]
+    assert values == sorted(values, reverse=True)
+    # LDC members only (the chosen World and high income stay offered, as they are chosen).
+    assert not any("Norway" in t for t in offered)
+
+
+def test_play_steps_the_map_through_the_years(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    open_page(dash_duo, "/internet?internet-map.year=2021")
+    dash_duo.wait_for_contains_text("#internet-map-title", "Individuals using the Internet, 2021", 30)
+    dash_duo.find_element("#internet-map-play").click()
+    dash_duo.wait_for_contains_text("#internet-map-title", "Individuals using the Internet, 2023", 30)
+    dash_duo.find_element("#internet-map-play").click()  # pause
+    time.sleep(3)
+    paused = dash_duo.find_element("#internet-map-title h3").text
+    time.sleep(3)
+    assert dash_duo.find_element("#internet-map-title h3").text == paused
+    assert dash_duo.find_element("#internet-map-play").text == "▶ Play"
+    assert f"internet-map.year={paused.rsplit(' ', 1)[-1]}" in dash_duo.driver.current_url

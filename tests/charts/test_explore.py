@@ -112,7 +112,7 @@ def test_another_edition_is_drawn_faintly_behind_with_its_own_values(tables):
     )
     assert set(chart.data["edition"]) == {WDI_JUL, WDI_FEB}
     assert any("Feb 2026" in n and "Faint dotted" in n for n in chart.caption.notes)
-    assert any(t.name.startswith("Dotted, faint") for t in chart.figure.data)
+    assert any(t.name == "Dotted: Feb 2026 edition" for t in chart.figure.data)
 
 
 def test_comparison_offers_only_the_other_editions_and_says_when_one_lacks_the_view(tables):
