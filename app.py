@@ -53,6 +53,23 @@ guard.install(app)
 embed.register()
 
 
+def first_request_setup() -> None:
+    """Run Dash's first-request set-up now, in one thread. Left to the first requests, two
+    threads of a gunicorn worker race: the pages router adds its callback while the set-up
+    iterates the callbacks, and the page's scripts answer 500 ("dictionary changed size")."""
+    hooks = [
+        hook
+        for hook in server.before_request_funcs.get(None, [])
+        if getattr(hook, "__name__", "") in ("_setup_server", "router_sync")
+    ]
+    with server.test_request_context("/"):
+        for hook in hooks:
+            hook()
+
+
+first_request_setup()
+
+
 if __name__ == "__main__":
     app.run(
         host=os.environ.get("HOST", "127.0.0.1"),
