@@ -331,27 +331,54 @@ def _value_text(row: pd.Series) -> str:
 
 def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
     """A small chart of one claim across editions: the recomputed value per edition as dots
-    (marked by whether it holds) and the reported value as a line. Editions are named by month
-    (the title names the source) so the labels fit a phone."""
+    (marked by whether it holds) and the reported value as a line, with the band within which
+    an "=" claim holds at the report's rounding. Editions are named by month (the title names
+    the source) so the labels fit a phone.
+
+    The value axis spans at least a tenth of the reported value around it, so a value within
+    rounding is drawn on the line, not far below it on an axis stretched to three decimals."""
     rows = frame.sort_values("vintage")
     labels = [sources.Edition(v, v).label() for v in rows["vintage"]]
     held = rows["status"].isin(HOLDS)
     reported = float(rows["reported_value"].iloc[0])
+    tolerance = float(rows["tolerance"].iloc[0] or 0.0)
+    equal = str(rows["comparator"].iloc[0]) == "="
     values = rows["recomputed_value"].astype(float)
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [lab for lab, ok in zip(labels, held, strict=True) if ok == flag],
-            "y": [v for v, ok in zip(values, held, strict=True) if ok == flag],
-            "name": name,
-            "marker": {"size": 11, "color": colour, "symbol": symbol},
-        }
-        for flag, name, colour, symbol in (
-            (True, "holds", "#1b7837", "circle"),
-            (False, "does not hold", "#b34700", "x"),
+    traces: list[dict[str, Any]] = []
+    if equal and tolerance > 0:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": labels + labels[::-1],
+                "y": [reported + tolerance] * len(labels) + [reported - tolerance] * len(labels),
+                "fill": "toself",
+                "fillcolor": "rgba(27,120,55,0.12)",
+                "line": {"width": 0},
+                "name": f"holds ({reported - tolerance:g}-{reported + tolerance:g})",
+                "hoverinfo": "skip",
+            }
         )
-    ]
+    for flag, name, colour, symbol in (
+        (True, "holds", "#1b7837", "circle"),
+        (False, "does not hold", "#b34700", "x"),
+    ):
+        points = [
+            (lab, v)
+            for lab, v, ok in zip(labels, values, held, strict=True)
+            if ok == flag and v == v
+        ]
+        if points:  # no legend entry for what is not drawn
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [lab for lab, _ in points],
+                    "y": [v for _, v in points],
+                    "name": name,
+                    "marker": {"size": 11, "color": colour, "symbol": symbol},
+                }
+            )
     traces.append(
         {
             "type": "scatter",
@@ -362,9 +389,12 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             "line": {"color": "#555", "dash": "dot"},
         }
     )
-    known = [v for v in values if v == v] + [reported]
+    known = [v for v in values if v == v] + [reported - tolerance, reported + tolerance]
     low, high = min(known), max(known)
-    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
+    span = max(high - low, abs(reported) * 0.1, tolerance * 4, 1e-9)
+    middle = (low + high) / 2
+    # Room for the markers at both ends (they are 11 px on a 150 px plot).
+    low, high = middle - span * 0.65, middle + span * 0.65
     return {
         "data": traces,
         "layout": {
@@ -381,6 +411,6 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
                 "categoryarray": labels,
                 "automargin": True,
             },
-            "yaxis": {"range": [low - pad, high + pad], "automargin": True},
+            "yaxis": {"range": [low, high], "automargin": True, "tickformat": ",.3~g"},
         },
     }

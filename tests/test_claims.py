@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from indicators import claims, store
+from indicators import claims, report, store
 from indicators.build import BuildError, build
 from indicators.errors import SourceError
 
@@ -137,7 +137,6 @@ def test_the_first_claims_layout_still_reads(tmp_path):
 
 
 def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
-    from indicators import report
 
     history = report.claim_history(tables.get("claims")).set_index(["report", "claim_id"])
     claim3 = history.loc[("A/75/62-E/2020/11", "3"), "verdict"]
@@ -159,3 +158,28 @@ def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
     assert figure["layout"]["xaxis"]["categoryarray"] == ["Oct 2019", "Nov 2024"]
     assert dots["does not hold"]["y"] == [pytest.approx(37.513, abs=1e-3)]
     assert set(dots["reported (33.4)"]["y"]) == {33.4}
+
+
+def test_history_chart_draws_a_value_within_rounding_on_the_reported_line(tables):
+    """A claim held within rounding sits on the reported line, not far below it on an axis
+    stretched to three decimals; the band says where an "=" claim holds; nothing undrawn is in
+    the legend."""
+    claims = tables.get("claims")
+    within = claims[claims["status"] == "within rounding"].iloc[0]
+    rows = claims[
+        (claims["report"] == within["report"]) & (claims["claim_id"] == within["claim_id"])
+    ]
+    figure = report.history_figure(rows, "within rounding")
+    low, high = figure["layout"]["yaxis"]["range"]
+    reported = float(within["reported_value"])
+    assert high - low >= 0.1 * abs(reported)
+    assert low < float(within["recomputed_value"]) < high and low < reported < high
+    shown = [t for t in figure["data"] if t.get("mode") == "markers"]
+    assert all(t["y"] for t in shown)  # no empty trace, so no legend entry for nothing
+    equal = claims[(claims["comparator"] == "=") & (claims["tolerance"] > 0)].iloc[0]
+    rows = claims[(claims["report"] == equal["report"]) & (claims["claim_id"] == equal["claim_id"])]
+    band = report.history_figure(rows, "band")["data"][0]
+    tol = float(equal["tolerance"])
+    assert band["fill"] == "toself"
+    assert max(band["y"]) == pytest.approx(float(equal["reported_value"]) + tol)
+    assert min(band["y"]) == pytest.approx(float(equal["reported_value"]) - tol)
