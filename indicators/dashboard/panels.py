@@ -30,6 +30,18 @@ DEFAULT_HEIGHT = 480
 MODEBAR_PX = 36
 TABLE_ROWS = 400
 VIEWS = ("chart", "table")
+# A world map is about twice as wide as tall; below it, the colour bar and its labels.
+MAP_HEIGHT = "min(480px, calc(52vw + 90px))"
+MAP_COLORBAR = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": -0.02,
+    "yanchor": "top",
+    "len": 0.6,
+    "lenmode": "fraction",
+    "thickness": 12,
+}
 PLAY_MS = 1500  # a year of a playing map stays this long
 PLAY_LABEL = "▶ Play"
 
@@ -274,6 +286,17 @@ def page_figure(chart: Chart) -> dict[str, Any]:
         for axis in ("xaxis", "yaxis"):
             layout[axis] = {**layout.get(axis, {}), "automargin": True}
     layout.update(margin=margin, autosize=True, modebar={"orientation": "v"})
+    data = plain["data"]
+    if any(t.get("type") == "choropleth" for t in data):
+        # A map's colour bar lies under it on the page: upright beside the map, it would take
+        # the room a phone needs for the map itself.
+        data = [
+            {**t, "colorbar": _under_map(t.get("colorbar") or {})}
+            if t.get("type") == "choropleth"
+            else t
+            for t in data
+        ]
+        margin.update(l=0, b=8)
     layout.pop("width", None)
     layout.pop("height", None)  # the graph's style sets it; the width follows the page
     if layout.get("showlegend") is not False:
@@ -289,11 +312,19 @@ def page_figure(chart: Chart) -> dict[str, Any]:
             yanchor="bottom",
         )
         layout["legend"] = legend
-    return {"data": plain["data"], "layout": layout}
+    return {"data": data, "layout": layout}
+
+
+def _under_map(colorbar: dict[str, Any]) -> dict[str, Any]:
+    title = colorbar.get("title") or {}
+    return {**colorbar, **MAP_COLORBAR, "title": {**title, "side": "top"}}
 
 
 def graph_style(chart: Chart) -> dict[str, str]:
-    """The graph's height on the page (tall charts, such as one row per economy, keep theirs)."""
+    """The graph's height on the page (tall charts, such as one row per economy, keep theirs;
+    a map is as tall as its width needs, so a phone shows no empty band above and below it)."""
+    if any(t.type == "choropleth" for t in chart.figure.data):
+        return {"height": MAP_HEIGHT}
     return {"height": f"{int(chart.figure.layout.height or DEFAULT_HEIGHT)}px"}
 
 
