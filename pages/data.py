@@ -49,14 +49,21 @@ EMPTY = (
 
 def schema_table(schema: pd.DataFrame) -> html.Table:
     """Column, title, unit, type and description, from the table's pandera model."""
-    head = html.Thead(html.Tr([html.Th(c.capitalize(), scope="col") for c in schema.columns]))
+    labels = [c.capitalize() for c in schema.columns]
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
     body = html.Tbody(
         [
-            html.Tr([html.Td(html.Code(r[0])), *[html.Td(str(v)) for v in r[1:]]])
+            html.Tr(
+                [html.Td(html.Code(r[0]), **{"data-label": labels[0]})]
+                + [
+                    html.Td(str(v), **{"data-label": label})
+                    for label, v in zip(labels[1:], r[1:], strict=True)
+                ]
+            )
             for r in schema.itertuples(index=False)
         ]
     )
-    return html.Table([head, body])
+    return html.Table([head, body], className="stacks")
 
 
 def _lines(items: list[str], empty: str) -> list[Any]:

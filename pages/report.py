@@ -82,7 +82,9 @@ def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Sec
                 className="claim-history",
                 style={"width": "100%", "height": "220px"},
             ),
-            html.Div(html.Table([head, body], className="claim-editions"), className="data-table"),
+            html.Div(
+                html.Table([head, body], className="claim-editions stacks"), className="data-table"
+            ),
         ],
         className="claim",
         id=f"claim-{first['claim_id']}-{rows['source'].iloc[0]}",

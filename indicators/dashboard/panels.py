@@ -364,18 +364,28 @@ def data_table(spec: ChartSpec, frame: pd.DataFrame, prefix: str) -> list[Any]:
 
 
 def html_table(frame: pd.DataFrame) -> html.Table:
-    """A frame as a plain HTML table (pages that show a table without a chart)."""
+    """A frame as a plain HTML table (pages that show a table without a chart); on a phone,
+    one card per row with each cell under its heading."""
     shown = frame.head(TABLE_ROWS)
-    head = html.Thead(html.Tr([html.Th(str(c), scope="col") for c in shown.columns]))
+    labels = [str(c) for c in shown.columns]
+    head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
     body = html.Tbody(
-        [html.Tr([html.Td(_text(v)) for v in row]) for row in shown.itertuples(index=False)]
+        [
+            html.Tr(
+                [
+                    html.Td(_text(v), **{"data-label": label})
+                    for label, v in zip(labels, row, strict=True)
+                ]
+            )
+            for row in shown.itertuples(index=False)
+        ]
     )
     note = (
         [html.Caption(f"First {TABLE_ROWS} of {len(frame)} rows; download the CSV for all.")]
         if len(frame) > TABLE_ROWS
         else []
     )
-    return html.Table([*note, head, body])
+    return html.Table([*note, head, body], className="stacks")
 
 
 def _text(value: Any) -> str:
