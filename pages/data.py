@@ -9,6 +9,7 @@ import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
 from indicators import report, takeaway
+from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
 from indicators.report import TableSummary
 
@@ -54,9 +55,9 @@ def schema_table(schema: pd.DataFrame) -> html.Table:
     body = html.Tbody(
         [
             html.Tr(
-                [html.Td(html.Code(r[0]), **{"data-label": labels[0]})]
+                [panels.labelled_cell(html.Code(r[0]), labels[0])]
                 + [
-                    html.Td(str(v), **{"data-label": label})
+                    panels.labelled_cell(str(v), label)
                     for label, v in zip(labels[1:], r[1:], strict=True)
                 ]
             )

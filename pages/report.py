@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from indicators import overview, report, sources, ui
+from indicators.dashboard import panels
 
 dash.register_page(
     __name__,
@@ -54,7 +55,7 @@ def edition_row(item: dict[str, Any]) -> html.Tr:
         link,
     ]
     # The label lets a phone stack each row as 'Column: value' (assets/style.css).
-    return html.Tr([html.Td(c, **{"data-label": n}) for n, c in zip(COLUMNS, cells, strict=True)])
+    return html.Tr([panels.labelled_cell(c, n) for n, c in zip(COLUMNS, cells, strict=True)])
 
 
 def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Section:

@@ -42,6 +42,7 @@ MAP_COLORBAR = {
     "lenmode": "fraction",
     "thickness": 12,
 }
+TALL_PX = 1200  # charts taller than this repeat their value axis on top
 PLAY_MS = 1500  # a year of a playing map stays this long
 PLAY_LABEL = "▶ Play"
 
@@ -312,7 +313,32 @@ def page_figure(chart: Chart) -> dict[str, Any]:
             yanchor="bottom",
         )
         layout["legend"] = legend
+    height = float(chart.figure.layout.height or 0)
+    if height > TALL_PX and layout.get("xaxis") is not None:
+        data, layout = _axis_on_top(data, layout, height)
     return {"data": data, "layout": layout}
+
+
+def _axis_on_top(
+    data: list[dict[str, Any]], layout: dict[str, Any], height: float
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The value axis repeated above a tall chart (one row per economy), so its first rows can
+    be read without scrolling to its foot; an invisible point makes plotly draw the axis."""
+    anchor = next((t for t in data if t.get("y") is not None and len(t["y"])), None)
+    if anchor is None:
+        return data, layout
+    point = {
+        "type": "scatter",
+        "x": [None],
+        "y": [anchor["y"][0]],
+        "xaxis": "x2",
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    top = {"overlaying": "x", "matches": "x", "side": "top", "showgrid": False, "automargin": True}
+    legend = {**layout.get("legend", {}), "y": 1 + 48 / height}
+    return [*data, point], {**layout, "xaxis2": top, "legend": legend}
 
 
 def _under_map(colorbar: dict[str, Any]) -> dict[str, Any]:
@@ -371,12 +397,7 @@ def html_table(frame: pd.DataFrame) -> html.Table:
     head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
     body = html.Tbody(
         [
-            html.Tr(
-                [
-                    html.Td(_text(v), **{"data-label": label})
-                    for label, v in zip(labels, row, strict=True)
-                ]
-            )
+            html.Tr([labelled_cell(_text(v), label) for label, v in zip(labels, row, strict=True)])
             for row in shown.itertuples(index=False)
         ]
     )
@@ -386,6 +407,12 @@ def html_table(frame: pd.DataFrame) -> html.Table:
         else []
     )
     return html.Table([*note, head, body], className="stacks")
+
+
+def labelled_cell(content: Any, label: str) -> html.Td:
+    """A table cell that names its column, for the one-card-per-row layout of a phone."""
+    attributes: dict[str, Any] = {"data-label": label}
+    return html.Td(content, **attributes)
 
 
 def _text(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -263,31 +264,24 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return wide.assign(gap_pp=gap)
 
 
-LABEL_CHARS = 20  # per line of a row label; two lines at most
-ROW_PX = 24
+LABEL_CHARS = 26  # a row label's length: one line, so rows never overlap
+ROW_PX = 26
 
 
 def _tick_label(name: str, year: int) -> str:
-    """'Bosnia and Herzegovina (2018)' -> 'Bosnia and<br>Herzegovina (2018)': two short lines,
-    the name shortened with an ellipsis if it needs more (the hover label has it in full)."""
-    words, lines, line = f"{name} ({int(year)})".split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > LABEL_CHARS:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 2:
-        tail = f" ({int(year)})"
-        second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
-        lines = [lines[0], f"{second}…{tail}"]
-    return "<br>".join(lines)
+    """'Bolivia (Plurinational State of)', 2018 -> 'Bolivia (2018)': one short line, without
+    the formal qualifier in brackets and shortened with an ellipsis if still too long (the
+    hover label and the table have the name in full)."""
+    tail = f" ({int(year)})"
+    short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    if len(short) + len(tail) > LABEL_CHARS:
+        short = short[: LABEL_CHARS - len(tail) - 1].rstrip(" ,") + "…"
+    return short + tail
 
 
 # sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
 SORTS: dict[str, tuple[list[str], list[bool], str]] = {
-    "gap": (["gap_pp", "name"], [False, True], "largest gap first"),
+    "gap": (["gap_pp", "name"], [False, True], "largest gap in men's favour first"),
     "female": (["female_pct", "name"], [False, True], "highest female use first"),
     "name": (["name"], [True], "by name"),
 }
@@ -323,7 +317,6 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
         tickvals=rows,
         ticktext=short,
     )
-    # Long names take two lines: rows a little apart, so the plot keeps its width on a phone.
     fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
     # The unit is in the subtitle; an axis title would collide with the exported source line.
     fig.update_xaxes(title=None)
