@@ -61,9 +61,8 @@ WINDOW_LABELS = {
     **{schemas.window_sample(n): f"Same economies, last {n} years" for n in range(1, 31)},
 }
 WINDOW_NOTE = (
-    'Lines: ITU\'s constant-sample medians ("last {n} years"), each over the same economies '
-    "in every year: those with a price in each year {span}. ITU says these can be compared "
-    "over time."
+    'Lines: ITU\'s "last {n} years" medians, over the same economies: those priced in every '
+    "year {span}. ITU says these can be compared over time."
 )
 SYMBOLS = ["circle-open", "diamond-open", "square-open", "triangle-up-open"]
 # The WSIS reports (claim 4) cite 5% of GNI per capita, the Commission's target before 2018.
@@ -382,7 +381,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"{BASKETS[p['basket']]} prices: medians "
         + (f"by {label}" if p["grouping"] != "special" else f"for {label}"),
         subtitle=f"{unit_text}{' (log scale)' if pct else ''}, World and {label}; "
-        f"points: annual median across economies, {_span(int(years.min()), int(years.max()))}"
+        f"points: annual medians, {_span(int(years.min()), int(years.max()))}"
         f"{lines}",
         source=common.source_line(tables, p["edition"]),
         notes=(

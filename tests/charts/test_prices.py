@@ -233,9 +233,9 @@ def test_only_the_same_economies_medians_are_joined(tables):
     assert list(world.y) == [3.48, 2.99, 2.66, 2.49, 2.41]  # the sheet's "last 5 years" block
     notes = " ".join(chart.caption.notes)
     assert "Not to be used for year-on-year comparison" in notes
-    assert '("last 5 years"), each over the same economies' in notes
-    assert "with a price in each year 2021–2025" in notes
-    expected = "points: annual median across economies, 2008–2025; lines: same economies, 2021–2025"
+    assert 'Lines: ITU\'s "last 5 years" medians, over the same economies' in notes
+    assert "priced in every year 2021–2025" in notes
+    expected = "points: annual medians, 2008–2025; lines: same economies, 2021–2025"
     assert chart.caption.subtitle.endswith(expected)
     assert "trend" not in chart.caption.title.lower()
 
