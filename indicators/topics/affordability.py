@@ -56,9 +56,10 @@ ANNUAL_CAUTION = (
 # ITU says can be compared over time. They are drawn as lines; 'none' draws the points alone.
 ANNUAL = schemas.ANNUAL_SAMPLE
 NO_WINDOW = "none"
+# Short, so that the choice reads in full in its control under "Trend over the same economies".
 WINDOW_LABELS = {
-    NO_WINDOW: "None: annual medians only",
-    **{schemas.window_sample(n): f"Same economies, last {n} years" for n in range(1, 31)},
+    NO_WINDOW: "None: points only",
+    **{schemas.window_sample(n): f"Last {n} years" for n in range(1, 31)},
 }
 WINDOW_NOTE = (
     'Lines: ITU\'s "last {n} years" medians, over the same economies: those priced in every '

@@ -246,7 +246,8 @@ def test_the_window_is_chosen_from_the_edition(tables):
     context = {"edition": "itu_prices@2025-12"}
     assert window.options(tables, context) == ["last_5_years", "last_4_years", "last_2_years",
                                                "none"]  # fmt: skip
-    assert window.labels["last_4_years"] == "Same economies, last 4 years"
+    assert window.label == "Trend over the same economies"
+    assert window.labels["last_4_years"] == "Last 4 years"
     two = charts.render("price_medians", tables, {"window": "last_2_years", "unit": "usd"})
     lines = [t for t in two.figure.data if t.mode == "lines"]
     assert lines and all(list(t.x) == [2024, 2025] for t in lines)
