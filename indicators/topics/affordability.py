@@ -329,16 +329,15 @@ def _break_lines(fig: go.Figure, runs: list[tuple[float, int, int]]) -> go.Figur
     return fig
 
 
-def _window_notes(rows: pd.DataFrame, window: str) -> tuple[str, tuple[str, ...]]:
-    """The chosen window's years ('2021–2025') and the caption note on its lines."""
+def _window_notes(rows: pd.DataFrame, window: str, drawn: bool) -> tuple[str, tuple[str, ...]]:
+    """The chosen window's years ('2021–2025') and the caption note on its lines ('' and a
+    note saying why when no line is drawn)."""
     if window == NO_WINDOW:
         return "", ()
     years = rows.loc[rows["sample"] == window, "year"]
     n = schemas.window_years(window)
-    if years.empty:
-        return "", (
-            f"ITU publishes no same-economies medians of this basket for the last {n} years.",
-        )
+    if years.empty or not drawn:
+        return "", (f"No same-economies medians of this basket to draw for the last {n} years.",)
     span = _span(int(years.min()), int(years.max()))
     return span, (WINDOW_NOTE.format(n=n, span=span),)
 
@@ -364,7 +363,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
     symbols = _symbols(data[data["sample"] == ANNUAL])
-    span, window_notes = _window_notes(rows, window)
+    span, window_notes = _window_notes(rows, window, bool((data["sample"] != ANNUAL).any()))
     _style_series(fig, keys.unique().tolist(), names, symbols, span)
     runs = _allowance_runs(annual)
     _break_lines(fig, runs)

@@ -263,3 +263,17 @@ def test_a_window_with_one_year_of_a_basket_draws_no_line(tables):
     assert any("No line where the window holds one year of a basket (5 GB 2025)" in n
                for n in chart.caption.notes)  # fmt: skip
     assert all(len(t.x) > 1 for t in chart.figure.data if t.mode == "lines")
+
+
+def test_no_line_to_draw_is_said_and_not_claimed(tables):
+    official_trend = Without(
+        tables, "broadband_price", lambda f: (f["sample"] != "annual") & ~f["experimental"]
+    )
+    chart = charts.render(
+        "price_medians", official_trend, {"basket": "mobile_broadband", "window": "last_4_years"}
+    )
+    assert all(t.mode == "markers" for t in chart.figure.data)
+    assert "lines" not in chart.caption.subtitle
+    assert chart.caption.notes[-1] == (
+        "No same-economies medians of this basket to draw for the last 4 years."
+    )
