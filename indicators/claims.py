@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from indicators import gaps, uptodate
+from indicators import gaps, schemas, uptodate
 from indicators.entities import member_mask
 from indicators.errors import SourceError
 
@@ -445,6 +445,7 @@ def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
         raise NotComputable(f"no member economies of {group} in the entities table")
     prices = frame[
         (frame["statistic"] == "value")
+        & (frame["sample"] == schemas.ANNUAL_SAMPLE)
         & (frame["year"] == int(claim["year"]))
         & (frame["basket"] == claim["basket"])
         & (frame["unit"] == "pct_gni_pc")

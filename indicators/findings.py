@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import gaps
+from indicators import gaps, schemas
 from indicators.codes import GROUPS, WORLD
 from indicators.figures import Chart
 
@@ -251,6 +251,8 @@ def price_medians(data: pd.DataFrame, p: dict[str, Any]) -> str:
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
     official = data[~data["experimental"]] if "experimental" in data else data
+    if "sample" in official:  # the annual medians; the same-economies lines are not restated
+        official = official[official["sample"] == schemas.ANNUAL_SAMPLE]
     year, rows = _latest(official)
     world, groups = _world_and_groups(rows)
     top, low = _extremes(groups, column)

@@ -6,6 +6,7 @@ read them from these models.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,25 @@ KINDS = ["economy", "group"]
 GROUPINGS = ["world", "development", "itu_region", "income", "wb_region", "special", "wb_aggregate"]
 UNITS = ["pct_gni_pc", "usd", "ppp"]
 STATISTICS = ["value", "median"]
+# ITU's price medians come in two samples. 'annual': each year over the economies priced that
+# year (ITU: "Not to be used for year-on-year comparison"); economy values are all 'annual'.
+# 'last_N_years': ITU's constant-sample medians over the economies priced in every year of the
+# window, which ITU says can be compared over time.
+ANNUAL_SAMPLE = "annual"
+SAMPLE_PATTERN = r"^(annual|last_[1-9][0-9]*_years)$"
+
+
+def window_sample(years: int) -> str:
+    """The ``sample`` of a constant-sample window of ``years`` years ('last_5_years')."""
+    return f"last_{years}_years"
+
+
+def window_years(sample: str) -> int | None:
+    """The window of a constant sample in years; None for the annual sample."""
+    match = re.fullmatch(r"last_(\d+)_years", sample)
+    return int(match.group(1)) if match else None
+
+
 STATUSES = ["confirmed", "within rounding", "revised", "not computable"]
 
 
@@ -127,6 +147,14 @@ class BroadbandPrice(pa.DataFrameModel):
     experimental: Series[bool] = field(
         "Experimental", "True for ITU's experimental collection of a basket (not yet official)"
     )
+    sample: Series[str] = field(
+        "Sample",
+        "Which economies a value is over. annual: economy values, and group medians over the "
+        "economies priced that year (ITU: not for year-on-year comparison); last_N_years: "
+        "ITU's constant-sample group medians over the economies priced in every year of the "
+        "last N years (comparable over time). Filter on annual for the annual medians",
+        str_matches=SAMPLE_PATTERN,
+    )
 
     class Config:
         unique = [
@@ -138,9 +166,15 @@ class BroadbandPrice(pa.DataFrameModel):
             "allowance_gb",
             "unit",
             "statistic",
+            "sample",
         ]
         strict = True
         coerce = True
+
+    @pa.dataframe_check(error="economy values (statistic 'value') belong to the annual sample")
+    @classmethod
+    def values_are_annual(cls, frame: pd.DataFrame) -> pd.Series:
+        return (frame["statistic"] != "value") | (frame["sample"] == ANNUAL_SAMPLE)
 
 
 class Bandwidth(pa.DataFrameModel):

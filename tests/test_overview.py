@@ -55,9 +55,30 @@ def test_fixed_broadband_medians_against_the_2_per_cent_target(cards):
     assert ldcs.value == pytest.approx(21.11) and ldcs.year == 2025
     assert world.value == pytest.approx(2.53)
     assert "10.6 times the 2% target" in ldcs.detail and "(5 GB)" in ldcs.detail
-    # The 1 GB basket (2008-2017) is not mixed into the 5 GB trend.
+    # The sparkline is ITU's constant-sample median (same economies, 2021-2025), joined by a line;
+    # the headline stays the annual median.
+    for m, same in [
+        (ldcs, [20.51, 19.19, 17.00, 15.36, 18.32]),
+        (world, [3.48, 2.99, 2.66, 2.49, 2.41]),
+    ]:
+        assert m.trend["year"].tolist() == [2021, 2022, 2023, 2024, 2025]
+        assert m.trend["value"].tolist() == pytest.approx(same)
+        assert m.trend_mode == "lines"
+        assert m.trend_label == "5 GB basket, median over the same economies"
+    assert any("same economies in every year shown" in n for n in card.notes)
+
+
+def test_without_same_economies_medians_the_sparkline_is_points(tables):
+    prices = tables.get("broadband_price")
+    annual = prices[prices["sample"] == "annual"]
+    card = affordability.price_card(annual)
+    ldcs = metric(card, "LDCs (median)")
+    assert ldcs.value == pytest.approx(21.11) and ldcs.trend_mode == "markers"
+    # The 1 GB basket (2008-2017) is not mixed into the 5 GB series.
     assert ldcs.trend["year"].min() == 2018
     assert ldcs.trend.set_index("year")["value"][2019] == pytest.approx(28.11)
+    assert "not for year-on-year comparison" in ldcs.trend_label
+    assert not any("same economies" in n for n in card.notes)
 
 
 def test_top_three_regions_share_of_bandwidth(cards):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,28 @@ INCOME_HEADER = "Income_2025"
 MEDIAN_HEADERS = ["Code", "Unit", "Grouping", "Group"]
 OTHER_ECONOMIES = "other economies"
 SPECIAL_GROUPINGS = {"LDC": codes.LDC, "LLDC": codes.LLDC, "SIDS": codes.SIDS}
+
+# The medians sheet starts with the annual medians ("Not to be used for year-on-year
+# comparison": each year's median is over the economies priced that year). Blocks further right
+# repeat year headers under labels such as "Use this to compare last 5 years" / "Medians based
+# on economies with data available for the last 5 years": constant-sample medians that ITU says
+# can be compared over time. Each edition has its own windows, so blocks are found by label.
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], start=1
+    )
+}
+WINDOW_LABEL = re.compile(rf"\blast\s+(\d+|{'|'.join(NUMBER_WORDS)})\s+years?\b", re.I)
+LABEL = "'Medians based on economies with data available for the last 5 years'"
+
+
+@dataclass(frozen=True)
+class MedianBlock:
+    """One block of the medians sheet: its sample ('annual', 'last_5_years') and year columns."""
+
+    sample: str
+    years: dict[int, int]  # year -> 0-based column position
 
 
 def extract(source: Path | Blob) -> dict[str, pd.DataFrame]:
@@ -166,7 +189,7 @@ def _economy_prices(grid: pd.DataFrame) -> pd.DataFrame:
 
 
 def _group_medians(grid: pd.DataFrame) -> pd.DataFrame:
-    """Long group medians from the annual block of the medians sheet."""
+    """Long group medians from the annual block and each constant-sample block."""
     header = _header_row(grid, MEDIAN_HEADERS)
     cols = _header_positions(grid, header, MEDIAN_HEADERS)
     body = _body(grid, header)
@@ -185,7 +208,87 @@ def _group_medians(grid: pd.DataFrame) -> pd.DataFrame:
         index=body.index,
     )
     ids = ids[ids["entity_id"].notna()]
-    return _prices(ids, body.loc[ids.index], _year_positions(grid, header), grid, "median")
+    body = body.loc[ids.index]
+    parts = [
+        _prices(ids, body, block.years, grid, "median", block.sample)
+        for block in median_blocks(grid, header)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def median_blocks(grid: pd.DataFrame, header: int) -> list[MedianBlock]:
+    """The medians sheet's blocks, left to right: the annual one, then one per window."""
+    runs = _year_runs(grid, header)
+    if not runs:
+        raise _error(grid, "no year columns in the header row", header)
+    named = [label for label in _labels(grid, header, 0, runs[0]) if _window_of(label[2])]
+    if named:
+        message = (
+            "the first block of medians should be the annual one, but its label names a window"
+        )
+        raise _label_error(grid, named[0], message)
+    blocks = [MedianBlock(schemas.ANNUAL_SAMPLE, runs[0])]
+    for before, run in zip(runs, runs[1:], strict=False):
+        labels = _labels(grid, header, max(before.values()) + 1, run)
+        sample = schemas.window_sample(_window(grid, header, labels, run))
+        if any(block.sample == sample for block in blocks):
+            raise _label_error(grid, labels[0], f"a second block of medians for {sample}")
+        blocks.append(MedianBlock(sample, run))
+    return blocks
+
+
+Label = tuple[int, int, str]  # 0-based grid row and column, and the text
+
+
+def _labels(grid: pd.DataFrame, header: int, start: int, run: dict[int, int]) -> list[Label]:
+    """Text cells above the header, from column ``start`` to the last column of a block."""
+    return [
+        (row, col, _text(grid.iat[row, col]))
+        for row in range(header)
+        for col in range(start, max(run.values()) + 1)
+        if _text(grid.iat[row, col])
+    ]
+
+
+def _window(grid: pd.DataFrame, header: int, labels: list[Label], run: dict[int, int]) -> int:
+    """The window in years that a block's labels give, checked against its year columns.
+
+    Any of the labels may carry the window ('Use this to compare last 5 years'); those that do
+    must agree.
+    """
+    if not labels:
+        col = min(run.values())
+        message = f"year columns without a block label above them; expected a label like {LABEL}"
+        raise _error(grid, message, header, excel_column(col), grid.iat[header, col])
+    named = [(label, n) for label in labels if (n := _window_of(label[2])) is not None]
+    if not named:
+        message = f"cannot read the window of this block of medians; expected a label like {LABEL}"
+        raise _label_error(grid, labels[0], message)
+    (first, years), *others = named
+    for label, other in others:
+        if other != years:
+            cell = f"{excel_column(first[1])}{first[0] + 1}"
+            raise _label_error(grid, label, f"block labels disagree: {cell} says {years} years")
+    span = sorted(run)
+    if span != list(range(span[0], span[0] + years)):
+        message = f"the label says {years} years but its block has the year columns {span}"
+        raise _label_error(grid, first, message)
+    return years
+
+
+def _window_of(label: str) -> int | None:
+    """The N of 'last N years' in a block label (digits or a word up to ten), or None."""
+    match = WINDOW_LABEL.search(label)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    return NUMBER_WORDS.get(word) or int(word)
+
+
+def _label_error(grid: pd.DataFrame, label: Label, message: str) -> SourceError:
+    """An error at a block label's cell."""
+    row, col, text = label
+    return _error(grid, message, row, excel_column(col), text)
 
 
 def _prices(
@@ -194,12 +297,14 @@ def _prices(
     years: dict[int, int],
     grid: pd.DataFrame,
     statistic: str,
+    sample: str = schemas.ANNUAL_SAMPLE,
 ) -> pd.DataFrame:
-    """Checked long prices for one sheet, keeping code, sheet, Excel row and column."""
+    """Checked long prices for one block of a sheet, keeping code, sheet, Excel row and column."""
     _check_codes(ids, grid)
     long = _with_basket(_long(ids, body, years, grid))
     _check_range(long, grid)
     long["statistic"] = statistic
+    long["sample"] = sample
     long["_sheet"] = grid.attrs.get("sheet")
     return long
 
@@ -409,18 +514,28 @@ def _year_positions(grid: pd.DataFrame, row: int) -> dict[int, int]:
     """Year -> column position for the first run of year headers in a header row.
 
     The medians sheet repeats years in its 'last N years' blocks further right; the first run
-    is the annual block.
+    is the annual block (see ``median_blocks`` for the others).
     """
-    years: dict[int, int] = {}
+    runs = _year_runs(grid, row)
+    if not runs:
+        raise _error(grid, "no year columns in the header row", row)
+    return runs[0]
+
+
+def _year_runs(grid: pd.DataFrame, row: int) -> list[dict[int, int]]:
+    """Each run of year headers in a header row (year -> column); a gap or a repeat ends one."""
+    runs: list[dict[int, int]] = []
+    current: dict[int, int] = {}
     for col, value in enumerate(grid.iloc[row]):
         year = _as_year(value)
-        if year is not None and year not in years:
-            years[year] = col
-        elif years:
-            break
-    if not years:
-        raise _error(grid, "no year columns in the header row", row)
-    return years
+        if current and (year is None or year in current):
+            runs.append(current)
+            current = {}
+        if year is not None:
+            current[year] = col
+    if current:
+        runs.append(current)
+    return runs
 
 
 def _as_year(value: object) -> int | None:
@@ -528,6 +643,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             "statistic": "str",
             "value": "float64",
             "experimental": "bool",
+            "sample": "str",
         }
     ).reset_index(drop=True)
 

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, overview, theme
+from indicators import figures, gaps, overview, schemas, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
 from indicators.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart
@@ -49,8 +49,21 @@ TARGET_NOTE = (
 # economies behind each year's median change. Only its constant-sample blocks ("last N years")
 # support a trend, so annual medians are drawn as separate points, never joined by a line.
 ANNUAL_CAUTION = (
-    'Annual medians, each over the economies with a price that year. ITU: "Not to be used for '
-    'year-on-year comparison"; the points are not joined for that reason.'
+    'Points: annual medians, each over the economies with a price that year. ITU: "Not to be used '
+    'for year-on-year comparison"; the points are not joined for that reason.'
+)
+# ITU's constant-sample blocks: medians over the same economies in every year of a window, which
+# ITU says can be compared over time. They are drawn as lines; 'none' draws the points alone.
+ANNUAL = schemas.ANNUAL_SAMPLE
+NO_WINDOW = "none"
+# Short, so that the choice reads in full in its control under "Trend over the same economies".
+WINDOW_LABELS = {
+    NO_WINDOW: "None: points only",
+    **{schemas.window_sample(n): f"Last {n} years" for n in range(1, 31)},
+}
+WINDOW_NOTE = (
+    'Lines: ITU\'s "last {n} years" medians, over the same economies: those priced in every '
+    "year {span}. ITU says these can be compared over time."
 )
 SYMBOLS = ["circle-open", "diamond-open", "square-open", "triangle-up-open"]
 # The WSIS reports (claim 4) cite 5% of GNI per capita, the Commission's target before 2018.
@@ -102,8 +115,10 @@ def _span(first: int, last: int) -> str:
     return f"{first}–{last}" if first != last else str(first)
 
 
-def _basket_rows(tables: Tables, p: dict[str, Any], statistic: str) -> pd.DataFrame:
-    """One edition's rows of a basket, unit and statistic."""
+def _basket_rows(
+    tables: Tables, p: dict[str, Any], statistic: str, samples: tuple[str, ...] = (ANNUAL,)
+) -> pd.DataFrame:
+    """One edition's rows of a basket, unit and statistic, in the given samples (annual)."""
     if not p["edition"]:
         raise NoData(f"The broadband_price table has not been built yet: {common.BUILD_HINT}.")
     frame = common.rows_of(common.table(tables, "broadband_price"), p["edition"])
@@ -111,7 +126,34 @@ def _basket_rows(tables: Tables, p: dict[str, Any], statistic: str) -> pd.DataFr
         (frame["basket"] == p["basket"])
         & (frame["unit"] == p["unit"])
         & (frame["statistic"] == statistic)
+        & frame["sample"].isin(samples)
     ]
+
+
+def _windows_of(samples: Any) -> list[str]:
+    """The constant-sample windows among ``samples``, longest first."""
+    windows = {str(s) for s in samples if schemas.window_years(str(s))}
+    return sorted(windows, key=lambda s: -(schemas.window_years(s) or 0))
+
+
+def _window_choices(tables: Tables) -> list[str]:
+    """Every edition's windows, longest first, then 'none'."""
+    samples = [
+        s
+        for key in _editions(tables)
+        for s in common.edition_values(tables, "broadband_price", key, "sample")
+    ]
+    return [*_windows_of(samples), NO_WINDOW]
+
+
+def _windows_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
+    samples = common.edition_values(tables, "broadband_price", p["edition"], "sample")
+    return [*_windows_of(samples), NO_WINDOW]
+
+
+def _default_window(tables: Tables) -> str:
+    """The newest edition's longest window."""
+    return _windows_in_edition(tables, {"edition": _newest_edition(tables)})[0]
 
 
 def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
@@ -172,35 +214,56 @@ def _log_axis(fig: go.Figure, values: pd.Series, axis: str = "y") -> go.Figure:
 
 
 def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
-    """Published group medians for World and the grouping, in the entities table's order.
+    """Published group medians for World and the grouping, in the entities table's order:
+    the annual medians, then the chosen window's constant-sample medians.
 
     Experimental collections are kept here (the caption says what was left out); the caller
     drops them unless asked.
     """
-    rows = _basket_rows(tables, p, "median")
+    window = p.get("window", NO_WINDOW)
+    samples = (ANNUAL,) if window == NO_WINDOW else (ANNUAL, window)
+    rows = _basket_rows(tables, p, "median", samples)
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
-    if rows[~rows["experimental"]].empty:
+    if rows[~rows["experimental"] & (rows["sample"] == ANNUAL)].empty:
         raise NoData(
             f"{common.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
             f"medians in {UNITS[p['unit']][0]} for {GROUPING_TEXT[p['grouping']]}."
         )
     order = {e: i for i, e in enumerate(wanted)}
     return (
-        rows.assign(_order=rows["entity_id"].map(order))
-        .sort_values(["_order", "experimental", "allowance_gb", "year"])
-        .drop(columns="_order")
+        rows.assign(_order=rows["entity_id"].map(order), _trend=rows["sample"] != ANNUAL)
+        .sort_values(["_order", "_trend", "experimental", "allowance_gb", "year"])
+        .drop(columns=["_order", "_trend"])
     )
 
 
+def _trend_rows(data: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The medians without constant-sample series of a single year (no line to draw), and a
+    note naming them."""
+    trend = data["sample"] != ANNUAL
+    size = data.groupby(_series_keys(data))["year"].transform("size")
+    single = data[trend & (size < 2)]
+    if single.empty:
+        return data, ()
+    spans = ", ".join(
+        f"{_gb(gb)} {int(y.min())}" for gb, y in single.groupby("allowance_gb")["year"]
+    )
+    note = f"No line where the window holds one year of a basket ({spans})."
+    return data[~(trend & (size < 2))], (note,)
+
+
 def _series_keys(data: pd.DataFrame) -> pd.Series:
-    """One line per entity, allowance and collection, so lines break where the basket changes."""
+    """One series per entity, allowance, collection and sample, so lines break where the basket
+    changes."""
     return (
         data["entity_id"]
         + "|"
         + data["allowance_gb"].map("{:g}".format)
         + "|"
         + data["experimental"].map({True: "exp", False: "official"})
+        + "|"
+        + data["sample"]
     )
 
 
@@ -211,19 +274,34 @@ def _symbols(rows: pd.DataFrame) -> dict[float, str]:
 
 
 def _style_series(
-    fig: go.Figure, keys: list[str], names: dict[str, str], symbols: dict[float, str]
+    fig: go.Figure,
+    keys: list[str],
+    names: dict[str, str],
+    symbols: dict[float, str],
+    span: str = "",
 ) -> go.Figure:
-    """Colour per entity and one legend entry each; points only (ITU's annual medians are not a
-    trend), experimental collections in open symbols by size."""
+    """Colour per entity and one legend entry each; annual medians as points only (ITU: not a
+    trend), experimental collections in open symbols by size; constant-sample medians as lines,
+    dotted for experimental collections."""
     colours = theme.entity_colours(key.split("|")[0] for key in keys)
     seen: set[str] = set()
     for trace, key in zip(fig.data, keys, strict=True):
-        entity, gb, kind = key.split("|")
+        entity, gb, kind, sample = key.split("|")
         first = entity not in seen
         seen.add(entity)
         colour = colours[entity]
         experimental = kind == "exp"
         name = names.get(entity, entity)
+        if sample != ANNUAL:
+            trace.update(
+                name=f"{name}, same economies {span}"
+                + (f", {gb} GB (experimental)" if experimental else ""),
+                mode="lines",
+                line={"color": colour, "dash": "dot" if experimental else "solid"},
+                legendgroup=entity,
+                showlegend=first,
+            )
+            continue
         trace.update(
             name=f"{name}, {gb} GB (experimental)" if experimental else name,
             mode="markers",
@@ -251,15 +329,32 @@ def _break_lines(fig: go.Figure, runs: list[tuple[float, int, int]]) -> go.Figur
     return fig
 
 
+def _window_notes(rows: pd.DataFrame, window: str, drawn: bool) -> tuple[str, tuple[str, ...]]:
+    """The chosen window's years ('2021–2025') and the caption note on its lines ('' and a
+    note saying why when no line is drawn)."""
+    if window == NO_WINDOW:
+        return "", ()
+    years = rows.loc[rows["sample"] == window, "year"]
+    n = schemas.window_years(window)
+    if years.empty or not drawn:
+        return "", (f"No same-economies medians of this basket to draw for the last {n} years.",)
+    span = _span(int(years.min()), int(years.max()))
+    return span, (WINDOW_NOTE.format(n=n, span=span),)
+
+
 def medians(tables: Tables, p: dict[str, Any]) -> Chart:
-    """ITU's published price medians over time for World and the groups of a grouping."""
+    """ITU's published price medians for World and the groups of a grouping: annual medians as
+    points, and the chosen window's constant-sample medians as lines."""
     rows = _median_rows(tables, p)
+    window = p.get("window", NO_WINDOW)
+    annual = rows[rows["sample"] == ANNUAL]
     include = p["experimental"] == "include"
     names = common.names(tables)
     column = f"median_{p['unit']}"
     data = rows[include | ~rows["experimental"]][
-        ["entity_id", "year", "allowance_gb", "experimental", "value"]
+        ["entity_id", "year", "allowance_gb", "experimental", "sample", "value"]
     ].rename(columns={"value": column})
+    data, single = _trend_rows(data)
     data.insert(1, "name", data["entity_id"].map(names))
     data = data.reset_index(drop=True)
     keys = _series_keys(data)
@@ -267,9 +362,10 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     fig = figures.lines(
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
-    symbols = _symbols(data)
-    _style_series(fig, keys.unique().tolist(), names, symbols)
-    runs = _allowance_runs(rows)
+    symbols = _symbols(data[data["sample"] == ANNUAL])
+    span, window_notes = _window_notes(rows, window, bool((data["sample"] != ANNUAL).any()))
+    _style_series(fig, keys.unique().tolist(), names, symbols, span)
+    runs = _allowance_runs(annual)
     _break_lines(fig, runs)
     pct = p["unit"] == "pct_gni_pc"
     if pct:
@@ -279,20 +375,24 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     else:
         fig.update_yaxes(rangemode="tozero")
     label = GROUPING_TEXT[p["grouping"]]
+    years = data.loc[data["sample"] == ANNUAL, "year"]
+    lines = f"; lines: same economies, {span}" if span else ""
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices: medians "
         + (f"by {label}" if p["grouping"] != "special" else f"for {label}"),
-        subtitle=f"{unit_text}, annual median across economies{' (log scale)' if pct else ''}, "
-        f"World and {label}, "
-        f"{int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{unit_text}{' (log scale)' if pct else ''}, World and {label}; "
+        f"points: annual medians, {_span(int(years.min()), int(years.max()))}"
+        f"{lines}",
         source=common.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
             *_experimental_note(
-                rows, include, {g: s.replace("-open", " outline") for g, s in symbols.items()}
+                annual, include, {g: s.replace("-open", " outline") for g, s in symbols.items()}
             ),
             ANNUAL_CAUTION,
+            *window_notes,
+            *single,
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -567,6 +667,16 @@ YEAR = Param(
     help="The latest year with data up to this one is shown.",
     within=_years_in_edition,
 )
+WINDOW = Param(
+    "window",
+    "Trend over the same economies",
+    _default_window,
+    _window_choices,
+    help="ITU's medians over the economies priced in every year of a window, drawn as lines: "
+    "unlike the annual medians, ITU says they can be compared over time.",
+    within=_windows_in_edition,
+    labels=WINDOW_LABELS,
+)
 EXPERIMENTAL = Param(
     "experimental",
     "Experimental",
@@ -582,11 +692,13 @@ register(
         "Broadband prices: group medians",
         "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, "
         "as a share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability "
-        "target.",
+        "target: annual medians as points, and ITU's medians over the same economies in every "
+        "year of a window as lines.",
         (
             BASKET,
             Param("grouping", "Grouping", "income", GROUPINGS, labels=GROUPING_LABELS),
             UNIT,
+            WINDOW,
             EXPERIMENTAL,
             EDITION,
         ),
@@ -594,7 +706,10 @@ register(
         ("broadband_price", "entities"),
         value="median_{unit}",
         unit="% of monthly GNI per capita, US$ or PPP$ per month",
-        columns={f"median_{u}": f"Median price ({text})" for u, (text, _) in UNITS.items()},
+        columns={
+            **{f"median_{u}": f"Median price ({text})" for u, (text, _) in UNITS.items()},
+            "sample": "Economies (annual: priced that year; last_N_years: the same in every year)",
+        },
     )
 )
 register(
@@ -668,7 +783,8 @@ def _count_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) 
 
 
 def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
-    """Official fixed-broadband group medians in % of GNI per capita, one edition."""
+    """Official fixed-broadband group medians in % of GNI per capita, one edition: annual and
+    constant-sample (``sample``)."""
     rows = prices[
         (prices["source"] == overview.PRICE_SOURCE)
         & (prices["vintage"] == vintage)
@@ -683,11 +799,12 @@ def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
 def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metric | None:
     """The median fixed-broadband price of a group at its latest year, against the target."""
     own = rows[rows["entity_id"] == entity].sort_values("year")
-    if own.empty:
+    annual = own[own["sample"] == ANNUAL]
+    if annual.empty:
         return None
-    last = own.iloc[-1]
+    last = annual.iloc[-1]
     # ITU moved the basket from 1 GB to 5 GB in 2018: the trend keeps the latest basket only.
-    same = own[own["allowance_gb"] == last["allowance_gb"]]
+    trend, trend_label, trend_mode = _price_trend(own[own["allowance_gb"] == last["allowance_gb"]])
     value = float(last["value"])
     times = gaps.ratio(value, overview.PRICE_TARGET_PCT)
     versus = (
@@ -705,14 +822,25 @@ def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metr
         ),
         year=int(last["year"]),
         edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
-        trend=overview.trend(same.set_index("year")["value"]),
-        trend_label=(
-            f"Annual medians, {last['allowance_gb']:g} GB basket (ITU: not for year-on-year "
-            "comparison)"
-        ),
-        trend_mode="markers",
+        trend=trend,
+        trend_label=trend_label,
+        trend_mode=trend_mode,
         href=medians_link(entity, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"),
     )
+
+
+def _price_trend(same: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
+    """A group's medians of one basket for the sparkline: the longest constant-sample window as
+    a line; without one, the annual medians as points (ITU: not a trend)."""
+    gb = f"{common.number(same['allowance_gb'].iloc[0]):g} GB basket"
+    windows = _windows_of(same["sample"].unique())
+    line = same[same["sample"] == windows[0]] if windows else same.iloc[:0]
+    if len(line) > 1:
+        values = line.set_index("year")["value"].sort_index()
+        return overview.trend(values), f"{gb}, median over the same economies", "lines"
+    annual = same[same["sample"] == ANNUAL].set_index("year")["value"].sort_index()
+    label = f"Annual medians, {gb} (ITU: not for year-on-year comparison)"
+    return overview.trend(annual), label, "markers"
 
 
 def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None:
@@ -723,6 +851,7 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
         & (prices["basket"] == "fixed_broadband")
         & (prices["unit"] == "pct_gni_pc")
         & (prices["statistic"] == "value")
+        & (prices["sample"] == ANNUAL)
         & ~prices["experimental"]
     ]
     if rows.empty:
@@ -761,6 +890,14 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
     )
 
 
+# The medians' sparklines end at a constant-sample value, which differs from the annual headline.
+SAME_ECONOMIES_NOTE = (
+    "Median sparklines: ITU's medians over the same economies in every year shown, the medians "
+    "ITU says can be compared over time; the figures above are the latest annual medians, over "
+    "every economy priced that year."
+)
+
+
 def price_card(prices: pd.DataFrame | None) -> overview.Card:
     """Median fixed-broadband price in LDCs and the world vs the 2% affordability target."""
     card = overview.Card("prices", "Fixed-broadband prices", "/affordability", "Affordability page")
@@ -770,19 +907,15 @@ def price_card(prices: pd.DataFrame | None) -> overview.Card:
     if not vintages:
         return overview.no_rows_card(card, "ITU price-basket medians")
     rows = _median_prices(prices, vintages[0])
-    metrics = tuple(
-        m
-        for m in (
-            meeting_metric(prices, vintages[0]),
-            *(price_metric(rows, vintages[0], e) for e in (LDC, WORLD)),
-        )
-        if m
-    )
+    medians = [m for m in (price_metric(rows, vintages[0], e) for e in (LDC, WORLD)) if m]
+    meeting = meeting_metric(prices, vintages[0])
+    metrics = tuple([meeting, *medians] if meeting else medians)
     if not metrics:
         return overview.no_rows_card(card, "fixed-broadband medians for LDCs or the world")
     notes = (
         "Target: entry-level broadband below 2% of monthly GNI per capita "
         "(Broadband Commission, 2025).",
+        *((SAME_ECONOMIES_NOTE,) if any(m.trend_mode == "lines" for m in medians) else ()),
     )
     return overview.filled_card(card, metrics, notes)
 

@@ -40,7 +40,8 @@ def points(chart):
 
 def test_world_median_fixed_5gb_2024_is_2_57(tables):
     chart = charts.render("price_medians", tables)
-    medians = chart.data.set_index(["entity_id", "year"])["median_pct_gni_pc"]
+    annual = chart.data[chart.data["sample"] == "annual"]
+    medians = annual.set_index(["entity_id", "year"])["median_pct_gni_pc"]
     assert medians[("WLD", 2024)] == 2.57
     world = [t for t in chart.figure.data if t.name == "World"]
     assert len(world) == 2  # the line breaks where the allowance changed: 1 GB, then 5 GB
@@ -204,7 +205,75 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
 
 
 def test_annual_medians_are_points_with_itus_caution(tables):
-    chart = charts.render("price_medians", tables, {"experimental": "include"})
+    chart = charts.render("price_medians", tables, {"experimental": "include", "window": "none"})
     assert chart.figure.data and all(t.mode == "markers" for t in chart.figure.data)
+    assert set(chart.data["sample"]) == {"annual"}
     assert any("Not to be used for year-on-year comparison" in n for n in chart.caption.notes)
     assert "annual median" in chart.caption.subtitle
+    assert "same economies" not in chart.caption.subtitle + " ".join(chart.caption.notes)
+
+
+def plotted(traces):
+    return sorted(y for t in traces for y in t.y)
+
+
+def test_only_the_same_economies_medians_are_joined(tables):
+    chart = charts.render("price_medians", tables)  # the default: the longest window
+    assert chart.meta["params"]["window"] == "last_5_years"
+    lines = [t for t in chart.figure.data if t.mode != "markers"]
+    points = [t for t in chart.figure.data if t.mode == "markers"]
+    assert len(lines) == 5 and all(t.mode == "lines" for t in lines)  # World and 4 income groups
+    assert all(t.name.endswith(", same economies 2021–2025") for t in lines)
+    same = chart.data[chart.data["sample"] == "last_5_years"]
+    annual = chart.data[chart.data["sample"] == "annual"]
+    assert plotted(lines) == sorted(same["median_pct_gni_pc"])
+    assert plotted(points) == sorted(annual["median_pct_gni_pc"])
+    (world,) = [t for t in lines if t.name.startswith("World")]
+    assert list(world.x) == [2021, 2022, 2023, 2024, 2025]
+    assert list(world.y) == [3.48, 2.99, 2.66, 2.49, 2.41]  # the sheet's "last 5 years" block
+    notes = " ".join(chart.caption.notes)
+    assert "Not to be used for year-on-year comparison" in notes
+    assert 'Lines: ITU\'s "last 5 years" medians, over the same economies' in notes
+    assert "priced in every year 2021–2025" in notes
+    expected = "points: annual medians, 2008–2025; lines: same economies, 2021–2025"
+    assert chart.caption.subtitle.endswith(expected)
+    assert "trend" not in chart.caption.title.lower()
+
+
+def test_the_window_is_chosen_from_the_edition(tables):
+    spec = charts.REGISTRY["price_medians"]
+    (window,) = [p for p in spec.params if p.name == "window"]
+    context = {"edition": "itu_prices@2025-12"}
+    assert window.options(tables, context) == ["last_5_years", "last_4_years", "last_2_years",
+                                               "none"]  # fmt: skip
+    assert window.label == "Trend over the same economies"
+    assert window.labels["last_4_years"] == "Last 4 years"
+    two = charts.render("price_medians", tables, {"window": "last_2_years", "unit": "usd"})
+    lines = [t for t in two.figure.data if t.mode == "lines"]
+    assert lines and all(list(t.x) == [2024, 2025] for t in lines)
+    assert set(two.data["sample"]) == {"annual", "last_2_years"}
+
+
+def test_a_window_with_one_year_of_a_basket_draws_no_line(tables):
+    # Mobile broadband: 2 GB official to 2024, 5 GB official from 2025 (4-year window 2022-2025).
+    chart = charts.render("price_medians", tables, {"basket": "mobile_broadband",
+                                                    "window": "last_4_years"})  # fmt: skip
+    same = chart.data[chart.data["sample"] == "last_4_years"]
+    assert set(same["allowance_gb"]) == {2.0} and set(same["year"]) == {2022, 2023, 2024}
+    assert any("No line where the window holds one year of a basket (5 GB 2025)" in n
+               for n in chart.caption.notes)  # fmt: skip
+    assert all(len(t.x) > 1 for t in chart.figure.data if t.mode == "lines")
+
+
+def test_no_line_to_draw_is_said_and_not_claimed(tables):
+    official_trend = Without(
+        tables, "broadband_price", lambda f: (f["sample"] != "annual") & ~f["experimental"]
+    )
+    chart = charts.render(
+        "price_medians", official_trend, {"basket": "mobile_broadband", "window": "last_4_years"}
+    )
+    assert all(t.mode == "markers" for t in chart.figure.data)
+    assert "lines" not in chart.caption.subtitle
+    assert chart.caption.notes[-1] == (
+        "No same-economies medians of this basket to draw for the last 4 years."
+    )

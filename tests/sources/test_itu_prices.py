@@ -7,8 +7,10 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pandera.pandas as pa
 import pytest
 
+from indicators import schemas
 from indicators.errors import SourceError
 from indicators.sources import itu_prices
 
@@ -25,7 +27,14 @@ def prices(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return itu_prices.transform(raw, "2025-12")
 
 
-def _median(prices: pd.DataFrame, entity: str, allowance: float, basket: str, year: int) -> float:
+def _median(
+    prices: pd.DataFrame,
+    entity: str,
+    allowance: float,
+    basket: str,
+    year: int,
+    sample: str = "annual",
+) -> float:
     rows = prices[
         (prices["entity_id"] == entity)
         & (prices["basket"] == basket)
@@ -33,6 +42,7 @@ def _median(prices: pd.DataFrame, entity: str, allowance: float, basket: str, ye
         & (prices["unit"] == "pct_gni_pc")
         & (prices["statistic"] == "median")
         & (prices["year"] == year)
+        & (prices["sample"] == sample)
     ]
     assert len(rows) == 1
     return round(float(rows["value"].iloc[0]), 2)
@@ -54,6 +64,8 @@ def test_columns_and_key(prices: pd.DataFrame) -> None:
     assert not prices.duplicated(itu_prices.KEY).any()
     assert set(prices["unit"]) == {"pct_gni_pc", "usd", "ppp"}
     assert set(prices["statistic"]) == {"value", "median"}
+    assert set(prices["sample"]) == {"annual", "last_2_years", "last_4_years", "last_5_years"}
+    assert set(prices.loc[prices["statistic"] == "value", "sample"]) == {"annual"}
     assert prices["year"].dtype == "int64"
     assert prices["value"].notna().all()
 
@@ -68,6 +80,31 @@ def test_world_median_fixed_broadband(prices: pd.DataFrame, year: int, expected:
 def test_world_median_mobile_data_only(prices: pd.DataFrame) -> None:
     assert _median(prices, "WLD", 2.0, "mobile_broadband", 2024) == 1.11
     assert _median(prices, "WLD", 5.0, "mobile_broadband", 2025) == 1.38
+
+
+# The medians sheet's "last 5 years" block (columns AH-AM): over the economies priced in each
+# year 2021-2025, so it differs from the annual medians (3.51, 3.22, 2.66, 2.57, 2.53).
+SAME_ECONOMIES_WORLD = {2021: 3.48, 2022: 2.99, 2023: 2.66, 2024: 2.49, 2025: 2.41}
+
+
+def test_world_fixed_broadband_over_the_same_economies(prices: pd.DataFrame) -> None:
+    for year, expected in SAME_ECONOMIES_WORLD.items():
+        same = _median(prices, "WLD", 5.0, "fixed_broadband", year, "last_5_years")
+        annual = _median(prices, "WLD", 5.0, "fixed_broadband", year)
+        assert same == expected
+        assert (same == annual) == (year == 2023)
+    assert _median(prices, "LDC", 5.0, "fixed_broadband", 2025, "last_5_years") == 18.32
+    assert _median(prices, "WLD", 5.0, "fixed_broadband", 2022, "last_4_years") == 3.10
+    assert _median(prices, "WLD", 5.0, "fixed_broadband", 2024, "last_2_years") == 2.54
+
+
+def test_each_window_covers_its_years(prices: pd.DataFrame) -> None:
+    medians = prices[prices["statistic"] == "median"]
+    years = medians.groupby("sample")["year"].agg(lambda y: sorted(set(y)))
+    assert years["last_5_years"] == [2021, 2022, 2023, 2024, 2025]
+    assert years["last_4_years"] == [2022, 2023, 2024, 2025]
+    assert years["last_2_years"] == [2024, 2025]
+    assert years["annual"] == list(range(2008, 2026))
 
 
 @pytest.mark.parametrize(("group", "expected"), [("LDC", 21.11), ("LIC", 29.91), ("HIC", 1.00)])
@@ -201,15 +238,16 @@ def _sheets() -> dict[str, list[list[object]]]:
         ["ABW", "Aruba", "i154_FBB5_GNI", "FBB 5GB", "GNIpc", "Other Economies", 0, 0, 1]
         + ["High income", 2.5, 2.6],
     ]
+    # As in the real sheet, a block's labels sit above the column left of its years.
     medians = [
         [None, None, None, None, None, None, None, "Use this to compare last 2 years"],
         [None, None, None, None, "Annual medians", None, None, "Medians last 2 years"],
-        ["Code", "Unit", "Grouping", "Group", 2024, 2025, None, 2025],
-        ["i154_FBB5_GNI", "GNIpc", "World", "World", 2.57, 2.53, None, 9.99],
-        ["i154_FBB5_GNI", "GNIpc", "LDC", "LDC", 20.0, 21.11, None, 9.99],
-        ["i154_FBB5_GNI", "GNIpc", "LDC", "0", 2.0, 2.1, None, 9.99],
-        ["i154_FBB5_GNI", "GNIpc", "ITURegion", "Other Economies", 2.2, 2.3, None, 9.99],
-        ["i154_FBB5_GNI", "GNIpc", "Income_2025", "Low income", 29.0, 29.91, None, 9.99],
+        ["Code", "Unit", "Grouping", "Group", 2024, 2025, None, None, 2024, 2025],
+        ["i154_FBB5_GNI", "GNIpc", "World", "World", 2.57, 2.53, None, None, 2.54, 2.52],
+        ["i154_FBB5_GNI", "GNIpc", "LDC", "LDC", 20.0, 21.11, None, None, 19.0, 19.85],
+        ["i154_FBB5_GNI", "GNIpc", "LDC", "0", 2.0, 2.1, None, None, 9.99, 9.99],
+        ["i154_FBB5_GNI", "GNIpc", "ITURegion", "Other Economies", 2.2, 2.3, None, None, 9.9, 9.9],
+        ["i154_FBB5_GNI", "GNIpc", "Income_2025", "Low income", 29.0, 29.91, None, None, 28, 28.39],
     ]
     history = [
         [],
@@ -255,9 +293,16 @@ def test_small_workbook(tmp_path: Path) -> None:
     assert mobile["allowance_gb"].tolist() == [2.0, 2.0]
     assert mobile["experimental"].tolist() == [False, True]
     medians = out.xs("median", level="statistic")
-    # Non-members of LDC and 'Other Economies' are dropped; the 'last 2 years' block is ignored.
+    # Non-members of LDC and 'Other Economies' are dropped, in every block.
     assert sorted(set(medians.index.get_level_values("entity_id"))) == ["LDC", "LIC", "WLD"]
-    assert medians.loc[("WLD", "fixed_broadband", "pct_gni_pc", 2025), "value"] == 2.53
+    world = medians.loc[("WLD", "fixed_broadband", "pct_gni_pc")].set_index("sample", append=True)
+    assert world["value"].to_dict() == {
+        (2024, "annual"): 2.57,
+        (2025, "annual"): 2.53,
+        (2024, "last_2_years"): 2.54,
+        (2025, "last_2_years"): 2.52,
+    }
+    assert (out.xs("value", level="statistic")["sample"] == "annual").all()
     attrs = itu_prices.economy_attributes(raw)
     assert attrs["entity_id"].tolist() == ["BDI", "ABW"]
     assert attrs["itu_region"].isna().tolist() == [False, True]
@@ -341,3 +386,101 @@ def test_truncated_file(tmp_path: Path, mirror: Path) -> None:
     path.write_bytes((mirror / FILE).read_bytes()[:1000])
     with pytest.raises(SourceError, match="truncated.xlsx"):
         itu_prices.extract(path)
+
+
+def _medians(blocks: list[tuple[list[str], list[int]]], annual: list[int]) -> list[list[object]]:
+    """A medians sheet: annual medians, then one block per (labels, years) after a blank column,
+    its labels stacked above the column left of its years, as in the real workbook."""
+    top: list[object] = [None] * 4 + ["Annual medians. Not to be used for year-on-year comparison"]
+    top += [None] * (len(annual) - 1)
+    labels = [top, [None] * len(top)]
+    header: list[object] = ["Code", "Unit", "Grouping", "Group", *annual]
+    world: list[object] = ["i154_FBB5_GNI", "GNIpc", "World", "World", *[2.5] * len(annual)]
+    for i, (texts, years) in enumerate(blocks):
+        for row, text in zip(labels, [*texts, None], strict=False):
+            row += [None, text, *[None] * len(years)]
+        header += [None, None, *years]
+        world += [None, None, *[round(2 + i / 10 + k / 100, 2) for k in range(len(years))]]
+    return [*labels, header, world]
+
+
+def _window_error(tmp_path: Path, blocks: list[tuple[list[str], list[int]]]) -> SourceError:
+    sheets = _sheets()
+    sheets["medians"] = _medians(blocks, [2024, 2025])
+    return _error(tmp_path, sheets)
+
+
+LAST_3 = "Medians based on economies with data available for the last 3 years"
+
+
+def test_a_next_edition_with_other_windows(tmp_path: Path) -> None:
+    sheets = _sheets()
+    blocks = [
+        (["Use this to compare last three years", LAST_3], [2023, 2024, 2025]),
+        (["Use this to compare last 6 years"], list(range(2020, 2026))),
+    ]
+    sheets["medians"] = _medians(blocks, list(range(2019, 2026)))
+    raw = itu_prices.extract(_write(tmp_path / "prices.xlsx", sheets))
+    medians = itu_prices.transform(raw, "test").query("statistic == 'median'")
+    by_sample = medians.groupby("sample")["year"].agg(list).to_dict()
+    assert by_sample == {
+        "annual": list(range(2019, 2026)),
+        "last_3_years": [2023, 2024, 2025],
+        "last_6_years": list(range(2020, 2026)),
+    }
+    last_3 = medians[medians["sample"] == "last_3_years"]
+    assert last_3["value"].tolist() == [2.0, 2.01, 2.02]
+    assert (medians.loc[medians["sample"] == "annual", "value"] == 2.5).all()
+
+
+def test_a_block_label_without_a_window_names_its_cell(tmp_path: Path) -> None:
+    err = _window_error(tmp_path, [(["Use this to compare recent years"], [2024, 2025])])
+    assert (err.sheet, err.row, err.column) == ("medians", 1, "H")
+    assert err.value == "Use this to compare recent years"
+    assert "cannot read the window" in err.message and "last 5 years" in err.message
+    assert str(err).startswith("prices.xlsx, sheet 'medians', row 1, column H: cannot read")
+
+
+def test_a_block_without_a_label(tmp_path: Path) -> None:
+    err = _window_error(tmp_path, [([""], [2024, 2025])])
+    assert (err.sheet, err.row, err.column, err.value) == ("medians", 3, "I", 2024)
+    assert "without a block label" in err.message
+
+
+def test_a_window_that_does_not_match_its_years(tmp_path: Path) -> None:
+    err = _window_error(tmp_path, [([LAST_3], [2024, 2025])])
+    assert (err.row, err.column, err.value) == (1, "H", LAST_3)
+    assert "3 years but its block has the year columns [2024, 2025]" in err.message
+
+
+def test_block_labels_that_disagree(tmp_path: Path) -> None:
+    err = _window_error(tmp_path, [(["Use this to compare last 2 years", LAST_3], [2024, 2025])])
+    assert (err.row, err.column, err.value) == (2, "H", LAST_3)
+    assert "H1 says 2 years" in err.message
+
+
+def test_two_blocks_for_one_window(tmp_path: Path) -> None:
+    last_2 = ["Use this to compare last 2 years"]
+    err = _window_error(tmp_path, [(last_2, [2024, 2025]), (last_2, [2024, 2025])])
+    assert (err.row, err.column) == (1, "L")
+    assert "a second block of medians for last_2_years" in err.message
+
+
+def test_the_first_block_must_be_the_annual_one(tmp_path: Path) -> None:
+    sheets = _sheets()
+    sheets["medians"][1][4] = "Medians based on economies with data available for the last 2 years"
+    err = _error(tmp_path, sheets)
+    assert (err.sheet, err.row, err.column) == ("medians", 2, "E")
+    assert "should be the annual one" in err.message
+
+
+def test_the_contract_declares_the_sample(prices: pd.DataFrame) -> None:
+    assert "sample" in itu_prices.KEY
+    schemas.BroadbandPrice.validate(prices.head(50), lazy=True)
+    bad = prices.head(3).assign(sample=["annual", "last five years", "annual"])
+    bad.loc[0, "sample"] = "last_5_years"  # an economy value cannot be constant-sample
+    with pytest.raises(pa.errors.SchemaErrors) as info:
+        schemas.BroadbandPrice.validate(bad, lazy=True)
+    failures = info.value.failure_cases
+    assert "last five years" in set(failures.loc[failures["column"] == "sample", "failure_case"])
+    assert any("belong to the annual sample" in str(check) for check in failures["check"])
