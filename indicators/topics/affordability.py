@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from indicators import figures, gaps, overview, schemas, theme
 from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
+from indicators.charts.explore import Explore
 from indicators.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
+from indicators.entities import member_mask
 from indicators.figures import Caption, Chart
 from indicators.topics import Topic
 
@@ -76,17 +78,6 @@ HIGH_NOTE = (
 LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 # Colour-scale cap for % of GNI: five times the target; dearer economies share the darkest shade.
 MAP_CAP_PCT = 10.0
-
-Membership = Callable[[pd.DataFrame, str], pd.Series]
-MEMBERS: dict[str, Membership] = {
-    "LDC": lambda e, _: e["ldc"],
-    "LLDC": lambda e, _: e["lldc"],
-    "SIDS": lambda e, _: e["sids"],
-    "DEVELOPED": lambda e, _: e["development_status"] == "developed",
-    "DEVELOPING": lambda e, _: e["development_status"] == "developing",
-    **{r: (lambda e, g: e["itu_region"] == g) for r in ITU_REGIONS},
-    **{i: (lambda e, g: e["income_group"] == g) for i in INCOME_GROUPS},
-}
 
 
 def _editions(tables: Tables) -> list[str]:
@@ -222,7 +213,7 @@ def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """
     window = p.get("window", NO_WINDOW)
     samples = (ANNUAL,) if window == NO_WINDOW else (ANNUAL, window)
-    rows = _basket_rows(tables, p, "median", samples)
+    rows = common.in_years(_basket_rows(tables, p, "median", samples), p)
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     if rows[~rows["experimental"] & (rows["sample"] == ANNUAL)].empty:
@@ -329,9 +320,12 @@ def _break_lines(fig: go.Figure, runs: list[tuple[float, int, int]]) -> go.Figur
     return fig
 
 
-def _window_notes(rows: pd.DataFrame, window: str, drawn: bool) -> tuple[str, tuple[str, ...]]:
-    """The chosen window's years ('2021–2025') and the caption note on its lines ('' and a
-    note saying why when no line is drawn)."""
+def _window_notes(
+    rows: pd.DataFrame, window: str, drawn: bool, defined: pd.Series
+) -> tuple[str, tuple[str, ...]]:
+    """The chosen window's years drawn ('2021–2025') and the caption note on its lines ('' and
+    a note saying why when no line is drawn). ``defined``: the window's years in the edition,
+    which define its economies even when the chart's span shows only some of them."""
     if window == NO_WINDOW:
         return "", ()
     years = rows.loc[rows["sample"] == window, "year"]
@@ -339,7 +333,8 @@ def _window_notes(rows: pd.DataFrame, window: str, drawn: bool) -> tuple[str, tu
     if years.empty or not drawn:
         return "", (f"No same-economies medians of this basket to draw for the last {n} years.",)
     span = _span(int(years.min()), int(years.max()))
-    return span, (WINDOW_NOTE.format(n=n, span=span),)
+    whole = _span(int(defined.min()), int(defined.max())) if len(defined) else span
+    return span, (WINDOW_NOTE.format(n=n, span=whole),)
 
 
 def medians(tables: Tables, p: dict[str, Any]) -> Chart:
@@ -363,7 +358,13 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
     symbols = _symbols(data[data["sample"] == ANNUAL])
-    span, window_notes = _window_notes(rows, window, bool((data["sample"] != ANNUAL).any()))
+    defined = (
+        _basket_rows(tables, p, "median", (window,))["year"]
+        if window != NO_WINDOW
+        else pd.Series(dtype="int64")
+    )
+    drawn = bool((data["sample"] != ANNUAL).any())
+    span, window_notes = _window_notes(rows, window, drawn, defined)
     _style_series(fig, keys.unique().tolist(), names, symbols, span)
     runs = _allowance_runs(annual)
     _break_lines(fig, runs)
@@ -403,7 +404,7 @@ def _members(tables: Tables, group: str) -> set[str]:
     ent = common.entities(tables)
     economies = ent[ent["kind"] == "economy"]
     if group != "all":
-        economies = economies[MEMBERS[group](economies, group).fillna(False).astype(bool)]
+        economies = economies[member_mask(economies, group)]
     return set(economies["entity_id"])
 
 
@@ -704,6 +705,7 @@ register(
         ),
         medians,
         ("broadband_price", "entities"),
+        explore=Explore("broadband_price", years=True, compare=True),
         value="median_{unit}",
         unit="% of monthly GNI per capita, US$ or PPP$ per month",
         columns={
@@ -741,6 +743,7 @@ register(
         (BASKET, YEAR, UNIT, EDITION),
         world_map,
         ("broadband_price", "entities"),
+        explore=Explore("broadband_price", play="year"),
         value="price_{unit}",
         unit="% of monthly GNI per capita, US$ or PPP$ per month",
         columns=PRICE_COLUMNS,

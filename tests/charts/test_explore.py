@@ -49,7 +49,7 @@ def test_the_span_bounds_the_data_the_subtitle_and_the_figure(tables, chart_id):
     chart = charts.render(chart_id, tables, {"from": low, "to": high})
     assert chart.data["year"].between(low, high).all()
     assert {low, high} <= set(chart.data["year"])
-    assert f"{low}-{high}" in chart.caption.subtitle
+    assert f"{low}-{high}" in chart.caption.subtitle.replace("–", "-")
     drawn = {int(x) for t in chart.figure.data if t.x is not None for x in t.x if x is not None}
     assert drawn <= set(range(low, high + 1)), chart_id
     assert chart.meta["params"]["from"] == low and spec.ranges
@@ -184,3 +184,12 @@ def test_membership_is_one_rule_for_pickers_and_claims(tables):
     )
     assert not member_mask(economies, "OED").any()  # no reference list gives OECD membership
     assert isinstance(mask, pd.Series)
+
+
+def test_a_span_cutting_a_price_window_keeps_the_windows_economies_in_the_note(tables):
+    """The same-economies line is over the economies priced in every year of ITU's window;
+    drawing fewer of its years does not redefine them."""
+    chart = charts.render("price_medians", tables, {"to": 2024, "window": "last_5_years"})
+    assert "lines: same economies, 2021–2024" in chart.caption.subtitle
+    assert any("priced in every year 2021–2025" in n for n in chart.caption.notes)
+    assert chart.data["year"].max() == 2024
