@@ -264,19 +264,29 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return wide.assign(gap_pp=gap)
 
 
-LABEL_CHARS = 26  # a row label's length: one line, so rows never overlap
-ROW_PX = 26
+LABEL_CHARS = 20  # per line of a row label; two lines at most, so the plot keeps a phone's width
+ROW_PX = 34  # two lines of a row label and a gap, so labels never touch their neighbours
 
 
 def _tick_label(name: str, year: int) -> str:
-    """'Bolivia (Plurinational State of)', 2018 -> 'Bolivia (2018)': one short line, without
-    the formal qualifier in brackets and shortened with an ellipsis if still too long (the
-    hover label and the table have the name in full)."""
+    """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
+    lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
+    'Bolivia') and shortened with an ellipsis if still too long (the hover label and the table
+    have the name in full)."""
     tail = f" ({int(year)})"
     short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    if len(short) + len(tail) > LABEL_CHARS:
-        short = short[: LABEL_CHARS - len(tail) - 1].rstrip(" ,") + "…"
-    return short + tail
+    lines, line = [], ""
+    for word in f"{short}{tail}".split():
+        if line and len(line) + 1 + len(word) > LABEL_CHARS:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
+        lines = [lines[0], f"{second}…{tail}"]
+    return "<br>".join(lines)
 
 
 # sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
