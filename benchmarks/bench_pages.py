@@ -1,4 +1,4 @@
-"""Time every page of the dashboard in headless Chromium, from navigation start to every chart drawn.
+"""Time every page of the dashboard in headless Chromium: navigation start to every chart drawn.
 
 Builds a fresh data folder from the mirror of the publishers' files (or uses ``--data-dir``),
 serves the app under gunicorn on loopback (``gunicorn.conf.py``'s settings unless
@@ -51,7 +51,8 @@ RECORDER_JS = """
   const want = %s;
   const rec = {charts: {}, ready: null, content: null};
   window.__bench = rec;
-  const hidden = gd => gd.offsetParent === null;
+  // Read from the style Dash sets (display: none with the table shown): no forced layout.
+  const hidden = graph => graph.style.display === 'none';
   const traced = gd => !!(gd && gd._fullLayout && gd.data && gd.data.length
     && gd.querySelector('.main-svg .trace'));
   function panelDrawn(prefix) {
@@ -59,8 +60,8 @@ RECORDER_JS = """
     if (!panel) { return false; }
     if (panel.querySelector('.empty-state:not(:empty)')) { return true; }
     if (!panel.querySelector('.figure-title h3')) { return false; }
-    const gd = panel.querySelector('#' + prefix + '-graph .js-plotly-plot');
-    return !!gd && (hidden(gd) || traced(gd));
+    const graph = document.getElementById(prefix + '-graph');
+    return !!graph && (hidden(graph) || traced(graph.querySelector('.js-plotly-plot')));
   }
   function graphDrawn(gd) {
     return !!(gd && gd._fullLayout) && (!gd.data || !gd.data.length || traced(gd));
@@ -94,7 +95,10 @@ RECORDER_JS = """
     if (done && others.length >= want.graphs) { rec.ready = now; }
   }
   new MutationObserver(check).observe(document, {childList: true, subtree: true});
-  const timer = setInterval(() => { check(); if (rec.ready !== null) { clearInterval(timer); } }, 20);
+  const timer = setInterval(() => {
+    check();
+    if (rec.ready !== null) { clearInterval(timer); }
+  }, 20);
 })();
 """
 WAIT_JS = """
