@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from indicators import charts, store
 from indicators.figures import Chart
@@ -15,8 +15,21 @@ IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
 
 
+T = TypeVar("T")
+
+
 def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _frozen(params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The values as a cache key, or None where one is unhashable."""
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    try:
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
 
 
 class AppState:
@@ -31,6 +44,7 @@ class AppState:
         self.image_wait_s = IMAGE_WAIT_S
         self._versioned: dict[str, Callable[[Any], Any]] = {}
         self._chart = functools.lru_cache(maxsize=512)(self._render)
+        self._view = functools.lru_cache(maxsize=512)(self._make_view)
         self._by_version = functools.lru_cache(maxsize=8)(self._compute)
 
     def tables(self) -> store.TableCache:
@@ -47,6 +61,7 @@ class AppState:
     def clear(self) -> None:
         """Forget every cached chart and per-version value."""
         self._chart.cache_clear()
+        self._view.cache_clear()
         self._by_version.cache_clear()
 
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
@@ -59,13 +74,35 @@ class AppState:
 
         Callers must not mutate the returned chart (they copy the figure before changing it).
         """
-        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-        try:
-            hash(frozen)
-        except TypeError:  # a value of a shape no control produces: render without the cache
+        frozen = _frozen(params)
+        if frozen is None:  # a value of a shape no control produces: render without the cache
             with self._render_lock:
                 return charts.render(chart_id, self.tables(), params, strict=False)
         return self._chart(self.tables().version, chart_id, frozen)
+
+    def _make_view(
+        self,
+        version: str | None,
+        chart_id: str,
+        frozen: tuple[Any, ...],
+        make: Callable[..., Any],
+        args: tuple[Hashable, ...],
+    ) -> Any:
+        return make(self._chart(version, chart_id, frozen), *args)
+
+    def chart_view(
+        self, chart_id: str, params: dict[str, Any], make: Callable[..., T], *args: Hashable
+    ) -> T:
+        """``make(chart, *args)`` for the chart of these values, once per published version:
+        what a page shows of a chart (figure as a JSON-ready dict, caption, title, table) costs
+        more to derive than the cached chart does to look up. Raises as ``chart`` does; callers
+        must not mutate what it returns.
+        """
+        frozen = _frozen(params)
+        if frozen is None:
+            return make(self.chart(chart_id, params), *args)
+        version = self.tables().version
+        return self._view(version, chart_id, frozen, make, args)  # type: ignore[no-any-return]
 
     def _compute(self, version: str | None, name: str) -> Any:
         return self._versioned[name](self.tables())
