@@ -45,7 +45,7 @@ class AppState:
         self._versioned: dict[str, Callable[[Any], Any]] = {}
         self._chart = functools.lru_cache(maxsize=512)(self._render)
         self._view = functools.lru_cache(maxsize=512)(self._make_view)
-        self._by_version = functools.lru_cache(maxsize=8)(self._compute)
+        self._by_version = functools.lru_cache(maxsize=64)(self._compute)
 
     def tables(self) -> store.TableCache:
         """The table cache (the default data folder unless told otherwise)."""
