@@ -178,8 +178,9 @@ def test_membership_is_one_rule_for_pickers_and_claims(tables):
     for group, column in [("HIC", "income_group"), ("ITU_AFR", "itu_region"), ("SSF", "wb_region")]:
         mask = member_mask(economies, group)
         assert mask.sum() == (economies[column] == group).sum() > 5
-    assert member_mask(economies, "DEVELOPED").sum() == (
-        economies["development_status"] == "developed"
-    ).sum()
+    assert (
+        member_mask(economies, "DEVELOPED").sum()
+        == (economies["development_status"] == "developed").sum()
+    )
     assert not member_mask(economies, "OED").any()  # no reference list gives OECD membership
     assert isinstance(mask, pd.Series)
