@@ -137,7 +137,9 @@ def test_pdf_carries_the_figures_metadata(written):
     out, _ = written
     meta = PdfReader(out / "gap.pdf").metadata
     assert meta.title == "Internet use: Developed countries vs Least developed countries (LDCs)"
-    assert meta.subject.startswith("Ratio of the shares using the Internet, times; 2019: 4.5")
+    assert meta.subject.startswith(
+        "Ratio of the shares using the Internet, times, 2005-2019; 2019: 4.5"
+    )
     assert meta.author == "International Telecommunication Union (ITU)"
     assert "itu_aggregates@2019-10" in meta["/Keywords"]
     assert "Kaleido" not in str(dict(meta))
