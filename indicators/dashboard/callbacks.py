@@ -178,6 +178,7 @@ def register_panel(prefix: str, chart_id: str) -> None:
         Input(param_ids, "value"),
         Input({"type": "view", "panel": prefix}, "value"),
         State(param_ids, "id"),
+        prevent_initial_call=True,  # the layout arrives rendered (panels.initial_render)
     )(render)
 
     def download(*args: Any) -> tuple[Any, Any]:
