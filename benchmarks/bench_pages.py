@@ -1,8 +1,8 @@
 """Time every page of the dashboard in headless Chromium: navigation start to every chart drawn.
 
 Builds a fresh data folder from the mirror of the publishers' files (or uses ``--data-dir``),
-serves the app under gunicorn on loopback (``gunicorn.conf.py``'s settings unless
-``--workers``/``--threads`` say otherwise), then for every page in ``dash.page_registry``
+serves the app under gunicorn on loopback (2 workers x 4 threads, as bench_dashboard.py and the
+screenshots; ``--workers``/``--threads`` change it), then for every page in ``dash.page_registry``
 navigates there ``--loads`` times (after ``--warmups`` loads that fill the browser's cache and
 the server's per-version caches) and records, from navigation start (``performance.now()``):
 
@@ -309,8 +309,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--deep-loads", type=int, help="timed loads per deep link (--loads)")
     parser.add_argument("--no-deep-links", action="store_true")
     parser.add_argument("--pages", help="only these paths, comma-separated")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py)")
-    parser.add_argument("--threads", type=int, help="gunicorn threads (gunicorn.conf.py)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (4)")
     return parser.parse_args()
 
 
@@ -331,10 +331,10 @@ def main() -> None:
             deep = [d for d in deep if d.path.split("?")[0] in wanted]
         if args.no_deep_links:
             deep = []
-        sizes = {k: v for k, v in (("workers", args.workers), ("threads", args.threads)) if v}
         driver = server.headless_chromium()
         driver.set_script_timeout(TIMEOUT_S + 10)
-        with server.running(data, scratch / "gunicorn.log", **sizes) as served:
+        log = scratch / "gunicorn.log"
+        with server.running(data, log, workers=args.workers, threads=args.threads) as served:
             print(f"gunicorn: {served.describe()}, answered {served.startup_s:.2f} s after launch")
             try:
                 timed = [(p, measure(driver, served, p, args.loads, args.warmups)) for p in pages]
