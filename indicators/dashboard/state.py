@@ -46,6 +46,9 @@ class AppState:
         self._chart = functools.lru_cache(maxsize=512)(self._render)
         self._view = functools.lru_cache(maxsize=512)(self._make_view)
         self._by_version = functools.lru_cache(maxsize=64)(self._compute)
+        self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
+        # A chart page's layout is about 0.4 MB: a few dozen links' worth stay within budget.
+        self._pages = functools.lru_cache(maxsize=32)(self._make_page)
 
     def tables(self) -> store.TableCache:
         """The table cache (the default data folder unless told otherwise)."""
@@ -63,6 +66,7 @@ class AppState:
         self._chart.cache_clear()
         self._view.cache_clear()
         self._by_version.cache_clear()
+        self._pages.cache_clear()
 
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
@@ -103,6 +107,19 @@ class AppState:
             return make(self.chart(chart_id, params), *args)
         version = self.tables().version
         return self._view(version, chart_id, frozen, make, args)  # type: ignore[no-any-return]
+
+    def _make_page(self, version: str | None, name: str, frozen: tuple[Any, ...]) -> Any:
+        return self._builders[name]({k: list(v) if isinstance(v, tuple) else v for k, v in frozen})
+
+    def page(self, name: str, query: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+        """``build(query)``, a page's layout for a link, once per published version and link:
+        the same links are followed again and again (the navigation bar's, the Overview's).
+        Callers must not mutate it."""
+        self._builders[name] = build
+        frozen = _frozen(query)
+        if frozen is None:
+            return build(query)
+        return self._pages(self.tables().version, name, frozen)
 
     def _compute(self, version: str | None, name: str) -> Any:
         return self._versioned[name](self.tables())
