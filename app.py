@@ -9,10 +9,16 @@ import os
 
 import dash
 import flask
+import pyarrow
 from dash import dcc, html
 
 from indicators import embed, theme
 from indicators.dashboard import callbacks, guard
+
+# The server keeps its tables for its life: Arrow's default pool (mimalloc) would also keep the
+# buffers it decoded them in, about 30 MB per worker; the system allocator gives them back.
+pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+BASE_MAP_MAX_AGE_S = 86400  # the base maps ship with the package: a browser need not ask again
 
 app = dash.Dash(
     __name__,
@@ -27,7 +33,7 @@ server = app.server
 @server.route(f"{theme.TOPOJSON_ROUTE}<path:name>")
 def topojson(name: str) -> flask.Response:
     """The base maps, served locally instead of from plotly's CDN."""
-    return flask.send_from_directory(theme.TOPOJSON_DIR, name)
+    return flask.send_from_directory(theme.TOPOJSON_DIR, name, max_age=BASE_MAP_MAX_AGE_S)
 
 
 def navbar() -> html.Nav:

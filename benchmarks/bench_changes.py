@@ -19,10 +19,8 @@ Usage: python benchmarks/bench_changes.py [--mirror DIR | --data-dir DIR] [--loa
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,9 +29,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-MIRROR = REPO.parent / "shared" / "data"
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import server  # noqa: E402  (the folder is put on the path just above)
+
+REPO = server.REPO
+HOST = server.HOST
 DIFF_ARGS = ["diff", "wdi", "2026-02", "2026-07"]
 IMPORTS = "import indicators.cli, indicators.diff, indicators.store, pandas, pyarrow.parquet"
 VIEWS = {
@@ -84,17 +84,6 @@ def header() -> str:
     return f"{'':<44}{'median':>8}{'p95':>8}{'max':>8}{'n':>5}{'target':>8}"
 
 
-def build_data(mirror: Path, root: Path) -> Path:
-    from indicators import store
-    from indicators.build import build
-    from indicators.fetch import fetch
-
-    data = store.DataDir(root)
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return root
-
-
 # In a fresh interpreter: import what the command needs (start-up), then run it (its work).
 CHILD = """
 import io, json, sys, time
@@ -143,52 +132,6 @@ def bench_diff(data: Path, scratch: Path, runs: int) -> None:
     print()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int) -> bool:
-    conn = http.client.HTTPConnection(HOST, port, timeout=5)
-    try:
-        conn.request("GET", "/changes")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
-def start_server(data: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = {**os.environ, "INDICATORS_DATA": str(data)}
-    command = [
-        sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
-        "--chdir", str(REPO), "--bind", f"{HOST}:{port}", "app:server",
-    ]  # fmt: skip
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if answers(port):
-            return proc, port
-        time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit(f"the app did not come up:\n{log.read_text()[-3000:]}")
-
-
-def browser():  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
 def page_loads(driver: Any, url: str, ready_js: str, loads: int) -> list[float]:
     """Seconds from navigation start to drawn, over ``loads`` loads after two warm-ups."""
     for _ in range(2):  # warm the browser cache and the server's memos
@@ -202,9 +145,9 @@ def page_loads(driver: Any, url: str, ready_js: str, loads: int) -> list[float]:
 
 
 def bench_page(data: Path, scratch: Path, loads: int) -> None:
-    log = scratch / "server.log"
-    proc, port = start_server(data, log)
-    driver = browser()
+    served = server.start(data, scratch / "server.log", workers=1, threads=4, path="/changes")
+    port = served.port
+    driver = server.headless_chromium()
     driver.set_script_timeout(30)
     try:
         print(f"What changed page in headless Chromium, navigation start to drawn ({loads} loads)")
@@ -219,13 +162,12 @@ def bench_page(data: Path, scratch: Path, loads: int) -> None:
         print(row(f"for reference: {REFERENCE} (four charts)", reference))
     finally:
         driver.quit()
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop(served.proc)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", type=Path, default=MIRROR)
+    parser.add_argument("--mirror", type=Path, default=server.MIRROR)
     parser.add_argument("--data-dir", type=Path, help="use this built data folder as it is")
     parser.add_argument("--runs", type=int, default=7, help="runs of each diff timing")
     parser.add_argument("--loads", type=int, default=20, help="page loads per view")
@@ -233,7 +175,11 @@ def main() -> None:
     sys.path.insert(0, str(REPO))
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
-        data = args.data_dir.resolve() if args.data_dir else build_data(args.mirror, scratch / "d")
+        data = (
+            args.data_dir.resolve()
+            if args.data_dir
+            else server.build_data(args.mirror, scratch / "d")
+        )
         bench_diff(data, scratch, args.runs)
         bench_page(data, scratch, args.loads)
     print(f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")

@@ -12,11 +12,8 @@ Usage: python benchmarks/bench_download.py [MIRROR_DIR]
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,9 +26,11 @@ from indicators import store
 from indicators.build import build
 from indicators.fetch import fetch
 
-REPO = Path(__file__).resolve().parents[1]
-MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import server  # noqa: E402  (the folder is put on the path just above)
+
+MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else server.MIRROR
+HOST = server.HOST
 # (page, panel prefix): every panel whose image downloads are timed.
 PANELS = [
     ("/internet", "internet-groups"),
@@ -44,30 +43,6 @@ PANELS = [
     ("/bandwidth", "bandwidth-regions"),
 ]
 IMAGE_FORMATS = ("png", "svg", "pdf")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(data_root: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = {**os.environ, "INDICATORS_DATA": str(data_root)}
-    command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4"]
-    command += ["--bind", f"{HOST}:{port}", "app:server"]
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=sink, stderr=sink)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection((HOST, port), timeout=1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise SystemExit(f"server did not start:\n{log.read_text()[-2000:]}")
 
 
 def browser(downloads: Path) -> webdriver.Chrome:
@@ -114,7 +89,8 @@ def main() -> None:
         build(data, progress=lambda _: None)
         downloads = root / "downloads"
         downloads.mkdir()
-        proc, port = start_server(data.root, root / "server.log")
+        served = server.start(data.root, root / "server.log", workers=1, threads=4)
+        port = served.port
         driver = browser(downloads)
         first, warm, repeat = 0.0, [], []
         try:
@@ -129,8 +105,7 @@ def main() -> None:
                     repeat.append(click_and_wait(driver, f"{prefix}-dl-{fmt}", downloads))
         finally:
             driver.quit()
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop(served.proc)
     print(f"figure downloads clicked in headless Chromium ({len(PANELS)} panels x PNG/SVG/PDF)")
     print(f"{'download':<40}{'n':>4}{'median s':>10}{'max s':>8}{'target s':>10}")
     print(f"{'first after server start':<40}{1:>4}{first:>10.2f}{first:>8.2f}{2.0:>10}")

@@ -13,6 +13,7 @@ import asyncio
 import atexit
 import base64
 import contextlib
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -21,9 +22,10 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from indicators import theme
 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
@@ -79,42 +81,53 @@ async function(svg, fmt, w, h, scale) {
 """
 
 
-class _Browser(kaleido.Kaleido):  # type: ignore[misc]
-    """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each.
+@functools.cache
+def _browser_class() -> Any:
+    """The browser class, defined on first use: kaleido (and its browser driver) is imported only
+    when a process first renders an image, not when the dashboard starts."""
+    import kaleido
 
-    kaleido reloads a tab (and so parses plotly.js again) after every image, which costs more
-    than the render itself. Plotly draws each image in a fresh element and purges it, and a
-    PDF sets the page's image and page size anew, so consecutive renders in one tab give the
-    same bytes; the periodic reload bounds whatever a long-lived page accumulates.
-    """
+    pio.defaults.topojson = theme.TOPOJSON_URI  # for any other export in the process
 
-    RELOAD_EVERY = 50
+    class _Browser(kaleido.Kaleido):  # type: ignore[misc]
+        """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each.
 
-    async def derive(self, svg: str, job: Job) -> bytes:
-        """A PNG or PDF of a figure from its rendered SVG, without drawing the figure again.
+        kaleido reloads a tab (and so parses plotly.js again) after every image, which costs more
+        than the render itself. Plotly draws each image in a fresh element and purges it, and a
+        PDF sets the page's image and page size anew, so consecutive renders in one tab give the
+        same bytes; the periodic reload bounds whatever a long-lived page accumulates.
+        """
 
-        Plotly itself makes a PNG by drawing its SVG onto a canvas, and kaleido a PDF by
-        printing a page showing that SVG; this does the same with the SVG already at hand."""
-        from kaleido._kaleido_tab import _devtools_utils as devtools
+        RELOAD_EVERY = 50
 
-        tab = await self._get_kaleido_tab()
-        try:
-            args = (svg, job.fmt, job.width, job.height, job.scale)
-            response = await devtools.exec_js_fn(tab.tab, tab._current_js_id, FROM_SVG_JS, *args)
-            answer = devtools.check_kaleido_js_response(response)
-            if job.fmt == "pdf":
-                return base64.b64decode(await devtools.print_pdf(tab.tab))
-            return base64.b64decode(answer["result"])
-        finally:
-            await self._return_kaleido_tab(tab)
+        async def derive(self, svg: str, job: Job) -> bytes:
+            """A PNG or PDF of a figure from its rendered SVG, without drawing the figure again.
 
-    async def _return_kaleido_tab(self, tab: Any) -> None:
-        uses = getattr(tab, "_indicators_uses", 0) + 1
-        if uses >= self.RELOAD_EVERY:
-            await tab.reload()
-            uses = 0
-        tab._indicators_uses = uses
-        await self.tabs_ready.put(tab)
+            Plotly itself makes a PNG by drawing its SVG onto a canvas, and kaleido a PDF by
+            printing a page showing that SVG; this does the same with the SVG already at hand."""
+            from kaleido._kaleido_tab import _devtools_utils as devtools
+
+            tab = await self._get_kaleido_tab()
+            try:
+                args = (svg, job.fmt, job.width, job.height, job.scale)
+                js_id = tab._current_js_id
+                response = await devtools.exec_js_fn(tab.tab, js_id, FROM_SVG_JS, *args)
+                answer = devtools.check_kaleido_js_response(response)
+                if job.fmt == "pdf":
+                    return base64.b64decode(await devtools.print_pdf(tab.tab))
+                return base64.b64decode(answer["result"])
+            finally:
+                await self._return_kaleido_tab(tab)
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            uses = getattr(tab, "_indicators_uses", 0) + 1
+            if uses >= self.RELOAD_EVERY:
+                await tab.reload()
+                uses = 0
+            tab._indicators_uses = uses
+            await self.tabs_ready.put(tab)
+
+    return _Browser
 
 
 class Renderer:
@@ -161,7 +174,7 @@ class Renderer:
         async def open_browser() -> Any:
             # One tab first, so the first render need not wait for every tab to load plotly.js;
             # the others open in the background and join the pool when ready.
-            browser = _Browser(n=1, timeout=TIMEOUT_S)
+            browser = _browser_class()(n=1, timeout=TIMEOUT_S)
             await browser.open()
             # (kept referenced: the loop holds only weak references to its tasks)
             browser.opening_tabs = [
@@ -200,7 +213,7 @@ class Renderer:
     def _submit(self, job: Job) -> Future[bytes]:
         loop, browser = self._ensure()
         opts = {"format": job.fmt, "width": job.width, "height": job.height, "scale": job.scale}
-        coroutine = browser.calc_fig(job.figure, opts=opts, topojson=pio.defaults.topojson)
+        coroutine = browser.calc_fig(job.figure, opts=opts, topojson=theme.TOPOJSON_URI)
         return asyncio.run_coroutine_threadsafe(coroutine, loop)
 
     def render_many(self, jobs: Sequence[Job]) -> list[bytes]:
@@ -268,7 +281,7 @@ class Renderer:
             opts = {"format": job.fmt, "width": job.width, "height": job.height}
             opts["scale"] = job.scale
             out[i] = bytes(
-                await browser.calc_fig(job.figure, opts=opts, topojson=pio.defaults.topojson)
+                await browser.calc_fig(job.figure, opts=opts, topojson=theme.TOPOJSON_URI)
             )
 
         async def from_svg(i: int, svg: str) -> None:

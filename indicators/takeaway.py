@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
-from openpyxl import Workbook
 
 from indicators import report, schemas
 from indicators.charts import Tables, common
@@ -165,6 +164,8 @@ def _cell(value: Any) -> Any:
 def xlsx_bytes(tables: Tables, name: str) -> bytes:
     """The full table as an Excel workbook: sheet ``data`` and sheet ``metadata``."""
     frame = _table(tables, name)
+    from openpyxl import Workbook  # about 0.3 s to import: only when a workbook is asked for
+
     book = Workbook(write_only=True)
     data = book.create_sheet("data")
     data.append(list(frame.columns))

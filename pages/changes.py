@@ -112,6 +112,12 @@ def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any
 
 def table_block(view: View) -> list[Any]:
     """The compared values matching the search, biggest changes first."""
+    return _table_block(STATE.tables().version, view)
+
+
+@functools.lru_cache(maxsize=64)
+def _table_block(version: str | None, view: View) -> list[Any]:
+    """Once per published version and view (search included); callers must not change it."""
     tables = STATE.tables()
     compared = changes.comparison(tables, view)
     shown, matched = changes.table_view(compared, common.names(tables), view)

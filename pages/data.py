@@ -151,18 +151,20 @@ def index(items: list[TableSummary]) -> html.Ul:
     )
 
 
+def body(tables: Any) -> list[Any]:
+    """The index and one section per table, built once per published version."""
+    items = report.catalogue(tables)
+    if not items:
+        return [html.Div(EMPTY, className="empty-state", role="status")]
+    return [index(items), *[section(item) for item in items]]
+
+
 def layout(**query: Any) -> Any:
-    items = report.catalogue(STATE.tables())
-    body: list[Any] = (
-        [index(items), *[section(item) for item in items]]
-        if items
-        else [html.Div(EMPTY, className="empty-state", role="status")]
-    )
     return html.Div(
         [
             html.H1("Data & sources"),
             html.P(INTRO, className="intro"),
-            *body,
+            *STATE.per_version("data-page", body),
             dcc.Download(id=DOWNLOAD),
         ],
         className="page",

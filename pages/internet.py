@@ -7,6 +7,7 @@ from typing import Any
 import dash
 
 from indicators.dashboard import callbacks, panels
+from indicators.dashboard.state import STATE
 from indicators.topics import internet
 
 TOPIC = internet.TOPIC
@@ -22,7 +23,7 @@ dash.register_page(
 
 
 def layout(**query: Any) -> Any:
-    return panels.topic_page(TOPIC, query)
+    return STATE.page(TOPIC.path, query, lambda given: panels.topic_page(TOPIC, given))
 
 
 callbacks.register_panels(PANELS)

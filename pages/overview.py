@@ -44,7 +44,8 @@ def metric_block(metric: Metric) -> html.Div:
             html.P(metric.detail, className="detail"),
             html.P(f"{metric.year} · {metric.edition}", className="detail"),
             dcc.Graph(
-                figure=trend,
+                # As a plain dict: the cached card is sent on every visit without re-validating.
+                figure=trend.to_plotly_json(),
                 config=SPARK_CONFIG,
                 style={"height": "60px", "width": "100%"},
                 responsive=True,
@@ -76,14 +77,17 @@ def card(item: Card) -> html.Section:
     )
 
 
+def cards(tables: Any) -> list[html.Section]:
+    """Every card as layout, built once per published version."""
+    return [card(c) for c in STATE.per_version("overview", overview.cards)]
+
+
 def layout(**query: Any) -> Any:
     return html.Div(
         [
             html.H1("Digital-divide indicators"),
             html.P(INTRO, className="intro"),
-            html.Div(
-                [card(c) for c in STATE.per_version("overview", overview.cards)], className="cards"
-            ),
+            html.Div(STATE.per_version("overview-cards", cards), className="cards"),
         ],
         className="page",
     )

@@ -10,6 +10,7 @@ from dash import Input, Output, dcc, html
 
 from indicators import overview, report, sources, ui
 from indicators.dashboard import panels
+from indicators.dashboard.state import STATE
 
 dash.register_page(
     __name__,
@@ -111,6 +112,18 @@ def reports_of(claims: pd.DataFrame) -> list[tuple[str, str]]:
     return [(str(r), str(c)) for r, c in zip(firsts["report"], firsts["citation"], strict=True)]
 
 
+def claim_cards(claims: pd.DataFrame, chosen: str) -> tuple[dict[str, int], list[html.Section]]:
+    """A report's status counts and claim cards: the same until a build publishes again."""
+    mine = claims[claims["report"] == chosen]
+    view = report.claims_view(mine, report.claim_specs())
+    history = report.claim_history(mine)
+    cards = []
+    for item in history.to_dict("records"):
+        keep = (mine["claim_id"] == item["claim_id"]) & (mine["source"] == item["source"])
+        cards.append(claim_card(mine[keep], view[keep.to_numpy()], item["verdict"]))
+    return report.status_counts(mine), cards
+
+
 def layout(**query: Any) -> Any:
     claims = ui.tables().get("claims")
     content: list[Any]
@@ -126,18 +139,12 @@ def layout(**query: Any) -> Any:
             if asked is not None and asked != chosen
             else ""
         )
-        mine = claims[claims["report"] == chosen]
-        view = report.claims_view(mine, report.claim_specs())
-        history = report.claim_history(mine)
-        cards = []
-        for item in history.to_dict("records"):
-            keep = (mine["claim_id"] == item["claim_id"]) & (mine["source"] == item["source"])
-            cards.append(claim_card(mine[keep], view[keep.to_numpy()], item["verdict"]))
+        counts, cards = STATE.per_version(f"report:{chosen}", lambda t: claim_cards(claims, chosen))
         content = [
             report_switch(reports, chosen),
             notice,
             html.H2(chosen),
-            summary(report.status_counts(mine)),
+            summary(counts),
             *cards,
             html.Div(
                 [

@@ -18,19 +18,19 @@ Usage: python scripts/screenshots.py [--out screenshots] [--data-dir DIR | --mir
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-MIRROR = REPO.parent / "shared" / "data"
-HOST = "127.0.0.1"
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import server  # noqa: E402  (benchmarks/server.py: gunicorn on loopback, shared with them)
+
+REPO = server.REPO
+HOST = server.HOST
+CHROMIUM = server.CHROMIUM
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -44,19 +44,6 @@ CHROMIUM_FLAGS = [
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 SHOT_TIMEOUT_S = 120
-START_TIMEOUT_S = 60
-
-
-def build_data(mirror: Path, root: Path) -> Path:
-    """Fetch the mirror into a fresh data folder and build it; return the folder."""
-    from indicators import store
-    from indicators.build import build
-    from indicators.fetch import fetch
-
-    data = store.DataDir(root)
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    build(data, progress=lambda _: None)
-    return data.root
 
 
 def page_paths(data_root: Path) -> list[tuple[str, str]]:
@@ -75,52 +62,6 @@ def page_paths(data_root: Path) -> list[tuple[str, str]]:
             continue
         found.append((page["module"].rsplit(".", 1)[-1], page["relative_path"]))
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int) -> bool:
-    conn = http.client.HTTPConnection(HOST, port, timeout=5)
-    try:
-        conn.request("GET", "/")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
-def serve(data_root: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start the app under gunicorn on loopback and wait until it answers."""
-    port = free_port()
-    workers = ["--workers", "2", "--threads", "4", "--chdir", str(REPO)]
-    command = [sys.executable, "-m", "gunicorn", *workers, "--bind", f"{HOST}:{port}", "app:server"]
-    env = {**os.environ, "INDICATORS_DATA": str(data_root)}
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline and proc.poll() is None:
-        if answers(port):
-            return proc, port
-        time.sleep(0.25)
-    stop(proc)
-    raise SystemExit(f"the app did not come up:\n{log.read_text()[-3000:]}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Ask gunicorn to stop gracefully; kill it only if it has not within 40 s."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def screenshot(url: str, target: Path, width: int, height: int) -> None:
@@ -151,7 +92,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--data-dir", type=Path, help="an already built data folder")
-    parser.add_argument("--mirror", type=Path, default=MIRROR, help="publishers' files to build")
+    parser.add_argument("--mirror", type=Path, default=server.MIRROR, help="publishers' files")
     parser.add_argument("--desktop-height", type=int, default=5000)
     parser.add_argument("--phone-height", type=int, default=16000)
     return parser.parse_args()
@@ -162,13 +103,10 @@ def main() -> None:
     heights = {"desktop": args.desktop_height, "phone": args.phone_height}
     with tempfile.TemporaryDirectory() as tmp:
         data_root = args.data_dir.resolve() if args.data_dir else None
-        data_root = data_root or build_data(args.mirror, Path(tmp) / "data")
+        data_root = data_root or server.build_data(args.mirror, Path(tmp) / "data")
         pages = page_paths(data_root)
-        proc, port = serve(data_root, Path(tmp) / "gunicorn.log")
-        try:
-            shoot_all(port, pages, args.out, heights)
-        finally:
-            stop(proc)
+        with server.running(data_root, Path(tmp) / "gunicorn.log") as served:
+            shoot_all(served.port, pages, args.out, heights)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from indicators import charts, pack, topics
+from indicators import charts, pack, theme, topics
 from indicators.charts import common
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.*"))
@@ -36,6 +36,15 @@ def test_chart_declares_its_label_value_unit_and_columns(tables, spec):
         c for c in chart.data.columns if c not in spec.columns and c not in common.COLUMN_LABELS
     ]
     assert not unlabelled, f"{spec.id}: no table heading for {unlabelled}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_chart_draws_only_trace_types_the_template_styles(tables, spec):
+    figure = charts.render(spec.id, tables).figure
+    drawn = {trace.type for trace in figure.data}
+    assert drawn <= set(theme.TRACE_TYPES), f"{spec.id}: add {drawn - set(theme.TRACE_TYPES)}"
+    styled = set(figure.layout.template.data.to_plotly_json())
+    assert styled and styled <= set(theme.TRACE_TYPES), styled  # no other types travel
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)

@@ -156,6 +156,10 @@ def grouping_of(entity: str) -> str:
 def group_ids(tables: Tables, grouping: str) -> list[str]:
     """Group codes of a grouping in their declared order (income high to low), then any others."""
     ent = entities(tables)
+    return list(memo(ent, ("group-ids", grouping), lambda: _group_ids(ent, grouping)))
+
+
+def _group_ids(ent: pd.DataFrame, grouping: str) -> list[str]:
     found = ent.loc[(ent["kind"] == "group") & (ent["grouping"] == grouping), "entity_id"].tolist()
     declared = {code: i for i, code in enumerate(GROUPS)}
     return sorted(found, key=lambda code: declared.get(code, len(declared)))
@@ -211,10 +215,15 @@ def edition_values(tables: Tables, name: str, key: str, column: str) -> list[Any
 
 def edition_groupings(tables: Tables, name: str, key: str, groupings: list[str]) -> list[str]:
     """The groupings (of those offered) that have at least one group in an edition."""
-    present = set(edition_entities(tables, name, key))
-    if not present:
+    frame = tables.get(name)
+    if frame is None or frame.empty or not key:
         return []
-    return [g for g in groupings if present & set(group_ids(tables, g))]
+
+    def compute() -> list[str]:
+        present = set(edition_entities(tables, name, key))
+        return [g for g in groupings if present & set(group_ids(tables, g))] if present else []
+
+    return list(memo(frame, ("edition-groupings", name, key, tuple(groupings)), compute))
 
 
 def latest_within(frame: pd.DataFrame, year: int, tolerance: int, by: list[str]) -> pd.DataFrame:

@@ -79,7 +79,13 @@ def _lists(tables: Tables) -> list[str]:
     if ent is None:
         return list(LISTS)
     economies = ent[ent["kind"] == "economy"]
-    return [*LISTS, *(g for g in declared if member_mask(economies, g).any())]
+    return list(
+        common.memo(
+            ent,
+            ("explore-lists",),
+            lambda: [*LISTS, *(g for g in declared if member_mask(economies, g).any())],
+        )
+    )
 
 
 def params(spec: ChartSpec) -> tuple[tuple[Param, ...], tuple[tuple[str, str], ...]]:

@@ -70,25 +70,30 @@ def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = 
     params, notices = resolved(chart_id, values, ids)
     notice = panels.notice_block(notices, "Some settings could not be used:") or None
     spec = panels.spec_of(chart_id)
+    shown = panels.chart_params(spec, params)
     try:
-        chart = STATE.chart(chart_id, panels.chart_params(spec, params))
+        chart = STATE.chart(chart_id, shown)
     except (NoData, ParamError) as why:
         return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
+    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
     view = view if view in panels.VIEWS else "chart"
     graph_style, table_style = (
         (panels.graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
     )
-    table = panels.data_table(spec, chart.data, prefix or chart_id) if view == "table" else None
-    return (
-        panels.page_figure(chart),
-        table,
-        panels.caption_block(chart),
-        None,
-        graph_style,
-        table_style,
-        panels.title_block(chart),
-        notice,
-    )
+    table = None
+    if view == "table":
+        table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
+    return figure, table, caption, None, graph_style, table_style, title, notice
+
+
+def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """The figure, caption and title a panel shows of a chart (cached per published version)."""
+    return panels.page_figure(chart), panels.caption_block(chart), panels.title_block(chart)
+
+
+def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
+    """The chart's data as the panel's table (cached per published version)."""
+    return panels.data_table(panels.spec_of(chart_id), chart.data, prefix)
 
 
 def safe_chart(chart: Chart) -> Chart:
@@ -173,6 +178,7 @@ def register_panel(prefix: str, chart_id: str) -> None:
         Input(param_ids, "value"),
         Input({"type": "view", "panel": prefix}, "value"),
         State(param_ids, "id"),
+        prevent_initial_call=True,  # the layout arrives rendered (panels.initial_render)
     )(render)
 
     def download(*args: Any) -> tuple[Any, Any]:

@@ -179,6 +179,7 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     render.warm_up()  # the page's download buttons will need the process's Chromium
     values, view, notices = link_state(prefix, spec, query)
     extra = explore.names(spec)
+    first = initial_render(prefix, chart_id, spec, values, view)
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
@@ -201,12 +202,20 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 className="notice",
                 role="status",
             ),
-            html.Div(id=f"{prefix}-notice", className="notice", role="status"),
-            html.Div(id=f"{prefix}-empty", className="empty-state", role="status"),
-            html.Div(id=f"{prefix}-title", className="figure-title"),
-            dcc.Loading(dcc.Graph(id=f"{prefix}-graph", config=GRAPH_CONFIG, responsive=True)),
-            html.Div(id=f"{prefix}-table", className="data-table"),
-            html.Div(id=f"{prefix}-caption", className="caption"),
+            html.Div(first[7], id=f"{prefix}-notice", className="notice", role="status"),
+            html.Div(first[3], id=f"{prefix}-empty", className="empty-state", role="status"),
+            html.Div(first[6], id=f"{prefix}-title", className="figure-title"),
+            dcc.Loading(
+                dcc.Graph(
+                    id=f"{prefix}-graph",
+                    figure=first[0],
+                    style=first[4],
+                    config=GRAPH_CONFIG,
+                    responsive=True,
+                )
+            ),
+            html.Div(first[1], id=f"{prefix}-table", className="data-table", style=first[5]),
+            html.Div(first[2], id=f"{prefix}-caption", className="caption"),
             html.Div(
                 [
                     html.Button(
@@ -227,6 +236,18 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
         className="panel",
         id=f"{prefix}-panel",
     )
+
+
+def initial_render(
+    prefix: str, chart_id: str, spec: ChartSpec, values: dict[str, Any], view: str
+) -> tuple:
+    """What the panel's render callback would answer for the link's values, drawn into the
+    layout so a page arrives with its charts (the callback then waits for a control to change)."""
+    from indicators.dashboard import callbacks  # it builds on this module
+
+    ids = [{"type": "param", "panel": prefix, "param": p.name} for p in spec.params]
+    given = [values[p.name] for p in spec.params]
+    return callbacks.render_panel(chart_id, given, view, ids, prefix)
 
 
 def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from indicators import charts, store
 from indicators.figures import Chart
@@ -15,8 +15,21 @@ IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
 
 
+T = TypeVar("T")
+
+
 def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _frozen(params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The values as a cache key, or None where one is unhashable."""
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    try:
+        hash(frozen)
+    except TypeError:
+        return None
+    return frozen
 
 
 class AppState:
@@ -31,7 +44,11 @@ class AppState:
         self.image_wait_s = IMAGE_WAIT_S
         self._versioned: dict[str, Callable[[Any], Any]] = {}
         self._chart = functools.lru_cache(maxsize=512)(self._render)
-        self._by_version = functools.lru_cache(maxsize=8)(self._compute)
+        self._view = functools.lru_cache(maxsize=512)(self._make_view)
+        self._by_version = functools.lru_cache(maxsize=64)(self._compute)
+        self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
+        # A chart page's layout is about 0.4 MB: a few dozen links' worth stay within budget.
+        self._pages = functools.lru_cache(maxsize=32)(self._make_page)
 
     def tables(self) -> store.TableCache:
         """The table cache (the default data folder unless told otherwise)."""
@@ -47,7 +64,9 @@ class AppState:
     def clear(self) -> None:
         """Forget every cached chart and per-version value."""
         self._chart.cache_clear()
+        self._view.cache_clear()
         self._by_version.cache_clear()
+        self._pages.cache_clear()
 
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
@@ -59,13 +78,48 @@ class AppState:
 
         Callers must not mutate the returned chart (they copy the figure before changing it).
         """
-        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-        try:
-            hash(frozen)
-        except TypeError:  # a value of a shape no control produces: render without the cache
+        frozen = _frozen(params)
+        if frozen is None:  # a value of a shape no control produces: render without the cache
             with self._render_lock:
                 return charts.render(chart_id, self.tables(), params, strict=False)
         return self._chart(self.tables().version, chart_id, frozen)
+
+    def _make_view(
+        self,
+        version: str | None,
+        chart_id: str,
+        frozen: tuple[Any, ...],
+        make: Callable[..., Any],
+        args: tuple[Hashable, ...],
+    ) -> Any:
+        return make(self._chart(version, chart_id, frozen), *args)
+
+    def chart_view(
+        self, chart_id: str, params: dict[str, Any], make: Callable[..., T], *args: Hashable
+    ) -> T:
+        """``make(chart, *args)`` for the chart of these values, once per published version:
+        what a page shows of a chart (figure as a JSON-ready dict, caption, title, table) costs
+        more to derive than the cached chart does to look up. Raises as ``chart`` does; callers
+        must not mutate what it returns.
+        """
+        frozen = _frozen(params)
+        if frozen is None:
+            return make(self.chart(chart_id, params), *args)
+        version = self.tables().version
+        return self._view(version, chart_id, frozen, make, args)  # type: ignore[no-any-return]
+
+    def _make_page(self, version: str | None, name: str, frozen: tuple[Any, ...]) -> Any:
+        return self._builders[name]({k: list(v) if isinstance(v, tuple) else v for k, v in frozen})
+
+    def page(self, name: str, query: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+        """``build(query)``, a page's layout for a link, once per published version and link:
+        the same links are followed again and again (the navigation bar's, the Overview's).
+        Callers must not mutate it."""
+        self._builders[name] = build
+        frozen = _frozen(query)
+        if frozen is None:
+            return build(query)
+        return self._pages(self.tables().version, name, frozen)
 
     def _compute(self, version: str | None, name: str) -> Any:
         return self._versioned[name](self.tables())

@@ -81,14 +81,17 @@ def _sex_editions(tables: Tables) -> list[str]:
     frame = tables.get("internet_use")
     if frame is None or frame.empty:
         return []
-    female = frame[frame["sex"] == "female"]
-    with_split = {
-        f"{s}@{v}"
-        for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
-    }
-    return [
-        k for k in common.editions(tables, "internet_use", ("itu_aggregates",)) if k in with_split
-    ]
+
+    def compute() -> list[str]:
+        female = frame[frame["sex"] == "female"]
+        with_split = {
+            f"{s}@{v}"
+            for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
+        }
+        editions = common.editions(tables, "internet_use", ("itu_aggregates",))
+        return [k for k in editions if k in with_split]
+
+    return list(common.memo(frame, ("sex-editions",), compute))
 
 
 def _country_editions(tables: Tables) -> list[str]:

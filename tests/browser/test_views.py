@@ -278,13 +278,10 @@ def test_pickers_list_a_groups_members_by_value(dash_duo, dash_app):
 def test_play_steps_the_map_through_the_years(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet?internet-map.year=2021")
-    dash_duo.wait_for_contains_text(
-        "#internet-map-title", "Individuals using the Internet, 2021", 30
-    )
+    title = "#internet-map-title"
+    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 2021", 30)
     dash_duo.find_element("#internet-map-play").click()
-    dash_duo.wait_for_contains_text(
-        "#internet-map-title", "Individuals using the Internet, 2023", 30
-    )
+    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 2023", 30)
     dash_duo.find_element("#internet-map-play").click()  # pause
     time.sleep(3)
     paused = dash_duo.find_element("#internet-map-title h3").text
