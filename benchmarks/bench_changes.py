@@ -68,14 +68,9 @@ TARGET_DIFF_S = 0.3
 TARGET_PAGE_P95_S = 1.0
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 def row(label: str, values: list[float], target: float | str = "-") -> str:
     return (
-        f"{label:<44}{statistics.median(values):>8.3f}{percentile(values, 95):>8.3f}"
+        f"{label:<44}{statistics.median(values):>8.3f}{server.percentile(values, 95):>8.3f}"
         f"{max(values):>8.3f}{len(values):>5}{target!s:>8}"
     )
 

@@ -134,17 +134,6 @@ class LoadRun:
 # Small helpers
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), linearly interpolated; nan for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
 def stats(samples: list[Sample]) -> Stats:
     times = [s.ms for s in samples]
     drawn = [s.ms for s in samples if not s.empty]
@@ -152,10 +141,10 @@ def stats(samples: list[Sample]) -> Stats:
         n=len(samples),
         errors=sum(bool(s.error) for s in samples),
         empty=sum(s.empty for s in samples),
-        p50=percentile(times, 50),
-        p95=percentile(times, 95),
+        p50=server.percentile(times, 50),
+        p95=server.percentile(times, 95),
         max=max(times, default=float("nan")),
-        p95_drawn=percentile(drawn, 95),
+        p95_drawn=server.percentile(drawn, 95),
     )
 
 

@@ -255,24 +255,13 @@ def measure(driver: Any, served: server.Served, target: Target, loads: int, warm
 # Report
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100), linearly interpolated; nan for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
 HEAD = f"{'':<46}{'n':>4}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'1st s':>8}  target"
 
 
 def row(label: str, values: list[float], first: float = float("nan"), mark: str = "") -> str:
     if not values:
         return f"{label:<46}{0:>4}  (never drawn)"
-    p50, p95 = statistics.median(values), percentile(values, 95)
+    p50, p95 = statistics.median(values), server.percentile(values, 95)
     verdict = ("ok" if p95 <= TARGET_P95_S else "MISSED") if mark else ""
     shown_first = "" if first != first else f"{first:.3f}"  # nan: not a page row
     return (

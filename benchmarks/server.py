@@ -56,6 +56,17 @@ class Served:
         return self.answered - self.started
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linearly interpolated; nan for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
