@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import diff, schemas, theme
+from indicators import diff, figures, schemas, theme
 from indicators.charts import Tables, common
 
 PREFIX = "changes"
@@ -292,11 +292,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         else lab
         for lab, sr in zip(labels, rows["series"], strict=True)
     ]
-    xs: list[Any] = []
-    ys: list[Any] = []
-    for label, a, b in zip(labels, rows["old"], rows["new"], strict=True):
-        xs += [a, b, None]
-        ys += [label, label, None]
+    xs, ys = figures.connectors(rows["old"], rows["new"], labels)
     unit = f" ({m.unit})" if m.unit else ""
     plot_px = max(130, 28 * len(rows))
     fig = go.Figure(

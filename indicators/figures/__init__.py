@@ -6,7 +6,7 @@ notes) that is shown on the page and baked into exports, and the exact frame it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,12 +116,14 @@ def lines(
     return fig
 
 
-def reference_lines(fig: go.Figure, refs: Sequence[tuple[str, float]]) -> go.Figure:
-    """Dashed horizontal lines with their labels (targets, thresholds)."""
+def reference_lines(
+    fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash"
+) -> go.Figure:
+    """Dashed (or dotted) horizontal lines with their labels (targets, thresholds)."""
     for label, value in refs:
         fig.add_hline(
             y=value,
-            line={"dash": "dash", "color": theme.REFERENCE, "width": 1},
+            line={"dash": dash, "color": theme.REFERENCE, "width": 1},
             annotation_text=label,
             annotation_position="top left",
             annotation_font={"size": 11, "color": theme.REFERENCE},
@@ -268,6 +270,19 @@ def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
     return fig
 
 
+def connectors(
+    lows: Iterable[Any], highs: Iterable[Any], labels: Iterable[Any]
+) -> tuple[list[Any], list[Any]]:
+    """x and y of every row's connecting line in one trace, rows separated by gaps (one trace
+    per row would cost a validated plotly object each, for 100+ economies)."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for a, b, label in zip(lows, highs, labels, strict=True):
+        xs += [a, b, None]
+        ys += [label, label, None]
+    return xs, ys
+
+
 def dumbbell(
     data: pd.DataFrame,
     label: str,
@@ -280,13 +295,7 @@ def dumbbell(
 ) -> go.Figure:
     """Two dots per row joined by a line (e.g. female vs male Internet use by economy)."""
     ordered = data.sort_values(high)
-    # All connectors in one trace, separated by gaps: one trace per row costs a validated
-    # plotly object each (100+ economies).
-    xs: list[Any] = []
-    ys: list[Any] = []
-    for a, b, name in zip(ordered[low], ordered[high], ordered[label], strict=True):
-        xs += [a, b, None]
-        ys += [name, name, None]
+    xs, ys = connectors(ordered[low], ordered[high], ordered[label])
     fig = go.Figure(
         go.Scatter(
             x=xs,

@@ -550,13 +550,7 @@ def _distribution_notes(
 
 def _high_line(fig: go.Figure) -> None:
     """The 5% level as a dotted line, labelled like the target line."""
-    fig.add_hline(
-        y=HIGH_PCT,
-        line={"dash": "dot", "color": theme.REFERENCE, "width": 1},
-        annotation_text=HIGH_LABEL,
-        annotation_position="top left",
-        annotation_font={"size": 11, "color": theme.REFERENCE},
-    )
+    figures.reference_lines(fig, [(HIGH_LABEL, HIGH_PCT)], dash="dot")
 
 
 def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
