@@ -143,7 +143,7 @@ def params(spec: ChartSpec) -> tuple[tuple[Param, ...], tuple[tuple[str, str], .
 
 def names(spec: ChartSpec) -> list[str]:
     """The parameters the chart's explorer controls added."""
-    return [p.name for p in params(replace(spec, params=()))[0]] if spec.explore else []
+    return [p.name for p in params(spec)[0]]
 
 
 def summary(spec: ChartSpec) -> str:
@@ -248,7 +248,7 @@ def finish(spec: ChartSpec, tables: Tables, p: dict[str, Any], chart: Chart) -> 
     subtitle = caption.subtitle
     if ex.scale and p.get("scale") == "log":
         subtitle += "; logarithmic scale"
-        notes += _log_axis(fig, chart.data, chart.meta.get("value_column") or spec.value_column(p))
+        notes += _log_axis(fig, chart.data, spec.value_column(p))
     if not notes and subtitle == caption.subtitle:
         return chart
     caption = replace(caption, subtitle=subtitle, notes=(*caption.notes, *notes))

@@ -74,11 +74,12 @@ def options(
     names = common.names(tables)
     context = values if param.within is not None else None
     choices = param.options(tables, context)
-    listed = explore.picker(spec, tables, param.name, values, choices) if spec else None
-    return [
-        {"label": choice_label(param, v, names) + extra, "value": v}
-        for v, extra in (listed or [(v, "") for v in choices])
-    ]
+    listed = (
+        explore.picker(spec, tables, param.name, values, choices)
+        if spec
+        else [(v, "") for v in choices]
+    )
+    return [{"label": choice_label(param, v, names) + extra, "value": v} for v, extra in listed]
 
 
 def control(prefix: str, param: Param, values: dict[str, Any], spec: ChartSpec) -> html.Div:

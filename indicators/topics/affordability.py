@@ -213,7 +213,7 @@ def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """
     window = p.get("window", NO_WINDOW)
     samples = (ANNUAL,) if window == NO_WINDOW else (ANNUAL, window)
-    rows = common.in_years(_basket_rows(tables, p, "median", samples), p)
+    rows = _basket_rows(tables, p, "median", samples)
     wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     if rows[~rows["experimental"] & (rows["sample"] == ANNUAL)].empty:
@@ -340,7 +340,8 @@ def _window_notes(
 def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     """ITU's published price medians for World and the groups of a grouping: annual medians as
     points, and the chosen window's constant-sample medians as lines."""
-    rows = _median_rows(tables, p)
+    whole = _median_rows(tables, p)
+    rows = common.in_years(whole, p)
     window = p.get("window", NO_WINDOW)
     annual = rows[rows["sample"] == ANNUAL]
     include = p["experimental"] == "include"
@@ -358,11 +359,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
     symbols = _symbols(data[data["sample"] == ANNUAL])
-    defined = (
-        _basket_rows(tables, p, "median", (window,))["year"]
-        if window != NO_WINDOW
-        else pd.Series(dtype="int64")
-    )
+    defined = whole.loc[whole["sample"] == window, "year"]
     drawn = bool((data["sample"] != ANNUAL).any())
     span, window_notes = _window_notes(rows, window, drawn, defined)
     _style_series(fig, keys.unique().tolist(), names, symbols, span)
