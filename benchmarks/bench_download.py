@@ -23,8 +23,6 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from indicators import store
-from indicators.build import build
-from indicators.fetch import fetch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import server  # noqa: E402  (the folder is put on the path just above)
@@ -84,9 +82,7 @@ def open_page(driver: webdriver.Chrome, port: int, path: str, prefix: str) -> No
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        data = store.DataDir(root / "data")
-        fetch(data, from_dir=MIRROR, progress=lambda _: None)
-        build(data, progress=lambda _: None)
+        data = store.DataDir(server.build_data(MIRROR, root / "data"))
         downloads = root / "downloads"
         downloads.mkdir()
         served = server.start(data.root, root / "server.log", workers=1, threads=4)

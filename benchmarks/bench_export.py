@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 from indicators import export, pack, render, store
-from indicators.build import build
-from indicators.fetch import fetch
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import server  # noqa: E402  (the folder is put on the path just above)
+
 MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
 SPEC = REPO / "examples" / "facts-and-figures.yaml"
 FORMATS = ("png", "svg", "pdf")
@@ -56,9 +57,7 @@ def timed_pack(
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        data = store.DataDir(root / "data")
-        fetch(data, from_dir=MIRROR, progress=lambda _: None)
-        build(data, progress=lambda _: None)
+        data = store.DataDir(server.build_data(MIRROR, root / "data"))
         tables = store.TableCache(data)
         spec = pack.load_spec(SPEC)
         pack_s = timed_pack(spec, tables, root / "pack", FORMATS)
