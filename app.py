@@ -12,8 +12,8 @@ import flask
 import pyarrow
 from dash import dcc, html
 
-from indicators import embed, theme
-from indicators.dashboard import callbacks, guard
+from indicators.dashboard import callbacks, embed, guard
+from indicators.figures import theme
 
 # The server keeps its tables for its life: Arrow's default pool (mimalloc) would also keep the
 # buffers it decoded them in, about 30 MB per worker; the system allocator gives them back.

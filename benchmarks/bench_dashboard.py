@@ -214,7 +214,7 @@ def load_app(data_root: Path) -> Any:
     os.environ["INDICATORS_DATA"] = str(data_root)
     sys.path.insert(0, str(REPO))
     import app
-    from indicators import store
+    from indicators.contract import store
     from indicators.dashboard.state import STATE
 
     STATE.set_tables(store.TableCache(store.DataDir(data_root)))
@@ -304,7 +304,7 @@ def param_choices(param: Any, tables: Any, default: Any) -> list[Any]:
 
 def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list[str]]]:
     """(values, view, changed ids): defaults, then one parameter changed at a time; chart, table."""
-    from indicators import charts
+    from indicators.catalogue import charts
     from indicators.dashboard.state import STATE
 
     spec = {s.id: s for s in charts.catalogue()}[chart_id]

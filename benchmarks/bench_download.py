@@ -22,7 +22,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from indicators import store
+from indicators.contract import store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import server  # noqa: E402  (the folder is put on the path just above)

@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from indicators import export, pack, render, store
+from indicators.contract import store
+from indicators.outputs import export, pack, render
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))

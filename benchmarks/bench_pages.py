@@ -171,7 +171,9 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
     the Overview's card links), each with what it draws."""
     import dash
 
-    from indicators import overview, store, topics
+    from indicators.catalogue import cards
+    from indicators.catalogue.topic import all_topics, page_href
+    from indicators.contract import store
     from indicators.dashboard.state import STATE
 
     os.environ["INDICATORS_DATA"] = str(data_root)
@@ -190,12 +192,12 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
         panels, graphs = drawn_on(module.layout())
         pages.append(Target(entry["relative_path"], entry["relative_path"], panels, graphs))
     deep = []
-    for topic in topics.all_topics():
+    for topic in all_topics():
         for prefix, chart_id in topic.panels:
-            path = topics.page_href(topic.path, prefix, {"view": "chart"})
+            path = page_href(topic.path, prefix, {"view": "chart"})
             panels, graphs = drawn_on(layouts[topic.path](**query_of(path)))
             deep.append(Target(f"{chart_id}", path, panels, graphs, prefix))
-    for card in STATE.per_version("overview", overview.cards):
+    for card in STATE.per_version("overview", cards.cards):
         for metric in card.metrics:
             if not metric.href or "?" not in metric.href:
                 continue

@@ -87,9 +87,9 @@ def answers(port: int, path: str = "/") -> bool:
 
 def build_data(mirror: Path, root: Path) -> Path:
     """Fetch the publishers' files into a fresh data folder and build it; return the folder."""
-    from indicators import store
-    from indicators.build import build
-    from indicators.fetch import fetch
+    from indicators.contract import store
+    from indicators.etl.build import build
+    from indicators.etl.fetch import fetch
 
     data = store.DataDir(root)
     fetch(data, from_dir=mirror, progress=lambda _: None)

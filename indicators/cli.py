@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from indicators.paths import DataDir, default_data_dir
+from indicators.contract.paths import DataDir, default_data_dir
 
 
 def _data(args: argparse.Namespace) -> DataDir:
@@ -18,7 +18,7 @@ def _data(args: argparse.Namespace) -> DataDir:
 
 def _raw_command(name: str, run: Callable[[], Any]) -> int:
     """Run a raw-folder command; its errors are one line, and nothing changed."""
-    from indicators.raw import RawError
+    from indicators.etl.raw import RawError
 
     try:
         run()
@@ -30,7 +30,7 @@ def _raw_command(name: str, run: Callable[[], Any]) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from indicators.fetch import fetch
+    from indicators.etl.fetch import fetch
 
     data = _data(args)
     code = _raw_command(
@@ -43,7 +43,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from indicators.fetch import add
+    from indicators.etl.fetch import add
 
     data = _data(args)
     code = _raw_command("add", lambda: add(data, args.targets, edition=args.edition))
@@ -53,7 +53,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from indicators.fetch import remove
+    from indicators.etl.fetch import remove
 
     data = _data(args)
     code = _raw_command("remove", lambda: remove(data, args.editions))
@@ -63,7 +63,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from indicators import uptodate
+    from indicators.etl import uptodate
 
     started = time.perf_counter()
     data = _data(args)
@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("nothing changed since the last build; data/processed left as it is")
         print(f"done in {time.perf_counter() - started:.2f} s")
         return 0
-    from indicators.build import BuildError, build
+    from indicators.etl.build import BuildError, build
 
     try:
         build(data, claims_path=args.claims, force=args.force)
@@ -88,7 +88,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from indicators.build import edition_rows, summary
+    from indicators.etl.build import edition_rows, summary
 
     data = _data(args)
     rows = summary(data)
@@ -120,9 +120,9 @@ def pd_notna(value: Any) -> bool:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from indicators import diff
-    from indicators.charts import common
-    from indicators.store import TableCache
+    from indicators.catalogue import queries
+    from indicators.contract.store import TableCache
+    from indicators.metrics import diff
 
     tables = TableCache(_data(args))
     try:
@@ -142,7 +142,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         req.source,
         diff.edition_title(tables, req.old_key),
         diff.edition_title(tables, req.new_key),
-        common.names(tables),
+        queries.names(tables),
         top=args.top,
         at_least=args.min_change,
     )
@@ -175,9 +175,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from indicators import pack
-    from indicators.render import RenderError
-    from indicators.store import TableCache, build_record
+    from indicators.contract.store import TableCache, build_record
+    from indicators.outputs import pack
+    from indicators.outputs.render import RenderError
 
     data = _data(args)
     tables = TableCache(data)

@@ -8,11 +8,11 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from indicators import changes, diff
-from indicators.changes import PREFIX, View
-from indicators.charts import common
-from indicators.dashboard import panels
+from indicators.catalogue import queries
+from indicators.dashboard import changes_view, panels
+from indicators.dashboard.changes_view import PREFIX, View
 from indicators.dashboard.state import STATE
+from indicators.metrics import diff
 
 dash.register_page(
     __name__,
@@ -53,15 +53,19 @@ def controls(view: View) -> html.Div:
     tables = STATE.tables()
     return html.Div(
         [
-            dropdown("source", "Source", changes.source_options(tables), view.source),
-            dropdown("old", "Old edition", changes.edition_options(tables, view.source), view.old),
-            dropdown("new", "New edition", changes.edition_options(tables, view.source), view.new),
+            dropdown("source", "Source", changes_view.source_options(tables), view.source),
+            dropdown(
+                "old", "Old edition", changes_view.edition_options(tables, view.source), view.old
+            ),
+            dropdown(
+                "new", "New edition", changes_view.edition_options(tables, view.source), view.new
+            ),
             dropdown("measure", "Measure", measure_options(view.source), view.measure),
             dropdown("year", "Year", year_options(view.source), view.year),
             dropdown(
                 "kind",
                 "Entities",
-                [{"label": v, "value": k} for k, v in changes.KINDS.items()],
+                [{"label": v, "value": k} for k, v in changes_view.KINDS.items()],
                 view.kind,
             ),
         ],
@@ -70,44 +74,44 @@ def controls(view: View) -> html.Div:
 
 
 def year_options(source: str) -> list[dict[str, str]]:
-    return [{"label": "All years", "value": changes.ALL}] + [
-        {"label": str(y), "value": str(y)} for y in changes.years(STATE.tables(), source)
+    return [{"label": "All years", "value": changes_view.ALL}] + [
+        {"label": str(y), "value": str(y)} for y in changes_view.years(STATE.tables(), source)
     ]
 
 
 def measure_options(source: str) -> list[dict[str, str]]:
     return [
-        {"label": changes.measure_label(m), "value": m}
-        for m in changes.measures(STATE.tables(), source)
+        {"label": changes_view.measure_label(m), "value": m}
+        for m in changes_view.measures(STATE.tables(), source)
     ]
 
 
 def summary_block(view: View) -> tuple[list[Any], Any, Any]:
     """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
-    return _summary_block(STATE.tables().version, changes.table_free(view))
+    return _summary_block(STATE.tables().version, changes_view.table_free(view))
 
 
 @functools.lru_cache(maxsize=64)
 def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any]:
     """Once per published version and view; callers must not change what it returns."""
     tables = STATE.tables()
-    compared = changes.comparison(tables, view)
-    s = changes.summary(tables, view, compared)
-    m = changes.measure_summary(s, view.measure)
+    compared = changes_view.comparison(tables, view)
+    s = changes_view.summary(tables, view, compared)
+    m = changes_view.measure_summary(s, view.measure)
     text: list[Any] = [
         html.P(f"{s.old_label} → {s.new_label}", className="subtitle"),
-        html.P(changes.headline(s), id=f"{PREFIX}-headline"),
+        html.P(changes_view.headline(s), id=f"{PREFIX}-headline"),
     ]
     if m is not None:
-        text.append(html.P(changes.measure_line(m)))
-    text += [html.P(line) for line in changes.coverage(s)]
-    text.append(html.P(f"Source: {changes.source_line(tables, view)}", className="caption"))
+        text.append(html.P(changes_view.measure_line(m)))
+    text += [html.P(line) for line in changes_view.coverage(s)]
+    text.append(html.P(f"Source: {changes_view.source_line(tables, view)}", className="caption"))
     dumbbell = (
-        changes.dumbbell_figure(m, s, with_year=view.year == changes.ALL)
+        changes_view.dumbbell_figure(m, s, with_year=view.year == changes_view.ALL)
         if m is not None and len(m.largest)
-        else changes.empty_figure("No revisions of this measure between these editions.")
+        else changes_view.empty_figure("No revisions of this measure between these editions.")
     )
-    return text, changes.by_year_figure(s), dumbbell
+    return text, changes_view.by_year_figure(s), dumbbell
 
 
 def table_block(view: View) -> list[Any]:
@@ -119,8 +123,8 @@ def table_block(view: View) -> list[Any]:
 def _table_block(version: str | None, view: View) -> list[Any]:
     """Once per published version and view (search included); callers must not change it."""
     tables = STATE.tables()
-    compared = changes.comparison(tables, view)
-    shown, matched = changes.table_view(compared, common.names(tables), view)
+    compared = changes_view.comparison(tables, view)
+    shown, matched = changes_view.table_view(compared, queries.names(tables), view)
     note = (
         f"First {len(shown):,} of {matched:,} matching values; download the CSV for all."
         if matched > len(shown)
@@ -130,11 +134,11 @@ def _table_block(version: str | None, view: View) -> list[Any]:
 
 
 def layout(**query: Any) -> Any:
-    view = changes.resolve(STATE.tables(), query)
+    view = changes_view.resolve(STATE.tables(), query)
     if view is None:
         body: list[Any] = [
             html.Div(
-                f"No source has two editions published: {common.BUILD_HINT}.",
+                f"No source has two editions published: {queries.BUILD_HINT}.",
                 className="empty-state",
                 role="status",
             )
@@ -196,7 +200,7 @@ def layout(**query: Any) -> Any:
                                 "Status",
                                 [
                                     {"label": s.capitalize(), "value": s}
-                                    for s in changes.STATUS_CHOICES
+                                    for s in changes_view.STATUS_CHOICES
                                 ],
                                 view.status,
                             ),
@@ -225,7 +229,7 @@ def layout(**query: Any) -> Any:
 
 
 def _view(values: list[Any]) -> View | None:
-    return changes.checked(STATE.tables(), dict(zip(PARAMS, values, strict=True)))
+    return changes_view.checked(STATE.tables(), dict(zip(PARAMS, values, strict=True)))
 
 
 @dash.callback(
@@ -245,10 +249,10 @@ def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
     """A new source: its editions (newest two chosen), its measures and years (the chosen
     year kept where the source covers it)."""
     tables = STATE.tables()
-    if not isinstance(source, str) or source not in changes.comparable(tables):
+    if not isinstance(source, str) or source not in changes_view.comparable(tables):
         return (dash.no_update,) * 8
-    view = changes.with_source(tables, source, {"year": year})
-    options = changes.edition_options(tables, source)
+    view = changes_view.with_source(tables, source, {"year": year})
+    options = changes_view.edition_options(tables, source)
     measures = measure_options(source)
     years = year_options(source)
     return options, view.old, options, view.new, measures, view.measure, years, view.year
@@ -294,5 +298,7 @@ def download_csv(n_clicks: int | None, *values: Any) -> Any:
     view = _view(list(values))
     if not n_clicks or view is None:
         return dash.no_update
-    compared = changes.comparison(STATE.tables(), view)
-    return dcc.send_string(diff.csv_text(compared), changes.download_name(view), type="text/csv")
+    compared = changes_view.comparison(STATE.tables(), view)
+    return dcc.send_string(
+        diff.csv_text(compared), changes_view.download_name(view), type="text/csv"
+    )

@@ -8,10 +8,10 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
-from indicators import report, takeaway
-from indicators.dashboard import panels
+from indicators.dashboard import claims_view, panels
+from indicators.dashboard.claims_view import TableSummary
 from indicators.dashboard.state import STATE
-from indicators.report import TableSummary
+from indicators.outputs import takeaway
 
 dash.register_page(
     __name__,
@@ -153,7 +153,7 @@ def index(items: list[TableSummary]) -> html.Ul:
 
 def body(tables: Any) -> list[Any]:
     """The index and one section per table, built once per published version."""
-    items = report.catalogue(tables)
+    items = claims_view.catalogue(tables)
     if not items:
         return [html.Div(EMPTY, className="empty-state", role="status")]
     return [index(items), *[section(item) for item in items]]
@@ -186,7 +186,7 @@ def download_table(clicks: list[int | None]) -> Any:
         if fmt in takeaway.FORMATS:
             payload, name, media = takeaway.download(STATE.tables(), table, fmt)
         else:
-            payload, name, media = report.table_download(STATE.tables(), table, fmt)
+            payload, name, media = claims_view.table_download(STATE.tables(), table, fmt)
     except (LookupError, ValueError):
         return dash.no_update
     return dcc.send_bytes(payload, name, type=media)

@@ -7,9 +7,10 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from indicators import figures, overview
+from indicators import figures
+from indicators.catalogue import cards as card_model
+from indicators.catalogue.cards import Card, Metric
 from indicators.dashboard.state import STATE
-from indicators.overview import Card, Metric
 
 dash.register_page(
     __name__,
@@ -79,7 +80,7 @@ def card(item: Card) -> html.Section:
 
 def cards(tables: Any) -> list[html.Section]:
     """Every card as layout, built once per published version."""
-    return [card(c) for c in STATE.per_version("overview", overview.cards)]
+    return [card(c) for c in STATE.per_version("overview", card_model.cards)]
 
 
 def layout(**query: Any) -> Any:

@@ -8,9 +8,10 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from indicators import overview, report, sources, ui
-from indicators.dashboard import panels
+from indicators.catalogue import cards as card_model
+from indicators.dashboard import claims_view, panels
 from indicators.dashboard.state import STATE
+from indicators.etl import sources
 
 dash.register_page(
     __name__,
@@ -36,7 +37,7 @@ def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
     links = [
         dcc.Link(
             symbol,
-            href=report.page_href("/report", "report", {"symbol": symbol}),
+            href=claims_view.page_href("/report", "report", {"symbol": symbol}),
             className="report-tab active" if symbol == chosen else "report-tab",
             title=title,
         )
@@ -66,7 +67,7 @@ def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Sec
     fmt = sources.BY_SOURCE.get(str(rows["source"].iloc[0]))
     named = f"Claim {first['claim_id']} · {fmt.title if fmt else rows['source'].iloc[0]}"
     title = f"{fmt.title if fmt else 'Value'} editions"
-    figure = report.history_figure(rows, title)
+    figure = claims_view.history_figure(rows, title)
     head = html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS]))
     body = html.Tbody([edition_row(item) for item in view.to_dict("records")])
     return html.Section(
@@ -96,7 +97,7 @@ def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Sec
 def summary(counts: dict[str, int]) -> html.P:
     """'9 confirmed, 4 revised, 2 not computable.'"""
     parts = [
-        html.Span(f"{n} {status}", className=report.status_class(status))
+        html.Span(f"{n} {status}", className=claims_view.status_class(status))
         for status, n in counts.items()
     ]
     joined: list[Any] = []
@@ -115,20 +116,20 @@ def reports_of(claims: pd.DataFrame) -> list[tuple[str, str]]:
 def claim_cards(claims: pd.DataFrame, chosen: str) -> tuple[dict[str, int], list[html.Section]]:
     """A report's status counts and claim cards: the same until a build publishes again."""
     mine = claims[claims["report"] == chosen]
-    view = report.claims_view(mine, report.claim_specs())
-    history = report.claim_history(mine)
+    view = claims_view.claims_view(mine, claims_view.claim_specs())
+    history = claims_view.claim_history(mine)
     cards = []
     for item in history.to_dict("records"):
         keep = (mine["claim_id"] == item["claim_id"]) & (mine["source"] == item["source"])
         cards.append(claim_card(mine[keep], view[keep.to_numpy()], item["verdict"]))
-    return report.status_counts(mine), cards
+    return claims_view.status_counts(mine), cards
 
 
 def layout(**query: Any) -> Any:
-    claims = ui.tables().get("claims")
+    claims = STATE.tables().get("claims")
     content: list[Any]
     if claims is None or claims.empty:
-        content = [html.Div(overview.missing_table("claims"), className="empty-state")]
+        content = [html.Div(card_model.missing_table("claims"), className="empty-state")]
     else:
         reports = reports_of(claims)
         symbols = [s for s, _ in reports]
@@ -171,7 +172,7 @@ def layout(**query: Any) -> Any:
 )
 def download_claims(n_clicks: int | None) -> Any:
     """Every report's claims as CSV, as published."""
-    claims = ui.tables().get("claims")
+    claims = STATE.tables().get("claims")
     if not n_clicks or claims is None:
         return dash.no_update
-    return dcc.send_string(report.csv_text(claims), "claims.csv", type="text/csv")
+    return dcc.send_string(claims_view.csv_text(claims), "claims.csv", type="text/csv")

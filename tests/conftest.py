@@ -22,9 +22,9 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory, mirror):
     """The real files fetched from the mirror and built once per session. Tests only read it."""
-    from indicators import store
-    from indicators.build import build
-    from indicators.fetch import fetch
+    from indicators.contract import store
+    from indicators.etl.build import build
+    from indicators.etl.fetch import fetch
 
     data = store.DataDir(tmp_path_factory.mktemp("published"))
     fetch(data, from_dir=mirror, progress=lambda _: None)
@@ -35,6 +35,6 @@ def published(tmp_path_factory, mirror):
 @pytest.fixture(scope="session")
 def tables(published):
     """The published tables, loaded once per session."""
-    from indicators import store
+    from indicators.contract import store
 
     return store.TableCache(published)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import schemas
-from indicators.codes import GROUPS
+from indicators.contract import schemas
+from indicators.etl.codes import GROUPS
 
 YEARS = list(range(2018, 2025))
 # (iso3, name, itu region, income group, development status, ldc, lldc, sids, wb region)

@@ -13,11 +13,12 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, dcc
 
-from indicators import charts, export, render, safe_csv
-from indicators.charts import NoData, ParamError
+from indicators.catalogue import charts
+from indicators.catalogue.charts import NoData, ParamError
 from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
+from indicators.outputs import export, render, safe_csv
 
 log = logging.getLogger(__name__)
 HIDE: dict[str, str] = {"display": "none"}

@@ -13,11 +13,13 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import charts, export, figures, findings, overview, render
-from indicators.charts import ChartSpec, Param, common, explore
+from indicators import figures
+from indicators.catalogue import cards, charts, explore, findings, queries
+from indicators.catalogue.charts import ChartSpec, Param
+from indicators.catalogue.topic import Topic
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
-from indicators.topics import Topic
+from indicators.outputs import export, render
 
 Panels = list[tuple[str, str]]
 # No camera button: its PNG has no caption or source; the panel's own PNG button does.
@@ -59,7 +61,7 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
     if value in param.labels:
         return param.labels[value]
     if "@" in text:
-        return common.edition_label(text)
+        return queries.edition_label(text)
     if text in names:
         return f"{names[text]} ({text})"
     return text.replace("_", " ")
@@ -71,7 +73,7 @@ def options(
     """The dropdown options of a parameter, given the other values (the chosen edition); an
     entity picker's list in the order and of the group its explorer controls choose."""
     tables = STATE.tables()
-    names = common.names(tables)
+    names = queries.names(tables)
     context = values if param.within is not None else None
     choices = param.options(tables, context)
     listed = (
@@ -266,7 +268,7 @@ def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.
 def topic_page(topic: Topic, query: dict[str, Any]) -> html.Div:
     """A topic's page: its panels, and the build hint if one of its tables is missing."""
     body = page(topic.title, topic.intro, list(topic.panels), query)
-    hint = overview.missing_tables(STATE.tables(), topic.tables)
+    hint = cards.missing_tables(STATE.tables(), topic.tables)
     if hint:
         body.children.insert(2, html.Div(hint, className="empty-state", role="status"))
     return body
@@ -378,7 +380,7 @@ def graph_style(chart: Chart) -> dict[str, str]:
 
 def column_label(spec: ChartSpec, column: str) -> str:
     """A table heading: the chart's declared label (with unit), else the shared one."""
-    return spec.columns.get(column) or common.COLUMN_LABELS.get(column) or column.replace("_", " ")
+    return spec.columns.get(column) or queries.COLUMN_LABELS.get(column) or column.replace("_", " ")
 
 
 def data_table(spec: ChartSpec, frame: pd.DataFrame, prefix: str) -> list[Any]:

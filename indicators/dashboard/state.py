@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from indicators import charts, store
+from indicators.catalogue import charts
+from indicators.contract import store
 from indicators.figures import Chart
 
 # Image exports start a Chromium each; more at once than this and a process runs out of memory.

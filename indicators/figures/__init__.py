@@ -13,8 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import theme
-from indicators.figures import layout
+from indicators.figures import layout, theme
 
 CAPTION_FONT = layout.CAPTION_FONT
 

@@ -9,13 +9,17 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, overview, schemas, theme
-from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.charts.explore import Explore
-from indicators.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
-from indicators.entities import member_mask
-from indicators.figures import Caption, Chart
-from indicators.topics import Topic
+from indicators import figures
+from indicators.catalogue import cards, queries
+from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import Topic
+from indicators.contract import schemas
+from indicators.contract.store import Tables
+from indicators.etl.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
+from indicators.etl.entities import member_mask
+from indicators.figures import Caption, Chart, theme
+from indicators.metrics import gaps
 
 BASKETS = {"fixed_broadband": "Fixed broadband", "mobile_broadband": "Mobile broadband (data only)"}
 # unit -> (axis and subtitle text, short form for colour bars and hover)
@@ -81,7 +85,7 @@ MAP_CAP_PCT = 10.0
 
 
 def _editions(tables: Tables) -> list[str]:
-    return common.editions(tables, "broadband_price")
+    return queries.editions(tables, "broadband_price")
 
 
 def _newest_edition(tables: Tables) -> str:
@@ -90,7 +94,7 @@ def _newest_edition(tables: Tables) -> str:
 
 
 def _years(tables: Tables) -> list[int]:
-    return common.years_of(tables, "broadband_price")
+    return queries.years_of(tables, "broadband_price")
 
 
 def _newest_year(tables: Tables) -> int | str:
@@ -99,7 +103,7 @@ def _newest_year(tables: Tables) -> int | str:
 
 
 def _gb(allowance: Any) -> str:
-    return f"{common.number(allowance):g} GB"
+    return f"{queries.number(allowance):g} GB"
 
 
 def _span(first: int, last: int) -> str:
@@ -111,8 +115,8 @@ def _basket_rows(
 ) -> pd.DataFrame:
     """One edition's rows of a basket, unit and statistic, in the given samples (annual)."""
     if not p["edition"]:
-        raise NoData(f"The broadband_price table has not been built yet: {common.BUILD_HINT}.")
-    frame = common.rows_of(common.table(tables, "broadband_price"), p["edition"])
+        raise NoData(f"The broadband_price table has not been built yet: {queries.BUILD_HINT}.")
+    frame = queries.rows_of(queries.table(tables, "broadband_price"), p["edition"])
     return frame[
         (frame["basket"] == p["basket"])
         & (frame["unit"] == p["unit"])
@@ -132,13 +136,13 @@ def _window_choices(tables: Tables) -> list[str]:
     samples = [
         s
         for key in _editions(tables)
-        for s in common.edition_values(tables, "broadband_price", key, "sample")
+        for s in queries.edition_values(tables, "broadband_price", key, "sample")
     ]
     return [*_windows_of(samples), NO_WINDOW]
 
 
 def _windows_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    samples = common.edition_values(tables, "broadband_price", p["edition"], "sample")
+    samples = queries.edition_values(tables, "broadband_price", p["edition"], "sample")
     return [*_windows_of(samples), NO_WINDOW]
 
 
@@ -184,7 +188,7 @@ def _experimental_note(
         return ("ITU's experimental collections of this basket are left out (not official).",)
     spans = ", ".join(
         f"{_gb(gb)} {_span(int(y.min()), int(y.max()))}"
-        + (f" ({symbols[common.number(gb)]})" if symbols else "")
+        + (f" ({symbols[queries.number(gb)]})" if symbols else "")
         for gb, y in exp.groupby("allowance_gb")["year"]
     )
     return (f"ITU's experimental collections, not official: {spans}.",)
@@ -214,11 +218,11 @@ def _median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     window = p.get("window", NO_WINDOW)
     samples = (ANNUAL,) if window == NO_WINDOW else (ANNUAL, window)
     rows = _basket_rows(tables, p, "median", samples)
-    wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
+    wanted = [WORLD, *queries.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     if rows[~rows["experimental"] & (rows["sample"] == ANNUAL)].empty:
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
+            f"{queries.edition_label(p['edition'])} has no {BASKETS[p['basket']].lower()} "
             f"medians in {UNITS[p['unit']][0]} for {GROUPING_TEXT[p['grouping']]}."
         )
     order = {e: i for i, e in enumerate(wanted)}
@@ -341,11 +345,11 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
     """ITU's published price medians for World and the groups of a grouping: annual medians as
     points, and the chosen window's constant-sample medians as lines."""
     whole = _median_rows(tables, p)
-    rows = common.in_years(whole, p)
+    rows = queries.in_years(whole, p)
     window = p.get("window", NO_WINDOW)
     annual = rows[rows["sample"] == ANNUAL]
     include = p["experimental"] == "include"
-    names = common.names(tables)
+    names = queries.names(tables)
     column = f"median_{p['unit']}"
     data = rows[include | ~rows["experimental"]][
         ["entity_id", "year", "allowance_gb", "experimental", "sample", "value"]
@@ -381,7 +385,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         subtitle=f"{unit_text}{' (log scale)' if pct else ''}, World and {label}; "
         f"points: annual medians, {_span(int(years.min()), int(years.max()))}"
         f"{lines}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
@@ -398,7 +402,7 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def _members(tables: Tables, group: str) -> set[str]:
     """Economies in a group (entities table: ldc, development_status, itu_region, income)."""
-    ent = common.entities(tables)
+    ent = queries.entities(tables)
     economies = ent[ent["kind"] == "economy"]
     if group != "all":
         economies = economies[member_mask(economies, group)]
@@ -408,7 +412,7 @@ def _members(tables: Tables, group: str) -> set[str]:
 def _group_label(tables: Tables, group: str) -> str:
     if group == "all":
         return "all economies"
-    name = common.names(tables).get(group, group)
+    name = queries.names(tables).get(group, group)
     return f"ITU region {name}" if group in ITU_REGIONS else name
 
 
@@ -444,7 +448,7 @@ def _economy_prices(tables: Tables, p: dict[str, Any], include: bool) -> tuple[p
     data = rows[["entity_id", "year", "allowance_gb", "experimental", "value"]].rename(
         columns={"value": column}
     )
-    data.insert(1, "name", data["entity_id"].map(common.names(tables)))
+    data.insert(1, "name", data["entity_id"].map(queries.names(tables)))
     return data.sort_values(["experimental", "allowance_gb", column, "entity_id"]), year
 
 
@@ -569,7 +573,7 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices across economies, {year}",
         subtitle=f"{unit_text} (log scale), {_group_label(tables, p['group'])}: {count}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(
             *_runs_note(p["basket"], _allowance_runs(data)),
             *_distribution_notes(data, column, p, year),
@@ -634,14 +638,14 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"{BASKETS[p['basket']]} prices, {year}",
         subtitle=f"{unit_text}, {_gb(float(data['allowance_gb'].iloc[0]))} basket, "
         f"{len(data)} economies; grey: no price collected",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(*notes, "ITU's experimental collections are not mapped."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
-    return common.edition_values(tables, "broadband_price", p["edition"], "year")
+    return queries.edition_values(tables, "broadband_price", p["edition"], "year")
 
 
 PRICE_COLUMNS = {f"price_{u}": f"Price ({text})" for u, (text, _) in UNITS.items()}
@@ -747,7 +751,7 @@ register(
 
 def medians_link(entity: str, basket: str = "fixed_broadband", edition: str = "") -> str:
     """The annual medians of a group's grouping, in % of GNI per capita."""
-    grouping = "special" if common.grouping_of(entity) == "special" else "income"
+    grouping = "special" if queries.grouping_of(entity) == "special" else "income"
     params = {"basket": basket, "grouping": grouping, "unit": "pct_gni_pc", "edition": edition}
     return TOPIC.link("price_medians", params)
 
@@ -780,7 +784,7 @@ def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
     """Official fixed-broadband group medians in % of GNI per capita, one edition: annual and
     constant-sample (``sample``)."""
     rows = prices[
-        (prices["source"] == overview.PRICE_SOURCE)
+        (prices["source"] == cards.PRICE_SOURCE)
         & (prices["vintage"] == vintage)
         & (prices["basket"] == "fixed_broadband")
         & (prices["unit"] == "pct_gni_pc")
@@ -790,7 +794,7 @@ def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
     return rows
 
 
-def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metric | None:
+def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
     """The median fixed-broadband price of a group at its latest year, against the target."""
     own = rows[rows["entity_id"] == entity].sort_values("year")
     annual = own[own["sample"] == ANNUAL]
@@ -800,14 +804,12 @@ def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metr
     # ITU moved the basket from 1 GB to 5 GB in 2018: the trend keeps the latest basket only.
     trend, trend_label, trend_mode = _price_trend(own[own["allowance_gb"] == last["allowance_gb"]])
     value = float(last["value"])
-    times = gaps.ratio(value, overview.PRICE_TARGET_PCT)
+    times = gaps.ratio(value, cards.PRICE_TARGET_PCT)
     versus = (
-        f"{times:.1f} times the 2% target"
-        if value > overview.PRICE_TARGET_PCT
-        else "meets the target"
+        f"{times:.1f} times the 2% target" if value > cards.PRICE_TARGET_PCT else "meets the target"
     )
-    return overview.Metric(
-        label=f"{overview.short_name(entity)} (median)",
+    return cards.Metric(
+        label=f"{cards.short_name(entity)} (median)",
         text=f"{value:.1f}%",
         value=value,
         detail=(
@@ -815,32 +817,32 @@ def price_metric(rows: pd.DataFrame, vintage: str, entity: str) -> overview.Metr
             f"{versus}."
         ),
         year=int(last["year"]),
-        edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
+        edition=cards.edition_name(cards.PRICE_SOURCE, vintage),
         trend=trend,
         trend_label=trend_label,
         trend_mode=trend_mode,
-        href=medians_link(entity, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"),
+        href=medians_link(entity, "fixed_broadband", f"{cards.PRICE_SOURCE}@{vintage}"),
     )
 
 
 def _price_trend(same: pd.DataFrame) -> tuple[pd.DataFrame, str, str]:
     """A group's medians of one basket for the sparkline: the longest constant-sample window as
     a line; without one, the annual medians as points (ITU: not a trend)."""
-    gb = f"{common.number(same['allowance_gb'].iloc[0]):g} GB basket"
+    gb = f"{queries.number(same['allowance_gb'].iloc[0]):g} GB basket"
     windows = _windows_of(same["sample"].unique())
     line = same[same["sample"] == windows[0]] if windows else same.iloc[:0]
     if len(line) > 1:
         values = line.set_index("year")["value"].sort_index()
-        return overview.trend(values), f"{gb}, median over the same economies", "lines"
+        return cards.trend(values), f"{gb}, median over the same economies", "lines"
     annual = same[same["sample"] == ANNUAL].set_index("year")["value"].sort_index()
     label = f"Annual medians, {gb} (ITU: not for year-on-year comparison)"
-    return overview.trend(annual), label, "markers"
+    return cards.trend(annual), label, "markers"
 
 
-def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None:
+def meeting_metric(prices: pd.DataFrame, vintage: str) -> cards.Metric | None:
     """How many economies' fixed-broadband basket costs less than 2% of GNI p.c., latest year."""
     rows = prices[
-        (prices["source"] == overview.PRICE_SOURCE)
+        (prices["source"] == cards.PRICE_SOURCE)
         & (prices["vintage"] == vintage)
         & (prices["basket"] == "fixed_broadband")
         & (prices["unit"] == "pct_gni_pc")
@@ -854,15 +856,11 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
     # The trend keeps the latest basket (1 GB until 2017, 5 GB since): one basket, one series.
     latest = rows.loc[rows["year"] == year, "allowance_gb"].iloc[0]
     rows = rows[rows["allowance_gb"] == latest]
-    met, total = gaps.count_meeting(
-        rows.loc[rows["year"] == year, "value"], overview.PRICE_TARGET_PCT
-    )
+    met, total = gaps.count_meeting(rows.loc[rows["year"] == year, "value"], cards.PRICE_TARGET_PCT)
     per_year = rows.groupby("year")["value"].apply(
-        lambda v: (
-            100 * gaps.count_meeting(v, overview.PRICE_TARGET_PCT)[0] / max(1, v.notna().sum())
-        )
+        lambda v: 100 * gaps.count_meeting(v, cards.PRICE_TARGET_PCT)[0] / max(1, v.notna().sum())
     )
-    return overview.Metric(
+    return cards.Metric(
         label="Economies meeting the 2% target",
         text=f"{met} of {total}",
         value=float(met),
@@ -871,16 +869,14 @@ def meeting_metric(prices: pd.DataFrame, vintage: str) -> overview.Metric | None
             f"capita ({100 * met / total:.0f}%)."
         ),
         year=year,
-        edition=overview.edition_name(overview.PRICE_SOURCE, vintage),
-        trend=overview.trend(per_year),
+        edition=cards.edition_name(cards.PRICE_SOURCE, vintage),
+        trend=cards.trend(per_year),
         trend_label=(
             f"Share meeting it each year, %, {latest:g} GB basket (the economies priced vary "
             "by year)"
         ),
         trend_mode="markers",
-        href=distribution_link(
-            "all", year, "fixed_broadband", f"{overview.PRICE_SOURCE}@{vintage}"
-        ),
+        href=distribution_link("all", year, "fixed_broadband", f"{cards.PRICE_SOURCE}@{vintage}"),
     )
 
 
@@ -892,26 +888,26 @@ SAME_ECONOMIES_NOTE = (
 )
 
 
-def price_card(prices: pd.DataFrame | None) -> overview.Card:
+def price_card(prices: pd.DataFrame | None) -> cards.Card:
     """Median fixed-broadband price in LDCs and the world vs the 2% affordability target."""
-    card = overview.Card("prices", "Fixed-broadband prices", "/affordability", "Affordability page")
+    card = cards.Card("prices", "Fixed-broadband prices", "/affordability", "Affordability page")
     if prices is None or prices.empty:
-        return overview.empty_card(card, "broadband_price")
-    vintages = overview.vintages(prices, overview.PRICE_SOURCE)
+        return cards.empty_card(card, "broadband_price")
+    vintages = cards.vintages(prices, cards.PRICE_SOURCE)
     if not vintages:
-        return overview.no_rows_card(card, "ITU price-basket medians")
+        return cards.no_rows_card(card, "ITU price-basket medians")
     rows = _median_prices(prices, vintages[0])
     medians = [m for m in (price_metric(rows, vintages[0], e) for e in (LDC, WORLD)) if m]
     meeting = meeting_metric(prices, vintages[0])
     metrics = tuple([meeting, *medians] if meeting else medians)
     if not metrics:
-        return overview.no_rows_card(card, "fixed-broadband medians for LDCs or the world")
+        return cards.no_rows_card(card, "fixed-broadband medians for LDCs or the world")
     notes = (
         "Target: entry-level broadband below 2% of monthly GNI per capita "
         "(Broadband Commission, 2025).",
         *((SAME_ECONOMIES_NOTE,) if any(m.trend_mode == "lines" for m in medians) else ()),
     )
-    return overview.filled_card(card, metrics, notes)
+    return cards.filled_card(card, metrics, notes)
 
 
 TOPIC = Topic(

@@ -8,13 +8,16 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, overview, theme
-from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.charts.explore import Explore
-from indicators.codes import ITU_REGIONS, WORLD
-from indicators.figures import Caption, Chart
-from indicators.schemas import field_info
-from indicators.topics import Topic
+from indicators import figures
+from indicators.catalogue import cards, queries
+from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import Topic
+from indicators.contract.schemas import field_info
+from indicators.contract.store import Tables
+from indicators.etl.codes import ITU_REGIONS, WORLD
+from indicators.figures import Caption, Chart, theme
+from indicators.metrics import gaps
 
 GROUPINGS = ["itu_region", "development", "income", "special"]
 GBPS_PER_TBPS = 1000.0
@@ -22,7 +25,7 @@ PER_USER_UNIT = field_info("bandwidth", "per_user_kbps")["unit"]
 
 
 def _editions(tables: Tables) -> list[str]:
-    return common.editions(tables, "bandwidth", ("itu_aggregates",))
+    return queries.editions(tables, "bandwidth", ("itu_aggregates",))
 
 
 def _newest_edition(tables: Tables) -> str:
@@ -32,7 +35,7 @@ def _newest_edition(tables: Tables) -> str:
 
 def _years(tables: Tables) -> list[int]:
     """Every year in the bandwidth table, oldest first (any edition)."""
-    return sorted(common.years_of(tables, "bandwidth"))
+    return sorted(queries.years_of(tables, "bandwidth"))
 
 
 def _first_year(tables: Tables) -> int | str:
@@ -47,25 +50,25 @@ def _last_year(tables: Tables) -> int | str:
 
 def _edition_rows(tables: Tables, edition: str) -> pd.DataFrame:
     """The bandwidth rows of one edition."""
-    return common.rows_of(common.table(tables, "bandwidth"), edition)
+    return queries.rows_of(queries.table(tables, "bandwidth"), edition)
 
 
 def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataFrame:
     """Rows of the groups of the chosen grouping (and the world), with display names."""
-    frame = common.in_years(_edition_rows(tables, p["edition"]), p)
-    groups = common.group_ids(tables, p["grouping"])
+    frame = queries.in_years(_edition_rows(tables, p["edition"]), p)
+    groups = queries.group_ids(tables, p["grouping"])
     wanted = [WORLD, *groups] if with_world else groups
     rows = frame[frame["entity_id"].isin(groups)]
     if rows.empty:
-        label = common.grouping_phrase(p["grouping"])
+        label = queries.grouping_phrase(p["grouping"])
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no bandwidth for {label} groups; "
+            f"{queries.edition_label(p['edition'])} has no bandwidth for {label} groups; "
             "choose another edition or grouping."
         )
     rows = frame[frame["entity_id"].isin(wanted)]
     order = {e: i for i, e in enumerate(wanted)}
     rows = rows.assign(
-        name=rows["entity_id"].map(common.names(tables)), _order=rows["entity_id"].map(order)
+        name=rows["entity_id"].map(queries.names(tables)), _order=rows["entity_id"].map(order)
     )
     return rows.sort_values(["_order", "year"]).drop(columns="_order")
 
@@ -100,7 +103,7 @@ def _world_line(fig: go.Figure, world: pd.DataFrame) -> None:
 
 def _regions_absolute(tables: Tables, rows: pd.DataFrame, world: pd.DataFrame) -> go.Figure:
     """Stacked regions in Tbit/s, the world total as a dashed line."""
-    names = common.names(tables)
+    names = queries.names(tables)
     regions = rows[rows["entity_id"] != WORLD]
     fig = figures.stacked_area(
         regions,
@@ -124,7 +127,7 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
     note = _coverage_note(regions, world.set_index("year")["bandwidth_gbps"])
     if p["mode"] == "share":
         if world.empty:
-            raise NoData(f"{common.edition_label(p['edition'])} has no world total to share.")
+            raise NoData(f"{queries.edition_label(p['edition'])} has no world total to share.")
         shares = gaps.shares_of_total(rows, "bandwidth_gbps", WORLD, ["year"])
         data = shares.assign(share_pct=100 * shares["share"])
         data = data[["entity_id", "name", "year", "bandwidth_gbps", "share_pct"]]
@@ -134,7 +137,7 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
             "year",
             "share_pct",
             "entity_id",
-            common.names(tables),
+            queries.names(tables),
             "%",
             colours=theme.entity_colours(data["entity_id"]),
         )
@@ -153,7 +156,7 @@ def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title="International bandwidth by ITU region",
         subtitle=subtitle,
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -212,7 +215,7 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
     present = set(rows["year"])
     if start not in present or end not in present:
         raise NoData(
-            f"{common.edition_label(p['edition'])} covers {_span(rows)}; choose years within it."
+            f"{queries.edition_label(p['edition'])} covers {_span(rows)}; choose years within it."
         )
     table = _growth_table(rows, start, end)
     world = table[table["entity_id"] == WORLD]
@@ -229,9 +232,9 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
         _world_reference(fig, rate)
         subtitle += f"; world {rate:.1f}% (dashed line)"
     caption = Caption(
-        title=f"Growth of international bandwidth by {common.grouping_phrase(p['grouping'])}",
+        title=f"Growth of international bandwidth by {queries.grouping_phrase(p['grouping'])}",
         subtitle=subtitle,
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -264,38 +267,38 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     rows = _group_rows(tables, p, with_world=True)
     data = rows.dropna(subset=["per_user_kbps"])
     if data.empty:
-        raise NoData(f"{common.edition_label(p['edition'])} has no bandwidth per user.")
+        raise NoData(f"{queries.edition_label(p['edition'])} has no bandwidth per user.")
     data = data[["entity_id", "name", "year", "per_user_kbps"]].reset_index(drop=True)
     fig = figures.lines(
         data,
         "year",
         "per_user_kbps",
         "entity_id",
-        common.names(tables),
+        queries.names(tables),
         colours=theme.entity_colours(data["entity_id"]),
     )
     fig.update_layout(yaxis_title=PER_USER_UNIT)
-    by = common.grouping_phrase(p["grouping"])
+    by = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"International bandwidth per Internet user by {by}",
         subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=_missing_note(rows),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
-    return sorted(common.edition_values(tables, "bandwidth", p["edition"], "year"))
+    return sorted(queries.edition_values(tables, "bandwidth", p["edition"], "year"))
 
 
 def _end_years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
     """Newest first, so the default end of a span is the edition's last year."""
-    return common.edition_values(tables, "bandwidth", p["edition"], "year")
+    return queries.edition_values(tables, "bandwidth", p["edition"], "year")
 
 
 def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return common.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
+    return queries.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
 
 
 BANDWIDTH_COLUMNS = {
@@ -310,7 +313,7 @@ GROUPING = Param(
     "itu_region",
     GROUPINGS,
     within=_groupings_in_edition,
-    labels=common.GROUPING_LABELS,
+    labels=queries.GROUPING_LABELS,
 )
 
 register(
@@ -403,9 +406,7 @@ def _cagr_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
 
 def region_shares(bandwidth: pd.DataFrame, vintage: str) -> pd.DataFrame:
     """Each ITU region's share of world international bandwidth by year, one edition."""
-    rows = bandwidth[
-        (bandwidth["source"] == overview.ITU_SOURCE) & (bandwidth["vintage"] == vintage)
-    ]
+    rows = bandwidth[(bandwidth["source"] == cards.ITU_SOURCE) & (bandwidth["vintage"] == vintage)]
     rows = rows[rows["entity_id"].isin([WORLD, *ITU_REGIONS])]
     return gaps.shares_of_total(rows, "bandwidth_gbps", WORLD, ["year"])
 
@@ -416,7 +417,7 @@ def top_three_share(shares: pd.DataFrame) -> pd.Series:
     return top.groupby("year")["share"].sum().sort_index()
 
 
-def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> overview.Metric | None:
+def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> cards.Metric | None:
     """The three largest ITU regions' combined share of world bandwidth, latest year."""
     shares = region_shares(bandwidth, vintage)
     if shares.empty:
@@ -425,40 +426,40 @@ def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> overview.Metric |
     latest = shares[shares["year"] == year].nlargest(3, "share")
     combined = top_three_share(shares)
     world = bandwidth[
-        (bandwidth["source"] == overview.ITU_SOURCE)
+        (bandwidth["source"] == cards.ITU_SOURCE)
         & (bandwidth["vintage"] == vintage)
         & (bandwidth["entity_id"] == WORLD)
         & (bandwidth["year"] == year)
     ]["bandwidth_gbps"]
     parts = ", ".join(
-        f"{overview.short_name(e)} {100 * s:.1f}%"
+        f"{cards.short_name(e)} {100 * s:.1f}%"
         for e, s in latest[["entity_id", "share"]].itertuples(False)
     )
     total = f" of {world.iloc[0] / 1000:,.1f} Tbit/s" if not world.empty else ""
-    return overview.Metric(
+    return cards.Metric(
         label="Top three ITU regions",
         text=f"{100 * combined[year]:.1f}%",
         value=float(100 * combined[year]),
         detail=f"{parts}{total}.",
         year=year,
-        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
-        trend=overview.trend(100 * combined),
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(100 * combined),
         trend_label="Top-three share",
-        href=regions_link("share", f"{overview.ITU_SOURCE}@{vintage}"),
+        href=regions_link("share", f"{cards.ITU_SOURCE}@{vintage}"),
     )
 
 
-def bandwidth_card(bandwidth: pd.DataFrame | None) -> overview.Card:
+def bandwidth_card(bandwidth: pd.DataFrame | None) -> cards.Card:
     """Concentration: the three largest ITU regions' share of international bandwidth."""
-    card = overview.Card("bandwidth", "International bandwidth", "/bandwidth", "Bandwidth page")
+    card = cards.Card("bandwidth", "International bandwidth", "/bandwidth", "Bandwidth page")
     if bandwidth is None or bandwidth.empty:
-        return overview.empty_card(card, "bandwidth")
-    vintages = overview.vintages(bandwidth, overview.ITU_SOURCE)
+        return cards.empty_card(card, "bandwidth")
+    vintages = cards.vintages(bandwidth, cards.ITU_SOURCE)
     metric = bandwidth_metric(bandwidth, vintages[0]) if vintages else None
     if metric is None:
-        return overview.no_rows_card(card, "ITU regional bandwidth with a world total")
+        return cards.no_rows_card(card, "ITU regional bandwidth with a world total")
     notes = ("Share of ITU's world total; the trend is the top three of each year.",)
-    return overview.filled_card(card, (metric,), notes)
+    return cards.filled_card(card, (metric,), notes)
 
 
 TOPIC = Topic(

@@ -10,13 +10,16 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import figures, gaps, overview, theme
-from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.charts.explore import Explore
-from indicators.codes import ITU_REGIONS, LDC, WORLD
-from indicators.figures import Caption, Chart
-from indicators.schemas import field_info
-from indicators.topics import Topic
+from indicators import figures
+from indicators.catalogue import cards, queries
+from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import Topic
+from indicators.contract.schemas import field_info
+from indicators.contract.store import Tables
+from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
+from indicators.figures import Caption, Chart, theme
+from indicators.metrics import gaps
 
 GROUPINGS = ["development", "itu_region", "income", "special"]
 # How a grouping reads inside a sentence ("... by income group").
@@ -88,14 +91,14 @@ def _sex_editions(tables: Tables) -> list[str]:
             f"{s}@{v}"
             for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
         }
-        editions = common.editions(tables, "internet_use", ("itu_aggregates",))
+        editions = queries.editions(tables, "internet_use", ("itu_aggregates",))
         return [k for k in editions if k in with_split]
 
-    return list(common.memo(frame, ("sex-editions",), compute))
+    return list(queries.memo(frame, ("sex-editions",), compute))
 
 
 def _country_editions(tables: Tables) -> list[str]:
-    return common.editions(tables, "internet_use", ("itu_gender_country",))
+    return queries.editions(tables, "internet_use", ("itu_gender_country",))
 
 
 def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
@@ -109,8 +112,8 @@ def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
 def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
     """The rows of an edition, or NoData saying that no edition with ``what`` was built."""
     if not key:
-        raise NoData(f"No edition with {what} has been built: {common.BUILD_HINT}.")
-    return common.rows_of(common.table(tables, "internet_use"), key)
+        raise NoData(f"No edition with {what} has been built: {queries.BUILD_HINT}.")
+    return queries.rows_of(queries.table(tables, "internet_use"), key)
 
 
 def _by_sex(rows: pd.DataFrame) -> pd.DataFrame:
@@ -125,20 +128,20 @@ def _by_sex(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """World and the groups of the grouping with both sexes, in the entities table's order."""
-    rows = common.in_years(_edition_rows(tables, p["edition"], "Internet use by sex"), p)
-    wanted = [WORLD, *common.group_ids(tables, p["grouping"])]
+    rows = queries.in_years(_edition_rows(tables, p["edition"], "Internet use by sex"), p)
+    wanted = [WORLD, *queries.group_ids(tables, p["grouping"])]
     rows = rows[rows["entity_id"].isin(wanted)]
     wide = _by_sex(rows)
     if not wide["entity_id"].isin(wanted[1:]).any():
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no {GROUPING_TEXT[p['grouping']]} "
+            f"{queries.edition_label(p['edition'])} has no {GROUPING_TEXT[p['grouping']]} "
             "groups split by sex; choose another grouping."
         )
     order = {e: i for i, e in enumerate(wanted)}
     wide = wide.sort_values(
         ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
     )
-    names = common.names(tables)
+    names = queries.names(tables)
     wide.insert(1, "name", wide["entity_id"].map(names))
     return wide.reset_index(drop=True), rows
 
@@ -222,7 +225,7 @@ def _metric_chart(
 def parity(tables: Tables, p: dict[str, Any]) -> Chart:
     """The gender gap over time for World and the groups of a grouping, in the chosen metric."""
     wide, rows = _group_rows(tables, p)
-    names = common.names(tables)
+    names = queries.names(tables)
     if p["metric"] == "rates":
         fig, data = _rates_chart(wide, names)
         title, unit, note = (
@@ -238,8 +241,8 @@ def parity(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
         subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(tables, p["edition"]),
-        notes=(note, f"Edition: {common.edition_label(p['edition'])}.", *_estimate_note(rows)),
+        source=queries.source_line(tables, p["edition"]),
+        notes=(note, f"Edition: {queries.edition_label(p['edition'])}.", *_estimate_note(rows)),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
@@ -247,18 +250,18 @@ def parity(tables: Tables, p: dict[str, Any]) -> Chart:
 def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Economies with both sexes in the edition, optionally in one ITU region."""
     rows = _edition_rows(tables, p["edition"], "Internet use by sex for economies")
-    ent = common.entities(tables)
+    ent = queries.entities(tables)
     economies = ent[ent["kind"] == "economy"]
     if p["region"] != "all":
         economies = economies[economies["itu_region"] == p["region"]]
     wide = _by_sex(rows[rows["entity_id"].isin(set(economies["entity_id"]))])
     if wide.empty:
-        where = "" if p["region"] == "all" else f" in {common.names(tables).get(p['region'])}"
+        where = "" if p["region"] == "all" else f" in {queries.names(tables).get(p['region'])}"
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no economies{where} with "
+            f"{queries.edition_label(p['edition'])} has no economies{where} with "
             "Internet use for both women and men."
         )
-    wide.insert(1, "name", wide["entity_id"].map(common.names(tables)))
+    wide.insert(1, "name", wide["entity_id"].map(queries.names(tables)))
     # Inputs carry one decimal, so the difference is exact at one decimal (no float noise).
     gap = [
         round(gaps.point_gap(m, f), 1)
@@ -333,13 +336,13 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
     fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
     # The unit is in the subtitle; an axis title would collide with the exported source line.
     fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else common.names(tables).get(p["region"])
+    where = "all economies" if p["region"] == "all" else queries.names(tables).get(p["region"])
     years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())
     caption = Caption(
         title="Internet use by sex, by economy",
         subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(
             f"Latest available year {years} per economy (in brackets after the name).",
             f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
@@ -354,7 +357,7 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
     """Name the economies that no ITU region holds (they show under all regions only)."""
     if region != "all":
         return ("Regions: ITU/BDT regions, from the ITU price-basket economy list.",)
-    ent = common.entities(tables).set_index("entity_id")["itu_region"]
+    ent = queries.entities(tables).set_index("entity_id")["itu_region"]
     loose = sorted(data.loc[data["entity_id"].map(ent).isna(), "name"])
     if not loose:
         return ()
@@ -362,7 +365,7 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
 
 
 def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return common.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
+    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
 
 
 SEX_COLUMNS = {
@@ -388,7 +391,7 @@ register(
                 "income",
                 GROUPINGS,
                 within=_groupings_in_edition,
-                labels=common.GROUPING_LABELS,
+                labels=queries.GROUPING_LABELS,
             ),
             Param(
                 "metric",
@@ -442,7 +445,7 @@ register(
 
 def parity_link(entity: str, metric: str = "parity", edition: str = "") -> str:
     """The gap over time of the grouping that holds a group, in one measure."""
-    grouping = "" if entity == WORLD else common.grouping_of(entity)
+    grouping = "" if entity == WORLD else queries.grouping_of(entity)
     params = {"grouping": grouping, "metric": metric, "edition": edition}
     return TOPIC.link("gender_parity", params)
 
@@ -454,20 +457,20 @@ def _gender_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str)
     return TOPIC.path
 
 
-def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> overview.Metric | None:
+def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
     """Gender parity score (headline) and ITU's relative gender gap of one group."""
-    female, male = overview.wide(use, vintage, "female"), overview.wide(use, vintage, "male")
+    female, male = cards.wide(use, vintage, "female"), cards.wide(use, vintage, "male")
     if entity not in female or entity not in male:
         return None
     both = pd.DataFrame({"f": female[entity], "m": male[entity]}).dropna()
     if both.empty:
         return None
     year = int(both.index.max())
-    f, m = common.number(both.loc[year, "f"]), common.number(both.loc[year, "m"])
+    f, m = queries.number(both.loc[year, "f"]), queries.number(both.loc[year, "m"])
     score = gaps.parity_score(f, m)
     gap = 100 * gaps.relative_gender_gap(f, m)
-    return overview.Metric(
-        label=overview.short_name(entity),
+    return cards.Metric(
+        label=cards.short_name(entity),
         text=f"{score:.2f}",
         value=score,
         detail=(
@@ -475,33 +478,31 @@ def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> overview.Metr
             f"Internet ({f:.1f}% vs {m:.1f}%)."
         ),
         year=year,
-        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
-        trend=overview.trend(both["f"] / both["m"]),
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(both["f"] / both["m"]),
         trend_label="Parity score",
-        href=parity_link(entity, "parity", f"{overview.ITU_SOURCE}@{vintage}"),
+        href=parity_link(entity, "parity", f"{cards.ITU_SOURCE}@{vintage}"),
     )
 
 
-def gender_card(use: pd.DataFrame | None) -> overview.Card:
+def gender_card(use: pd.DataFrame | None) -> cards.Card:
     """Parity score and relative gap for the world and LDCs, newest ITU edition with sexes."""
-    card = overview.Card("gender", "Gender gap in Internet use", "/gender", "Gender page")
+    card = cards.Card("gender", "Gender gap in Internet use", "/gender", "Gender page")
     if use is None or use.empty:
-        return overview.empty_card(card, "internet_use")
+        return cards.empty_card(card, "internet_use")
     with_sex = [
-        v
-        for v in overview.vintages(use, overview.ITU_SOURCE)
-        if not overview.wide(use, v, "female").empty
+        v for v in cards.vintages(use, cards.ITU_SOURCE) if not cards.wide(use, v, "female").empty
     ]
     if not with_sex:
-        return overview.no_rows_card(card, "an ITU aggregate edition with a split by sex")
+        return cards.no_rows_card(card, "an ITU aggregate edition with a split by sex")
     metrics = tuple(
         m for m in (gender_metric(use, with_sex[0], e) for e in (WORLD, LDC)) if m is not None
     )
     if not metrics:
-        return overview.no_rows_card(card, "female and male Internet use for the world or LDCs")
+        return cards.no_rows_card(card, "female and male Internet use for the world or LDCs")
     low, high = gaps.PARITY_BAND
     notes = (f"Parity score = female / male rate; {low}-{high} counts as parity.",)
-    return overview.filled_card(card, metrics, notes)
+    return cards.filled_card(card, metrics, notes)
 
 
 TOPIC = Topic(

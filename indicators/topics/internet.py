@@ -7,13 +7,16 @@ from typing import Any
 
 import pandas as pd
 
-from indicators import figures, gaps, overview, theme
-from indicators.charts import ChartSpec, NoData, Param, Tables, common, register
-from indicators.charts.explore import Explore
-from indicators.codes import DEVELOPED, DEVELOPING, LDC, WORLD
-from indicators.figures import Caption, Chart
-from indicators.schemas import field_info
-from indicators.topics import Topic
+from indicators import figures
+from indicators.catalogue import cards, queries
+from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import Topic
+from indicators.contract.schemas import field_info
+from indicators.contract.store import Tables
+from indicators.etl.codes import DEVELOPED, DEVELOPING, LDC, WORLD
+from indicators.figures import Caption, Chart, theme
+from indicators.metrics import gaps
 
 # Broadband Commission targets for 2025 (Target 3): the reference lines of the page.
 TARGETS_2025 = {
@@ -32,11 +35,11 @@ UNIT = field_info("internet_use", "value_pct")["unit"]
 
 
 def _aggregate_editions(tables: Tables) -> list[str]:
-    return common.editions(tables, "internet_use", ("itu_aggregates", "wdi"))
+    return queries.editions(tables, "internet_use", ("itu_aggregates", "wdi"))
 
 
 def _wdi_editions(tables: Tables) -> list[str]:
-    return common.editions(tables, "internet_use", ("wdi",))
+    return queries.editions(tables, "internet_use", ("wdi",))
 
 
 def _first(choices: Any) -> Any:
@@ -52,11 +55,11 @@ def _default_group_edition(tables: Tables) -> str:
     options = _aggregate_editions(tables)
     frame = tables.get("internet_use")
     if frame is not None:
-        with_split = common.memo(
+        with_split = queries.memo(
             frame,
             ("developed-editions",),
             lambda: (
-                set(common.editions(tables, "internet_use", ("itu_aggregates",)))
+                set(queries.editions(tables, "internet_use", ("itu_aggregates",)))
                 & {
                     f"{s}@{v}"
                     for s, v in frame.loc[
@@ -83,22 +86,24 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
 
 def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
     """Internet use over time for the groups of one grouping, with the 2025 targets."""
-    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
+    frame = queries.in_years(
+        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+    )
     if not (frame["sex"] == p["sex"]).any():
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no split by sex; choose Total or "
+            f"{queries.edition_label(p['edition'])} has no split by sex; choose Total or "
             "another edition."
         )
-    own = common.group_ids(tables, p["grouping"])
+    own = queries.group_ids(tables, p["grouping"])
     wanted = [WORLD, *own, *(e for e in SHOWN_WITH.get(p["grouping"], []) if e not in own)]
     rows = frame[frame["entity_id"].isin(wanted) & (frame["sex"] == p["sex"])]
     if not rows["entity_id"].isin(own).any():
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no "
-            f"{common.grouping_phrase(p['grouping'])} breakdown; choose another "
+            f"{queries.edition_label(p['edition'])} has no "
+            f"{queries.grouping_phrase(p['grouping'])} breakdown; choose another "
             "edition or grouping."
         )
-    names = common.names(tables)
+    names = queries.names(tables)
     rows = rows.assign(name=rows["entity_id"].map(names))
     order = {e: i for i, e in enumerate(wanted)}
     rows = rows.sort_values(
@@ -118,10 +123,10 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
         names.get(e, e) for e in SHOWN_WITH.get(p["grouping"], []) if e in set(data["entity_id"])
     ]
     caption = Caption(
-        title=f"Individuals using the Internet by {common.grouping_phrase(p['grouping'])}"
+        title=f"Individuals using the Internet by {queries.grouping_phrase(p['grouping'])}"
         + (f", with {' and '.join(extra)}" if extra else ""),
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -129,14 +134,16 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def gap(tables: Tables, p: dict[str, Any]) -> Chart:
     """The gap between two entities over time: ratio (times) or percentage points."""
-    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
+    frame = queries.in_years(
+        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+    )
     frame = frame[frame["sex"] == "total"]
     a = frame[frame["entity_id"] == p["entity_a"]].set_index("year")["value_pct"]
     b = frame[frame["entity_id"] == p["entity_b"]].set_index("year")["value_pct"]
     years = sorted(set(a.index) & set(b.index))
     if not years:
         raise NoData(
-            f"{common.edition_label(p['edition'])} has no years with both "
+            f"{queries.edition_label(p['edition'])} has no years with both "
             f"{p['entity_a']} and {p['entity_b']}."
         )
     metric = gaps.ratio if p["mode"] == "ratio" else gaps.point_gap
@@ -150,7 +157,7 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         }
     )
     data["gap"] = [metric(a[y], b[y]) for y in years]
-    names = common.names(tables)
+    names = queries.names(tables)
     na, nb = names.get(p["entity_a"], p["entity_a"]), names.get(p["entity_b"], p["entity_b"])
     unit = "times" if p["mode"] == "ratio" else "percentage points"
     fig = figures.lines(
@@ -170,7 +177,7 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
             f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
             f"Internet, {unit}, {years[0]}-{years[-1]}; {int(last['year'])}: {last['gap']:.2f}"
         ),
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(
             f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
             f"{int(last['year'])}.",
@@ -181,16 +188,18 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
 
 def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     """A world map of economies at the chosen year, each at its latest year up to it."""
-    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
-    ent = common.entities(tables)
+    frame = queries.in_years(
+        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+    )
+    ent = queries.entities(tables)
     economies = set(ent.loc[ent["kind"] == "economy", "entity_id"])
     rows = frame[frame["entity_id"].isin(economies) & (frame["sex"] == "total")]
     year = int(p["year"]) if p["year"] else int(rows["year"].max())
     tolerance = int(p.get("tolerance", DEFAULT_TOLERANCE))
-    data = common.latest_within(rows, year, tolerance, ["entity_id"])
+    data = queries.latest_within(rows, year, tolerance, ["entity_id"])
     if data.empty:
         raise NoData(f"No economy has data from {year - tolerance} to {year}.")
-    names = common.names(tables)
+    names = queries.names(tables)
     data = data.assign(name=data["entity_id"].map(names))
     data = data[["entity_id", "name", "year", "value_pct"]].sort_values("entity_id")
     data = data.reset_index(drop=True)
@@ -211,7 +220,7 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
             if tolerance
             else f"economies reporting {year}"
         ),
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=_fallback_notes(data, rows, year, tolerance, names),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -252,11 +261,13 @@ def _fallback_notes(
 
 def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     """Internet use over time for chosen economies and groups."""
-    frame = common.in_years(common.rows_of(common.table(tables, "internet_use"), p["edition"]), p)
+    frame = queries.in_years(
+        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+    )
     rows = frame[frame["entity_id"].isin(p["entities"]) & (frame["sex"] == "total")]
     if rows.empty:
-        raise NoData(f"{common.edition_label(p['edition'])} has no data for {p['entities']}.")
-    names = common.names(tables)
+        raise NoData(f"{queries.edition_label(p['edition'])} has no data for {p['entities']}.")
+    names = queries.names(tables)
     rows = rows.assign(name=rows["entity_id"].map(names))
     data = rows[["entity_id", "name", "year", "value_pct"]].sort_values(["entity_id", "year"])
     data = data.reset_index(drop=True)
@@ -271,14 +282,14 @@ def compare(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in drawn),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=common.source_line(tables, p["edition"]),
+        source=queries.source_line(tables, p["edition"]),
         notes=(f"No data in this edition for {', '.join(missing)}.",) if missing else (),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
 def _map_years(tables: Tables) -> list[int]:
-    return common.years_of(tables, "internet_use", source="wdi")
+    return queries.years_of(tables, "internet_use", source="wdi")
 
 
 def _default_map_year(tables: Tables) -> int | str:
@@ -290,7 +301,7 @@ def _default_map_year(tables: Tables) -> int | str:
     frame = tables.get("internet_use")
     if frame is None or frame.empty:
         return ""
-    counts = common.memo(
+    counts = queries.memo(
         frame,
         ("wdi-year-counts",),
         lambda: frame[frame["source"] == "wdi"].groupby("year")["entity_id"].nunique(),
@@ -301,20 +312,20 @@ def _default_map_year(tables: Tables) -> int | str:
 
 
 def _in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return common.edition_entities(tables, "internet_use", p["edition"])
+    return queries.edition_entities(tables, "internet_use", p["edition"])
 
 
 def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return common.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
+    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
 
 
 def _sexes_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    present = set(common.edition_values(tables, "internet_use", p["edition"], "sex"))
+    present = set(queries.edition_values(tables, "internet_use", p["edition"], "sex"))
     return [s for s in SEXES if s in present]
 
 
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
-    return common.edition_values(tables, "internet_use", p["edition"], "year")
+    return queries.edition_values(tables, "internet_use", p["edition"], "year")
 
 
 SEXES = ["total", "female", "male"]
@@ -334,7 +345,7 @@ register(
                 "development",
                 GROUPINGS,
                 within=_groupings_in_edition,
-                labels=common.GROUPING_LABELS,
+                labels=queries.GROUPING_LABELS,
             ),
             EDITION,
             Param(
@@ -360,8 +371,8 @@ register(
         "Internet use gap between two entities",
         "Ratio (times) or percentage-point gap between the Internet use of two entities.",
         (
-            Param("entity_a", "Entity A", "DEVELOPED", common.entity_choices, within=_in_edition),
-            Param("entity_b", "Entity B", "LDC", common.entity_choices, within=_in_edition),
+            Param("entity_a", "Entity A", "DEVELOPED", queries.entity_choices, within=_in_edition),
+            Param("entity_b", "Entity B", "LDC", queries.entity_choices, within=_in_edition),
             Param(
                 "mode",
                 "Gap",
@@ -432,7 +443,7 @@ register(
                 "entities",
                 "Entities",
                 ["WLD", "HIC", "LDC"],
-                common.entity_choices,
+                queries.entity_choices,
                 kind="multi",
                 within=_in_edition,
                 max_items=theme.MAX_SERIES,
@@ -469,7 +480,7 @@ def gap_link(entity_a: str, entity_b: str, edition: str = "") -> str:
 def groups_link(entity: str, edition: str = "", sex: str = "") -> str:
     """Internet use over time of the grouping that holds a group (the edition's default
     grouping for the world, which every grouping draws)."""
-    params: dict[str, Any] = {} if entity == WORLD else {"grouping": common.grouping_of(entity)}
+    params: dict[str, Any] = {} if entity == WORLD else {"grouping": queries.grouping_of(entity)}
     params.update(edition=edition, sex=sex if sex in SEXES and sex != "total" else "")
     return TOPIC.link("internet_by_group", params)
 
@@ -486,20 +497,20 @@ def _ratio_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) 
     return TOPIC.path
 
 
-def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> overview.Metric | None:
+def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> cards.Metric | None:
     """Internet use of ``a`` vs ``b`` in one ITU edition: ratio (headline) and points."""
-    wide = overview.wide(use, vintage)
+    wide = cards.wide(use, vintage)
     if a not in wide or b not in wide:
         return None
     both = wide[[a, b]].dropna()
     if both.empty:
         return None
     year = int(both.index.max())
-    va, vb = common.number(both.loc[year, a]), common.number(both.loc[year, b])
+    va, vb = queries.number(both.loc[year, a]), queries.number(both.loc[year, b])
     times = gaps.ratio(va, vb)
-    estimate = " (ITU estimate)" if year in overview.estimate_years(use, vintage, [a, b]) else ""
-    return overview.Metric(
-        label=f"{overview.short_name(a)} vs {overview.short_name(b)}",
+    estimate = " (ITU estimate)" if year in cards.estimate_years(use, vintage, [a, b]) else ""
+    return cards.Metric(
+        label=f"{cards.short_name(a)} vs {cards.short_name(b)}",
         text=f"{times:.2f}×",
         value=times,
         detail=(
@@ -507,22 +518,22 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> overview.Metric 
             f"{gaps.point_gap(va, vb):.1f} percentage points apart."
         ),
         year=year,
-        edition=overview.edition_name(overview.ITU_SOURCE, vintage),
-        trend=overview.trend(both[a] / both[b]),
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(both[a] / both[b]),
         trend_label="Ratio",
-        href=gap_link(a, b, f"{overview.ITU_SOURCE}@{vintage}"),
+        href=gap_link(a, b, f"{cards.ITU_SOURCE}@{vintage}"),
     )
 
 
-def internet_card(use: pd.DataFrame | None) -> overview.Card:
+def internet_card(use: pd.DataFrame | None) -> cards.Card:
     """Developed vs LDCs (newest ITU edition with 'developed') and high income vs LDCs (newest)."""
-    card = overview.Card(
+    card = cards.Card(
         "internet", "Internet use: developed vs least developed", "/internet", "Internet use page"
     )
     if use is None or use.empty:
-        return overview.empty_card(card, "internet_use")
-    vintages = overview.vintages(use, overview.ITU_SOURCE)
-    with_developed = [v for v in vintages if DEVELOPED in set(overview.wide(use, v).columns)]
+        return cards.empty_card(card, "internet_use")
+    vintages = cards.vintages(use, cards.ITU_SOURCE)
+    with_developed = [v for v in vintages if DEVELOPED in set(cards.wide(use, v).columns)]
     metrics = []
     if with_developed:
         metrics.append(use_gap(use, with_developed[0], DEVELOPED, LDC))
@@ -530,14 +541,14 @@ def internet_card(use: pd.DataFrame | None) -> overview.Card:
         metrics.append(use_gap(use, vintages[0], "HIC", LDC))
     found = tuple(m for m in metrics if m is not None)
     if not found:
-        return overview.no_rows_card(card, "ITU aggregate Internet use for these groups")
+        return cards.no_rows_card(card, "ITU aggregate Internet use for these groups")
     notes: tuple[str, ...] = ("Ratio of the shares of the population using the Internet.",)
     if with_developed and vintages and with_developed[0] != vintages[0]:
         notes += (
-            f"{overview.edition_name(overview.ITU_SOURCE, vintages[0])} has no developed group; "
+            f"{cards.edition_name(cards.ITU_SOURCE, vintages[0])} has no developed group; "
             "high income stands in for it.",
         )
-    return overview.filled_card(card, found, notes)
+    return cards.filled_card(card, found, notes)
 
 
 TOPIC = Topic(

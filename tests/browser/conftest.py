@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from indicators import store
+from indicators.contract import store
 from indicators.dashboard.state import STATE
 
 os.environ.setdefault("DASH_TEST_CHROMEPATH", shutil.which("chromium") or "/usr/bin/chromium")
@@ -27,7 +27,7 @@ def chromium_for_downloads():
     """Start the app's renderer before any test server: dash[testing] stops its threaded
     server by raising SystemExit in every thread started since, which would take the
     renderer's event-loop and pipe threads down with it (gunicorn workers do no such thing)."""
-    from indicators import render
+    from indicators.outputs import render
 
     renderer = render.renderer()
     renderer.render(render.Job({"data": [], "layout": {}}, "png", 10, 10, 1))

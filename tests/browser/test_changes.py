@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from indicators import changes, diff
+from indicators.dashboard import changes_view
+from indicators.metrics import diff
 from tests.browser.test_pages import open_page, severe_logs, wait_for_file
 
 pytestmark = pytest.mark.browser
 
-WDI_2019 = "/changes?changes.source=wdi&changes.year=2019&changes.kind=economy"
+WDI_2019 = "/changes?changes_view.source=wdi&changes_view.year=2019&changes_view.kind=economy"
 
 
 def ytick_labels(dash_duo, graph: str) -> list[str]:
@@ -60,7 +61,7 @@ def test_switching_source_picks_its_newest_editions_and_updates_the_link(
 ):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/changes")
-    label = {o["value"]: o["label"] for o in changes.source_options(tables)}["itu_aggregates"]
+    label = {o["value"]: o["label"] for o in changes_view.source_options(tables)}["itu_aggregates"]
     dash_duo.select_dcc_dropdown('[id*="changes"][id*="source"]', label)
     dash_duo.wait_for_contains_text("#changes-summary", "Nov 2024", 20)
     assert "ITU key ICT indicators, Oct 2019" in dash_duo.find_element("#changes-summary").text
@@ -72,7 +73,7 @@ def test_switching_source_picks_its_newest_editions_and_updates_the_link(
 
 def test_search_narrows_the_table(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, "/changes?changes.search=Botswana")
+    open_page(dash_duo, "/changes?changes_view.search=Botswana")
     rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#changes-table tbody tr")
     assert rows and all("BWA" in r.text for r in rows)
     box = dash_duo.find_element('[id*="changes"][id*="search"]')

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 
-from indicators import export, pack, render
 from indicators.figures import layout
+from indicators.outputs import export, pack, render
 
 pytestmark = pytest.mark.browser
 

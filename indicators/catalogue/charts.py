@@ -1,0 +1,305 @@
+"""The chart catalogue: every chart the dashboard shows and `indicators export` writes.
+
+A chart is an id, its parameters (with their choices and defaults) and a function of the
+processed tables and those parameters that returns a :class:`~indicators.figures.Chart`. The
+dashboard pages and the export command both call :func:`render`, so a figure downloaded from a
+page and one written by an export are the same figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from indicators.contract.store import Tables
+from indicators.figures import Chart
+
+
+class ParamError(ValueError):
+    """A parameter value outside its choices; names the parameter and the choices."""
+
+
+class NoData(LookupError):
+    """The tables hold no data for what was asked; the message says which command builds it."""
+
+
+Choices = Sequence[Any] | Callable[[Tables], Sequence[Any]]
+# Choices that depend on the other parameters' values (an entity picker on its edition).
+ScopedChoices = Callable[[Tables, dict[str, Any]], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One chart parameter: its kind (choice, multi, int), choices and default.
+
+    ``within`` narrows the choices to what the other parameters allow (the entities, years or
+    groupings of the chosen edition); ``aliases`` are former names still accepted in links and
+    specs; ``max_items`` caps a multi choice (more series than colours would repeat colours);
+    ``labels`` says how fixed choices read in a control. ``fallback`` says which choice stands
+    in when the default is not among them (``last``: the newest year of a span). A ``view_only``
+    parameter changes how the page offers choices (a picker's order), not the chart.
+    """
+
+    name: str
+    label: str
+    default: Any
+    choices: Choices | None = None
+    kind: str = "choice"
+    help: str = ""
+    within: ScopedChoices | None = None
+    aliases: tuple[str, ...] = ()
+    max_items: int | None = None
+    labels: dict[Any, str] = field(default_factory=dict)  # how each choice reads to a person
+    fallback: str = "first"
+    view_only: bool = False
+
+    def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
+        """The allowed values, given the data at hand (and the other values, if given)."""
+        if self.within is not None and context is not None:
+            return list(self.within(tables, context))
+        if self.choices is None:
+            return []
+        return list(self.choices(tables) if callable(self.choices) else self.choices)
+
+    def default_for(self, tables: Tables, context: dict[str, Any] | None = None) -> Any:
+        """The default, resolved against the data (callables pick e.g. the newest edition).
+
+        Where the choices depend on the other values and the usual default is not among them,
+        the first choice (or, for a multi choice, the defaults that are) stands in.
+        """
+        value = self.default(tables) if callable(self.default) else self.default
+        if self.within is None or context is None:
+            return value
+        options = self.options(tables, context)
+        if not options:
+            return value
+        if self.kind == "multi":
+            kept = [v for v in value if v in options]
+            return kept or options[:1]
+        if value in options:
+            return value
+        return options[-1] if self.fallback == "last" else options[0]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart in the catalogue.
+
+    ``ranges`` pairs parameters that bound a span (start year, end year): a reversed pair is put
+    the right way round before the chart and the controls see it. ``value`` names the column
+    holding the plotted value (``{unit}`` and other parameters are filled in), ``unit`` says
+    what it is measured in, and ``columns`` labels the chart's own columns (with units) for
+    tables; shared columns are labelled in ``queries.COLUMN_LABELS``. ``explore`` declares the
+    explorer controls the chart offers (see ``explore.Explore``); registering adds their
+    parameters.
+    """
+
+    id: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    build: Callable[[Tables, dict[str, Any]], Chart]
+    tables: tuple[str, ...] = field(default_factory=tuple)
+    ranges: tuple[tuple[str, str], ...] = ()
+    value: str | Callable[[dict[str, Any]], str] = ""
+    unit: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    explore: Any = None  # an explore.Explore, or None
+
+    def value_column(self, params: dict[str, Any]) -> str:
+        """The value column for these parameter values."""
+        return self.value(params) if callable(self.value) else self.value.format(**params)
+
+
+REGISTRY: dict[str, ChartSpec] = {}
+
+
+def register(spec: ChartSpec) -> ChartSpec:
+    """Add a chart to the catalogue, with the parameters of its explorer controls."""
+    from indicators.catalogue import explore
+
+    added, ranges = explore.params(spec)
+    if added:
+        spec = replace(spec, params=spec.params + added, ranges=spec.ranges + ranges)
+    REGISTRY[spec.id] = spec
+    return spec
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A multi value from a link ('A,B'), a spec or a control (a list); anything else fails."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",")]
+    if isinstance(value, list | tuple):
+        return list(value)
+    raise ParamError(f"expected a list, got {_show(value)}")
+
+
+def _not_one_of(param: Param, value: Any, options: list[Any], where: str) -> ParamError:
+    """The error for a value outside its choices (long lists are not printed in full)."""
+    if len(options) > 40:
+        return ParamError(
+            f"{param.name}={_show(value)} is not available{where} "
+            f"({len(options)} choices, e.g. {', '.join(map(str, options[:5]))})"
+        )
+    return ParamError(f"{param.name}={_show(value)} is not one of {options}{where}")
+
+
+def _check(param: Param, value: Any, options: list[Any], where: str = "") -> tuple[Any, list[str]]:
+    """A value checked against its choices: (value, what was dropped from a multi choice).
+
+    Raises ParamError naming the parameter when nothing usable is left.
+    """
+    if param.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int | str | float):
+            raise ParamError(f"{param.name}: {_show(value)} is not a year")
+        try:
+            number = int(str(value).strip())
+        except ValueError as exc:
+            raise ParamError(f"{param.name}: {_show(value)} is not a year") from exc
+        if options and number not in options:
+            raise _not_one_of(param, number, options, where)
+        return number, []
+    if param.kind == "multi":
+        values = _as_list(value)
+        bad = [v for v in values if not isinstance(v, str) or (options and v not in options)]
+        kept = list(dict.fromkeys(v for v in values if v not in bad and v != ""))
+        dropped = [str(v) for v in bad if v != ""]
+        if not kept:
+            shown = [v[:40] for v in dropped[:10]] or "empty"
+            raise ParamError(f"{param.name}: {shown} not among the choices{where}")
+        if param.max_items and len(kept) > param.max_items:
+            dropped += kept[param.max_items :]
+            kept = kept[: param.max_items]
+        return kept, dropped
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ParamError(f"{param.name}: {_show(value)} is not a choice")
+    if options and value not in options:
+        raise _not_one_of(param, value, options, where)
+    return value, []
+
+
+def _given(spec: ChartSpec, given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The given values keyed by current parameter names (former names accepted), and the
+    names that are not parameters of the chart."""
+    names = {p.name: p.name for p in spec.params}
+    names.update({alias: p.name for p in spec.params for alias in p.aliases})
+    out: dict[str, Any] = {}
+    unknown = []
+    for key, value in given.items():
+        if key not in names:
+            unknown.append(str(key))
+        elif key == names[key]:
+            out[key] = value  # the current name wins over a former one
+        else:
+            out.setdefault(names[key], value)
+    return out, unknown
+
+
+def resolve(
+    spec: ChartSpec,
+    tables: Tables,
+    given: dict[str, Any],
+    strict: bool,
+    notices: list[str] | None = None,
+) -> dict[str, Any]:
+    """Every parameter of a chart: the given value if valid, else the default (or ParamError).
+
+    Lenient resolution keeps the valid values of a partly bad list and appends to ``notices``
+    a sentence naming each value it reset, so a page can say what it changed.
+    """
+    values, unknown = _given(spec, given)
+    if unknown and strict:
+        raise ParamError(
+            f"unknown parameter(s) {sorted(unknown)} for chart {spec.id}; "
+            f"expected {[p.name for p in spec.params]}"
+        )
+    if unknown and notices is not None:
+        notices.append(f"Ignored unknown setting(s): {', '.join(sorted(unknown))}.")
+    out: dict[str, Any] = {}
+    # Parameters whose choices depend on others come last, so their context is resolved.
+    ordered = sorted(spec.params, key=lambda p: p.within is not None)
+    for param in ordered:
+        context = out if param.within is not None else None
+        value = values.get(param.name)
+        if value is None or value == "" or value == []:
+            out[param.name] = param.default_for(tables, context)
+            continue
+        where = _where(context)
+        try:
+            out[param.name], dropped = _check(param, value, param.options(tables, context), where)
+        except ParamError as exc:
+            if strict:
+                raise
+            out[param.name], dropped = param.default_for(tables, context), []
+            if notices is not None:
+                notices.append(f"{param.label}: {exc}; reset to {_display(out[param.name])}.")
+            continue
+        if dropped:
+            if strict:
+                raise ParamError(
+                    f"{param.name}: {', '.join(dropped[:10])} not available{where}"
+                    + (f" (at most {param.max_items})" if param.max_items else "")
+                )
+            if notices is not None:
+                notices.append(f"{param.label}: left out {', '.join(dropped)} (not available).")
+    _order_ranges(spec, out, notices)
+    return {p.name: out[p.name] for p in spec.params}
+
+
+def _where(context: dict[str, Any] | None) -> str:
+    """' in <edition>' for choices that depend on the chosen edition."""
+    if not context or not context.get("edition"):
+        return ""
+    from indicators.catalogue import queries
+
+    return f" in {queries.edition_label(str(context['edition']))}"
+
+
+def _display(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | None) -> None:
+    """Swap a reversed span (From after To) so controls and chart agree."""
+    for low, high in spec.ranges:
+        a, b = values.get(low), values.get(high)
+        if isinstance(a, int) and isinstance(b, int) and a > b:
+            values[low], values[high] = b, a
+            if notices is not None:
+                notices.append(f"The years were given the wrong way round; showing {b}-{a}.")
+
+
+def render(
+    chart_id: str, tables: Tables, params: dict[str, Any] | None = None, strict: bool = False
+) -> Chart:
+    """Build a chart from the tables. Lenient (page URLs) unless ``strict`` (report specs)."""
+    catalogue()
+    if chart_id not in REGISTRY:
+        raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
+    spec = REGISTRY[chart_id]
+    from indicators.catalogue import explore
+
+    resolved = resolve(spec, tables, params or {}, strict)
+    chart = explore.finish(spec, tables, resolved, spec.build(tables, resolved))
+    chart.meta.setdefault("chart", chart_id)
+    chart.meta.setdefault("params", resolved)
+    chart.meta.setdefault("edition", str(resolved.get("edition", "")))
+    if spec.value:
+        chart.meta.setdefault("value_column", spec.value_column(resolved))
+        chart.meta.setdefault("unit", spec.unit)
+    return chart
+
+
+def catalogue() -> list[ChartSpec]:
+    """All charts, in page order: each topic's panels top to bottom (importing the topic modules
+    registers their charts)."""
+    from indicators.catalogue import topic
+
+    shown = [chart for topic in topic.all_topics() for _, chart in topic.panels]
+    return [REGISTRY[c] for c in shown] + [s for c, s in REGISTRY.items() if c not in shown]

@@ -1,0 +1,1 @@
+"""The processed-data contract: schemas, the store that publishes them, paths and errors."""

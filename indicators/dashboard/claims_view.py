@@ -1,0 +1,420 @@
+"""What the dashboard says about its own data: report claims checked, and the published tables.
+
+Pure functions that shape the claims table for the Report check page (formatted values, status
+classes, a link to the chart that shows each figure) and the table catalogue for the Data &
+sources page (rows, editions, licences, build time, schema, downloads).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from indicators.catalogue import queries
+from indicators.catalogue.topic import page_href  # noqa: F401  (pages link into a panel with it)
+from indicators.contract import schemas, store
+from indicators.contract.store import Tables
+from indicators.etl import sources
+from indicators.metrics import claims
+from indicators.outputs import safe_csv
+
+METRIC_UNITS = {
+    "ratio": "×",
+    "relative_gender_gap": "%",
+    "cagr": "%",
+    "count_meeting": "",
+    "level": "%",
+    "users_billions": " billion",
+    "offline_billions": " billion",
+    "parity_score": "",
+}
+COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
+SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
+
+
+def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Entities and years of each claim id, from the claims file the build reads."""
+    try:
+        frame = claims.read_claims(path or claims.default_claims_path())  # the shipped reports
+    except Exception:  # a missing or broken claims file only costs the deep links
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for row in frame.to_dict("records"):
+        spec = {k: row.get(k) for k in SPEC_COLUMNS}
+        out.setdefault(str(row["claim_id"]), {k: v for k, v in spec.items() if not _missing(v)})
+    return out
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def _edition_key(row: Mapping[str, Any]) -> str:
+    vintage = row.get("vintage") or ""
+    return f"{row['source']}@{vintage}" if vintage else ""
+
+
+def claim_href(row: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> str:
+    """The view whose chart shows a claim's figure, as the topic charting its metric links it
+    ('' for a metric no topic charts)."""
+    from indicators.catalogue.topic import all_topics
+
+    metric = str(row.get("metric", ""))
+    for topic in all_topics():
+        if metric in topic.claim_links:
+            return topic.claim_links[metric](row, spec or {}, _edition_key(row))
+    return ""
+
+
+def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:
+    """A claim's figure as a person reads it: 'more than 4×', '17%', '28'."""
+    if _missing(value) or pd.isna(value):
+        return "—"
+    number = float(value)
+    if digits is None:
+        digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
+    return (
+        f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
+    )
+
+
+def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:
+    """Enough decimals that a value just short of a threshold does not print as the threshold.
+
+    3.995 against 'more than 4' would round to 4.00 and read as confirmed; show 3.995.
+    """
+    if comparator == "=" or _missing(recomputed) or pd.isna(recomputed):
+        return None
+    value = float(recomputed)
+    if value == round(value):
+        return None
+    digits = 2 if metric == "ratio" else 1
+    while digits < 4 and value != reported and round(value, digits) == reported:
+        digits += 1
+    return digits
+
+
+def edition_text(row: Mapping[str, Any]) -> str:
+    """The edition a claim was checked against, by name ('none available' if there was none)."""
+    key = _edition_key(row)
+    if not key:
+        return "none available"
+    mark = " (the report's edition)" if bool(row.get("report_edition")) else ""
+    return queries.edition_label(key) + mark
+
+
+def status_class(status: str) -> str:
+    """'not computable' -> 'status-not-computable' (the classes in assets/style.css)."""
+    return "status-" + str(status).replace(" ", "-")
+
+
+def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """One display row per claim and edition: texts, status class and chart link."""
+    rows = []
+    for record in frame.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
+        rows.append(
+            {
+                "claim_id": row["claim_id"],
+                "statement": row["statement"],
+                "citation": row["citation"],
+                "reported": format_value(row["reported_value"], row["metric"], row["comparator"]),
+                "recomputed": format_value(
+                    row["recomputed_value"],
+                    row["metric"],
+                    digits=_digits(
+                        row["recomputed_value"],
+                        float(row["reported_value"]),
+                        row["metric"],
+                        row["comparator"],
+                    ),
+                ),
+                "edition": edition_text(row),
+                "status": row["status"],
+                "status_class": status_class(row["status"]),
+                "note": row["note"],
+                "href": claim_href(row, specs.get(str(row["claim_id"]))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def shared_citation(frame: pd.DataFrame) -> str:
+    """The citation every claim shares, or '' when they come from several reports."""
+    citations = frame["citation"].dropna().unique()
+    return str(citations[0]) if len(citations) == 1 else ""
+
+
+def status_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many claim rows have each status, in the contract's order."""
+    counts = frame["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in schemas.STATUSES}
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV, as published (no comment lines, so any reader opens it), except that a
+    text cell a spreadsheet would run as a formula is escaped with a leading apostrophe."""
+    return safe_csv.escape_formulas(frame).to_csv(index=False, lineterminator="\n")
+
+
+def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
+    """A table as Parquet, carrying the same project metadata as the published file."""
+    return store.parquet_bytes(frame, metadata)
+
+
+@dataclass(frozen=True, eq=False)
+class TableSummary:
+    """What the Data & sources page says about one published table."""
+
+    name: str
+    title: str
+    rows: int
+    key: list[str]
+    editions: list[str]
+    citation: str
+    licence: str
+    built_at: str
+    inputs: list[str]
+    schema: pd.DataFrame = field(repr=False)
+
+    def cite(self) -> str:
+        """How to cite a figure taken from this table: the original publisher first."""
+        if not self.citation:
+            return "Cite the original publisher named with each figure."
+        when = f", built {self.built_at}" if self.built_at else ""
+        return (
+            f"{self.citation}. Processed with the digital-divide indicators "
+            f"(table {self.name}{when})."
+        )
+
+
+def _edition_names(meta: Mapping[str, Any]) -> list[str]:
+    """The editions a table was built from, with the retrieval date, as the build recorded them."""
+    editions = meta.get("editions") or {}
+    names = []
+    for key, ed in sorted(editions.items()):
+        retrieved = str(ed.get("retrieved_at") or "")[:10]
+        when = f", retrieved {retrieved}" if retrieved else ""
+        names.append(f"{ed.get('title', key)} ({key}{when})")
+    return names
+
+
+def _inputs(meta: Mapping[str, Any]) -> list[str]:
+    """Input files with the start of their sha256."""
+    entries = (meta.get("inputs") or {}).values()
+    return [f"{e.get('path', '?')} (sha256 {str(e.get('sha256', ''))[:12]})" for e in entries]
+
+
+def _type_text(dtype: str, nullable: bool) -> str:
+    """'string[pyarrow]' -> 'string'; '(nullable)' where the contract allows missing values."""
+    base = dtype.split("[", 1)[0]
+    return f"{base} (nullable)" if nullable else base
+
+
+def built_text(built_at: str) -> str:
+    """'2026-11-22T07:30:54+00:00' -> '2026-11-22 07:30 UTC' (as given if it does not parse)."""
+    try:
+        stamp = pd.Timestamp(built_at)
+    except ValueError:
+        return built_at
+    if pd.isna(stamp):
+        return ""
+    stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def table_summary(name: str, frame: pd.DataFrame, meta: Mapping[str, Any]) -> TableSummary:
+    """Rows, editions, citation, licence, build time, inputs and schema of one table."""
+    model = schemas.MODELS[name]
+    title = (model.__doc__ or name).strip().splitlines()[0]
+    described = schemas.describe(name)
+    described = described.assign(
+        type=[
+            _type_text(d, n) for d, n in zip(described["dtype"], described["nullable"], strict=True)
+        ]
+    )
+    return TableSummary(
+        name=name,
+        title=title,
+        rows=len(frame),
+        key=schemas.unique_key(name),
+        editions=_edition_names(meta),
+        citation=str(meta.get("citation", "")),
+        licence=str(meta.get("licence", "")),
+        built_at=built_text(str(meta.get("built_at", ""))),
+        inputs=_inputs(meta),
+        schema=described[["column", "title", "unit", "type", "description"]],
+    )
+
+
+def catalogue(tables: Tables) -> list[TableSummary]:
+    """A summary of every published table, in the contract's order (unbuilt tables left out)."""
+    out = []
+    for name in schemas.MODELS:
+        frame = tables.get(name)
+        if frame is not None:
+            out.append(table_summary(name, frame, tables.metadata(name)))
+    return out
+
+
+def table_download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
+    """A published table as CSV or Parquet bytes, with file name and media type."""
+    if name not in schemas.MODELS or fmt not in ("csv", "parquet"):
+        raise ValueError(f"no download {name}.{fmt}")
+    frame = tables.get(name)
+    if frame is None:
+        raise LookupError(f"The {name} table has not been built yet: {queries.BUILD_HINT}.")
+    if fmt == "csv":
+        return csv_text(frame).encode("utf-8"), f"{name}.csv", "text/csv"
+    payload = parquet_bytes(frame, tables.metadata(name))
+    return payload, f"{name}.parquet", "application/vnd.apache.parquet"
+
+
+HOLDS = {"confirmed", "within rounding"}
+
+
+def claim_history(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim of each report and source: its value in every edition, oldest first,
+    and since which edition it stopped holding (or that it still holds)."""
+    rows = []
+    keys = ["report", "claim_id", "source"]
+    for (rep, claim_id, source), group in frame.groupby(keys, sort=False):
+        group = group.sort_values("vintage")
+        rows.append(
+            {
+                "report": rep,
+                "claim_id": claim_id,
+                "source": source,
+                "editions": list(group["vintage"]),
+                "values": list(group["recomputed_value"]),
+                "statuses": list(group["status"]),
+                "verdict": _verdict(group),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _verdict(group: pd.DataFrame) -> str:
+    """'Holds in every edition', 'Stopped holding in Nov 2024', ... from oldest to newest."""
+    checked = group[group["status"] != "not computable"]
+    if checked.empty:
+        return "Not computable in any edition."
+    label = {
+        v: queries.edition_label(f"{s}@{v}")
+        for s, v in zip(group.source, group.vintage, strict=True)
+    }
+    holds = checked["status"].isin(HOLDS).to_numpy()
+    names = [label[v] for v in checked["vintage"]]
+    if holds.all():
+        within = " only within rounding" if (checked["status"] == "within rounding").any() else ""
+        return f"Holds{within} in every edition that can check it ({', '.join(names)})."
+    if not holds.any():
+        return f"Does not hold in any edition that can check it ({', '.join(names)})."
+    last_held = max(i for i, ok in enumerate(holds) if ok)
+    if last_held == len(holds) - 1:
+        return f"Holds in the newest edition ({names[-1]}); not in {_joined(names, holds, False)}."
+    return (
+        f"Held until {names[last_held]}; stopped holding in {names[last_held + 1]}"
+        f" ({_value_text(checked.iloc[last_held + 1])})."
+    )
+
+
+def _joined(names: list[str], holds: Any, wanted: bool) -> str:
+    return ", ".join(n for n, ok in zip(names, holds, strict=True) if bool(ok) == wanted)
+
+
+def _value_text(row: pd.Series) -> str:
+    got = format_value(row["recomputed_value"], row["metric"])
+    return f"{got} against {format_value(row['reported_value'], row['metric'], row['comparator'])}"
+
+
+def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
+    """A small chart of one claim across editions: the recomputed value per edition as dots
+    (marked by whether it holds) and the reported value as a line, with the band within which
+    an "=" claim holds at the report's rounding. Editions are named by month (the title names
+    the source) so the labels fit a phone.
+
+    The value axis spans at least a tenth of the reported value around it, so a value within
+    rounding is drawn on the line, not far below it on an axis stretched to three decimals."""
+    rows = frame.sort_values("vintage")
+    labels = [sources.Edition(v, v).label() for v in rows["vintage"]]
+    held = rows["status"].isin(HOLDS)
+    reported = float(rows["reported_value"].iloc[0])
+    tolerance = float(rows["tolerance"].iloc[0] or 0.0)
+    equal = str(rows["comparator"].iloc[0]) == "="
+    values = rows["recomputed_value"].astype(float)
+    traces: list[dict[str, Any]] = []
+    if equal and tolerance > 0:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": labels + labels[::-1],
+                "y": [reported + tolerance] * len(labels) + [reported - tolerance] * len(labels),
+                "fill": "toself",
+                "fillcolor": "rgba(27,120,55,0.12)",
+                "line": {"width": 0},
+                "name": f"holds ({reported - tolerance:g}-{reported + tolerance:g})",
+                "hoverinfo": "skip",
+            }
+        )
+    for flag, name, colour, symbol in (
+        (True, "holds", "#1b7837", "circle"),
+        (False, "does not hold", "#b34700", "x"),
+    ):
+        points = [
+            (lab, v)
+            for lab, v, ok in zip(labels, values, held, strict=True)
+            if ok == flag and v == v
+        ]
+        if points:  # no legend entry for what is not drawn
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [lab for lab, _ in points],
+                    "y": [v for _, v in points],
+                    "name": name,
+                    "marker": {"size": 11, "color": colour, "symbol": symbol},
+                }
+            )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": labels,
+            "y": [reported] * len(labels),
+            "name": f"reported ({reported:g})",
+            "line": {"color": "#555", "dash": "dot"},
+        }
+    )
+    known = [v for v in values if v == v] + [reported - tolerance, reported + tolerance]
+    low, high = min(known), max(known)
+    span = max(high - low, abs(reported) * 0.1, tolerance * 4, 1e-9)
+    middle = (low + high) / 2
+    # Room for the markers at both ends (they are 11 px on a 150 px plot).
+    low, high = middle - span * 0.65, middle + span * 0.65
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
+            "autosize": True,
+            "height": 220,
+            "margin": {"l": 50, "r": 10, "t": 36, "b": 30},
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.25},
+            # Editions oldest first, whichever trace names them first.
+            "xaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": labels,
+                "automargin": True,
+            },
+            "yaxis": {"range": [low, high], "automargin": True, "tickformat": ",.3~g"},
+        },
+    }

@@ -1,0 +1,1 @@
+"""ETL: the publishers' files in ``data/raw``, read by one module per format, checked and built."""

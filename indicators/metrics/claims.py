@@ -1,0 +1,480 @@
+"""Recompute the figures that reports cite and say whether today's data still supports them."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from indicators.contract import schemas
+from indicators.contract.errors import SourceError
+from indicators.etl import uptodate
+from indicators.etl.entities import member_mask
+from indicators.metrics import gaps
+
+OUTPUT = [
+    "report",
+    "claim_id",
+    "statement",
+    "citation",
+    "metric",
+    "year",
+    "comparator",
+    "reported_value",
+    "tolerance",
+    "recomputed_value",
+    "source",
+    "vintage",
+    "report_edition",
+    "status",
+    "note",
+]
+COMPARATORS: dict[str, Callable[[float, float, float], bool]] = {
+    "=": lambda got, want, tol: abs(got - want) <= tol + 1e-9,
+    ">": lambda got, want, tol: got > want,
+    "<": lambda got, want, tol: got < want,
+    ">=": lambda got, want, tol: got >= want,
+}
+
+
+class NotComputable(Exception):
+    """The processed tables cannot give this figure; the message says why."""
+
+
+def default_claims_path() -> Path:
+    """The folder of report files shipped with the package (one YAML file per report)."""
+    return uptodate.shipped_claims()
+
+
+REQUIRED = [
+    "report",
+    "claim_id",
+    "statement",
+    "citation",
+    "metric",
+    "table",
+    "source",
+    "vintage",
+    "year",
+    "comparator",
+    "reported_value",
+    "tolerance",
+    "note",
+]
+
+
+NUMERIC = {
+    "reported_value": True,
+    "tolerance": True,
+    "year": False,
+    "start_year": False,
+    "threshold": False,
+    "allowance_gb": False,
+}
+
+
+def read_claims(path: Path | list[Path]) -> pd.DataFrame:
+    """Every claim of one report file, a folder of them, or a list: one row per claim."""
+    paths = uptodate.report_files(path) if isinstance(path, Path) else path
+    frames = [_read_one(p) for p in paths]
+    if not frames:
+        raise SourceError(path if isinstance(path, Path) else "claims", "no report files found")
+    claims = pd.concat(frames, ignore_index=True)
+    # Reports use different parameters: a parameter one report lacks is blank, not NaN.
+    text = [c for c in claims.columns if c not in NUMERIC and c != "_line"]
+    claims[text] = claims[text].fillna("")
+    dupes = claims[claims.duplicated(["report", "claim_id", "source"], keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        raise SourceError(
+            first["_file"],
+            f"claim {first['claim_id']!r} of {first['report']} appears twice for {first['source']}",
+            row=int(first["_line"]),
+        )
+    return claims.drop(columns=["_file", "_line"])
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() in (".yaml", ".yml"):
+        claims, lines = _read_yaml(path)
+    else:
+        claims, lines = _read_csv(path)
+    claims["_file"], claims["_line"] = str(path), lines
+    missing = [c for c in REQUIRED if c not in claims.columns]
+    if missing:
+        raise SourceError(path, f"claims file lacks column(s) {missing}")
+    is_yaml = path.suffix.lower() in (".yaml", ".yml")
+    for column, required in NUMERIC.items():
+        if column in claims.columns:
+            shown = _yaml_field(column) if is_yaml else column
+            claims[column] = _numbers(claims[column], shown, required, path, lines)
+    for i, claim in zip(lines, claims.to_dict("records"), strict=True):
+        if claim["metric"] not in METRICS:
+            raise SourceError(
+                path,
+                f"unknown metric; expected one of {sorted(METRICS)}",
+                row=i,
+                column="metric",
+                value=claim["metric"],
+            )
+        if claim["comparator"] not in COMPARATORS:
+            raise SourceError(
+                path, "unknown comparator", row=i, column="comparator", value=claim["comparator"]
+            )
+    claims["vintage"] = claims["vintage"].replace("latest", "")
+    return claims
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The first claims layout: a CSV, one row per claim; the report is named by its file."""
+    try:
+        claims = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(path, f"cannot read the claims file: {exc}") from exc
+    if "report" not in claims.columns:
+        claims["report"] = path.stem
+    return claims, list(range(2, len(claims) + 2))
+
+
+# A report file: its title, symbol and date, then its claims. Field -> claims column.
+REPORT_FIELDS = ("title", "symbol", "date", "cite_as", "claims")
+CLAIM_FIELDS = {
+    "id": "claim_id",
+    "statement": "statement",
+    "citation": "citation",
+    "metric": "metric",
+    "source": "source",
+    "edition": "vintage",
+    "comparator": "comparator",
+    "value": "reported_value",
+    "rounding": "tolerance",
+    "note": "note",
+}
+OPTIONAL_FIELDS = {"edition", "note"}
+PARAMS = [
+    "year",
+    "start_year",
+    "entity_a",
+    "entity_b",
+    "sex",
+    "basket",
+    "allowance_gb",
+    "op",
+    "threshold",
+]
+
+
+def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """A report file: ``title``, ``symbol``, ``date`` and ``claims``, each with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(path, f"cannot read the report file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise SourceError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", row=row) from exc
+    if not isinstance(data, dict):
+        raise SourceError(path, f"expected a mapping with {list(REPORT_FIELDS)}")
+    for field in REPORT_FIELDS:
+        if not data.get(field):
+            raise SourceError(path, f"the report has no {field!r}", column=field)
+    items = data["claims"]
+    if not isinstance(items, list) or not all(isinstance(c, dict) for c in items):
+        raise SourceError(path, "'claims' must be a list of claims", column="claims")
+    lines = _claim_lines(node)
+    rows = [_claim_row(path, claim, line, data) for claim, line in zip(items, lines, strict=False)]
+    return pd.DataFrame(rows).fillna(""), lines[: len(rows)]
+
+
+def _claim_lines(node: yaml.Node | None) -> list[int]:
+    """The line each claim starts on, for messages."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "claims" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, str]:
+    """One claim as a claims-table row; names what is missing with the claim's line."""
+    unknown = set(claim) - set(CLAIM_FIELDS) - {"params"}
+    if unknown:
+        raise SourceError(path, f"unknown field(s) {sorted(unknown)}", row=line)
+    row = {"report": str(report["symbol"])}
+    for field, column in CLAIM_FIELDS.items():
+        if field not in claim and field not in OPTIONAL_FIELDS:
+            raise SourceError(path, f"the claim has no {field!r}", row=line, column=field)
+        row[column] = "" if claim.get(field) is None else str(claim.get(field))
+    row["citation"] = f"{report['cite_as']}, {row['citation']}"
+    params = claim.get("params") or {}
+    if not isinstance(params, dict):
+        raise SourceError(path, "'params' must be a mapping", row=line, column="params")
+    unknown = set(params) - set(PARAMS)
+    if unknown:
+        raise SourceError(
+            path, f"unknown parameter(s) {sorted(unknown)}; known: {PARAMS}", row=line
+        )
+    row.update({k: str(v) for k, v in params.items()})
+    metric = METRICS.get(row["metric"])
+    row["table"] = metric.table if metric else ""
+    return row
+
+
+def _yaml_field(column: str) -> str:
+    """How a report file names a claims column ('rounding' for tolerance, 'params.year')."""
+    fields = {c: f for f, c in CLAIM_FIELDS.items()}
+    return fields.get(column, f"params.{column}")
+
+
+def _numbers(
+    column: pd.Series, name: str, required: bool, path: Path, lines: list[int]
+) -> pd.Series:
+    """A numeric column of a claims file; a blank or non-number is named with its row."""
+    text = column.astype(str).str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    bad = (values.isna() & (text != "")) | (values.isna() & required)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        problem = "a number is required" if text.iloc[row] == "" else "not a number"
+        raise SourceError(path, problem, row=lines[row], column=name, value=column.iloc[row])
+    return values
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A recomputed figure and the range its rounded inputs allow."""
+
+    value: float
+    low: float
+    high: float
+    inputs: str  # the input values, for the note
+
+
+def _with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
+    """Evaluate ``fn`` on the inputs and on every corner of their rounding intervals.
+
+    Published values carry their precision (ITU rounds to one decimal): the true value of 21.9
+    lies in [21.85, 21.95], so a ratio of such values is known only within a range.
+    """
+    values = list(named.values())
+    value = fn(*values)
+    halves = [0.5 * 10.0 ** -_decimals(v) for v in values]
+    corners = [
+        fn(*(v + sign * h for v, h, sign in zip(values, halves, signs, strict=True)))
+        for signs in itertools.product((-1, 1), repeat=len(values))
+    ]
+    inputs = ", ".join(f"{k} {v:g}" for k, v in named.items())
+    return Computed(value, min(corners), max(corners), inputs)
+
+
+def _decimals(value: float) -> int:
+    """The decimals a published value was given with (6 at most: beyond is float noise)."""
+    for digits in range(7):
+        if abs(round(value, digits) - value) < 1e-9:
+            return digits
+    return 6
+
+
+def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
+    """One output row per claim and edition of its source, the report's edition marked."""
+    rows = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for claim in claims.to_dict("records"):
+        for edition in _editions(tables, claim):
+            row = _evaluate_one(claim, edition, tables)
+            key = (row["report"], row["claim_id"], row["source"], row["vintage"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+    return pd.DataFrame(rows, columns=OUTPUT)
+
+
+def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
+    """Every edition of the claim's source in its table, and the report's edition if absent."""
+    frame = tables.get(claim["table"])
+    present: list[str] = []
+    if frame is not None and not frame.empty:
+        present = sorted(frame.loc[frame["source"] == claim["source"], "vintage"].unique())
+    wanted = str(claim.get("vintage") or "")
+    if wanted and wanted not in present:
+        present.insert(0, wanted)
+    return present or [""]
+
+
+def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | None]) -> dict:
+    """Recompute one claim against one edition."""
+    out = {k: claim.get(k) for k in OUTPUT if k in claim}
+    out["year"] = int(claim["year"]) if not pd.isna(claim["year"]) else None
+    out["vintage"] = edition
+    out["report_edition"] = bool(edition) and edition == str(claim.get("vintage") or "")
+    marker = " The edition the report drew on." if out["report_edition"] else ""
+    try:
+        if not edition:
+            raise NotComputable(f"no {claim['source']} edition in the processed data")
+        frame = _table(tables, claim["table"], claim["source"])
+        frame = frame[frame["vintage"] == edition]
+        if frame.empty:
+            raise NotComputable(f"edition {edition} is not in the processed data")
+        got = METRICS[claim["metric"]].compute(frame, claim, tables)
+        if math.isnan(got.value):
+            raise NotComputable("the recomputed value is undefined")
+    except NotComputable as why:
+        out.update(
+            recomputed_value=math.nan,
+            status="not computable",
+            note=f"{claim['note']}{marker} Not computable: {why}.",
+        )
+        return out
+    status, reading = _status(got, claim)
+    out.update(recomputed_value=got.value, status=status, note=f"{claim['note']}{marker}{reading}")
+    return out
+
+
+def _status(got: Computed, claim: dict) -> tuple[str, str]:
+    """Confirmed, revised, or within rounding when the inputs' precision straddles the claim."""
+    check = COMPARATORS[claim["comparator"]]
+    want, tol = float(claim["reported_value"]), float(claim["tolerance"])
+    if check(got.value, want, tol):
+        return "confirmed", ""
+    if claim["comparator"] == "=":
+        reachable = got.low - tol <= want <= got.high + tol
+    else:
+        reachable = check(got.low, want, tol) or check(got.high, want, tol)
+    if not reachable:
+        return "revised", ""
+    return "within rounding", (
+        f" Within rounding: {got.value:.3f} from {got.inputs}; the rounded inputs allow "
+        f"{got.low:.3f} to {got.high:.3f}, which straddles the reported {want:g}."
+    )
+
+
+def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd.DataFrame:
+    """The rows of one source in a processed table."""
+    frame = tables.get(name)
+    if frame is None or frame.empty:
+        raise NotComputable(
+            f"table {name} has not been built (run `indicators fetch` and `indicators build`)"
+        )
+    frame = frame[frame["source"] == source]
+    if frame.empty:
+        raise NotComputable(f"no {source} data in {name}")
+    return frame
+
+
+def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: str) -> float:
+    """One value of one entity and year, or NotComputable naming what is missing."""
+    rows = frame[(frame["entity_id"] == entity) & (frame["year"] == year)]
+    for key, wanted in match.items():
+        rows = rows[rows[key] == wanted]
+    if rows.empty:
+        extra = "".join(f", {k}={v}" for k, v in match.items())
+        raise NotComputable(f"no value for {entity} in {year}{extra}")
+    return float(rows[column].iloc[0])
+
+
+def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    year = int(claim["year"])
+    a = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
+    b = _value(frame, claim["entity_b"], year, "value_pct", sex="total")
+    return _with_rounding(gaps.ratio, {claim["entity_a"]: a, claim["entity_b"]: b})
+
+
+def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    year = int(claim["year"])
+    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
+    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
+    return _with_rounding(
+        lambda f, m: 100 * gaps.relative_gender_gap(f, m), {"female": female, "male": male}
+    )
+
+
+def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    start, end = int(claim["start_year"]), int(claim["year"])
+    first = _value(frame, claim["entity_a"], start, "bandwidth_gbps")
+    last = _value(frame, claim["entity_a"], end, "bandwidth_gbps")
+    return _with_rounding(
+        lambda a, b: 100 * gaps.cagr(a, b, end - start), {str(start): first, str(end): last}
+    )
+
+
+def _level(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """One published value: Internet use (%) of an entity in a year (of one sex if given)."""
+    sex = str(claim.get("sex") or "total")
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex=sex)
+    return _with_rounding(lambda v: v, {f"{claim['entity_a']} {sex}": value})
+
+
+def _parity(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Gender parity score: the female rate over the male rate."""
+    year = int(claim["year"])
+    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
+    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
+    return _with_rounding(gaps.parity_score, {"female": female, "male": male})
+
+
+def _offline(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """People not using the Internet, in billions: users / share - users."""
+    year = int(claim["year"])
+    users = _value(frame, claim["entity_a"], year, "users_millions", sex="total")
+    pct = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
+    return _with_rounding(
+        lambda u, p: (u * 100 / p - u) / 1000, {"users (millions)": users, "per cent": pct}
+    )
+
+
+def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    """Internet users in an entity and year, in billions."""
+    value = _value(frame, claim["entity_a"], int(claim["year"]), "users_millions", sex="total")
+    return _with_rounding(lambda v: v / 1000, {claim["entity_a"]: value})
+
+
+def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
+    entities = tables.get("entities")
+    group = claim["entity_a"]
+    if entities is None:
+        raise NotComputable("the entities table has not been built")
+    economies = entities[entities["kind"] == "economy"]
+    members = set(economies.loc[member_mask(economies, group), "entity_id"])
+    if not members:
+        raise NotComputable(f"no member economies of {group} in the entities table")
+    prices = frame[
+        (frame["statistic"] == "value")
+        & (frame["sample"] == schemas.ANNUAL_SAMPLE)
+        & (frame["year"] == int(claim["year"]))
+        & (frame["basket"] == claim["basket"])
+        & (frame["unit"] == "pct_gni_pc")
+        & (frame["allowance_gb"] == float(claim["allowance_gb"]))
+        & frame["entity_id"].isin(members)
+    ]
+    if prices.empty:
+        raise NotComputable(f"no {claim['basket']} prices for {group} members in {claim['year']}")
+    met, total = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
+    return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How a claim's figure is recomputed, and from which table."""
+
+    compute: Callable[[pd.DataFrame, dict, dict], Computed]
+    table: str
+
+
+METRICS: dict[str, Metric] = {
+    "level": Metric(_level, "internet_use"),
+    "users_billions": Metric(_users, "internet_use"),
+    "offline_billions": Metric(_offline, "internet_use"),
+    "ratio": Metric(_ratio, "internet_use"),
+    "parity_score": Metric(_parity, "internet_use"),
+    "relative_gender_gap": Metric(_relative_gender_gap, "internet_use"),
+    "cagr": Metric(_cagr, "bandwidth"),
+    "count_meeting": Metric(_count_meeting, "broadband_price"),
+}

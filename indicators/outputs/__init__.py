@@ -1,0 +1,1 @@
+"""Files for people: figure exports, rendering, report packs, Word and PowerPoint, take-away."""

@@ -1,0 +1,223 @@
+"""Turn a Chart into files: PNG, SVG and PDF through the process's Chromium, CSV with citation.
+
+Images are laid out in the house layout for the size asked (``figures.layout``) and rendered by
+``render``; PDFs carry the figure's title, subtitle, publisher credit and keywords as document
+metadata, SVGs a ``<title>`` and a ``<desc>`` (the alt text) for screen readers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from html import escape
+
+import plotly.graph_objects as go
+
+from indicators import figures
+from indicators.catalogue import queries
+from indicators.figures import Chart
+from indicators.outputs import render
+
+FORMATS = ("png", "svg", "pdf", "csv", "docx")
+IMAGE_FORMATS = render.IMAGE_FORMATS
+MEDIA_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# Button labels where the format's name is not what a reader calls it.
+LABELS = {"docx": "Word"}
+DEFAULT_SIZE = (1000, 620)
+# Publishers as a citation names them first, and how a document's Author field credits them.
+PUBLISHERS = {
+    "ITU": "International Telecommunication Union (ITU)",
+    "World Bank": "World Bank",
+    "UN": "United Nations",
+    "UNSD": "United Nations Statistics Division",
+}
+PRODUCER = "digital-divide-indicators"
+
+
+def csv_text(chart: Chart) -> str:
+    """Exactly the plotted data, preceded by '#' lines with the caption and citation."""
+    header = "".join(f"# {line}\n" for line in chart.caption.lines())
+    buffer = io.StringIO()
+    chart.data.to_csv(buffer, index=False, lineterminator="\n")
+    return header + buffer.getvalue()
+
+
+def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
+    """A copy of the chart's figure in the house layout at ``width`` x ``height``."""
+    return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height)
+
+
+def _size(chart: Chart, width: int | None, height: int | None) -> tuple[int, int]:
+    return width or DEFAULT_SIZE[0], height or chart.figure.layout.height or DEFAULT_SIZE[1]
+
+
+def publisher_credit(chart: Chart) -> str:
+    """Who published the data, as a document's Author field credits them."""
+    names: list[str] = []
+    for citation in chart.caption.source.split("; "):
+        first = citation.split(",")[0].strip()
+        name = PUBLISHERS.get(first, first)
+        if name and name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
+def keywords(chart: Chart) -> list[str]:
+    """Chart id, sources and editions, and the topic: what a document search should find."""
+    edition = str(chart.meta.get("edition", ""))
+    keys = [e for e in edition.split(",") if e]
+    words = [str(chart.meta.get("chart", "")), "digital divide"]
+    words += [queries.split_edition(k)[0] for k in keys] + keys
+    return [w for i, w in enumerate(words) if w and w not in words[:i]]
+
+
+def alt_text(chart: Chart) -> str:
+    """The figure's description for screen readers (see ``findings.alt_text``)."""
+    from indicators.catalogue import findings
+
+    return findings.alt_text(chart)
+
+
+def with_pdf_metadata(content: bytes, chart: Chart) -> bytes:
+    """Replace Chromium's document information with the figure's own."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    writer.metadata = None
+    writer.add_metadata(
+        {
+            "/Title": chart.caption.title,
+            "/Subject": chart.caption.subtitle,
+            "/Author": publisher_credit(chart),
+            "/Keywords": ", ".join(keywords(chart)),
+            "/Creator": PRODUCER,
+            "/Producer": PRODUCER,
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_svg_title(content: bytes, chart: Chart) -> bytes:
+    """Give the SVG a <title> and a <desc> right after its opening tag."""
+    text = content.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start) + 1 if start >= 0 else 0
+    if start < 0 or end <= 0:
+        return content
+    opening = text[start:end]
+    if "role=" not in opening:
+        opening = opening[:-1] + ' role="img" aria-labelledby="fig-title fig-desc">'
+    inner = (
+        f'<title id="fig-title">{escape(chart.caption.title)}</title>'
+        f'<desc id="fig-desc">{escape(alt_text(chart))}</desc>'
+    )
+    return (text[:start] + opening + inner + text[end:]).encode("utf-8")
+
+
+def finish(content: bytes, fmt: str, chart: Chart) -> bytes:
+    """Add the document metadata each format can carry."""
+    if fmt == "pdf":
+        return with_pdf_metadata(content, chart)
+    if fmt == "svg":
+        return with_svg_title(content, chart)
+    return content
+
+
+def image_jobs(
+    chart: Chart, formats: Sequence[str], width: int, height: int, png_scale: float
+) -> list[render.Job]:
+    """The renders one figure needs: one laid-out figure, one job per image format."""
+    fig = render.figure_dict(laid_out(chart, width, height))
+    return [
+        render.Job(fig, fmt, width, height, png_scale if fmt == "png" else 1)
+        for fmt in formats
+        if fmt in IMAGE_FORMATS
+    ]
+
+
+def image_files(
+    chart: Chart,
+    formats: Sequence[str],
+    scale: float = 2,
+    width: int | None = None,
+    height: int | None = None,
+    renderer: render.Renderer | None = None,
+) -> dict[str, bytes]:
+    """Several image formats of one figure, rendered concurrently in the one Chromium."""
+    w, h = _size(chart, width, height)
+    jobs = image_jobs(chart, formats, w, h, scale)
+    rendered = (renderer or render.renderer()).render_many(jobs)
+    return {job.fmt: finish(raw, job.fmt, chart) for job, raw in zip(jobs, rendered, strict=True)}
+
+
+def image_bytes(
+    chart: Chart,
+    fmt: str,
+    scale: float = 2,
+    width: int | None = None,
+    height: int | None = None,
+    renderer: render.Renderer | None = None,
+) -> bytes:
+    """Render the figure as PNG, SVG or PDF with the process's Chromium."""
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}")
+    return image_files(chart, [fmt], scale, width, height, renderer)[fmt]
+
+
+def word_bytes(chart: Chart, width: int | None = None, height: int | None = None) -> bytes:
+    """One figure as a Word document: image with alt text, numbered caption, finding, source."""
+    from datetime import UTC, datetime
+
+    from indicators.catalogue import findings
+    from indicators.outputs import documents
+
+    w, h = _size(chart, width, height)
+    bare = render.figure_dict(figures.bare(chart.figure, w, h))
+    png = render.renderer().render(render.Job(bare, "png", w, h, 2))
+    figure = documents.FigureDoc(
+        number=1,
+        id=str(chart.meta.get("chart", "figure")),
+        title=chart.caption.title,
+        subtitle=chart.caption.subtitle,
+        finding=findings.of(chart),
+        source=chart.caption.source,
+        notes=tuple(chart.caption.notes),
+        alt_text=alt_text(chart),
+        png=png,
+        width_px=w,
+        height_px=h,
+        size="page",
+    )
+    edition = str(chart.meta.get("edition", ""))
+    sources = [
+        documents.SourceRow(queries.edition_label(k), chart.caption.source, "", (1,))
+        for k in edition.split(",")
+        if k
+    ]
+    when = datetime.now(UTC).strftime("%d %B %Y")
+    return documents.word(documents.PackDoc(chart.caption.title, [figure], sources, when))
+
+
+def file_bytes(
+    chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
+) -> bytes:
+    """Any export format as bytes."""
+    if fmt == "csv":
+        return csv_text(chart).encode("utf-8")
+    if fmt == "docx":
+        return word_bytes(chart, width, height)
+    return image_bytes(chart, fmt, scale, width, height)
+
+
+def download_bytes(chart: Chart, fmt: str, key: tuple[object, ...]) -> bytes:
+    """A page download: rendered once per ``key`` (published version, chart, view, format)
+    in this process's Chromium, then served from memory."""
+    return render.download_cache().get_or_make((*key, fmt), lambda: file_bytes(chart, fmt))

@@ -1,0 +1,340 @@
+"""Figure packs: every format checked for real, and every bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import struct
+import zipfile
+
+import docx
+import pandas as pd
+import pytest
+from docx.oxml.ns import qn
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
+
+from indicators.catalogue import charts
+from indicators.cli import main
+from indicators.contract import store
+
+SPEC = """
+title: Test pack
+size: column
+figures:
+  - id: gap
+    chart: internet_gap
+    params: {entity_a: DEVELOPED, entity_b: LDC, mode: ratio, edition: itu_aggregates@2019-10}
+  - id: groups
+    chart: internet_by_group
+    size: slide
+    params: {grouping: income, edition: itu_aggregates@2024-11}
+"""
+
+
+@pytest.fixture(scope="module")
+def data(published) -> store.DataDir:
+    return published
+
+
+@pytest.fixture(scope="module")
+def written(data, tmp_path_factory):
+    root = tmp_path_factory.mktemp("pack")
+    spec = root / "spec.yaml"
+    spec.write_text(SPEC)
+    out = root / "figures"
+    formats = "png,svg,pdf,csv,docx,pptx"
+    code = main(
+        ["--data-dir", str(data.root), "export", str(spec), "--out", str(out), "--zip"]
+        + ["--format", formats]
+    )
+    assert code == 0
+    return out, spec
+
+
+def png_size(content: bytes) -> tuple[int, int]:
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", content[16:24])
+    return width, height
+
+
+def test_png_size_is_preset_times_scale(written):
+    out, _ = written
+    assert png_size((out / "gap.png").read_bytes()) == (600 * 3, 420 * 3)
+    assert png_size((out / "groups.png").read_bytes()) == (1600 * 3, 900 * 3)
+
+
+def test_svg_carries_the_caption(written):
+    out, _ = written
+    svg = (out / "gap.svg").read_text()
+    assert svg.lstrip().startswith("<svg")
+    assert "Source: ITU, Key ICT indicators" in svg
+    # The title wraps at column width, so its lines are separate text elements.
+    assert "Internet use: Developed countries vs" in svg
+    assert "Least developed countries (LDCs)" in svg
+
+
+def test_pdf_opens_with_one_page(written):
+    out, _ = written
+    reader = PdfReader(io.BytesIO((out / "groups.pdf").read_bytes()))
+    assert len(reader.pages) == 1
+
+
+def test_csv_equals_the_plotted_data(written, data):
+    out, _ = written
+    tables = store.TableCache(data)
+    chart = charts.render(
+        "internet_gap",
+        tables,
+        {
+            "entity_a": "DEVELOPED",
+            "entity_b": "LDC",
+            "mode": "ratio",
+            "edition": "itu_aggregates@2019-10",
+        },
+    )
+    frame = pd.read_csv(out / "gap.csv", comment="#")
+    pd.testing.assert_frame_equal(frame, chart.data.reset_index(drop=True), check_dtype=False)
+    assert list(frame["gap"]) == pytest.approx(list(chart.figure.data[0].y))
+
+
+def test_manifest_hashes_match_files(written):
+    out, spec = written
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [f["id"] for f in manifest["figures"]] == ["gap", "groups"]
+    assert manifest["data_built_at"]
+    for figure in manifest["figures"]:
+        assert set(figure["files"]) == {"png", "svg", "pdf", "csv", "md"}
+        assert figure["finding"] and figure["finding"] in figure["alt_text"]
+        for entry in figure["files"].values():
+            content = (out / entry["path"]).read_bytes()
+            assert hashlib.sha256(content).hexdigest() == entry["sha256"]
+            assert len(content) == entry["bytes"]
+    gap = manifest["figures"][0]
+    assert gap["sources"] == ["itu_aggregates"] and gap["vintages"] == ["2019-10"]
+    assert "28 October 2019" in gap["citation"]
+    with zipfile.ZipFile(out / "spec.zip") as archive:
+        assert "manifest.json" in archive.namelist() and "gap.png" in archive.namelist()
+
+
+def test_markdown_caption_has_alt_text(written):
+    out, _ = written
+    md = (out / "gap.md").read_text()
+    assert md.startswith("### Internet use: Developed countries vs Least developed countries")
+    assert "Alt text:" in md and "Source: ITU" in md and "](gap.png)" in md
+    finding = "In 2019, Internet use in developed countries (87%) was 4.5 times that of"
+    assert finding in md
+    assert "Alt text: Line chart: Internet use: Developed countries vs" in md
+
+
+def manifest_of(out):
+    return json.loads((out / "manifest.json").read_text())
+
+
+def test_pdf_carries_the_figures_metadata(written):
+    out, _ = written
+    meta = PdfReader(out / "gap.pdf").metadata
+    assert meta.title == "Internet use: Developed countries vs Least developed countries (LDCs)"
+    assert meta.subject.startswith(
+        "Ratio of the shares using the Internet, times, 2005-2019; 2019: 4.5"
+    )
+    assert meta.author == "International Telecommunication Union (ITU)"
+    assert "itu_aggregates@2019-10" in meta["/Keywords"]
+    assert "Kaleido" not in str(dict(meta))
+
+
+def test_svg_has_title_and_description(written):
+    out, _ = written
+    svg = (out / "groups.svg").read_text()
+    head = svg[: svg.index("<title")]
+    assert head.count("<svg") == 1 and 'role="img"' in head
+    assert '<title id="fig-title">Individuals using the Internet by income group</title>' in svg
+    desc = svg[svg.index("<desc") : svg.index("</desc>")]
+    assert "high-income economies" in desc and "Source: ITU" in desc
+
+
+def word_captions(document):
+    """Caption paragraphs with the SEQ field's number filled in (python-docx skips fields)."""
+    out = []
+    for p in document.paragraphs:
+        if p.style.name == "Caption":
+            number = "".join(t.text for t in p._p.iter(qn("w:t")))
+            fields = [f.get(qn("w:instr")) for f in p._p.iter(qn("w:fldSimple"))]
+            out.append((number, fields))
+    return out
+
+
+def test_word_document_numbers_captions_and_cites_sources(written):
+    out, _ = written
+    manifest = manifest_of(out)
+    assert manifest["documents"]["docx"]["path"] == "spec.docx"
+    document = docx.Document(out / "spec.docx")
+    assert document.paragraphs[0].text == "Test pack"
+    dated = r"2 figures, generated \d{2} \w+ \d{4}; data built \d{2} \w+ \d{4}\."
+    assert re.fullmatch(dated, document.paragraphs[1].text)
+    assert document.core_properties.title == "Test pack"
+    captions = word_captions(document)
+    assert [c[0].split(".")[0] for c in captions] == ["Figure 1", "Figure 2"]
+    assert all(fields == [" SEQ Figure \\* ARABIC "] for _, fields in captions)
+    assert captions[0][0].startswith("Figure 1. Internet use: Developed countries vs")
+    text = [p.text for p in document.paragraphs]
+    for figure in manifest["figures"]:
+        assert figure["finding"] in text
+        assert f"Source: {figure['citation']}." in text
+    # the images, at column width (gap) and page width (groups, a slide), with alt text
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    assert [round(s.width.cm) for s in shapes] == [8, 16]
+    alts = [s._inline.docPr.get("descr") for s in shapes]
+    assert alts == [f["alt_text"] for f in manifest["figures"]]
+    png = shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert document.part.related_parts[png].blob[:4] == b"\x89PNG"
+    # closing table: one row per edition, with citation and the figures drawing on it
+    table = document.tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["Source and edition", "Citation", "Licence", "Figures"]
+    by_label = {r[0]: r for r in rows[1:]}
+    assert "28 October 2019" in by_label["ITU key ICT indicators, Oct 2019"][1]
+    assert by_label["ITU key ICT indicators, Oct 2019"][3] == "1"
+    assert by_label["ITU key ICT indicators, Nov 2024"][3] == "2"
+
+
+def test_powerpoint_has_a_title_slide_and_one_slide_per_figure(written):
+    out, _ = written
+    manifest = manifest_of(out)
+    deck = Presentation(out / "spec.pptx")
+    slides = list(deck.slides)
+    assert len(slides) == 3
+    assert slides[0].shapes.title.text == "Test pack"
+    for shape in slides[0].placeholders:
+        assert shape.height > 0 and shape.left + shape.width <= deck.slide_width
+    for slide, figure in zip(slides[1:], manifest["figures"], strict=True):
+        assert slide.shapes.title.text == figure["title"]
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == figure["alt_text"]
+        assert pictures[0].left + pictures[0].width <= deck.slide_width
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert any(figure["citation"] in t for t in texts)
+        assert figure["finding"] in slide.notes_slide.notes_text_frame.text
+
+
+BAD_SPECS = [
+    (
+        "figures:\n  - id: a\n    chart: no_such_chart\n",
+        "figures[0] (id 'a'): field 'chart': unknown chart id 'no_such_chart'",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_by_group\n    params: {grouping: planets}\n",
+        "figures[0] (id 'a'): field 'params': grouping='planets' is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_compare\n    params: {entities: [ATL]}\n",
+        "figures[0] (id 'a'): field 'params': entities: ['ATL'] not among the choices",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_map\n    params: {year: 1900}\n",
+        "figures[0] (id 'a'): field 'params': year=1900 is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n"
+        "    params: {entity_a: TWN, entity_b: LDC, edition: wdi@2026-07}\n",
+        "figures[0] (id 'a'): field 'params': entity_a='TWN' is not available in WDI Internet "
+        "use, Jul 2026",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n    size: poster\n",
+        "figures[0] (id 'a'): field 'size': 'poster' is not one of",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n    colour: red\n",
+        "figures[0] (id 'a'): unknown field(s) ['colour']",
+    ),
+    (
+        "figures:\n  - id: a\n    chart: internet_gap\n  - id: a\n    chart: internet_map\n",
+        "figures[1] (id 'a'): field 'id': duplicate id",
+    ),
+    ("title: [unclosed\n", "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SPECS)
+def test_bad_spec_is_refused_and_nothing_written(data, tmp_path, capsys, text, message):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(text)
+    out = tmp_path / "out"
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert message in err
+    assert "nothing was written" in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.yaml"]
+
+
+def test_unwritable_output_folder(data, tmp_path, capsys):
+    spec = tmp_path / "ok.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    # /proc refuses new files even to root, unlike a folder with its write bits cleared.
+    code = main(["--data-dir", str(data.root), "export", str(spec), "--out", "/proc/figures"])
+    assert code == 1
+    assert "/proc/figures: output folder is not writable" in capsys.readouterr().err
+
+
+def test_output_parent_missing(data, tmp_path, capsys):
+    spec = tmp_path / "ok.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    code = main(
+        [
+            "--data-dir",
+            str(data.root),
+            "export",
+            str(spec),
+            "--out",
+            str(tmp_path / "no" / "such" / "figures"),
+        ]
+    )
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_existing_pack_survives_a_failed_export(data, tmp_path, capsys):
+    out = tmp_path / "figures"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous pack")
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_by_group\n    params: {sex: x}\n")
+    assert main(["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]) == 1
+    assert (out / "keep.txt").read_text() == "previous pack"
+
+
+def test_list_shows_charts_and_parameters(data, capsys):
+    assert main(["--data-dir", str(data.root), "export", "--list"]) == 0
+    listing = capsys.readouterr().out
+    assert "internet_by_group: Internet use by group" in listing
+    assert "- grouping (choice, default 'development'): development, itu_region" in listing
+    assert "column 600x420" in listing
+
+
+def test_custom_size_scales_the_layout(data, tmp_path):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    out = tmp_path / "out"
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--size", "1200x700", "--format", "png,pdf"]) == 0
+    assert png_size((out / "a.png").read_bytes()) == (1200 * 3, 700 * 3)
+    record = manifest_of(out)["figures"][0]
+    assert (record["size"], record["width"], record["height"]) == ("1200x700", 1200, 700)
+    box = PdfReader(out / "a.pdf").pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(1200 / 700, rel=0.02)
+
+
+def test_custom_size_out_of_range_is_refused(data, tmp_path, capsys):
+    spec = tmp_path / "custom.yaml"
+    spec.write_text("figures:\n  - id: a\n    chart: internet_gap\n")
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(tmp_path / "o")]
+    assert main([*args, "--size", "10x10"]) == 1
+    assert "nor WIDTHxHEIGHT in px (200-4000 each)" in capsys.readouterr().err

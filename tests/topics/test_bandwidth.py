@@ -1,0 +1,162 @@
+"""Bandwidth charts on the real tables: published figures, traces, captions, plotted data."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.catalogue import charts
+from indicators.catalogue.charts import NoData
+from indicators.contract import store
+from indicators.dashboard.state import STATE
+from tests.helpers import text_of
+
+NOV_2024 = "itu_aggregates@2024-11"
+OCT_2019 = "itu_aggregates@2019-10"
+REGIONS = {"ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP", "ITU_CIS", "ITU_EUR"}
+
+
+def trace(chart, name):
+    return next(t for t in chart.figure.data if t.name == name)
+
+
+def points(trace) -> dict:
+    return dict(zip(trace.x, trace.y, strict=True))
+
+
+def test_regions_default_to_the_newest_edition_in_tbits(tables):
+    chart = charts.render("bandwidth_regions", tables)
+    world = chart.data[chart.data["entity_id"] == "WLD"].set_index("year")["bandwidth_tbps"]
+    assert world[2019] == pytest.approx(556.4)
+    assert world[2024] == pytest.approx(1778.5)
+    assert "Tbit/s" in chart.caption.subtitle and "2015-2024" in chart.caption.subtitle
+    assert "November 2024" in chart.caption.source
+    assert "World 2024: 1,778.5 Tbit/s." in chart.caption.notes
+    # 36.6 + 321.9 + 79.5 + 791.4 + 43.4 + 390.7 = 1663.5 of 1778.5
+    assert "add up to 93.5% of ITU's world total in 2024" in chart.caption.notes[1]
+
+
+def test_regions_stack_and_plot_exactly_their_data(tables):
+    chart = charts.render("bandwidth_regions", tables, {"mode": "absolute"})
+    regions = [t for t in chart.figure.data if t.name != "World total"]
+    assert len(regions) == 6 and all(t.stackgroup == "one" for t in regions)
+    assert trace(chart, "World total").stackgroup is None
+    plotted = sorted(y for t in chart.figure.data for y in t.y)
+    assert plotted == pytest.approx(sorted(chart.data["bandwidth_tbps"]))
+    asia = chart.data[chart.data["entity_id"] == "ITU_ASP"].set_index("year")["bandwidth_tbps"]
+    assert points(trace(chart, "Asia & Pacific")) == pytest.approx(asia.to_dict())
+
+
+def test_region_shares_of_the_world_total(tables):
+    chart = charts.render("bandwidth_regions", tables, {"mode": "share"})
+    assert set(chart.data["entity_id"]) == REGIONS
+    asia = points(trace(chart, "Asia & Pacific"))
+    assert asia[2024] == pytest.approx(100 * 791.4 / 1778.5)
+    assert sum(len(t.y) for t in chart.figure.data) == len(chart.data)
+    assert chart.caption.subtitle.startswith("Share of the world total, %")
+
+
+def test_growth_confirms_the_reports_33_4_per_cent(tables):
+    params = {"edition": OCT_2019, "start_year": 2015, "end_year": 2019}
+    chart = charts.render("bandwidth_growth", tables, params)
+    assert "world 33.4%" in chart.caption.subtitle
+    (line,) = chart.figure.layout.shapes
+    assert line.x0 == pytest.approx(100 * ((485662.386 / 153282.439) ** 0.25 - 1), abs=1e-3)
+    assert any(a.text == "World: 33.4%" for a in chart.figure.layout.annotations)
+    africa = chart.data.set_index("entity_id").loc["ITU_AFR", "cagr_pct"]
+    assert africa == pytest.approx(100 * ((9225.2 / 1707.3454) ** 0.25 - 1), abs=1e-3)
+    bars = chart.figure.data[0]
+    assert dict(zip(bars.y, bars.x, strict=True)) == pytest.approx(
+        dict(zip(chart.data["name"], chart.data["cagr_pct"], strict=True))
+    )
+    assert "WLD" not in set(chart.data["entity_id"])
+
+
+def test_growth_defaults_and_swapped_years(tables):
+    default = charts.render("bandwidth_growth", tables)
+    assert "2015-2024" in default.caption.subtitle and "world 31.1%" in default.caption.subtitle
+    swapped = charts.render("bandwidth_growth", tables, {"start_year": 2024, "end_year": 2015})
+    assert swapped.data.equals(default.data)
+    income = charts.render("bandwidth_growth", tables, {"grouping": "income"})
+    assert income.caption.title == "Growth of international bandwidth by income group"
+    assert set(income.data["entity_id"]) == {"HIC", "UMC", "LMC", "LIC"}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"start_year": 2019, "end_year": 2019}, "two different years"),
+        ({"edition": OCT_2019}, "covers 2015-2019; choose years within it"),
+        ({"grouping": "development"}, "has no bandwidth for development status groups"),
+    ],
+)
+def test_growth_without_data_says_why(tables, params, message):
+    spec = charts.REGISTRY["bandwidth_growth"]
+    full = {"start_year": 2015, "end_year": 2024, "grouping": "itu_region", "edition": NOV_2024}
+    with pytest.raises(NoData, match=message):
+        spec.build(tables, {**full, **params})
+
+
+def test_growth_controls_offer_the_editions_years_and_groupings(tables):
+    """A page or link asking for years or groups the edition lacks gets the edition's own."""
+    notices: list[str] = []
+    spec = charts.REGISTRY["bandwidth_growth"]
+    given = {"edition": OCT_2019, "end_year": 2024, "grouping": "income"}
+    values = charts.resolve(spec, tables, given, strict=False, notices=notices)
+    assert (values["start_year"], values["end_year"]) == (2015, 2019)
+    assert values["grouping"] in ("itu_region", "development")
+    assert len(notices) == 2 and "end_year=2024" in notices[0]
+    chart = charts.render("bandwidth_growth", tables, {"edition": OCT_2019})
+    assert "2015-2019" in chart.caption.subtitle
+
+
+def test_reversed_span_is_normalised_for_controls_and_chart(tables):
+    notices: list[str] = []
+    spec = charts.REGISTRY["bandwidth_growth"]
+    values = charts.resolve(
+        spec, tables, {"start_year": "2024", "end_year": "2016"}, strict=False, notices=notices
+    )
+    assert (values["start_year"], values["end_year"]) == (2016, 2024)
+    assert notices == ["The years were given the wrong way round; showing 2016-2024."]
+
+
+def test_per_user_plots_published_values_and_names_the_gaps(tables):
+    chart = charts.render("bandwidth_per_user", tables)
+    assert chart.data["per_user_kbps"].notna().all()
+    assert points(trace(chart, "World"))[2024] == pytest.approx(322.8)
+    assert sum(len(t.y) for t in chart.figure.data) == len(chart.data)
+    assert "Europe (2015-2024)" in chart.caption.notes[0]
+    assert chart.figure.layout.yaxis.title.text == "kbit/s"
+    special = charts.render("bandwidth_per_user", tables, {"grouping": "special"})
+    assert special.caption.title.endswith("by LDC / LLDC / SIDS")
+
+
+def test_empty_tables_raise_nodata_with_the_build_hint(tmp_path):
+    empty = store.TableCache(store.DataDir(tmp_path))
+    for chart_id in ("bandwidth_regions", "bandwidth_growth", "bandwidth_per_user"):
+        with pytest.raises(NoData, match="indicators build"):
+            charts.render(chart_id, empty)
+
+
+@pytest.fixture
+def page(tables):
+    import dash
+
+    import app  # noqa: F401  registers the pages
+
+    before = STATE.tables()
+    STATE.set_tables(tables)
+    yield dash.page_registry["pages.bandwidth"]["layout"]
+    STATE.set_tables(before)
+
+
+def test_page_layout_with_good_and_malformed_queries(page):
+    assert "International bandwidth" in text_of(page())
+    assert "indicators build" not in text_of(page())
+    page(
+        **{
+            "bandwidth-growth.start_year": "abc",
+            "bandwidth-growth.edition": "<script>",
+            "bandwidth-regions.mode": ["absolute", "share"],
+            "bandwidth-per-user.view": "sideways",
+        }
+    )
