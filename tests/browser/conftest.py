@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 
 import pytest
 
@@ -32,3 +33,25 @@ def chromium_for_downloads():
     renderer = render.renderer()
     renderer.render(render.Job({"data": [], "layout": {}}, "png", 10, 10, 1))
     yield renderer
+
+
+def free_port() -> int:
+    """A port nobody listens on, so that browser runs side by side do not collide on 8050."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _free_port(request):
+    """dash[testing] serves every test on port 8050 unless told otherwise: give each a free one."""
+    if "dash_duo" not in request.fixturenames:
+        return
+    duo = request.getfixturevalue("dash_duo")
+    start = duo.start_server
+
+    def start_server(app, **kwargs):
+        kwargs.setdefault("port", free_port())
+        return start(app, **kwargs)
+
+    duo.start_server = start_server
