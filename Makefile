@@ -11,12 +11,13 @@ lint:
 types:
 	mypy
 
-# Everything but the browser tier: the pre-push hook and the tier to run while working.
+# Everything but the slow tiers (Chromium, LibreOffice, nginx): the pre-push hook and the tier
+# to run while working. `make check` runs every tier.
 test-fast:
-	pytest -m "not browser"
+	pytest -m "not browser and not office and not proxy"
 
 test-browser:
-	pytest -m browser
+	pytest -m "browser or office or proxy"
 
 test:
 	pytest
