@@ -67,6 +67,7 @@ COLD_START = """
 import time
 started = time.perf_counter()
 import app
+from indicators import catalogue
 from indicators import store
 from indicators.dashboard.state import STATE
 cache = STATE.tables()
@@ -304,10 +305,11 @@ def param_choices(param: Any, tables: Any, default: Any) -> list[Any]:
 
 def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list[str]]]:
     """(values, view, changed ids): defaults, then one parameter changed at a time; chart, table."""
+    from indicators import catalogue
     from indicators.catalogue import charts
     from indicators.dashboard.state import STATE
 
-    spec = {s.id: s for s in charts.catalogue()}[chart_id]
+    spec = catalogue.chart(chart_id)
     tables = STATE.tables()
     defaults = {k: plain(v) for k, v in charts.resolve(spec, tables, {}, strict=False).items()}
     changes: list[tuple[dict[str, Any], list[str]]] = [(defaults, [])]

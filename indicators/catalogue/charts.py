@@ -1,18 +1,22 @@
-"""The chart catalogue: every chart the dashboard shows and `indicators export` writes.
+"""What a chart declaration is made of: parameters, their resolution, and the chart itself.
 
-A chart is an id, its parameters (with their choices and defaults) and a function of the
-processed tables and those parameters that returns a :class:`~indicators.figures.Chart`. The
-dashboard pages and the export command both call :func:`render`, so a figure downloaded from a
+A chart is an id, its parameters (with their choices and defaults), a query of the published
+tables, a figure that is a pure function of the query's frame, and the finding it states. Topic
+modules declare their charts with these; :mod:`indicators.catalogue` collects them, and the
+dashboard pages and the export command both render through it, so a figure downloaded from a
 page and one written by an export are the same figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from indicators.contract.store import Tables
+from indicators.etl import sources
 from indicators.figures import Chart
 
 
@@ -82,16 +86,46 @@ class Param:
         return options[-1] if self.fallback == "last" else options[0]
 
 
+# (tables, values) -> the frame a chart draws, with its source line in ``frame.attrs``.
+Query = Callable[[Tables, dict[str, Any]], pd.DataFrame]
+# (frame, values) -> the finished chart: a pure function, testable on a few hand-written rows.
+Figure = Callable[[pd.DataFrame, dict[str, Any]], Chart]
+# (plotted frame, values) -> the chart's key finding in one sentence.
+State = Callable[[pd.DataFrame, dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How a chart states its key finding, and what kind of chart it is (for alt text)."""
+
+    kind: str | Callable[[dict[str, Any]], str]  # "Line chart", or one that depends on values
+    state: State
+
+    def kind_of(self, params: dict[str, Any]) -> str:
+        return self.kind(params) if callable(self.kind) else self.kind
+
+    def of(self, data: pd.DataFrame, params: dict[str, Any]) -> str:
+        """The sentence for a plotted frame ('' for a frame without the rows it needs)."""
+        if data.empty:
+            return ""
+        try:
+            return self.state(data, params)
+        except (KeyError, IndexError, ValueError):
+            # A frame without the rows a finding needs (one group only) gets no sentence rather
+            # than a wrong one.
+            return ""
+
+
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart in the catalogue.
+    """A chart: its parameters, query, pure figure and finding.
 
     ``ranges`` pairs parameters that bound a span (start year, end year): a reversed pair is put
     the right way round before the chart and the controls see it. ``value`` names the column
     holding the plotted value (``{unit}`` and other parameters are filled in), ``unit`` says
     what it is measured in, and ``columns`` labels the chart's own columns (with units) for
     tables; shared columns are labelled in ``queries.COLUMN_LABELS``. ``explore`` declares the
-    explorer controls the chart offers (see ``explore.Explore``); registering adds their
+    explorer controls the chart offers (see ``explore.Explore``); the catalogue adds their
     parameters.
     """
 
@@ -99,7 +133,9 @@ class ChartSpec:
     title: str
     description: str
     params: tuple[Param, ...]
-    build: Callable[[Tables, dict[str, Any]], Chart]
+    query: Query
+    figure: Figure
+    finding: Finding
     tables: tuple[str, ...] = field(default_factory=tuple)
     ranges: tuple[tuple[str, str], ...] = ()
     value: str | Callable[[dict[str, Any]], str] = ""
@@ -111,19 +147,9 @@ class ChartSpec:
         """The value column for these parameter values."""
         return self.value(params) if callable(self.value) else self.value.format(**params)
 
-
-REGISTRY: dict[str, ChartSpec] = {}
-
-
-def register(spec: ChartSpec) -> ChartSpec:
-    """Add a chart to the catalogue, with the parameters of its explorer controls."""
-    from indicators.catalogue import explore
-
-    added, ranges = explore.params(spec)
-    if added:
-        spec = replace(spec, params=spec.params + added, ranges=spec.ranges + ranges)
-    REGISTRY[spec.id] = spec
-    return spec
+    def build(self, tables: Tables, params: dict[str, Any]) -> Chart:
+        """The chart for resolved values: the query's frame drawn by the pure figure."""
+        return self.figure(self.query(tables, params), params)
 
 
 def _show(value: Any) -> str:
@@ -256,9 +282,8 @@ def _where(context: dict[str, Any] | None) -> str:
     """' in <edition>' for choices that depend on the chosen edition."""
     if not context or not context.get("edition"):
         return ""
-    from indicators.catalogue import queries
-
-    return f" in {queries.edition_label(str(context['edition']))}"
+    source, _, vintage = str(context["edition"]).partition("@")
+    return f" in {sources.edition_title(source, vintage)}"
 
 
 def _display(value: Any) -> str:
@@ -273,33 +298,3 @@ def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | 
             values[low], values[high] = b, a
             if notices is not None:
                 notices.append(f"The years were given the wrong way round; showing {b}-{a}.")
-
-
-def render(
-    chart_id: str, tables: Tables, params: dict[str, Any] | None = None, strict: bool = False
-) -> Chart:
-    """Build a chart from the tables. Lenient (page URLs) unless ``strict`` (report specs)."""
-    catalogue()
-    if chart_id not in REGISTRY:
-        raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
-    spec = REGISTRY[chart_id]
-    from indicators.catalogue import explore
-
-    resolved = resolve(spec, tables, params or {}, strict)
-    chart = explore.finish(spec, tables, resolved, spec.build(tables, resolved))
-    chart.meta.setdefault("chart", chart_id)
-    chart.meta.setdefault("params", resolved)
-    chart.meta.setdefault("edition", str(resolved.get("edition", "")))
-    if spec.value:
-        chart.meta.setdefault("value_column", spec.value_column(resolved))
-        chart.meta.setdefault("unit", spec.unit)
-    return chart
-
-
-def catalogue() -> list[ChartSpec]:
-    """All charts, in page order: each topic's panels top to bottom (importing the topic modules
-    registers their charts)."""
-    from indicators.catalogue import topic
-
-    shown = [chart for topic in topic.all_topics() for _, chart in topic.panels]
-    return [REGISTRY[c] for c in shown] + [s for c, s in REGISTRY.items() if c not in shown]

@@ -84,6 +84,7 @@ def _lists(tables: Tables) -> list[str]:
     economies = ent[ent["kind"] == "economy"]
     return list(
         queries.memo(
+            tables,
             ent,
             ("explore-lists",),
             lambda: [*LISTS, *(g for g in declared if member_mask(economies, g).any())],
@@ -178,7 +179,7 @@ def latest_values(tables: Tables, ex: Explore, edition: str) -> dict[str, tuple[
 
     def compute() -> dict[str, tuple[float, int]]:
         try:
-            rows = queries.rows_of(frame, edition)
+            rows = queries.rows_of(tables, ex.table, edition)
         except NoData:
             return {}
         for column, value in ex.match:
@@ -190,7 +191,9 @@ def latest_values(tables: Tables, ex: Explore, edition: str) -> dict[str, tuple[
         }
 
     return dict(
-        queries.memo(frame, ("latest-values", ex.table, edition, ex.value, ex.match), compute)
+        queries.memo(
+            tables, frame, ("latest-values", ex.table, edition, ex.value, ex.match), compute
+        )
     )
 
 
@@ -255,7 +258,7 @@ def finish(spec: ChartSpec, tables: Tables, p: dict[str, Any], chart: Chart) -> 
     if not notes and subtitle == caption.subtitle:
         return chart
     caption = replace(caption, subtitle=subtitle, notes=(*caption.notes, *notes))
-    return Chart(figures.with_caption(fig, caption), data, caption, chart.meta)
+    return replace(chart, figure=figures.with_caption(fig, caption), data=data, caption=caption)
 
 
 def _compare(

@@ -13,15 +13,22 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import figures
-from indicators.catalogue import cards, charts, explore, findings, queries
+from indicators import catalogue, figures
+from indicators.catalogue import cards, charts, explore, queries
 from indicators.catalogue.charts import ChartSpec, Param
 from indicators.catalogue.topic import Topic
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render
 
-Panels = list[tuple[str, str]]
+Panels = list[tuple[str, str]]  # (panel prefix, chart id), top to bottom
+
+
+def panels_of(topic: Topic) -> Panels:
+    """A topic's panels as (prefix, chart id) pairs."""
+    return [(prefix, spec.id) for prefix, spec in topic.panels]
+
+
 # No camera button: its PNG has no caption or source; the panel's own PNG button does.
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -51,8 +58,7 @@ PLAY_LABEL = "▶ Play"
 
 def spec_of(chart_id: str) -> ChartSpec:
     """The catalogue entry of a chart."""
-    charts.catalogue()
-    return charts.REGISTRY[chart_id]
+    return catalogue.chart(chart_id)
 
 
 def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
@@ -267,7 +273,7 @@ def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.
 
 def topic_page(topic: Topic, query: dict[str, Any]) -> html.Div:
     """A topic's page: its panels, and the build hint if one of its tables is missing."""
-    body = page(topic.title, topic.intro, list(topic.panels), query)
+    body = page(topic.title, topic.intro, panels_of(topic), query)
     hint = cards.missing_tables(STATE.tables(), topic.tables)
     if hint:
         body.children.insert(2, html.Div(hint, className="empty-state", role="status"))
@@ -289,7 +295,7 @@ def caption_block(chart: Chart) -> list[Any]:
     """Source and notes under the figure (also baked into the exported image)."""
     cap = chart.caption
     return [
-        html.P(findings.of(chart), className="finding"),
+        html.P(chart.finding, className="finding"),
         html.P(f"Source: {cap.source}"),
         *[html.P(n, className="note") for n in cap.notes],
     ]

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.contract import store
 from indicators.figures import Chart
 
@@ -72,7 +72,7 @@ class AppState:
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
         with self._render_lock:
-            return charts.render(chart_id, self.tables(), params, strict=False)
+            return catalogue.render(chart_id, self.tables(), params, strict=False)
 
     def chart(self, chart_id: str, params: dict[str, Any]) -> Chart:
         """A chart for these (already resolved) values, rendered once per published version.
@@ -82,7 +82,7 @@ class AppState:
         frozen = _frozen(params)
         if frozen is None:  # a value of a shape no control produces: render without the cache
             with self._render_lock:
-                return charts.render(chart_id, self.tables(), params, strict=False)
+                return catalogue.render(chart_id, self.tables(), params, strict=False)
         return self._chart(self.tables().version, chart_id, frozen)
 
     def _make_view(

@@ -86,7 +86,7 @@ def test_claims_view_formats_values_and_statuses(view):
     assert (growth["reported"], growth["recomputed"]) == ("33.4%", "33.4%")
     assert "bandwidth-growth.end_year=2019" in growth["href"]
     count = view.loc[("4d", "ITU ICT Price Baskets, Dec 2025")]
-    assert (count["reported"], count["recomputed"]) == ("at least 10", "41")
+    assert (count["reported"], count["recomputed"]) == ("at least 10 economies", "41 economies")
 
 
 def test_status_counts_and_shared_citation(tables):

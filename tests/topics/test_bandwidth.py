@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts
 from indicators.catalogue.charts import NoData
 from indicators.contract import store
@@ -24,7 +25,7 @@ def points(trace) -> dict:
 
 
 def test_regions_default_to_the_newest_edition_in_tbits(tables):
-    chart = charts.render("bandwidth_regions", tables)
+    chart = catalogue.render("bandwidth_regions", tables)
     world = chart.data[chart.data["entity_id"] == "WLD"].set_index("year")["bandwidth_tbps"]
     assert world[2019] == pytest.approx(556.4)
     assert world[2024] == pytest.approx(1778.5)
@@ -36,7 +37,7 @@ def test_regions_default_to_the_newest_edition_in_tbits(tables):
 
 
 def test_regions_stack_and_plot_exactly_their_data(tables):
-    chart = charts.render("bandwidth_regions", tables, {"mode": "absolute"})
+    chart = catalogue.render("bandwidth_regions", tables, {"mode": "absolute"})
     regions = [t for t in chart.figure.data if t.name != "World total"]
     assert len(regions) == 6 and all(t.stackgroup == "one" for t in regions)
     assert trace(chart, "World total").stackgroup is None
@@ -47,7 +48,7 @@ def test_regions_stack_and_plot_exactly_their_data(tables):
 
 
 def test_region_shares_of_the_world_total(tables):
-    chart = charts.render("bandwidth_regions", tables, {"mode": "share"})
+    chart = catalogue.render("bandwidth_regions", tables, {"mode": "share"})
     assert set(chart.data["entity_id"]) == REGIONS
     asia = points(trace(chart, "Asia & Pacific"))
     assert asia[2024] == pytest.approx(100 * 791.4 / 1778.5)
@@ -57,7 +58,7 @@ def test_region_shares_of_the_world_total(tables):
 
 def test_growth_confirms_the_reports_33_4_per_cent(tables):
     params = {"edition": OCT_2019, "start_year": 2015, "end_year": 2019}
-    chart = charts.render("bandwidth_growth", tables, params)
+    chart = catalogue.render("bandwidth_growth", tables, params)
     assert "world 33.4%" in chart.caption.subtitle
     (line,) = chart.figure.layout.shapes
     assert line.x0 == pytest.approx(100 * ((485662.386 / 153282.439) ** 0.25 - 1), abs=1e-3)
@@ -72,11 +73,11 @@ def test_growth_confirms_the_reports_33_4_per_cent(tables):
 
 
 def test_growth_defaults_and_swapped_years(tables):
-    default = charts.render("bandwidth_growth", tables)
+    default = catalogue.render("bandwidth_growth", tables)
     assert "2015-2024" in default.caption.subtitle and "world 31.1%" in default.caption.subtitle
-    swapped = charts.render("bandwidth_growth", tables, {"start_year": 2024, "end_year": 2015})
+    swapped = catalogue.render("bandwidth_growth", tables, {"start_year": 2024, "end_year": 2015})
     assert swapped.data.equals(default.data)
-    income = charts.render("bandwidth_growth", tables, {"grouping": "income"})
+    income = catalogue.render("bandwidth_growth", tables, {"grouping": "income"})
     assert income.caption.title == "Growth of international bandwidth by income group"
     assert set(income.data["entity_id"]) == {"HIC", "UMC", "LMC", "LIC"}
 
@@ -90,7 +91,7 @@ def test_growth_defaults_and_swapped_years(tables):
     ],
 )
 def test_growth_without_data_says_why(tables, params, message):
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     full = {"start_year": 2015, "end_year": 2024, "grouping": "itu_region", "edition": NOV_2024}
     with pytest.raises(NoData, match=message):
         spec.build(tables, {**full, **params})
@@ -99,19 +100,19 @@ def test_growth_without_data_says_why(tables, params, message):
 def test_growth_controls_offer_the_editions_years_and_groupings(tables):
     """A page or link asking for years or groups the edition lacks gets the edition's own."""
     notices: list[str] = []
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     given = {"edition": OCT_2019, "end_year": 2024, "grouping": "income"}
     values = charts.resolve(spec, tables, given, strict=False, notices=notices)
     assert (values["start_year"], values["end_year"]) == (2015, 2019)
     assert values["grouping"] in ("itu_region", "development")
     assert len(notices) == 2 and "end_year=2024" in notices[0]
-    chart = charts.render("bandwidth_growth", tables, {"edition": OCT_2019})
+    chart = catalogue.render("bandwidth_growth", tables, {"edition": OCT_2019})
     assert "2015-2019" in chart.caption.subtitle
 
 
 def test_reversed_span_is_normalised_for_controls_and_chart(tables):
     notices: list[str] = []
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     values = charts.resolve(
         spec, tables, {"start_year": "2024", "end_year": "2016"}, strict=False, notices=notices
     )
@@ -120,13 +121,13 @@ def test_reversed_span_is_normalised_for_controls_and_chart(tables):
 
 
 def test_per_user_plots_published_values_and_names_the_gaps(tables):
-    chart = charts.render("bandwidth_per_user", tables)
+    chart = catalogue.render("bandwidth_per_user", tables)
     assert chart.data["per_user_kbps"].notna().all()
     assert points(trace(chart, "World"))[2024] == pytest.approx(322.8)
     assert sum(len(t.y) for t in chart.figure.data) == len(chart.data)
     assert "Europe (2015-2024)" in chart.caption.notes[0]
     assert chart.figure.layout.yaxis.title.text == "kbit/s"
-    special = charts.render("bandwidth_per_user", tables, {"grouping": "special"})
+    special = catalogue.render("bandwidth_per_user", tables, {"grouping": "special"})
     assert special.caption.title.endswith("by LDC / LLDC / SIDS")
 
 
@@ -134,7 +135,7 @@ def test_empty_tables_raise_nodata_with_the_build_hint(tmp_path):
     empty = store.TableCache(store.DataDir(tmp_path))
     for chart_id in ("bandwidth_regions", "bandwidth_growth", "bandwidth_per_user"):
         with pytest.raises(NoData, match="indicators build"):
-            charts.render(chart_id, empty)
+            catalogue.render(chart_id, empty)
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def page(tables):
 
     before = STATE.tables()
     STATE.set_tables(tables)
-    yield dash.page_registry["pages.bandwidth"]["layout"]
+    yield dash.page_registry["topics.bandwidth"]["layout"]
     STATE.set_tables(before)
 
 

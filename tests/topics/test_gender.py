@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pandas as pd
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts
 from indicators.catalogue.charts import NoData
 from indicators.dashboard.state import STATE
@@ -26,7 +25,7 @@ def by_year(trace):
 
 
 def test_parity_world_2024_in_data_and_trace(tables):
-    chart = charts.render("gender_parity", tables)
+    chart = catalogue.render("gender_parity", tables)
     world = chart.data.set_index(["entity_id", "year"]).loc[("WLD", 2024)]
     assert world["female_pct"] == 65.3 and world["male_pct"] == 69.5
     assert world["parity"] == pytest.approx(65.3 / 69.5)
@@ -38,7 +37,7 @@ def test_parity_world_2024_in_data_and_trace(tables):
 
 
 def test_parity_band_is_shaded(tables):
-    chart = charts.render("gender_parity", tables, {"grouping": "itu_region"})
+    chart = catalogue.render("gender_parity", tables, {"grouping": "itu_region"})
     rects = [s for s in chart.figure.layout.shapes if s.type == "rect"]
     assert [(r.y0, r.y1) for r in rects] == [gaps.PARITY_BAND]
     assert any("parity band 0.98-1.02" in (a.text or "") for a in chart.figure.layout.annotations)
@@ -48,7 +47,7 @@ def test_parity_band_is_shaded(tables):
 
 def test_data_is_exactly_what_is_plotted(tables):
     for grouping in ("itu_region", "income", "special"):
-        chart = charts.render("gender_parity", tables, {"grouping": grouping})
+        chart = catalogue.render("gender_parity", tables, {"grouping": grouping})
         plotted = [y for t in chart.figure.data for y in t.y]
         assert plotted == chart.data["parity"].tolist()
         assert list(chart.data.columns) == [
@@ -62,7 +61,7 @@ def test_data_is_exactly_what_is_plotted(tables):
 
 
 def test_metric_switch_changes_the_values(tables):
-    made = {m: charts.render("gender_parity", tables, {"metric": m}) for m in METRICS}
+    made = {m: catalogue.render("gender_parity", tables, {"metric": m}) for m in METRICS}
     points, relative = made["points"], made["relative_gap"]
     ys = {m: [y for t in c.figure.data for y in t.y] for m, c in made.items()}
     assert ys["parity"] != ys["points"] != ys["relative_gap"] != ys["parity"]
@@ -80,13 +79,13 @@ def test_metric_switch_changes_the_values(tables):
 
 
 def test_relative_gap_matches_itu_2019_world(tables):
-    chart = charts.render("gender_parity", tables, {"metric": "relative_gap"})
+    chart = catalogue.render("gender_parity", tables, {"metric": "relative_gap"})
     world = chart.data.set_index(["entity_id", "year"]).loc[("WLD", 2019)]
     assert world["relative_gap_pct"] == pytest.approx(9.19, abs=0.01)  # (55.5 - 50.4) / 55.5
 
 
 def test_rates_draw_two_lines_per_group(tables):
-    chart = charts.render("gender_parity", tables, {"metric": "rates", "grouping": "special"})
+    chart = catalogue.render("gender_parity", tables, {"metric": "rates", "grouping": "special"})
     assert set(chart.data["sex"]) == {"female", "male"}
     world = traces(chart, "World")
     assert len(world) == 2 and len(chart.figure.data) == 2 * chart.data["entity_id"].nunique()
@@ -99,7 +98,7 @@ def test_rates_draw_two_lines_per_group(tables):
 
 
 def test_caption_names_metric_and_edition(tables):
-    chart = charts.render("gender_parity", tables)
+    chart = catalogue.render("gender_parity", tables)
     assert chart.caption.title == "Gender parity score in Internet use by income group"
     assert "Edition: ITU key ICT indicators, Nov 2024." in chart.caption.notes
     assert any(n.startswith("Parity score = female rate / male rate") for n in chart.caption.notes)
@@ -109,13 +108,13 @@ def test_caption_names_metric_and_edition(tables):
 
 
 def test_only_editions_with_a_sex_split_are_offered(tables):
-    spec = charts.REGISTRY["gender_parity"]
+    spec = catalogue.chart("gender_parity")
     edition = next(p for p in spec.params if p.name == "edition")
     assert edition.options(tables) == [EDITION]
 
 
 def test_grouping_without_groups_raises_nodata(tables):
-    spec = charts.REGISTRY["gender_parity"]
+    spec = catalogue.chart("gender_parity")
     params = {"grouping": "development", "metric": "parity", "edition": EDITION}
     with pytest.raises(NoData, match="no development status groups split by sex"):
         spec.build(tables, params)
@@ -129,7 +128,7 @@ def test_grouping_without_groups_raises_nodata(tables):
 def test_no_edition_with_a_sex_split_raises_nodata(tables):
     no_split = Without(tables, "internet_use", lambda f: f["sex"] != "total")
     with pytest.raises(NoData, match="No edition with Internet use by sex"):
-        charts.render("gender_parity", no_split)
+        catalogue.render("gender_parity", no_split)
 
 
 def independent_economies(tables) -> pd.DataFrame:
@@ -141,7 +140,7 @@ def independent_economies(tables) -> pd.DataFrame:
 
 
 def test_countries_has_104_economies_with_both_sexes(tables):
-    chart = charts.render("gender_countries", tables)
+    chart = catalogue.render("gender_countries", tables)
     expected = independent_economies(tables)
     assert len(expected) == 104
     assert len(chart.data) == 104 and set(chart.data["entity_id"]) == set(expected.index)
@@ -155,21 +154,21 @@ def test_countries_has_104_economies_with_both_sexes(tables):
 
 
 def test_countries_sort_reads_top_to_bottom(tables):
-    by_gap = charts.render("gender_countries", tables, {"sort": "gap"})
+    by_gap = catalogue.render("gender_countries", tables, {"sort": "gap"})
     assert by_gap.data["gap_pp"].is_monotonic_decreasing
     top = by_gap.figure.layout.yaxis.categoryarray[-1]  # the last category is drawn on top
     assert top.startswith(by_gap.data["name"].iloc[0])
     assert by_gap.data.loc[0, "gap_pp"] == pytest.approx(
         by_gap.data.loc[0, "male_pct"] - by_gap.data.loc[0, "female_pct"]
     )
-    by_name = charts.render("gender_countries", tables, {"sort": "name"})
+    by_name = catalogue.render("gender_countries", tables, {"sort": "name"})
     assert by_name.data["name"].tolist() == sorted(by_name.data["name"])
-    by_female = charts.render("gender_countries", tables, {"sort": "female"})
+    by_female = catalogue.render("gender_countries", tables, {"sort": "female"})
     assert by_female.data["female_pct"].is_monotonic_decreasing
 
 
 def test_countries_region_filter_uses_entities_itu_region(tables):
-    chart = charts.render("gender_countries", tables, {"region": "ITU_CIS"})
+    chart = catalogue.render("gender_countries", tables, {"region": "ITU_CIS"})
     ent = tables.get("entities").set_index("entity_id")
     assert (ent.loc[chart.data["entity_id"], "itu_region"] == "ITU_CIS").all()
     assert len(chart.data) == 6
@@ -179,15 +178,17 @@ def test_countries_region_filter_uses_entities_itu_region(tables):
 def test_countries_without_the_edition_raise_nodata(tables):
     no_countries = Without(tables, "internet_use", lambda f: f["source"] == "itu_gender_country")
     with pytest.raises(NoData, match="No edition with Internet use by sex for economies"):
-        charts.render("gender_countries", no_countries)
+        catalogue.render("gender_countries", no_countries)
 
 
 def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
+    import dash
+
     import app  # noqa: F401  imports and registers every page
 
-    page = importlib.import_module("pages.gender")  # the module Dash loaded, not a second copy
+    layout_of = dash.page_registry["topics.gender"]["layout"]
     STATE.set_tables(tables)
-    layout = page.layout(
+    layout = layout_of(
         **{
             "gender-parity.metric": "bogus",
             "gender-parity.grouping": "<script>",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts
 from indicators.catalogue.charts import NoData, ParamError
 from indicators.outputs import export
@@ -14,7 +15,7 @@ def trace(chart, name):
 
 
 def test_by_group_defaults_to_the_edition_with_the_development_split(tables):
-    chart = charts.render("internet_by_group", tables)
+    chart = catalogue.render("internet_by_group", tables)
     # Developed, developing and the LDCs together, as the Oct 2019 edition has all three.
     assert chart.data["entity_id"].unique().tolist() == ["WLD", "DEVELOPED", "DEVELOPING", "LDC"]
     assert chart.caption.title.endswith("with Least developed countries (LDCs)")
@@ -29,7 +30,7 @@ def test_by_group_defaults_to_the_edition_with_the_development_split(tables):
 
 
 def test_by_group_plots_exactly_its_data(tables):
-    chart = charts.render(
+    chart = catalogue.render(
         "internet_by_group", tables, {"grouping": "itu_region", "edition": "itu_aggregates@2024-11"}
     )
     plotted = sum(len(t.y) for t in chart.figure.data)
@@ -47,7 +48,7 @@ def test_by_group_plots_exactly_its_data(tables):
 
 
 def test_by_group_offers_only_the_groupings_of_the_edition(tables):
-    spec = charts.REGISTRY["internet_by_group"]
+    spec = catalogue.chart("internet_by_group")
     grouping = next(p for p in spec.params if p.name == "grouping")
     assert "development" not in grouping.options(tables, {"edition": "itu_aggregates@2024-11"})
     assert "income" not in grouping.options(tables, {"edition": "itu_aggregates@2019-10"})
@@ -57,14 +58,14 @@ def test_by_group_offers_only_the_groupings_of_the_edition(tables):
     assert values["grouping"] != "development"
     assert any("development" in n and "reset" in n for n in notices)
     with pytest.raises(ParamError, match="grouping='development'"):
-        charts.render("internet_by_group", tables, given, strict=True)
+        catalogue.render("internet_by_group", tables, given, strict=True)
     # The figure function itself still names the missing breakdown.
     with pytest.raises(NoData, match="has no development status breakdown"):
         spec.build(tables, {**given, "sex": "total"})
 
 
 def test_by_group_sex_without_split_names_the_real_cause(tables):
-    spec = charts.REGISTRY["internet_by_group"]
+    spec = catalogue.chart("internet_by_group")
     params = {"grouping": "development", "edition": "itu_aggregates@2019-10", "sex": "female"}
     with pytest.raises(NoData, match="has no split by sex"):
         spec.build(tables, params)
@@ -74,11 +75,11 @@ def test_by_group_sex_without_split_names_the_real_cause(tables):
 
 
 def test_gap_ratio_and_points(tables):
-    ratio = charts.render("internet_gap", tables, {"edition": "itu_aggregates@2019-10"})
+    ratio = catalogue.render("internet_gap", tables, {"edition": "itu_aggregates@2019-10"})
     last = ratio.data.set_index("year").loc[2019]
     assert last["gap"] == pytest.approx(86.6 / 19.1, abs=0.01)
     assert "4.53" in ratio.caption.subtitle
-    points = charts.render(
+    points = catalogue.render(
         "internet_gap", tables, {"mode": "points", "edition": "itu_aggregates@2019-10"}
     )
     assert points.data.set_index("year").loc[2019, "gap"] == pytest.approx(67.5, abs=0.1)
@@ -86,7 +87,7 @@ def test_gap_ratio_and_points(tables):
 
 
 def test_map_falls_back_to_each_economys_latest_year(tables):
-    chart = charts.render("internet_map", tables, {"year": 2025})
+    chart = catalogue.render("internet_map", tables, {"year": 2025})
     assert chart.data["year"].max() == 2025
     assert (chart.data["year"] < 2025).sum() > 150
     assert chart.caption.notes[0] == "10 economies report 2025."
@@ -100,34 +101,34 @@ def test_map_never_shows_values_older_than_the_tolerance(tables):
     """American Samoa, N. Mariana Is. and Turks & Caicos report 0.0 for 1990, North Korea for
     2004: old values, not current ones."""
     stale = {"ASM", "MNP", "TCA", "PRK"}
-    default = charts.render("internet_map", tables, {"year": 2024})
+    default = catalogue.render("internet_map", tables, {"year": 2024})
     assert default.meta["params"]["tolerance"] == 3
     assert default.data["year"].min() >= 2021
     assert not stale & set(default.data["entity_id"])
     blank = next(n for n in default.caption.notes if n.startswith("Left blank"))
     assert "American Samoa (1990)" in blank
     assert "from 2021 to 2024" in default.caption.subtitle
-    exact = charts.render("internet_map", tables, {"year": 2024, "tolerance": 0})
+    exact = catalogue.render("internet_map", tables, {"year": 2024, "tolerance": 0})
     assert set(exact.data["year"]) == {2024}
-    wide = charts.render("internet_map", tables, {"year": 2024, "tolerance": 10})
+    wide = catalogue.render("internet_map", tables, {"year": 2024, "tolerance": 10})
     assert len(wide.data) > len(default.data) and wide.data["year"].min() >= 2014
     with pytest.raises(ParamError, match="tolerance"):
-        charts.render("internet_map", tables, {"tolerance": 7}, strict=True)
-    default = charts.render("internet_map", tables)
+        catalogue.render("internet_map", tables, {"tolerance": 7}, strict=True)
+    default = catalogue.render("internet_map", tables)
     assert default.data["year"].max() == 2024  # 2025 has too few reporters to be the default
 
 
 def test_lenient_and_strict_parameters(tables):
-    lenient = charts.render("internet_by_group", tables, {"grouping": "<script>"})
+    lenient = catalogue.render("internet_by_group", tables, {"grouping": "<script>"})
     assert lenient.data["entity_id"].iloc[0] == "WLD"
     with pytest.raises(ParamError, match="grouping='<script>' is not one of"):
-        charts.render("internet_by_group", tables, {"grouping": "<script>"}, strict=True)
+        catalogue.render("internet_by_group", tables, {"grouping": "<script>"}, strict=True)
     with pytest.raises(ParamError, match="unknown chart id"):
-        charts.render("nope", tables)
+        catalogue.render("nope", tables)
 
 
 def test_csv_export_is_the_plotted_data_with_citation(tables):
-    chart = charts.render("internet_compare", tables, {"entities": ["WLD", "KEN"]})
+    chart = catalogue.render("internet_compare", tables, {"entities": ["WLD", "KEN"]})
     text = export.csv_text(chart)
     lines = text.splitlines()
     assert lines[0].startswith("# Individuals using the Internet")
