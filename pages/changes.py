@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import dash
@@ -87,13 +86,12 @@ def measure_options(source: str) -> list[dict[str, str]]:
 
 
 def summary_block(view: View) -> tuple[list[Any], Any, Any]:
-    """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
-    return _summary_block(STATE.tables().version, changes_view.table_free(view))
+    """Summary text, revisions-per-year figure, dumbbell of the largest revisions (once per
+    published version and view; callers must not change what it returns)."""
+    return STATE.block("changes-summary", changes_view.table_free(view), _summary_block)
 
 
-@functools.lru_cache(maxsize=64)
-def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any]:
-    """Once per published version and view; callers must not change what it returns."""
+def _summary_block(view: View) -> tuple[list[Any], Any, Any]:
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)
     s = changes_view.summary(tables, view, compared)
@@ -115,13 +113,12 @@ def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any
 
 
 def table_block(view: View) -> list[Any]:
-    """The compared values matching the search, biggest changes first."""
-    return _table_block(STATE.tables().version, view)
+    """The compared values matching the search, biggest changes first (once per published
+    version and view, search included; callers must not change it)."""
+    return STATE.block("changes-table", view, _table_block)
 
 
-@functools.lru_cache(maxsize=64)
-def _table_block(version: str | None, view: View) -> list[Any]:
-    """Once per published version and view (search included); callers must not change it."""
+def _table_block(view: View) -> list[Any]:
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)
     shown, matched = changes_view.table_view(compared, queries.names(tables), view)

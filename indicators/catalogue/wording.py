@@ -27,6 +27,7 @@ def count(n: int, total: int) -> str:
 
 # How a group reads inside a sentence, where its display name would not.
 IN_SENTENCE = {
+    WORLD: "the world",
     "HIC": "high-income economies",
     "UMC": "upper-middle-income economies",
     "LMC": "lower-middle-income economies",

@@ -50,6 +50,8 @@ class AppState:
         self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
         # A chart page's layout is about 0.4 MB: a few dozen links' worth stay within budget.
         self._pages = functools.lru_cache(maxsize=32)(self._make_page)
+        self._block_builders: dict[str, Callable[[Any], Any]] = {}
+        self._blocks = functools.lru_cache(maxsize=128)(self._make_block)
 
     def tables(self) -> store.TableCache:
         """The table cache (the default data folder unless told otherwise)."""
@@ -68,6 +70,7 @@ class AppState:
         self._view.cache_clear()
         self._by_version.cache_clear()
         self._pages.cache_clear()
+        self._blocks.cache_clear()
 
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
@@ -121,6 +124,16 @@ class AppState:
         if frozen is None:
             return build(query)
         return self._pages(self.tables().version, name, frozen)
+
+    def _make_block(self, version: str | None, name: str, key: Hashable) -> Any:
+        return self._block_builders[name](key)
+
+    def block(self, name: str, key: Hashable, build: Callable[[Any], T]) -> T:
+        """``build(key)``, a part of a bespoke page for one view (What changed's summary for a
+        choice of source and editions), once per published version, name and key. Callers
+        must not mutate it."""
+        self._block_builders[name] = build
+        return self._blocks(self.tables().version, name, key)  # type: ignore[no-any-return]
 
     def _compute(self, version: str | None, name: str) -> Any:
         return self._versioned[name](self.tables())

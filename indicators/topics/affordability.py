@@ -441,11 +441,16 @@ def medians_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     text = f"In {year}, the median {basket} price was "
     if world is not None:
         text += f"{_price(world[column], unit)} worldwide, "
-    text += (
-        f"from {_short(low[column], unit)} in {name(low)} to "
-        f"{_short(top[column], unit)} in {name(top)}"
-    )
-    if unit == "pct_gni_pc":
+    if len(groups) == 1:
+        text += f"and {_short(top[column], unit)} in {name(top)}"
+    else:
+        text += (
+            f"from {_short(low[column], unit)} in {name(low)} to "
+            f"{_short(top[column], unit)} in {name(top)}"
+        )
+    if unit == "pct_gni_pc" and len(groups) == 1:
+        text += f", {'below' if top[column] < TARGET_PCT else 'not below'} the 2% target"
+    elif unit == "pct_gni_pc":
         below = int((groups[column] < TARGET_PCT).sum())
         text += f"; {count(below, len(groups))} groups had a median below the 2% target"
     return text + "."

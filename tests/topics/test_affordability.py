@@ -277,3 +277,128 @@ def test_no_line_to_draw_is_said_and_not_claimed(tables):
     assert chart.caption.notes[-1] == (
         "No same-economies medians of this basket to draw for the last 4 years."
     )
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import affordability  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+
+def median_row(entity, name, year, value, sample="annual", gb=5.0):
+    return {
+        "entity_id": entity,
+        "name": name,
+        "year": year,
+        "allowance_gb": gb,
+        "experimental": False,
+        "sample": sample,
+        "median_pct_gni_pc": value,
+    }
+
+
+def test_medians_figure_draws_annual_points_and_same_economies_lines():
+    data = rows(
+        [
+            median_row("WLD", "World", 2024, 2.6),
+            median_row("WLD", "World", 2025, 2.5),
+            median_row("LDC", "LDCs", 2025, 21.1),
+            median_row("WLD", "World", 2024, 2.7, "last_2_years"),
+            median_row("WLD", "World", 2025, 2.6, "last_2_years"),
+        ],
+        runs=[(5.0, 2024, 2025)],
+        span="2024–2025",
+        experimental_notes=(),
+        window_notes=("Lines: same economies.",),
+    )
+    p = {"basket": "fixed_broadband", "grouping": "special", "unit": "pct_gni_pc"}
+    chart = affordability.medians(data, p)
+    modes = {(t.name, t.mode) for t in chart.figure.data}
+    assert modes == {
+        ("World", "markers"),
+        ("LDCs", "markers"),
+        ("World, same economies 2024–2025", "lines"),
+    }
+    assert drawn(chart)["World, same economies 2024–2025"] == {2024: 2.7, 2025: 2.6}
+    assert chart.caption.title == "Fixed broadband prices: medians for LDCs, LLDCs and SIDS"
+    assert chart.caption.subtitle == (
+        "% of monthly GNI per capita (log scale), World and LDCs, LLDCs and SIDS; points: annual "
+        "medians, 2024–2025; lines: same economies, 2024–2025"
+    )
+    assert chart.caption.source == SOURCE
+    notes = chart.caption.notes
+    assert notes[0] == "Fixed broadband basket: 5 GB of data per month (2024–2025)."
+    assert affordability.ANNUAL_CAUTION in notes and notes[-1] == "Lines: same economies."
+    assert chart.figure.layout.yaxis.type == "log"
+    assert affordability.medians_finding(data, p) == (
+        "In 2025, the median fixed broadband price was 2.5% of monthly GNI per capita "
+        "worldwide, and 21.1% in the least developed countries (LDCs), not below the 2% target."
+    )
+
+
+PRICES = [
+    ("NOR", "Norway", 0.8),
+    ("KEN", "Kenya", 6.2),
+    ("PER", "Peru", 1.9),
+    ("TCD", "Chad", 40.0),
+    ("FJI", "Fiji", 2.0),
+]
+
+
+def price_rows(**extra):
+    return rows(
+        [
+            {
+                "entity_id": e,
+                "name": n,
+                "year": 2025,
+                "allowance_gb": 5.0,
+                "experimental": False,
+                "price_pct_gni_pc": v,
+                **extra,
+            }
+            for e, n, v in PRICES
+        ]
+    )
+
+
+def test_distribution_figure_colours_who_meets_the_target():
+    data = price_rows()
+    data["below_2pct"] = data["price_pct_gni_pc"] < 2
+    data.attrs["group_label"] = "all economies"
+    p = {
+        "basket": "fixed_broadband",
+        "unit": "pct_gni_pc",
+        "year": 2025,
+        "group": "all",
+        "experimental": "exclude",
+    }
+    chart = affordability.distribution(data, p)
+    classes = {t.name: sorted(t.text) for t in chart.figure.data if t.name != "Quartiles"}
+    assert classes == {
+        "Below 2%: meets the target": ["Norway (NOR)", "Peru (PER)"],
+        "2% or more": ["Chad (TCD)", "Fiji (FJI)", "Kenya (KEN)"],  # 2.00% does not meet it
+    }
+    assert chart.caption.subtitle == (
+        "% of monthly GNI per capita (log scale), all economies: 2 of 5 economies meet the 2% "
+        "target"
+    )
+    levels = sorted(s.y0 for s in chart.figure.layout.shapes if s.type == "line")
+    assert levels == [2.0, 5.0]
+    assert affordability.distribution_finding(data, p) == (
+        "In 2025, 2 of 5 economies priced fixed broadband below 2% of monthly GNI per capita; "
+        "2 priced it above 5%."
+    )
+
+
+def test_map_figure_caps_the_colour_scale_at_ten_per_cent():
+    data = price_rows().drop(columns="experimental")
+    p = {"basket": "fixed_broadband", "unit": "pct_gni_pc", "year": 2025}
+    chart = affordability.world_map(data, p)
+    (trace,) = chart.figure.data
+    assert (trace.zmin, trace.zmax) == (0, 10.0)
+    assert list(trace.colorbar.ticktext) == ["0", "2 (target)", "5", "≥10"]
+    assert "Chad: 40.00 % GNI p.c. (5 GB, 2025)" in list(trace.text)
+    assert chart.caption.title == "Fixed broadband prices, 2025"
+    assert "2 of 5 economies meet the 2% target (price below 2%)." in chart.caption.notes
+    assert affordability.map_finding(data, p).startswith("In 2025, 2 of 5 economies priced")

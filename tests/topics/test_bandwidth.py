@@ -161,3 +161,94 @@ def test_page_layout_with_good_and_malformed_queries(page):
             "bandwidth-per-user.view": "sideways",
         }
     )
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import bandwidth  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+REGION_ROWS = [
+    ("WLD", "World", 2023, 1000.0),
+    ("WLD", "World", 2024, 1500.0),
+    ("ITU_ASP", "Asia-Pacific", 2024, 900.0),
+    ("ITU_EUR", "Europe", 2024, 450.0),
+    ("ITU_AFR", "Africa", 2024, 60.0),
+]
+
+
+def test_regions_figure_stacks_the_regions_under_the_world_line():
+    data = rows(
+        [
+            {"entity_id": e, "name": n, "year": y, "bandwidth_gbps": g * 1000, "bandwidth_tbps": g}
+            for e, n, y, g in REGION_ROWS
+        ],
+        notes=("World 2024: 1,500.0 Tbit/s.",),
+    )
+    chart = bandwidth.by_region(data, {"mode": "absolute"})
+    assert [t.name for t in chart.figure.data] == [
+        "Asia-Pacific",
+        "Europe",
+        "Africa",
+        "World total",
+    ]
+    assert all(t.stackgroup for t in chart.figure.data[:3])
+    assert drawn(chart)["World total"] == {2023: 1000.0, 2024: 1500.0}
+    assert chart.caption.subtitle == "Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, 2023-2024"
+    assert chart.caption.source == SOURCE and chart.caption.notes == (
+        "World 2024: 1,500.0 Tbit/s.",
+    )
+    assert bandwidth.regions_finding(data, {"mode": "absolute"}) == (
+        "In 2024, international bandwidth reached 1,500 Tbit/s; Asia-Pacific used the most "
+        "(900 Tbit/s)."
+    )
+
+
+def test_growth_figure_draws_the_world_as_the_reference():
+    data = rows(
+        [
+            {
+                "entity_id": e,
+                "name": n,
+                "start_year": 2019,
+                "end_year": 2024,
+                "start_gbps": 1.0,
+                "end_gbps": 2.0,
+                "cagr_pct": c,
+                "label": f"{c:.1f}%",
+            }
+            for e, n, c in (("LDC", "LDCs", 45.0), ("HIC", "High income", 20.0))
+        ],
+        world_cagr_pct=26.0,
+    )
+    chart = bandwidth.growth(data, {"grouping": "income"})
+    (bars,) = chart.figure.data
+    # Fastest on top: plotly draws horizontal bars from the bottom.
+    assert list(bars.y) == ["High income", "LDCs"] and list(bars.text) == ["20.0%", "45.0%"]
+    assert [s.x0 for s in chart.figure.layout.shapes] == [26.0]
+    assert chart.caption.subtitle == (
+        "Compound annual growth, % a year, 2019-2024; world 26.0% (dashed line)"
+    )
+    assert bandwidth.growth_finding(data, {}) == (
+        "Between 2019 and 2024, international bandwidth grew fastest in the least developed "
+        "countries (LDCs) (45.0% a year) and slowest in high-income economies (20.0% a year)."
+    )
+
+
+def test_per_user_figure_names_the_missing_values():
+    data = rows(
+        [
+            {"entity_id": "WLD", "name": "World", "year": 2024, "per_user_kbps": 322.8},
+            {"entity_id": "LDC", "name": "LDCs", "year": 2024, "per_user_kbps": 60.0},
+            {"entity_id": "HIC", "name": "High income", "year": 2024, "per_user_kbps": 700.0},
+        ],
+        notes=("The publisher gives no per-user value for SIDS (2015-2024).",),
+    )
+    chart = bandwidth.per_user(data, {"grouping": "income"})
+    assert drawn(chart)["LDCs"] == {2024: 60.0}
+    assert chart.caption.title == "International bandwidth per Internet user by income group"
+    assert chart.caption.notes == ("The publisher gives no per-user value for SIDS (2015-2024).",)
+    assert bandwidth.per_user_finding(data, {}) == (
+        "In 2024, international bandwidth per Internet user ranged from 60 kbit/s in the least "
+        "developed countries (LDCs) to 700 kbit/s in high-income economies (world: 323 kbit/s)."
+    )

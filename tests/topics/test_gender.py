@@ -202,3 +202,108 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
     assert values[("gender-parity", "edition")] == EDITION
     assert values[("gender-countries", "sort")] == "gap"
     assert values[("gender-countries", "region")] == "ITU_EUR"
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import gender  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+PARITY_ROWS = [
+    {"entity_id": "WLD", "name": "World", "year": 2023, "female_pct": 63.0, "male_pct": 70.0},
+    {"entity_id": "WLD", "name": "World", "year": 2024, "female_pct": 65.0, "male_pct": 70.0},
+    {"entity_id": "HIC", "name": "High income", "year": 2024, "female_pct": 92.0, "male_pct": 93.0},
+    {"entity_id": "LIC", "name": "Low income", "year": 2024, "female_pct": 20.0, "male_pct": 32.0},
+]
+
+
+def test_parity_figure_on_four_rows():
+    data = rows(
+        [{**r, "parity": r["female_pct"] / r["male_pct"]} for r in PARITY_ROWS],
+        notes=("2024 = ITU estimate.",),
+    )
+    p = {"grouping": "income", "metric": "parity", "edition": EDITION}
+    chart = gender.parity(data, p)
+    lines = drawn(chart)
+    assert set(lines) == {"World", "High income", "Low income"}
+    assert lines["World"][2024] == pytest.approx(65 / 70)
+    assert chart.caption.title == "Gender parity score in Internet use by income group"
+    assert chart.caption.subtitle == "female / male rate, World and income group, 2023-2024"
+    assert chart.caption.source == SOURCE
+    assert chart.caption.notes[1:] == (
+        "Edition: ITU key ICT indicators, Nov 2024.",
+        "2024 = ITU estimate.",
+    )
+    band = [s for s in chart.figure.layout.shapes if s.type == "rect"]
+    assert [(b.y0, b.y1) for b in band] == [gaps.PARITY_BAND]
+    assert gender.parity_finding(data, p) == (
+        "In 2024, the gender parity score was 0.93 worldwide; 1 of 2 groups was within the "
+        "parity band (0.98-1.02), and the lowest score was in low-income economies (0.62)."
+    )
+
+
+def test_rates_figure_draws_women_dashed_and_men_solid():
+    long = [
+        {
+            "entity_id": r["entity_id"],
+            "name": r["name"],
+            "year": r["year"],
+            "sex": s,
+            "value_pct": r[f"{s}_pct"],
+        }
+        for r in PARITY_ROWS[1:3]
+        for s in ("female", "male")
+    ]
+    chart = gender.parity(rows(long), {"grouping": "income", "metric": "rates", "edition": EDITION})
+    styles = {(t.name, t.line.dash, t.showlegend) for t in chart.figure.data}
+    assert styles == {
+        ("World", "dash", False),
+        ("World", "solid", True),
+        ("High income", "dash", False),
+        ("High income", "solid", True),
+    }
+    assert chart.caption.title == "Internet use of women and men by income group"
+    assert gender.parity_finding(rows(long), {"metric": "rates"}) == (
+        "In 2024, 65% of women and 70% of men used the Internet worldwide; the gap was widest "
+        "in high-income economies (1.0 points)."
+    )
+
+
+def test_countries_figure_reads_in_the_order_given():
+    data = rows(
+        [
+            {
+                "entity_id": "BOL",
+                "name": "Bolivia (Plurinational State of)",
+                "year": 2018,
+                "female_pct": 40.0,
+                "male_pct": 48.0,
+                "gap_pp": 8.0,
+            },
+            {
+                "entity_id": "CUB",
+                "name": "Cuba",
+                "year": 2019,
+                "female_pct": 58.0,
+                "male_pct": 56.0,
+                "gap_pp": -2.0,
+            },
+        ],
+        notes=("Regions: ITU/BDT regions, from the ITU price-basket economy list.",),
+        names={"ITU_AMS": "Americas"},
+    )
+    chart = gender.countries(data, {"region": "ITU_AMS", "sort": "gap"})
+    axis = chart.figure.layout.yaxis
+    assert list(axis.ticktext) == ["Cuba (2019)", "Bolivia (2018)"]  # bottom to top
+    assert chart.caption.subtitle == (
+        "% of population, women vs men; 2 economies (Americas), largest gap in men's favour first"
+    )
+    assert chart.caption.notes[:2] == (
+        "Latest available year 2018–2019 per economy (in brackets after the name).",
+        "Women's use equals or exceeds men's in 1 of 2 economies; gap = male - female, in "
+        "percentage points.",
+    )
+    assert gender.countries_finding(data, {}) == (
+        "Men's Internet use exceeded women's in 1 of 2 economies shown; the gap was widest in "
+        "Bolivia (Plurinational State of) (2018): 48% of men against 40% of women."
+    )

@@ -136,3 +136,114 @@ def test_csv_export_is_the_plotted_data_with_citation(tables):
     body = [line for line in lines if not line.startswith("#")]
     assert body[0] == "entity_id,name,year,value_pct"
     assert len(body) - 1 == len(chart.data) == sum(len(t.y) for t in chart.figure.data)
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import internet  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+GROUP_ROWS = [
+    {"entity_id": "WLD", "name": "World", "year": 2020, "sex": "total", "value_pct": 60.0},
+    {"entity_id": "WLD", "name": "World", "year": 2021, "sex": "total", "value_pct": 62.0},
+    {"entity_id": "HIC", "name": "High income", "year": 2021, "sex": "total", "value_pct": 90.0},
+    {"entity_id": "LIC", "name": "Low income", "year": 2021, "sex": "total", "value_pct": 25.0},
+    {"entity_id": "LDC", "name": "LDCs", "year": 2021, "sex": "total", "value_pct": 30.0},
+]
+
+
+def test_by_group_figure_on_five_rows():
+    data = rows([{**r, "estimate": r["year"] == 2021} for r in GROUP_ROWS])
+    p = {"grouping": "income", "sex": "total", "edition": "itu_aggregates@2024-11"}
+    chart = internet.by_group(data, p)
+    assert drawn(chart) == {
+        "World": {2020: 60.0, 2021: 62.0},
+        "High income": {2021: 90.0},
+        "Low income": {2021: 25.0},
+        "LDCs": {2021: 30.0},
+    }
+    assert chart.caption.title == "Individuals using the Internet by income group"
+    assert chart.caption.subtitle == "% of population, total, 2020-2021"
+    assert chart.caption.source == SOURCE
+    assert chart.caption.notes == (
+        "2021 = ITU estimate.",
+        "Dashed lines: Broadband Commission targets for 2025.",
+    )
+    targets = sorted(s.y0 for s in chart.figure.layout.shapes)
+    assert targets == [35.0, 75.0]  # the world's and the LDCs' targets, for the groups drawn
+    assert internet.by_group_finding(data, p) == (
+        "In 2021, 90% of people used the Internet in high-income economies, against 25% in "
+        "low-income economies and 62% worldwide."
+    )
+
+
+def test_gap_figure_on_three_years():
+    data = rows(
+        [
+            {"year": y, "entity_a": "HIC", "value_a_pct": a, "entity_b": "LDC", "value_b_pct": b}
+            for y, a, b in ((2019, 80.0, 20.0), (2020, 84.0, 24.0), (2021, 90.0, 30.0))
+        ],
+        names={"HIC": "High income", "LDC": "LDCs"},
+    )
+    data["gap"] = data["value_a_pct"] / data["value_b_pct"]
+    p = {"entity_a": "HIC", "entity_b": "LDC", "mode": "ratio"}
+    chart = internet.gap(data, p)
+    assert drawn(chart) == {"High income vs LDCs": {2019: 4.0, 2020: 3.5, 2021: 3.0}}
+    assert chart.caption.title == "Internet use: High income vs LDCs"
+    assert chart.caption.subtitle == (
+        "Ratio of the shares using the Internet, times, 2019-2021; 2021: 3.00"
+    )
+    assert chart.caption.notes == ("High income: 90.0%, LDCs: 30.0% in 2021.",)
+    assert [s.y0 for s in chart.figure.layout.shapes] == [1.0]  # parity
+    assert internet.gap_finding(data, p) == (
+        "In 2021, Internet use in high-income economies (90%) was 3.0 times that of the least "
+        "developed countries (LDCs) (30%), against 4.0 times in 2019."
+    )
+
+
+def test_map_figure_on_four_economies():
+    data = rows(
+        [
+            {"entity_id": "KEN", "name": "Kenya", "year": 2023, "value_pct": 40.0},
+            {"entity_id": "NOR", "name": "Norway", "year": 2024, "value_pct": 99.0},
+            {"entity_id": "PER", "name": "Peru", "year": 2024, "value_pct": 75.5},
+            {"entity_id": "TCD", "name": "Chad", "year": 2022, "value_pct": 12.0},
+        ],
+        notes=("2 economies report 2024.",),
+    )
+    chart = internet.world_map(data, {"year": 2024, "tolerance": 3})
+    (trace,) = chart.figure.data
+    assert list(trace.locations) == ["KEN", "NOR", "PER", "TCD"]
+    assert list(trace.text) == [
+        "Kenya: 40.0% (2023)",
+        "Norway: 99.0% (2024)",
+        "Peru: 75.5% (2024)",
+        "Chad: 12.0% (2022)",
+    ]
+    assert chart.caption.title == "Individuals using the Internet, 2024"
+    assert chart.caption.subtitle.endswith("each economy at its latest year from 2021 to 2024")
+    assert chart.caption.notes == ("2 economies report 2024.",)
+    assert internet.map_finding(data, {"year": 2024}) == (
+        "Up to 2024, 2 of 4 economies mapped had more than half of their population online; "
+        "use ranged from 12% in Chad to 99% in Norway."
+    )
+
+
+def test_compare_figure_keeps_the_order_chosen():
+    data = rows(
+        [
+            {"entity_id": "KEN", "name": "Kenya", "year": 2020, "value_pct": 30.0},
+            {"entity_id": "KEN", "name": "Kenya", "year": 2021, "value_pct": 35.0},
+            {"entity_id": "WLD", "name": "World", "year": 2020, "value_pct": 60.0},
+            {"entity_id": "WLD", "name": "World", "year": 2021, "value_pct": 63.0},
+        ],
+        notes=("No data in this edition for Atlantis.",),
+    )
+    chart = internet.compare(data, {})
+    assert [t.name for t in chart.figure.data] == ["Kenya", "World"]
+    assert chart.caption.title == "Individuals using the Internet: Kenya, World"
+    assert chart.caption.notes == ("No data in this edition for Atlantis.",)
+    assert internet.compare_finding(data, {}) == (
+        "In the latest year with data, 63% used the Internet in the world (2021) against 35% in "
+        "Kenya (2021)."
+    )
