@@ -17,6 +17,7 @@ from indicators import catalogue, figures
 from indicators.catalogue import cards, charts, explore, queries
 from indicators.catalogue.charts import ChartSpec, NoData, Param, ParamError
 from indicators.catalogue.topic import Topic
+from indicators.contract.store import Tables
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render
@@ -77,11 +78,15 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
 
 
 def options(
-    param: Param, values: dict[str, Any], spec: ChartSpec | None = None
+    param: Param,
+    values: dict[str, Any],
+    spec: ChartSpec | None = None,
+    tables: Tables | None = None,
 ) -> list[dict[str, Any]]:
     """The dropdown options of a parameter, given the other values (the chosen edition); an
-    entity picker's list in the order and of the group its explorer controls choose."""
-    tables = STATE.tables()
+    entity picker's list in the order and of the group its explorer controls choose. The
+    tables are the app's unless given."""
+    tables = tables if tables is not None else STATE.tables()
     names = queries.names(tables)
     context = values if param.within is not None else None
     choices = param.options(tables, context)

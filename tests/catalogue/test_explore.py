@@ -132,7 +132,8 @@ def test_comparison_offers_only_the_other_editions_and_says_when_one_lacks_the_v
 def test_pickers_sort_by_the_latest_value_and_keep_the_chosen_entities(tables):
     spec = catalogue.chart("internet_compare")
     values = charts.resolve(spec, tables, {"sort": "high", "entities": ["WLD", "LDC"]}, True)
-    options = panels.options(next(p for p in spec.params if p.name == "entities"), values, spec)
+    entities = next(p for p in spec.params if p.name == "entities")
+    options = panels.options(entities, values, spec, tables)
     latest = explore.latest_values(tables, spec.explore, values["edition"])
     ranked = [o["value"] for o in options if o["value"] in latest]
     assert [latest[v][0] for v in ranked] == sorted((latest[v][0] for v in ranked), reverse=True)
@@ -143,7 +144,7 @@ def test_pickers_sort_by_the_latest_value_and_keep_the_chosen_entities(tables):
 def test_pickers_filter_to_a_groups_members_but_never_drop_a_chosen_entity(tables):
     spec = catalogue.chart("internet_compare")
     values = charts.resolve(spec, tables, {"list": "LDC", "entities": ["WLD", "NOR"]}, True)
-    listed = {o["value"] for o in panels.options(spec.params[1], values, spec)}
+    listed = {o["value"] for o in panels.options(spec.params[1], values, spec, tables)}
     ent = tables.get("entities")
     ldcs = set(ent.loc[ent["ldc"].fillna(False).astype(bool), "entity_id"])
     assert {"WLD", "NOR"} <= listed
