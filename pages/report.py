@@ -18,7 +18,7 @@ dash.register_page(
     __name__,
     path="/report",
     name="Report check",
-    order=5,
+    order=90,
     title="Report check - Digital-divide indicators",
 )
 

@@ -42,7 +42,7 @@ class Topic:
     title: str
     nav: str  # the page's name in the navigation bar
     path: str
-    order: int
+    order: int  # place in the navigation bar: topics take 1-89, after the Overview (0)
     intro: str
     panels: tuple[tuple[str, ChartSpec], ...]  # (panel prefix, chart), top to bottom
     card: Callable[[Tables], Card]
