@@ -205,6 +205,34 @@ class Bandwidth(pa.DataFrameModel):
         coerce = True
 
 
+class MobileBroadband(pa.DataFrameModel):
+    """Active mobile-broadband subscriptions by group and region."""
+
+    source: Series[str] = field("Source", "Publisher file family (itu_aggregates)")
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Group or region code (see entities)")
+    year: Series[int] = field("Year", "Reference year", "year", ge=1990, le=2100)
+    per_100: Series[float] = field(
+        "Active mobile-broadband subscriptions",
+        "Subscriptions per 100 inhabitants (more than 100 where people hold several)",
+        "per 100 inhabitants",
+        ge=0,
+        le=1000,
+    )
+    subscriptions_millions: Series[float] = field(
+        "Subscriptions", "Active mobile-broadband subscriptions", "millions", nullable=True, ge=0
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate (ITU's 2019*)"
+    )
+
+    class Config:
+        name = "mobile_broadband"
+        unique = ["source", "vintage", "entity_id", "year"]
+        strict = True
+        coerce = True
+
+
 class Claims(pa.DataFrameModel):
     """Figures cited in reports, recomputed from the processed tables."""
 
