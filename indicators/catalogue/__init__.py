@@ -19,7 +19,8 @@ from typing import Any
 from indicators import topics as topic_package
 from indicators.catalogue import explore
 from indicators.catalogue.cards import Card
-from indicators.catalogue.charts import ChartSpec, NoData, ParamError, resolve
+from indicators.catalogue.charts import ChartSpec, resolve
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.contract.store import Tables
 from indicators.figures import Chart, theme

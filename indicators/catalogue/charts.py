@@ -15,18 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.catalogue.errors import ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.figures import Chart
-
-
-class ParamError(ValueError):
-    """A parameter value outside its choices; names the parameter and the choices."""
-
-
-class NoData(LookupError):
-    """The tables hold no data for what was asked; the message says which command builds it."""
-
 
 Choices = Sequence[Any] | Callable[[Tables], Sequence[Any]]
 # Choices that depend on the other parameters' values (an entity picker on its edition).

@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, ParamError
+from indicators.catalogue.charts import ChartSpec, Param
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.etl.codes import GROUPS, WORLD

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.etl.codes import GROUPS

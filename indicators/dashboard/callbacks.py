@@ -16,7 +16,7 @@ import dash
 from dash import ALL, Input, Output, State, dcc
 
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData, ParamError
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart

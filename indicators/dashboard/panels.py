@@ -15,7 +15,8 @@ from dash import dash_table, dcc, html
 
 from indicators import catalogue, figures
 from indicators.catalogue import cards, charts, explore, queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, ParamError
+from indicators.catalogue.charts import ChartSpec, Param
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.catalogue.topic import Topic
 from indicators.contract.store import Tables
 from indicators.dashboard.state import STATE

@@ -28,7 +28,7 @@ import yaml
 
 from indicators import catalogue, figures
 from indicators.catalogue import queries
-from indicators.catalogue.charts import NoData, ParamError
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.figures import Chart

@@ -9,7 +9,8 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, NoData, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (

@@ -8,7 +8,7 @@ import pytest
 
 from indicators import catalogue
 from indicators.catalogue import charts, explore, queries
-from indicators.catalogue.charts import ParamError
+from indicators.catalogue.errors import ParamError
 from indicators.dashboard import callbacks, panels
 
 NOV_2024, OCT_2019 = "itu_aggregates@2024-11", "itu_aggregates@2019-10"

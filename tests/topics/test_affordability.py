@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indicators import catalogue
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.dashboard.state import STATE
 from tests.helpers import Without, param_values
 

@@ -6,7 +6,7 @@ import pytest
 
 from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.contract import store
 from indicators.dashboard.state import STATE
 from tests.helpers import text_of

@@ -7,7 +7,7 @@ import pytest
 
 from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.dashboard.state import STATE
 from indicators.metrics import gaps
 from tests.helpers import Without, param_values

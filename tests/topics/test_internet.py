@@ -6,7 +6,7 @@ import pytest
 
 from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData, ParamError
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.outputs import export
 
 
