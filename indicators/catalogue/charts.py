@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from indicators.catalogue import queries
 from indicators.catalogue.errors import ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
@@ -33,8 +34,9 @@ class Param:
     groupings of the chosen edition); ``aliases`` are former names still accepted in links and
     specs; ``max_items`` caps a multi choice (more series than colours would repeat colours);
     ``labels`` says how fixed choices read in a control. ``fallback`` says which choice stands
-    in when the default is not among them (``last``: the newest year of a span). A ``view_only``
-    parameter changes how the page offers choices (a picker's order), not the chart.
+    in when the default is not among them (``last``: the newest year of a span), unless
+    ``stand_ins`` names a counterpart that is. A ``view_only`` parameter changes how the page
+    offers choices (a picker's order), not the chart.
     """
 
     name: str
@@ -49,6 +51,9 @@ class Param:
     labels: dict[Any, str] = field(default_factory=dict)  # how each choice reads to a person
     fallback: str = "first"
     view_only: bool = False
+    # value -> the values that stand in for it, in order, where a context lacks it (High income
+    # for Developed countries in an edition without the development split).
+    stand_ins: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
 
     def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
         """The allowed values, given the data at hand (and the other values, if given)."""
@@ -71,11 +76,18 @@ class Param:
         if not options:
             return value
         if self.kind == "multi":
-            kept = [v for v in value if v in options]
-            return kept or options[:1]
+            kept = [self.stand_in(v, options) or v for v in value]
+            return list(dict.fromkeys(v for v in kept if v in options)) or options[:1]
         if value in options:
             return value
+        stand_in = self.stand_in(value, options)
+        if stand_in is not None:
+            return stand_in
         return options[-1] if self.fallback == "last" else options[0]
+
+    def stand_in(self, value: Any, options: Sequence[Any]) -> Any:
+        """The first declared counterpart of a value that is among the options, or None."""
+        return next((v for v in self.stand_ins.get(value, ()) if v in options), None)
 
 
 # (tables, values) -> the frame a chart draws, with its source line in ``frame.attrs``.
@@ -109,6 +121,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NamedView:
+    """A view of a chart one click away, named for what it shows ('Developed vs developing:
+    ITU key ICT indicators, Oct 2019, the last edition with this split'). ``make`` derives the
+    name and the values it sets from the data, or None where the data have no such view."""
+
+    make: Callable[[Tables], tuple[str, dict[str, Any]] | None]
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     """A chart: its parameters, query, pure figure and finding.
 
@@ -134,6 +155,7 @@ class ChartSpec:
     unit: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     explore: Any = None  # an explore.Explore, or None
+    views: tuple[NamedView, ...] = ()  # views one click away, beside the controls
 
     def value_column(self, params: dict[str, Any]) -> str:
         """The value column for these parameter values."""
@@ -147,6 +169,38 @@ class ChartSpec:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _quoted(value: Any) -> str:
+    """A value someone typed, as a notice quotes it (short, no Python repr)."""
+    text = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    text = " ".join(text.split())
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def value_text(param: Param, value: Any, tables: Tables) -> str:
+    """A value as the page names it: a choice's label, an edition's title, an entity's name,
+    a list of them, a year."""
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(param, v, tables) for v in value)
+    if value in param.labels:
+        return param.labels[value]
+    text = str(value)
+    if "@" in text:
+        source, _, vintage = text.partition("@")
+        return sources.edition_title(source, vintage)
+    return queries.names(tables).get(text) or text.replace("_", " ")
+
+
+def years_text(years: Sequence[Any]) -> str:
+    """A set of years as a span ('2005-2024'), or as a short list where it has gaps."""
+    ordered = sorted(int(y) for y in years)
+    if not ordered:
+        return "no year"
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}-{ordered[-1]}" if len(ordered) > 1 else str(ordered[0])
+    shown = ", ".join(map(str, ordered[:6]))
+    return shown + (f" ... {ordered[-1]}" if len(ordered) > 6 else "")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -202,6 +256,39 @@ def _check(param: Param, value: Any, options: list[Any], where: str = "") -> tup
     return value, []
 
 
+def _reset_notice(
+    param: Param,
+    value: Any,
+    shown: Any,
+    tables: Tables,
+    context: dict[str, Any] | None,
+) -> str:
+    """What the page says when a value could not be used, in the page's own words: what was
+    asked, why it is not there, and what is shown instead."""
+    instead = value_text(param, shown, tables)
+    edition = _edition_text(context)
+    everywhere = param.options(tables, None) if param.within is not None else []
+    if param.kind == "int" and isinstance(value, int | str) and str(value).strip().isdigit():
+        span = years_text(param.options(tables, context))
+        where = f"{edition}, which covers {span}" if edition else span
+        return f"{param.label}: {str(value).strip()} is not a year of {where}; showing {instead}."
+    if isinstance(value, str) and value.partition("@")[0] in sources.BY_SOURCE:
+        why = "is not published here" if param.name == "edition" else "has nothing to draw here"
+        return f"{value_text(param, value, tables)} {why}; showing {instead}."
+    known = isinstance(value, str | int) and value in (everywhere or param.options(tables, None))
+    if known and edition:
+        return f"{value_text(param, value, tables)} is not in {edition}; showing {instead}."
+    return f"{param.label}: {_quoted(value)} is not one of the choices; showing {instead}."
+
+
+def _edition_text(context: dict[str, Any] | None) -> str:
+    """The chosen edition as the page names it ('' when the choices do not depend on it)."""
+    if not context or not context.get("edition"):
+        return ""
+    source, _, vintage = str(context["edition"]).partition("@")
+    return sources.edition_title(source, vintage)
+
+
 def _given(spec: ChartSpec, given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The given values keyed by current parameter names (former names accepted), and the
     names that are not parameters of the chart."""
@@ -238,7 +325,9 @@ def resolve(
             f"expected {[p.name for p in spec.params]}"
         )
     if unknown and notices is not None:
-        notices.append(f"Ignored unknown setting(s): {', '.join(sorted(unknown))}.")
+        names = ", ".join(_quoted(u) for u in sorted(unknown)[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        notices.append(f"Ignored settings this chart does not have: {names}{more}.")
     out: dict[str, Any] = {}
     # Parameters whose choices depend on others come last, so their context is resolved.
     ordered = sorted(spec.params, key=lambda p: p.within is not None)
@@ -249,14 +338,18 @@ def resolve(
             out[param.name] = param.default_for(tables, context)
             continue
         where = _where(context)
+        options = param.options(tables, context)
         try:
-            out[param.name], dropped = _check(param, value, param.options(tables, context), where)
-        except ParamError as exc:
+            out[param.name], dropped = _check(param, value, options, where)
+        except ParamError:
             if strict:
                 raise
-            out[param.name], dropped = param.default_for(tables, context), []
+            stand_in = param.stand_in(value, options) if isinstance(value, str) else None
+            out[param.name] = (
+                stand_in if stand_in is not None else param.default_for(tables, context)
+            )
             if notices is not None:
-                notices.append(f"{param.label}: {exc}; reset to {_display(out[param.name])}.")
+                notices.append(_reset_notice(param, value, out[param.name], tables, context))
             continue
         if dropped:
             if strict:
@@ -265,7 +358,7 @@ def resolve(
                     + (f" (at most {param.max_items})" if param.max_items else "")
                 )
             if notices is not None:
-                notices.append(f"{param.label}: left out {', '.join(dropped)} (not available).")
+                notices.append(_dropped_notice(param, dropped, tables, context))
     _order_ranges(spec, out, notices)
     return {p.name: out[p.name] for p in spec.params}
 
@@ -278,8 +371,18 @@ def _where(context: dict[str, Any] | None) -> str:
     return f" in {sources.edition_title(source, vintage)}"
 
 
-def _display(value: Any) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+def _dropped_notice(
+    param: Param, dropped: list[str], tables: Tables, context: dict[str, Any] | None
+) -> str:
+    """What a partly usable list lost, named as the page names it."""
+    known = set(param.options(tables, None))
+    names = [value_text(param, v, tables) if v in known else _quoted(v) for v in dropped[:6]]
+    more = f" and {len(dropped) - 6} more" if len(dropped) > 6 else ""
+    edition = _edition_text(context)
+    why = f"not in {edition}" if edition else "not among the choices"
+    if param.max_items and all(v in known for v in dropped):
+        why += f", or more than the {param.max_items} a chart can draw"
+    return f"{param.label}: left out {', '.join(names)}{more} ({why})."
 
 
 def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | None) -> None:

@@ -66,15 +66,37 @@ def _edition_years(table: str) -> Any:
 
 
 def _other_editions(spec: ChartSpec) -> Any:
+    """The editions that draw something for the chosen view (the others would put nothing
+    behind it), besides 'none'."""
     edition = next((p for p in spec.params if p.name == "edition"), None)
 
     def others(tables: Tables, p: dict[str, Any]) -> list[str]:
         if edition is None:
             return [NO_COMPARISON]
         options = edition.options(tables, p if edition.within is not None else None)
-        return [NO_COMPARISON, *(e for e in options if e != p.get("edition"))]
+        chosen = p.get("edition")
+        return [NO_COMPARISON, *(e for e in options if e != chosen and _draws(spec, tables, p, e))]
 
     return others
+
+
+def _draws(spec: ChartSpec, tables: Tables, p: dict[str, Any], other: str) -> bool:
+    """Whether the view, drawn from another edition, has anything to draw (once per loaded
+    table, view and edition)."""
+    ex: Explore | None = spec.explore
+    frame = tables.get(ex.table) if ex is not None else None
+    if frame is None:
+        return False
+    view = {k: v for k, v in p.items() if k not in ("compare", "sort", "list")}
+    key = ("draws", spec.id, other, tuple(sorted((k, repr(v)) for k, v in view.items())))
+
+    def compute() -> bool:
+        try:
+            return not spec.query(tables, {**view, "edition": other}).empty
+        except (NoData, ParamError, KeyError):
+            return False
+
+    return bool(queries.memo(tables, frame, key, compute))
 
 
 def _lists(tables: Tables) -> list[str]:

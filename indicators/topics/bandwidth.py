@@ -17,7 +17,7 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
@@ -382,6 +382,7 @@ GROUPING = Param(
     GROUPINGS,
     within=_groupings_in_edition,
     labels=queries.GROUPING_LABELS,
+    stand_ins=GROUPING_STAND_INS,
 )
 
 REGIONS = ChartSpec(

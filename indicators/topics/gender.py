@@ -19,7 +19,7 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import count, extremes, latest, name, pct, world_and_groups
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
@@ -479,6 +479,7 @@ PARITY = ChartSpec(
             GROUPINGS,
             within=_groupings_in_edition,
             labels=queries.GROUPING_LABELS,
+            stand_ins=GROUPING_STAND_INS,
         ),
         Param(
             "metric",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, NamedView, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -24,7 +24,7 @@ from indicators.catalogue.wording import (
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import DEVELOPED, DEVELOPING, LDC, WORLD
+from indicators.etl.codes import DEVELOPED, DEVELOPING, GROUPING_STAND_INS, LDC, STAND_INS, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
@@ -61,29 +61,42 @@ def _first(choices: Any) -> Any:
     return pick
 
 
-def _default_group_edition(tables: Tables) -> str:
-    """The newest ITU edition that has the development split, else the newest of any."""
-    options = _aggregate_editions(tables)
+def _development_edition(tables: Tables) -> str:
+    """The newest ITU edition with the developed/developing split ('' if none has it)."""
     frame = tables.get("internet_use")
-    if frame is not None:
-        with_split = queries.memo(
-            tables,
-            frame,
-            ("developed-editions",),
-            lambda: (
-                set(queries.editions(tables, "internet_use", ("itu_aggregates",)))
-                & {
-                    f"{s}@{v}"
-                    for s, v in frame.loc[
-                        frame["entity_id"] == "DEVELOPED", ["source", "vintage"]
-                    ].itertuples(index=False)
-                }
-            ),
-        )
-        for key in options:
-            if key in with_split:
-                return key
-    return options[0] if options else ""
+    if frame is None or frame.empty:
+        return ""
+
+    def compute() -> str:
+        split = frame.loc[frame["entity_id"] == DEVELOPED, ["source", "vintage"]]
+        with_split = {f"{s}@{v}" for s, v in split.itertuples(index=False)}
+        itu = queries.editions(tables, "internet_use", ("itu_aggregates",))
+        return next((key for key in itu if key in with_split), "")
+
+    return str(queries.memo(tables, frame, ("developed-edition",), compute))
+
+
+def _split_label(tables: Tables, what: str) -> str:
+    edition = queries.edition_label(_development_edition(tables))
+    return f"{what}: {edition}, the last edition with this split"
+
+
+def _development_groups(tables: Tables) -> tuple[str, dict[str, Any]] | None:
+    """Developed and developing countries with the LDCs, in the last edition that has them."""
+    edition = _development_edition(tables)
+    if not edition:
+        return None
+    label = _split_label(tables, "Developed vs developing")
+    return label, {"edition": edition, "grouping": "development"}
+
+
+def _developed_vs_ldcs(tables: Tables) -> tuple[str, dict[str, Any]] | None:
+    """The gap the WSIS report cites, developed countries vs LDCs, where the edition has it."""
+    edition = _development_edition(tables)
+    if not edition:
+        return None
+    label = _split_label(tables, "Developed countries vs LDCs")
+    return label, {"edition": edition, "entity_a": DEVELOPED, "entity_b": LDC, "mode": "ratio"}
 
 
 def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
@@ -425,7 +438,8 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 SEXES = ["total", "female", "male"]
-EDITION = Param("edition", "Edition", _default_group_edition, _aggregate_editions)
+# The newest edition first: ITU's own aggregates, then the World Bank's.
+EDITION = Param("edition", "Edition", _first(_aggregate_editions), _aggregate_editions)
 WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
 
 BY_GROUP = ChartSpec(
@@ -441,6 +455,7 @@ BY_GROUP = ChartSpec(
             GROUPINGS,
             within=_groupings_in_edition,
             labels=queries.GROUPING_LABELS,
+            stand_ins=GROUPING_STAND_INS,
         ),
         EDITION,
         Param(
@@ -457,6 +472,7 @@ BY_GROUP = ChartSpec(
     finding=Finding("Line chart", by_group_finding),
     tables=("internet_use", "entities"),
     explore=Explore("internet_use", years=True, compare=True),
+    views=(NamedView(_development_groups),),
     value="value_pct",
     unit=UNIT,
     columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
@@ -466,8 +482,22 @@ GAP = ChartSpec(
     "Internet use gap between two entities",
     "Ratio (times) or percentage-point gap between the Internet use of two entities.",
     (
-        Param("entity_a", "Entity A", "DEVELOPED", queries.entity_choices, within=_in_edition),
-        Param("entity_b", "Entity B", "LDC", queries.entity_choices, within=_in_edition),
+        Param(
+            "entity_a",
+            "Entity A",
+            DEVELOPED,
+            queries.entity_choices,
+            within=_in_edition,
+            stand_ins=STAND_INS,
+        ),
+        Param(
+            "entity_b",
+            "Entity B",
+            LDC,
+            queries.entity_choices,
+            within=_in_edition,
+            stand_ins=STAND_INS,
+        ),
         Param(
             "mode",
             "Gap",
@@ -481,6 +511,7 @@ GAP = ChartSpec(
     figure=gap,
     finding=Finding("Line chart", gap_finding),
     tables=("internet_use", "entities"),
+    views=(NamedView(_developed_vs_ldcs),),
     explore=Explore(
         "internet_use",
         years=True,
@@ -540,6 +571,7 @@ COMPARE = ChartSpec(
             kind="multi",
             within=_in_edition,
             max_items=theme.MAX_SERIES,
+            stand_ins=STAND_INS,
             help=f"At most {theme.MAX_SERIES}, so that each has its own colour.",
         ),
     ),

@@ -15,7 +15,7 @@ from indicators.catalogue.topic import Topic
 from indicators.catalogue.wording import extremes, latest, name, world_and_groups
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import LDC, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 
 TABLE = "mobile_broadband"
@@ -122,6 +122,7 @@ BY_GROUP = ChartSpec(
             GROUPINGS,
             within=_groupings_in_edition,
             labels=queries.GROUPING_LABELS,
+            stand_ins=GROUPING_STAND_INS,
         ),
         Param("edition", "Edition", _newest_edition, _editions),
     ),

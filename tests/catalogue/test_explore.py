@@ -119,14 +119,24 @@ def test_another_edition_is_drawn_faintly_behind_with_its_own_values(tables):
 def test_comparison_offers_only_the_other_editions_and_says_when_one_lacks_the_view(tables):
     spec = catalogue.chart("internet_by_group")
     compare = next(p for p in spec.params if p.name == "compare")
-    assert compare.options(tables, {"edition": NOV_2024}) == ["none", OCT_2019, WDI_JUL, WDI_FEB]
-    chart = catalogue.render(
-        "internet_by_group",
-        tables,
-        {"edition": OCT_2019, "grouping": "development", "compare": NOV_2024},
-    )
-    assert any("has no data for this view" in n for n in chart.caption.notes)
+    # Only editions that draw something for the view are offered: Oct 2019 has no income groups.
+    by_income = {"edition": NOV_2024, "grouping": "income", "sex": "total"}
+    assert compare.options(tables, by_income) == ["none", WDI_JUL, WDI_FEB]
+    by_region = {**by_income, "grouping": "itu_region"}
+    assert compare.options(tables, by_region) == ["none", OCT_2019]
+    # An edition that draws nothing for the view is not offered: a link asking for it gets the
+    # view alone and a notice; a report spec is refused.
+    asked = {"edition": OCT_2019, "grouping": "development", "compare": NOV_2024}
+    notices: list[str] = []
+    values = charts.resolve(spec, tables, asked, strict=False, notices=notices)
+    assert values["compare"] == "none"
+    assert notices == [
+        "ITU key ICT indicators, Nov 2024 has nothing to draw here; showing No comparison."
+    ]
+    chart = catalogue.render("internet_by_group", tables, asked)
     assert "edition" not in chart.data
+    with pytest.raises(ParamError, match="compare"):
+        catalogue.render("internet_by_group", tables, asked, strict=True)
 
 
 def test_pickers_sort_by_the_latest_value_and_keep_the_chosen_entities(tables):
