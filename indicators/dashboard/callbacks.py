@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, dcc
 
 from indicators.catalogue import charts
 from indicators.catalogue.charts import NoData, ParamError
-from indicators.dashboard import panels
+from indicators.dashboard import guard, panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render, safe_csv
@@ -25,6 +25,9 @@ HIDE: dict[str, str] = {"display": "none"}
 SHOW: dict[str, str] = {}
 MAX_VALUES = 64  # no control holds more; a longer list is not from the page
 PLAY_LABEL, PAUSE_LABEL = panels.PLAY_LABEL, "❚❚ Pause"
+# Each wired panel's chart (prefix -> chart id): the request guard reads the declared kind of
+# each control's parameter from it.
+PANEL_CHARTS: dict[str, str] = {}
 
 
 def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
@@ -162,6 +165,7 @@ def scoped_options(
 def register_panel(prefix: str, chart_id: str) -> None:
     """Wire one panel: render, downloads, and controls that follow the edition."""
     param_ids = {"type": "param", "panel": prefix, "param": ALL}
+    PANEL_CHARTS[prefix] = chart_id
 
     def render(values: Any, view: Any, ids: Any) -> tuple:
         return render_panel(chart_id, values, view, ids, prefix)
@@ -183,7 +187,7 @@ def register_panel(prefix: str, chart_id: str) -> None:
     )(render)
 
     def download(*args: Any) -> tuple[Any, Any]:
-        trigger = dash.ctx.triggered_id
+        trigger = guard.triggered_id()
         fmt = trigger.rsplit("-", 1)[-1] if isinstance(trigger, str) else None
         return download_panel(chart_id, fmt, args[-2], args[-1])
 
@@ -252,7 +256,7 @@ def register_play(prefix: str, param: str) -> None:
     year = {"type": "param", "panel": prefix, "param": param}
 
     def play(clicks: Any, ticks: Any, paused: Any, value: Any, options: Any) -> tuple:
-        clicked = dash.ctx.triggered_id == f"{prefix}-play"
+        clicked = guard.triggered_id() == f"{prefix}-play"
         year, running, label = play_step(clicked, paused is False, value, options)
         return year, not running, label  # the timer runs while it is not disabled
 
