@@ -239,15 +239,19 @@ def id_text(ident: Any) -> str:
     return str(ident)
 
 
-def each_value(made: dict[str, Any], value: Any) -> list[dict[str, Any]]:
-    """Copies of a request with one input or state value replaced by ``value``."""
+def each_value(made: dict[str, Any], value: Any, only_text: bool = False) -> list[dict[str, Any]]:
+    """Copies of a request with one input or state value replaced by ``value`` (``only_text``:
+    only values the page sends as text)."""
     out = []
     for group in ("inputs", "state"):
         for i, entry in enumerate(made[group]):
             for j in range(len(entry) if isinstance(entry, list) else 1):
                 changed = copy.deepcopy(made)
                 target = changed[group][i]
-                (target[j] if isinstance(target, list) else target)["value"] = value
+                item = target[j] if isinstance(target, list) else target
+                if only_text and not isinstance(item["value"], str | None):
+                    continue
+                item["value"] = value
                 out.append(changed)
     return out
 
@@ -298,7 +302,7 @@ def hostile(key: str, callback: dict[str, Any], found: list[Any]) -> list[tuple[
             bad["changedPropIds"] = [f"{id_text(first['id'])}.{first['property']}"]
             out.append(("ids", bad))
     for url in BAD_URLS:
-        out += [("url", made) for made in each_value(base, url)]
+        out += [("url", made) for made in each_value(base, url, only_text=True)]
     out.append(
         ("size", {**base, "inputs": [{"id": "x", "property": "value", "value": "a" * 2_000_000}]})
     )
