@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import dash
@@ -88,11 +87,12 @@ def measure_options(source: str) -> list[dict[str, str]]:
 
 def summary_block(view: View) -> tuple[list[Any], Any, Any]:
     """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
-    return _summary_block(STATE.tables().version, changes_view.table_free(view))
+    free = changes_view.table_free(view)
+    made: tuple[list[Any], Any, Any] = STATE.memo("changes-summary", free, lambda: _summary(free))
+    return made
 
 
-@functools.lru_cache(maxsize=64)
-def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any]:
+def _summary(view: View) -> tuple[list[Any], Any, Any]:
     """Once per published version and view; callers must not change what it returns."""
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)
@@ -116,11 +116,11 @@ def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any
 
 def table_block(view: View) -> list[Any]:
     """The compared values matching the search, biggest changes first."""
-    return _table_block(STATE.tables().version, view)
+    made: list[Any] = STATE.memo("changes-table", view, lambda: _table(view))
+    return made
 
 
-@functools.lru_cache(maxsize=64)
-def _table_block(version: str | None, view: View) -> list[Any]:
+def _table(view: View) -> list[Any]:
     """Once per published version and view (search included); callers must not change it."""
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)

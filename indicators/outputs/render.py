@@ -9,9 +9,8 @@ in a small cache keyed by what determines them (published version, chart, view, 
 A tab whose renderer process dies is noticed at once (Chromium reports the crash), not when the
 render times out: the renders in flight fail, Chromium is restarted and each render is tried
 once more; every such event is logged. Chromium's profile and kaleido's page live in one folder
-per process (``indicators-render-<pid>-*`` in the temporary directory), removed when the
-renderer closes, and by the next renderer to start (or the server's master) once that process
-has gone, however it ended.
+per process (:mod:`indicators.outputs.folders`), removed when the renderer closes, and after a
+process that could not remove its own.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import functools
 import logging
 import os
 import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
@@ -37,13 +35,16 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.figures import theme
+from indicators.outputs import folders
 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
 TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
 IMAGE_FORMATS = ("png", "svg", "pdf")
-FOLDER_PREFIX = "indicators-render-"
+# Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
+# a worker's memory budget.
+DOWNLOAD_CACHE_BYTES = 16 * 2**20
 log = logging.getLogger(__name__)
 
 
@@ -222,8 +223,8 @@ class Renderer:
             return self._loop, self._browser
 
     def _start(self) -> None:
-        remove_folders()  # those of processes that ended without removing theirs
-        folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        folders.remove_folders()  # those of processes that ended without removing theirs
+        folder = folders.make_folder()
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="chromium", daemon=True)
         thread.start()
@@ -401,40 +402,10 @@ def _write_page(folder: Path) -> Path:
     return page
 
 
-def _pid_of(folder: Path) -> int | None:
-    rest = folder.name[len(FOLDER_PREFIX) :]
-    head = rest.split("-", 1)[0]
-    return int(head) if head.isdigit() else None
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-def remove_folders(pid: int | None = None) -> list[Path]:
-    """Remove the renderer folders of process ``pid`` (a server worker that has exited), or
-    of every process that no longer runs; return those removed."""
-    removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
-        owner = _pid_of(folder)
-        if owner is None or owner == os.getpid() and pid is None:
-            continue
-        if (pid is not None and owner == pid) or (pid is None and not _running(owner)):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
 class ByteCache:
     """Rendered files by key, least recently used dropped first beyond ``max_bytes``."""
 
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, max_bytes: int = DOWNLOAD_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0

@@ -18,7 +18,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from indicators.catalogue import charts
-from indicators.outputs import export, render
+from indicators.outputs import export, folders, render
 
 FIGURE = render.figure_dict(go.Figure(go.Scatter(x=[1, 2, 3], y=[2, 1, 3])))
 MAGIC = {"png": b"\x89PNG", "svg": b"<svg", "pdf": b"%PDF"}
@@ -131,7 +131,7 @@ def test_a_tab_that_died_while_idle_does_not_stall_the_next_render(renderer):
 def test_the_profile_folder_goes_with_the_renderer(renderer):
     renderer.render(render.Job(FIGURE, "png", 300, 200, 1))
     folder = renderer.folder
-    assert folder is not None and folder.name.startswith(f"{render.FOLDER_PREFIX}{os.getpid()}-")
+    assert folder is not None and folder.name.startswith(f"{folders.FOLDER_PREFIX}{os.getpid()}-")
     assert (folder / "index.html").exists() and len(list(folder.iterdir())) >= 2  # + profile
     renderer.close()
     assert not folder.exists()
@@ -164,15 +164,15 @@ def test_a_killed_process_leaves_no_chromium_and_its_folder_is_removed_after_it(
     else:
         pytest.fail("the killed process's Chromium is still running")
     assert Path(folder).exists()  # a SIGKILL runs no clean-up...
-    assert Path(folder) in render.remove_folders(child.pid)  # ...the master's hook does
+    assert Path(folder) in folders.remove_folders(child.pid)  # ...the master's hook does
     assert not Path(folder).exists()
-    stale = Path(folder).with_name(f"{render.FOLDER_PREFIX}{child.pid}-stale")
+    stale = Path(folder).with_name(f"{folders.FOLDER_PREFIX}{child.pid}-stale")
     stale.mkdir()
-    assert stale in render.remove_folders()  # and so does the next renderer to start
-    mine = Path(folder).with_name(f"{render.FOLDER_PREFIX}{os.getpid()}-mine")
+    assert stale in folders.remove_folders()  # and so does the next renderer to start
+    mine = Path(folder).with_name(f"{folders.FOLDER_PREFIX}{os.getpid()}-mine")
     mine.mkdir()
     try:
-        assert mine not in render.remove_folders()  # never a running process's folder
+        assert mine not in folders.remove_folders()  # never a running process's folder
     finally:
         mine.rmdir()
 
