@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
-from indicators.dashboard import claims_view, panels
+from indicators.dashboard import claims_view, guard, panels
 from indicators.dashboard.claims_view import TableSummary
 from indicators.dashboard.state import STATE
 from indicators.outputs import takeaway
@@ -178,10 +178,12 @@ def layout(**query: Any) -> Any:
 )
 def download_table(clicks: list[int | None]) -> Any:
     """Send the clicked table in the clicked format."""
-    trigger = dash.ctx.triggered_id
+    trigger = guard.triggered_id()
     if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
         return dash.no_update
-    table, fmt = trigger["table"], trigger["fmt"]
+    table, fmt = trigger.get("table"), trigger.get("fmt")
+    if not isinstance(table, str) or not isinstance(fmt, str):
+        return dash.no_update
     try:
         if fmt in takeaway.FORMATS:
             payload, name, media = takeaway.download(STATE.tables(), table, fmt)

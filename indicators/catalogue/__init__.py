@@ -38,6 +38,7 @@ class Catalogue:
     charts: Mapping[str, ChartSpec]  # by id, in page order, explorer parameters added
     homes: Mapping[str, Topic]  # chart id -> the topic whose page shows it
     claim_metrics: Mapping[str, ClaimMetric]  # by the name report files use
+    panels: Mapping[str, ChartSpec]  # panel prefix -> the chart it shows
 
 
 def _discover() -> list[Topic]:
@@ -76,7 +77,8 @@ def build(found: list[Topic]) -> Catalogue:
             charts[spec.id] = replace(spec, params=spec.params + added, ranges=spec.ranges + ranges)
             homes[spec.id] = topic
     metrics = {m.name: m for t in found for m in t.claims}
-    return Catalogue(tuple(found), charts, homes, metrics)
+    panels = {prefix: charts[spec.id] for t in found for prefix, spec in t.panels}
+    return Catalogue(tuple(found), charts, homes, metrics, panels)
 
 
 @functools.cache
@@ -96,6 +98,11 @@ def chart(chart_id: str) -> ChartSpec:
     if chart_id not in charts:
         raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(charts)}")
     return charts[chart_id]
+
+
+def panel_chart(prefix: str) -> ChartSpec | None:
+    """The chart a topic page's panel shows (None for a prefix no topic declares)."""
+    return load().panels.get(prefix)
 
 
 def topic_of(chart_id: str) -> Topic:
@@ -144,6 +151,7 @@ __all__ = [
     "ParamError",
     "build",
     "overview_cards",
+    "panel_chart",
     "chart",
     "claim_metrics",
     "load",

@@ -17,7 +17,7 @@ from dash import ALL, Input, Output, State, dcc
 
 from indicators.catalogue import charts
 from indicators.catalogue.errors import NoData, ParamError
-from indicators.dashboard import panels
+from indicators.dashboard import guard, panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render, safe_csv
@@ -112,7 +112,7 @@ def register_panel(prefix: str, chart_id: str) -> None:
     )(render)
 
     def download(*args: Any) -> tuple[Any, Any]:
-        trigger = dash.ctx.triggered_id
+        trigger = guard.triggered_id()
         fmt = trigger.rsplit("-", 1)[-1] if isinstance(trigger, str) else None
         return download_panel(chart_id, fmt, args[-2], args[-1])
 
@@ -181,7 +181,7 @@ def register_play(prefix: str, param: str) -> None:
     year = {"type": "param", "panel": prefix, "param": param}
 
     def play(clicks: Any, ticks: Any, paused: Any, value: Any, options: Any) -> tuple:
-        clicked = dash.ctx.triggered_id == f"{prefix}-play"
+        clicked = guard.triggered_id() == f"{prefix}-play"
         year, running, label = play_step(clicked, paused is False, value, options)
         return year, not running, label  # the timer runs while it is not disabled
 

@@ -54,5 +54,11 @@ def register() -> None:
 
 
 def snippet(href: Any) -> str:
-    """The iframe snippet of a view's address ('' before the address is known)."""
-    return takeaway.embed_snippet(str(href)) if href else ""
+    """The iframe snippet of a view's address ('' before the address is known, and for text
+    that is no address: the page only ever sends its own)."""
+    if not isinstance(href, str) or not href:
+        return ""
+    try:
+        return takeaway.embed_snippet(href)
+    except ValueError:  # urlsplit refuses e.g. an unclosed IPv6 host, "http://[::1"
+        return ""
