@@ -306,6 +306,16 @@ def _given(spec: ChartSpec, given: dict[str, Any]) -> tuple[dict[str, Any], list
     return out, unknown
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """Every parameter's value, which given values were used (kept, wholly or in part), and
+    a sentence in the page's words for each value that could not be used."""
+
+    values: dict[str, Any]
+    kept: frozenset[str]
+    notices: tuple[str, ...]
+
+
 def resolve(
     spec: ChartSpec,
     tables: Tables,
@@ -318,20 +328,33 @@ def resolve(
     Lenient resolution keeps the valid values of a partly bad list and appends to ``notices``
     a sentence naming each value it reset, so a page can say what it changed.
     """
+    found = resolution(spec, tables, given, strict)
+    if notices is not None:
+        notices.extend(found.notices)
+    return found.values
+
+
+def resolution(
+    spec: ChartSpec, tables: Tables, given: dict[str, Any], strict: bool = False
+) -> Resolution:
+    """Resolve a chart's parameters from the given values: given values where valid (or the
+    valid part of a list); for the rest, defaults derived from the data and the other values,
+    a declared stand-in replacing a value the context lacks."""
     values, unknown = _given(spec, given)
     if unknown and strict:
         raise ParamError(
             f"unknown parameter(s) {sorted(unknown)} for chart {spec.id}; "
             f"expected {[p.name for p in spec.params]}"
         )
-    if unknown and notices is not None:
+    notices: list[str] = []
+    if unknown:
         names = ", ".join(_quoted(u) for u in sorted(unknown)[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         notices.append(f"Ignored settings this chart does not have: {names}{more}.")
     out: dict[str, Any] = {}
+    kept: set[str] = set()
     # Parameters whose choices depend on others come last, so their context is resolved.
-    ordered = sorted(spec.params, key=lambda p: p.within is not None)
-    for param in ordered:
+    for param in sorted(spec.params, key=lambda p: p.within is not None):
         context = out if param.within is not None else None
         value = values.get(param.name)
         if value is None or value == "" or value == []:
@@ -348,19 +371,19 @@ def resolve(
             out[param.name] = (
                 stand_in if stand_in is not None else param.default_for(tables, context)
             )
-            if notices is not None:
-                notices.append(_reset_notice(param, value, out[param.name], tables, context))
+            notices.append(_reset_notice(param, value, out[param.name], tables, context))
             continue
+        kept.add(param.name)
         if dropped:
             if strict:
                 raise ParamError(
                     f"{param.name}: {', '.join(dropped[:10])} not available{where}"
                     + (f" (at most {param.max_items})" if param.max_items else "")
                 )
-            if notices is not None:
-                notices.append(_dropped_notice(param, dropped, tables, context))
+            notices.append(_dropped_notice(param, dropped, tables, context))
     _order_ranges(spec, out, notices)
-    return {p.name: out[p.name] for p in spec.params}
+    ordered = {p.name: out[p.name] for p in spec.params}
+    return Resolution(ordered, frozenset(kept), tuple(notices))
 
 
 def _where(context: dict[str, Any] | None) -> str:

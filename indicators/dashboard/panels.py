@@ -17,9 +17,11 @@ from indicators import catalogue, figures
 from indicators.catalogue import cards, charts, explore, queries
 from indicators.catalogue.charts import ChartSpec, Param
 from indicators.catalogue.errors import NoData, ParamError
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.topic import Topic, page_href
 from indicators.contract.store import Tables
+from indicators.dashboard import viewstate
 from indicators.dashboard.state import STATE
+from indicators.dashboard.viewstate import ViewState
 from indicators.figures import Chart
 from indicators.outputs import export, render
 
@@ -99,21 +101,68 @@ def options(
     return [{"label": choice_label(param, v, names) + extra, "value": v} for v, extra in listed]
 
 
+def param_id(prefix: str, name: str) -> dict[str, str]:
+    """The id of a panel's control for one parameter."""
+    return {"type": "param", "panel": prefix, "param": name}
+
+
+def is_timeline(spec: ChartSpec, param: Param) -> bool:
+    """The year a map plays through is a timeline slider, not a dropdown."""
+    return spec.explore is not None and spec.explore.play == param.name
+
+
+def choices_prop(spec: ChartSpec, param: Param) -> str:
+    """The property that holds a control's choices: a dropdown's options, a slider's marks."""
+    return "marks" if is_timeline(spec, param) else "options"
+
+
+def timeline_marks(choices: list[dict[str, Any]]) -> dict[int, str]:
+    """A slider's marks for a list of years: every year a stop, some years labelled (the first,
+    the last and every fifth), so the labels fit a phone's width."""
+    years = sorted(int(c["value"]) for c in choices if isinstance(c.get("value"), int))
+    if not years:
+        return {}
+    shown = {years[0], years[-1], *(y for y in years if y % 5 == 0)}
+    labelled = sorted(shown)
+    # Two labels a year apart would overlap: keep the end, drop its neighbour.
+    crowded = {a for a, b in zip(labelled, labelled[1:], strict=False) if b - a < 3 and b != a}
+    return {y: (str(y) if y in shown and y not in (crowded - {years[0]}) else "") for y in years}
+
+
+def choices_of(spec: ChartSpec, param: Param, values: dict[str, Any]) -> Any:
+    """A control's choices for these values, in the shape its component takes."""
+    listed = options(param, values, spec)
+    return timeline_marks(listed) if is_timeline(spec, param) else listed
+
+
 def control(prefix: str, param: Param, values: dict[str, Any], spec: ChartSpec) -> html.Div:
-    """A labelled dropdown for one chart parameter (searchable; multi where the param is)."""
+    """A labelled control for one chart parameter: a searchable dropdown (multi where the
+    parameter is), or a map's timeline slider."""
+    if is_timeline(spec, param):
+        marks = choices_of(spec, param, values)
+        widget: Any = dcc.Slider(
+            id=param_id(prefix, param.name),
+            min=min(marks) if marks else 0,
+            max=max(marks) if marks else 0,
+            step=None,
+            marks=marks,
+            value=values[param.name],
+            included=False,
+            tooltip={"placement": "top", "always_visible": False},
+            className="timeline",
+        )
+    else:
+        widget = dcc.Dropdown(
+            id=param_id(prefix, param.name),
+            options=choices_of(spec, param, values),
+            value=values[param.name],
+            clearable=False,
+            searchable=True,
+            multi=param.kind == "multi",
+        )
     return html.Div(
-        [
-            html.Label(param.label, htmlFor=f"{prefix}-{param.name}"),
-            dcc.Dropdown(
-                id={"type": "param", "panel": prefix, "param": param.name},
-                options=options(param, values, spec),
-                value=values[param.name],
-                clearable=False,
-                searchable=True,
-                multi=param.kind == "multi",
-            ),
-        ],
-        className="control",
+        [html.Label(param.label, htmlFor=f"{prefix}-{param.name}"), widget],
+        className="control timeline-control" if is_timeline(spec, param) else "control",
         title=param.help or None,
     )
 
@@ -140,14 +189,14 @@ def play_controls(prefix: str, spec: ChartSpec) -> list[Any]:
 
 
 def explore_controls(
-    prefix: str, spec: ChartSpec, values: dict[str, Any], query: dict[str, Any]
+    prefix: str, spec: ChartSpec, values: dict[str, Any], chosen: dict[str, Any]
 ) -> list[Any]:
     """The explorer controls, folded under one line that says what they offer; open when the
     link sets any of them."""
     extra = explore.names(spec)
     if not extra:
         return []
-    given = set(query_params(prefix, query))
+    given = set(chosen)
     return [
         html.Details(
             [
@@ -173,40 +222,59 @@ def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def link_state(prefix: str, spec: ChartSpec, query: dict[str, Any]) -> tuple[dict, str, list[str]]:
-    """The panel's values and view from a link, and a sentence for each value it reset."""
-    notices: list[str] = []
-    values = charts.resolve(spec, STATE.tables(), query_params(prefix, query), False, notices)
+def link_state(prefix: str, spec: ChartSpec, query: dict[str, Any]) -> tuple[ViewState, str]:
+    """The panel's view state and view (chart or table) from a link; the state's notices say
+    what the link asked for that could not be used."""
+    state = viewstate.from_link(spec, STATE.tables(), query_params(prefix, query))
     view = query.get(f"{prefix}.view", "chart")
     if view not in VIEWS:
-        notices.append(f"View: {str(view)[:40]!r} is not chart or table; showing the chart.")
+        quoted = " ".join(str(view).split())[:40]
+        note = f"View: “{quoted}” is neither chart nor table; showing the chart."
+        state = ViewState(state.values, state.chosen, (*state.notices, note), state.undo)
         view = "chart"
-    return values, str(view), notices
+    return state, str(view)
 
 
-def notice_block(notices: list[str], lead: str) -> list[Any]:
-    """A visible notice listing what the page changed (nothing when there is nothing)."""
+def notice_block(notices: list[str] | tuple[str, ...], lead: str = "") -> list[Any]:
+    """A visible notice saying what the page changed, in plain words (nothing when nothing)."""
     if not notices:
         return []
-    return [html.Strong(lead), html.Ul([html.Li(n) for n in notices])]
+    items = html.Ul([html.Li(n) for n in notices])
+    return [html.Strong(lead), items] if lead else [items]
+
+
+def named_views(prefix: str, spec: ChartSpec) -> list[Any]:
+    """Links to the views a chart names (one click away: a page with those values chosen)."""
+    links = []
+    for view in spec.views:
+        made = view.make(STATE.tables())
+        if made is None:
+            continue
+        label, params = made
+        href = page_href(catalogue.topic_of(spec.id).path, prefix, params)
+        links.append(dcc.Link(label, href=f"{href}#{prefix}-panel", className="named-view"))
+    return [html.P(links, className="named-views")] if links else []
 
 
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     """A chart card: heading, controls, notices, title, graph or table, caption, downloads."""
     spec = spec_of(chart_id)
     render.warm_up()  # the page's download buttons will need the process's Chromium
-    values, view, notices = link_state(prefix, spec, query)
+    state, view = link_state(prefix, spec, query)
+    values = state.values
     extra = explore.names(spec)
-    first = initial_render(prefix, chart_id, spec, values, view)
+    first = panel_content(chart_id, values, view, prefix)
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
+            dcc.Store(id={"type": "chosen", "panel": prefix}, data=state.stored()),
             html.Div(
                 [control(prefix, p, values, spec) for p in spec.params if p.name not in extra]
                 + play_controls(prefix, spec),
                 className="controls",
             ),
-            *explore_controls(prefix, spec, values, query),
+            *named_views(prefix, spec),
+            *explore_controls(prefix, spec, values, state.chosen),
             dcc.RadioItems(
                 id={"type": "view", "panel": prefix},
                 options=[{"label": v.capitalize(), "value": v} for v in VIEWS],
@@ -215,12 +283,19 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 className="view-toggle",
             ),
             html.Div(
-                notice_block(notices, "Some settings in this link could not be used:"),
-                id=f"{prefix}-link-notice",
+                [
+                    html.Div(notice_block(state.notices), id=f"{prefix}-notice"),
+                    html.Button(
+                        "Undo",
+                        id=f"{prefix}-undo",
+                        className="undo",
+                        style=SHOW if state.undo else HIDE,
+                        title="Back to the choices before this change",
+                    ),
+                ],
                 className="notice",
                 role="status",
             ),
-            html.Div(first[7], id=f"{prefix}-notice", className="notice", role="status"),
             html.Div(first[3], id=f"{prefix}-empty", className="empty-state", role="status"),
             html.Div(first[6], id=f"{prefix}-title", className="figure-title"),
             dcc.Loading(
@@ -254,16 +329,6 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
         className="panel",
         id=f"{prefix}-panel",
     )
-
-
-def initial_render(
-    prefix: str, chart_id: str, spec: ChartSpec, values: dict[str, Any], view: str
-) -> tuple:
-    """What the panel's render callback would answer for the link's values, drawn into the
-    layout so a page arrives with its charts (the callback then waits for a control to change)."""
-    ids = [{"type": "param", "panel": prefix, "param": p.name} for p in spec.params]
-    given = [values[p.name] for p in spec.params]
-    return render_panel(chart_id, given, view, ids, prefix)
 
 
 def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:
@@ -532,23 +597,29 @@ def empty_figure() -> dict[str, Any]:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
-    """Figure, table, caption, empty state, graph and table styles, title, notice."""
-    params, notices = resolved(chart_id, values, ids)
-    notice = notice_block(notices, "Some settings could not be used:") or None
+def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str) -> tuple:
+    """What a panel shows for resolved values: figure, table, caption, empty state, graph and
+    table styles, title (each cached once per published version and view)."""
     spec = spec_of(chart_id)
     shown = chart_params(spec, params)
     try:
         chart = STATE.chart(chart_id, shown)
     except (NoData, ParamError) as why:
-        return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
+        return empty_figure(), None, None, str(why), HIDE, HIDE, None
     figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
     view = view if view in VIEWS else "chart"
     shown_style, table_style = (graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
     table = None
     if view == "table":
         table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
-    return figure, table, caption, None, shown_style, table_style, title, notice
+    return figure, table, caption, None, shown_style, table_style, title
+
+
+def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
+    """A panel's content for the (values, ids) lists a request carries, whatever their shape:
+    figure, table, caption, empty state, graph and table styles, title, notice."""
+    params, notices = resolved(chart_id, values, ids)
+    return (*panel_content(chart_id, params, view, prefix), notice_block(notices) or None)
 
 
 def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:

@@ -173,12 +173,17 @@ def test_picker_order_does_not_change_the_chart_or_its_file_name(tables):
 
 
 def test_play_steps_through_the_years_and_stops_at_the_last():
-    options = [{"label": str(y), "value": y} for y in (2024, 2022, 2023)]
-    assert callbacks.play_step(True, False, 2024, options)[:2] == (2022, True)  # from the start
-    assert callbacks.play_step(False, True, 2022, options)[:2] == (2023, True)
-    assert callbacks.play_step(False, True, 2023, options)[:2] == (2024, False)
-    year, running, label = callbacks.play_step(True, True, 2023, options)  # pause
-    assert running is False and label == callbacks.PLAY_LABEL
+    marks = {"2024": "2024", "2022": "", "2023": ""}  # a timeline's marks, keys as JSON sends them
+    # Play goes through the years from the first, wherever the timeline stands (the default is
+    # the newest well-covered year, near the end: starting there would step once and stop).
+    assert callbacks.play_step(True, False, 2023, marks)[:2] == (2022, True)
+    assert callbacks.play_step(True, False, 2024, marks)[:2] == (2022, True)
+    assert callbacks.play_step(False, True, 2022, marks)[:2] == (2023, True)
+    assert callbacks.play_step(False, True, 2023, marks)[:2] == (2024, False)
+    year, running, label = callbacks.play_step(True, True, 2023, marks)  # pause
+    assert running is False and label == callbacks.RESUME_LABEL
+    # A reader who paused resumes where they paused.
+    assert callbacks.play_step(True, False, 2023, marks, resuming=True)[:2] == (2023, True)
     assert callbacks.play_step(False, False, 2023, "junk")[1] is False
 
 
