@@ -63,7 +63,10 @@ def topojson(name: str) -> flask.Response:
 
 def navbar() -> html.Nav:
     """Links to every registered page, in their declared order."""
-    pages = sorted(dash.page_registry.values(), key=lambda p: p["order"])
+    pages = sorted(
+        (p for p in dash.page_registry.values() if not p["module"].endswith("not_found_404")),
+        key=lambda p: p["order"],
+    )
     return html.Nav(
         [html.A("Digital divide", href="/", className="brand")]
         + [html.A(p["name"], href=p["relative_path"], className="nav-link") for p in pages],

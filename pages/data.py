@@ -8,6 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
+from indicators.catalogue import queries
 from indicators.dashboard import claims_view, guard, panels
 from indicators.dashboard.claims_view import TableSummary
 from indicators.dashboard.state import STATE
@@ -42,10 +43,7 @@ FACTS_STYLE = {
     "gap": "0.2rem 1rem",
     "fontSize": "0.9rem",
 }
-EMPTY = (
-    "Nothing has been built yet: run `indicators fetch` then `indicators build` "
-    "(or `indicators fetch --from FOLDER` with a copy of the publishers' files)."
-)
+EMPTY = f"Nothing has been built yet: {queries.BUILD_HINT}."
 
 
 def schema_table(schema: pd.DataFrame) -> html.Table:

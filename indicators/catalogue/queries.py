@@ -12,7 +12,11 @@ from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.etl.codes import GROUPS
 
-BUILD_HINT = "run `indicators fetch` then `indicators build`"
+# What to run when a table is missing: online, or from a folder of the publishers' files.
+BUILD_HINT = (
+    "run `indicators fetch` (offline: `indicators fetch --from DIR`, a folder of the "
+    "publishers' files) then `indicators build`"
+)
 GROUPING_LABELS = {
     "development": "Development status",
     "itu_region": "ITU region",

@@ -54,8 +54,10 @@ class Topic:
         return next(prefix for prefix, spec in self.panels if spec.id == chart_id)
 
     def link(self, chart_id: str, params: Mapping[str, Any] | None = None) -> str:
-        """A link to this topic's page whose query string sets one chart's controls."""
-        return page_href(self.path, self.prefix_of(chart_id), params)
+        """A link to this topic's page whose query string sets one chart's controls, and that
+        lands on that chart (the page scrolls to its panel)."""
+        prefix = self.prefix_of(chart_id)
+        return f"{page_href(self.path, prefix, params)}#{prefix}-panel"
 
 
 def page_href(path: str, prefix: str = "", params: Mapping[str, Any] | None = None) -> str:

@@ -237,6 +237,11 @@ class Claims(pa.DataFrameModel):
     """Figures cited in reports, recomputed from the processed tables."""
 
     report: Series[str] = field("Report", "The report's symbol (A/75/62-E/2020/11, ...)")
+    report_date: Series[str] = field(
+        "Report date",
+        "The report's date (yyyy-mm-dd; blank for a claims file that gives none): editions "
+        "older than it are not what the report could draw on",
+    )
     claim_id: Series[str] = field("Claim", "Claim and part id, e.g. 2b")
     statement: Series[str] = field("Statement", "The sentence as the report prints it")
     citation: Series[str] = field("Citation", "Report, symbol, date and paragraph")

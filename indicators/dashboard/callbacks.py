@@ -233,6 +233,8 @@ function(chosen, values, views, chosenIds, ids, viewIds) {
     viewIds.forEach((id, i) => {
         if (views[i] && views[i] !== "chart") { params.set(id.panel + ".view", views[i]); }
     });
+    const embed = new URLSearchParams(window.location.search).get("embed");
+    if (embed !== null) { params.set("embed", embed); }
     const search = params.toString();
     const keep = window.location.hash;
     window.history.replaceState(

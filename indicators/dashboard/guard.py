@@ -165,8 +165,10 @@ def parse_id(text: str) -> Any:
 
 
 def wildcard(pattern: Any) -> bool:
-    """Whether a declared id matches several components (ALL, MATCH, ALLSMALLER)."""
-    return isinstance(pattern, dict) and any(isinstance(v, list) for v in pattern.values())
+    """Whether a declared id matches several components in one call (ALL, ALLSMALLER): the
+    page sends a list of entries for it. MATCH stands for one component per call."""
+    several = (["ALL"], ["ALLSMALLER"])
+    return isinstance(pattern, dict) and any(v in several for v in pattern.values())
 
 
 def matches(pattern: Any, ident: Any) -> bool:

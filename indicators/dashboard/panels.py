@@ -19,7 +19,7 @@ from indicators.catalogue.charts import ChartSpec, Param
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.catalogue.topic import Topic, page_href
 from indicators.contract.store import Tables
-from indicators.dashboard import viewstate
+from indicators.dashboard import embed, viewstate
 from indicators.dashboard.state import STATE
 from indicators.dashboard.viewstate import ViewState
 from indicators.figures import Chart
@@ -325,6 +325,7 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 ],
                 className="downloads",
             ),
+            embed.panel_box(prefix),
         ],
         className="panel",
         id=f"{prefix}-panel",

@@ -17,6 +17,7 @@ from indicators.etl import uptodate
 
 OUTPUT = [
     "report",
+    "report_date",
     "claim_id",
     "statement",
     "citation",
@@ -210,7 +211,7 @@ def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, st
     unknown = set(claim) - set(CLAIM_FIELDS) - {"params"}
     if unknown:
         raise SourceError(path, f"unknown field(s) {sorted(unknown)}", row=line)
-    row = {"report": str(report["symbol"])}
+    row = {"report": str(report["symbol"]), "report_date": str(report.get("date") or "")}
     for field, column in CLAIM_FIELDS.items():
         if field not in claim and field not in OPTIONAL_FIELDS:
             raise SourceError(path, f"the claim has no {field!r}", row=line, column=field)
@@ -333,6 +334,7 @@ def _evaluate_one(
 ) -> dict:
     """Recompute one claim against one edition."""
     out = {k: claim.get(k) for k in OUTPUT if k in claim}
+    out["report_date"] = str(claim.get("report_date") or "")  # the first layout states none
     out["year"] = int(claim["year"]) if not pd.isna(claim["year"]) else None
     out["vintage"] = edition
     out["report_edition"] = bool(edition) and edition == str(claim.get("vintage") or "")

@@ -27,6 +27,7 @@ FORMATS = {
     "zip": ("zip", "application/zip"),
 }
 EMBED_PARAM = "embed"
+EMBED_PANEL_HEIGHT = 640  # one chart: title, graph, caption
 EMBED_HEIGHT = 720
 UNKNOWN = "not recorded"
 
@@ -247,18 +248,21 @@ def download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
     return payload, f"{name}.{suffix}", media
 
 
-def embed_url(href: str) -> str:
-    """The address of a view with the controls hidden: the same query plus ``embed=1``."""
+def embed_url(href: str, panel: str = "") -> str:
+    """The address of a view with the controls hidden: the same query plus ``embed=1``, or
+    ``embed=PANEL`` for one chart of the page alone."""
     parts = urlsplit(href)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != EMBED_PARAM]
-    query.append((EMBED_PARAM, "1"))
+    query.append((EMBED_PARAM, panel or "1"))
     return parts._replace(query=urlencode(query, safe="@,"), fragment="").geturl()
 
 
-def embed_snippet(href: str, title: str = "Digital-divide indicators") -> str:
-    """An iframe that shows the view at ``href`` with its controls hidden."""
-    src = html.escape(embed_url(href), quote=True)
+def embed_snippet(href: str, title: str = "Digital-divide indicators", panel: str = "") -> str:
+    """An iframe that shows the view at ``href`` with its controls hidden (one panel alone when
+    ``panel`` names it)."""
+    src = html.escape(embed_url(href, panel), quote=True)
+    height = EMBED_PANEL_HEIGHT if panel else EMBED_HEIGHT
     return (
         f'<iframe src="{src}" title="{html.escape(title, quote=True)}" width="100%" '
-        f'height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>'
+        f'height="{height}" style="border:0" loading="lazy"></iframe>'
     )

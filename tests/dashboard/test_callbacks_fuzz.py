@@ -40,17 +40,33 @@ def parse_id(text: str) -> Any:
     return json.loads(text) if text.startswith("{") else text
 
 
+def wildcard(value: Any) -> bool:
+    """ALL, MATCH or ALLSMALLER, as callback_map spells them (or as a Wildcard object)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return not isinstance(value, str | int | float) or value in ("ALL", "MATCH", "ALLSMALLER")
+
+
 def dependency(dep: dict[str, str], value: Any) -> dict[str, Any]:
     ident = parse_id(dep["id"])
-    if isinstance(ident, dict) and any(v == ["ALL"] or v == "ALL" for v in ident.values()):
-        concrete = {k: ("x" if v in (["ALL"], "ALL") else v) for k, v in ident.items()}
-        return [{"id": concrete, "property": dep["property"], "value": value}]  # type: ignore[return-value]
+    if isinstance(ident, dict) and any(wildcard(v) for v in ident.values()):
+        concrete = {k: ("x" if wildcard(v) else v) for k, v in ident.items()}
+        item = {"id": concrete, "property": dep["property"], "value": value}
+        every = any(v in (["ALL"], "ALL") for v in ident.values())
+        return [item] if every else item  # type: ignore[return-value]
     return {"id": ident, "property": dep["property"], "value": value}
+
+
+def output_id(ident: Any) -> Any:
+    """An output's id as the page sends it (a pattern's wildcards made concrete)."""
+    if isinstance(ident, dict):
+        return {k: ("x" if wildcard(v) else v) for k, v in ident.items()}
+    return ident
 
 
 def body(key: str, callback: dict[str, Any], value: Any) -> dict[str, Any]:
     raw = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
-    outputs = [{"id": o.component_id, "property": o.component_property} for o in raw]
+    outputs = [{"id": output_id(o.component_id), "property": o.component_property} for o in raw]
     return {
         "output": key,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
@@ -199,7 +215,7 @@ def matches(pattern: Any, ident: Any) -> bool:
         return pattern == ident
     if not isinstance(ident, dict) or set(ident) != set(pattern):
         return False
-    return all(v in (["ALL"], "ALL") or ident[k] == v for k, v in pattern.items())
+    return all(wildcard(v) or ident[k] == v for k, v in pattern.items())
 
 
 def page_entry(dep: dict[str, str], found: list[Any]) -> Any:
@@ -216,10 +232,45 @@ def page_entry(dep: dict[str, str], found: list[Any]) -> Any:
     return entries[0] if entries else {"id": pattern, "property": prop, "value": None}
 
 
+def matched(deps: list[dict[str, str]], found: list[Any]) -> dict[str, Any]:
+    """For a MATCH callback, the values its wildcards take on the page (those of the first
+    component that matches its first MATCH input), so every entry names the same panel."""
+    for dep in deps:
+        pattern = parse_id(dep["id"])
+        if isinstance(pattern, dict) and any(v in (["MATCH"], "MATCH") for v in pattern.values()):
+            hit = next((c for c in found if matches(pattern, c.id)), None)
+            if hit is not None:
+                return {k: hit.id[k] for k, v in pattern.items() if v in (["MATCH"], "MATCH")}
+    return {}
+
+
+def settle(ident: Any, fixed: dict[str, Any]) -> Any:
+    """An id with its MATCH wildcards set to the page's values."""
+    if not isinstance(ident, dict):
+        return ident
+    return {k: fixed.get(k, v) if wildcard(v) and k in fixed else v for k, v in ident.items()}
+
+
 def page_body(key: str, callback: dict[str, Any], found: list[Any]) -> dict[str, Any]:
     """The request the page would send, one input named as the one that changed (a download's
     CSV button: images start a Chromium each, and the browser tests click those)."""
     made = body(key, callback, None)
+    fixed = matched([*callback["inputs"], *callback["state"]], found)
+    if fixed:
+        outs = made["outputs"] if isinstance(made["outputs"], list) else [made["outputs"]]
+        raw = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
+        for out, o in zip(outs, raw, strict=True):
+            out["id"] = settle(o.component_id, fixed)
+        deps = [
+            {**d, "id": json.dumps(settle(parse_id(d["id"]), fixed))} for d in callback["inputs"]
+        ]
+        state = [
+            {**d, "id": json.dumps(settle(parse_id(d["id"]), fixed))} for d in callback["state"]
+        ]
+        made["inputs"] = [page_entry(d, found) for d in deps]
+        made["state"] = [page_entry(d, found) for d in state]
+        made["changedPropIds"] = [f"{id_text(made['inputs'][0]['id'])}.{deps[0]['property']}"]
+        return made
     made["inputs"] = [page_entry(d, found) for d in callback["inputs"]]
     made["state"] = [page_entry(d, found) for d in callback["state"]]
     plain = [d for d in callback["inputs"] if "ALL" not in d["id"]]

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators import catalogue
+from indicators.catalogue import queries
 from indicators.contract import store
 from indicators.dashboard.state import STATE
 from indicators.topics import affordability, bandwidth, gender, internet
@@ -99,7 +100,7 @@ def test_missing_tables_name_the_command():
         bandwidth.bandwidth_card(None),
     ):
         assert not card.metrics
-        assert "`indicators fetch` then `indicators build`" in card.empty
+        assert queries.BUILD_HINT in card.empty and "--from DIR" in card.empty
 
 
 def use_rows(rows: list[tuple]) -> pd.DataFrame:
@@ -173,5 +174,5 @@ def test_empty_data_folder_shows_the_build_hint_on_every_page(tmp_path, layouts)
     STATE.set_tables(store.TableCache(store.DataDir(tmp_path)))
     for name, layout in layouts.items():
         text = text_of(layout())
-        assert "`indicators fetch` then `indicators build`" in text, name
+        assert queries.BUILD_HINT in text, name
     assert text_of(layouts["overview"]()).count("indicators build") == len(catalogue.topics())
