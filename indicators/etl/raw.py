@@ -194,7 +194,7 @@ def identify(
     if found.after():
         raise RawError(
             f"{blob.path}: edition {found.key} ({found.text}) is dated after this month; the "
-            "file's date or the --edition given is wrong"
+            "file's date (or the --edition given) is wrong"
         )
     return Identified(fmt, found, blob)
 

@@ -140,8 +140,9 @@ def test_a_file_changed_where_it_lies_is_refused_until_added_again(built, mirror
     m49.write_bytes(m49.read_bytes().replace(b"Namibia", b"Namibia "))
     with pytest.raises(BuildError) as info:
         build(data, progress=lambda _: None)
-    assert "UNSD_M49_overview_2026.csv: changed since it was recorded as m49@2026-07" in (
-        info.value.report[0]
+    assert (
+        "UNSD_M49_overview_2026.csv: changed since it was recorded as m49@2026-07"
+        in (info.value.report[0])
     )
     assert f"indicators add {m49}" in info.value.report[0]
     add(data, [str(m49)], edition="2026-07", progress=lambda _: None)
