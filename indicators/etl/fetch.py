@@ -291,8 +291,10 @@ def _fetch(
             strict = from_dir is None and base_url is None
             _take(change, blob, origin, outcome, strict=strict)
         if outcome.refused:
-            lines = "\n".join(f"  refused {line}" for line in outcome.refused)
-            raise RawError(f"{len(outcome.refused)} file(s) refused:\n{lines}\n{_tally(outcome)}")
+            lines = [f"  refused {line}" for line in outcome.refused]
+            lines += [f"  skipped {line}" for line in outcome.skipped]
+            listed = "\n".join(lines)
+            raise RawError(f"{len(outcome.refused)} file(s) refused:\n{listed}\n{_tally(outcome)}")
         change.commit()
         outcome.manifest = change.manifest
     for i, line in enumerate(outcome.taken, 1):

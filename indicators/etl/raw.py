@@ -209,8 +209,8 @@ def _check_intact(fmt: SourceFormat, blob: Blob) -> None:
         raise NotAPublisherFile(f"{blob.path}: {exc.message}") from exc
     except SourceError as exc:
         raise RawError(
-            f"refused: a {fmt.title} file that cannot be read whole and one way (damaged, cut "
-            f"short or ambiguous): {exc}"
+            f"{blob.path}: a {fmt.title} file that cannot be read whole and one way (damaged, "
+            f"cut short or ambiguous): {exc}"
         ) from exc
 
 

@@ -412,20 +412,27 @@ def _move_findings(
             measure, year = str(row["series"]).split(";", 1)[0], int(row["year"])
             subjects.append(f"{row['entity_id']} {year}")
             move = under.fmt.moves[measure]
-            unit = "points" if move.points is not None else "times"
-            size = row["change"] if move.points is not None else row["new"] / row["old"]
+            if move.points is not None:
+                size = f"{row['change']:+.1f} points"
+            else:
+                size = f"{row['new'] / row['old']:.4g} times the older value"
             found.append(
                 Finding(
                     under.key,
                     against,
                     "implausible move",
                     _place(under, Where(table, row["series"], row["entity_id"], year, scope.names)),
-                    f"{row['entity_id']} {int(row['year'])} {row['series']}: {row['old']:g} in "
-                    f"{older.key}, {row['new']:g} in {newer.key} ({size:+.4g} {unit}); "
+                    f"{row['entity_id']} {year} {row['series']}: {_number(row['old'])} in "
+                    f"{older.key}, {_number(row['new'])} in {newer.key} ({size}); "
                     f"{move.describe()} is implausible",
                 )
             )
     return _capped(found, under, against, "implausible move", subjects)
+
+
+def _number(value: float) -> str:
+    """A value as the publisher would print it: 53.9, 1,778,500, 0.0123."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 def _implausible(fmt: SourceFormat, revised: pd.DataFrame) -> Iterator[pd.Series]:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import shutil
+from datetime import UTC, datetime
 
 import openpyxl
 import pandas as pd
@@ -29,6 +30,8 @@ M49 = "un/UNSD_M49_overview_2026.csv"
 # Today's files keep these aggregate rows empty; older downloads had values in them.
 EMPTY_TODAY = ("ARB", "CEB", "EMU")
 # What the World Bank's aggregates MNA and TMN were called before its 2025 regions.
+# A year no edition can be from yet (the tests run in any year).
+AHEAD = datetime.now(UTC).year + 5
 NAMES_2018 = {
     "MNA": "Middle East & North Africa (excluding high income)",
     "TMN": "Middle East & North Africa (IDA & IBRD countries)",
@@ -208,7 +211,7 @@ def test_an_implausible_percentage_move_is_named_by_its_cell(data, mirror, tmp_p
     assert (
         f"worldbank/wdi-next.csv, row {row_of(new_bytes, 'WLD')}, column 2019: wdi@2026-09 "
         "against wdi@2026-07: implausible move: WLD 2019 value_pct;sex=total: 53.9 in "
-        "wdi@2026-07, 93.9 in wdi@2026-09 (+40 points); more than 30 points is implausible"
+        "wdi@2026-07, 93.9 in wdi@2026-09 (+40.0 points); more than 30 points is implausible"
     ) in err
     assert digest(data.processed) == before
 
@@ -243,8 +246,9 @@ def test_a_volume_a_thousand_times_larger_is_named_by_its_cell(data, mirror, tmp
     assert (
         f"itu/{new.name}, sheet 'By dvpmnt status and spec. reg.', row {world}, column U: "
         "itu_aggregates@2025-11 against itu_aggregates@2024-11: implausible move: WLD 2024 "
-        "bandwidth_gbps: 1.7785e+06 in itu_aggregates@2024-11, 1.7785e+09 in "
-        "itu_aggregates@2025-11 (+1000 times); a factor of 10 or more is implausible"
+        "bandwidth_gbps: 1,778,500 in itu_aggregates@2024-11, 1,778,500,000 in "
+        "itu_aggregates@2025-11 (1000 times the older value); a factor of 10 or more is "
+        "implausible"
     ) in err
     assert digest(data.processed) == before
 
@@ -274,16 +278,16 @@ def test_a_year_after_the_editions_own_date(data, mirror, tmp_path, capsys):
     ("name", "make", "edition", "expected"),
     [
         (
-            "wdi-2031.csv",
-            lambda m: next_wdi(m, date="1/15/2031"),
+            "wdi-ahead.csv",
+            lambda m: next_wdi(m, date=f"1/15/{AHEAD}"),
             (),
-            "edition 2031-01 (last updated 15 Jan 2031) is dated after this month",
+            f"edition {AHEAD}-01 (last updated 15 Jan {AHEAD}) is dated after this month",
         ),
         (
             "m49.csv",
             lambda m: (m / M49).read_bytes().replace(b"Namibia", b"Namibia "),
-            ("--edition", "2031-01"),
-            "edition 2031-01 (January 2031) is dated after this month",
+            ("--edition", f"{AHEAD}-01"),
+            f"edition {AHEAD}-01 (January {AHEAD}) is dated after this month",
         ),
     ],
 )
@@ -298,27 +302,27 @@ def test_an_edition_dated_after_this_month_is_refused(
     assert digest(data.raw) == raw
 
 
-def test_an_itu_footer_dated_2031_is_refused(data, mirror, tmp_path, capsys):
+def test_an_itu_footer_dated_years_ahead_is_refused(data, mirror, tmp_path, capsys):
     book = openpyxl.load_workbook(mirror / AGGREGATES)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and "Version November 2024" in cell.value:
-                    cell.value = cell.value.replace("November 2024", "November 2031")
-    path = tmp_path / "aggregates-2031.xlsx"
+                    cell.value = cell.value.replace("November 2024", f"November {AHEAD}")
+    path = tmp_path / "aggregates-ahead.xlsx"
     book.save(path)
     raw = digest(data.raw)
     assert cli(data, "add", path) == 2
-    assert "edition 2031-11 (version November 2031" in capsys.readouterr().err
+    assert f"edition {AHEAD}-11 (version November {AHEAD}" in capsys.readouterr().err
     assert digest(data.raw) == raw
 
 
-def test_a_file_dated_2031_put_into_raw_by_hand_is_not_published(data, mirror, capsys):
-    (data.raw / "worldbank" / "wdi-2031.csv").write_bytes(next_wdi(mirror, date="1/15/2031"))
+def test_a_file_dated_years_ahead_put_into_raw_by_hand_is_not_published(data, mirror, capsys):
+    (data.raw / "worldbank" / "wdi-ahead.csv").write_bytes(next_wdi(mirror, date=f"1/15/{AHEAD}"))
     before = digest(data.processed)
     assert cli(data, "build") == 1
     err = capsys.readouterr().err
-    assert "wdi-2031.csv: edition 2031-01 (last updated 15 Jan 2031) is dated after this" in err
+    assert f"wdi-ahead.csv: edition {AHEAD}-01 (last updated 15 Jan {AHEAD}) is dated" in err
     assert digest(data.processed) == before
 
 

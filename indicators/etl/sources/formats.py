@@ -183,12 +183,21 @@ def lenient_text(data: bytes) -> str:
 
 
 def open_workbook(blob: Blob) -> pd.ExcelFile:
-    """A workbook (calamine reads .xls and .xlsx), or SourceError naming the file."""
+    """A workbook (calamine reads .xls and .xlsx), or SourceError naming the file.
+
+    The container is checked first: calamine panics (a Rust panic, printed to the terminal) on
+    some cut .xls files instead of raising.
+    """
     if not blob.data:
         raise SourceError(blob.path, "the workbook is empty (0 bytes)")
+    damage = strict.container_damage(blob.data)
+    if damage is not None:
+        raise SourceError(blob.path, f"cannot be read as an Excel workbook: {damage}")
     try:
         return pd.ExcelFile(io.BytesIO(blob.data), engine="calamine")
-    except Exception as exc:  # calamine, zipfile and OLE errors share no base class
+    except BaseException as exc:  # calamine errors share no base class; a panic is no Exception
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise SourceError(
             blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})"
         ) from exc
@@ -200,7 +209,9 @@ def read_sheet(blob: Blob, name: str) -> pd.DataFrame:
         grid = pd.read_excel(blob._book(), sheet_name=name, header=None, keep_default_na=False)
     except SourceError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise SourceError(
             blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})", name
         ) from exc

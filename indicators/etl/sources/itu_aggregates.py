@@ -584,6 +584,26 @@ def _expect_parts(
             raise sheet.error(
                 block.segments[0].header_row, part.columns[0].col, message, part.label
             )
+    for segment in block.segments:
+        _same_years(sheet, block, segment)
+
+
+def _same_years(sheet: Sheet, block: Block, segment: Segment) -> None:
+    """The counts and the rates of a block cover the same years; a year in one only would be
+    paired with nothing and dropped."""
+    first = segment.parts[0].columns
+    for part in segment.parts[1:]:
+        years = {c.year for c in part.columns}
+        odd = [c for c in first if c.year not in years]
+        odd += [c for c in part.columns if c.year not in {f.year for f in first}]
+        if odd:
+            where = odd[0]
+            message = (
+                f"block {block.title!r}: year {where.year} heads one run of year columns and not "
+                f"the other; each run should cover {', '.join(str(c.year) for c in part.columns)}"
+            )
+            value = sheet.cells[segment.header_row, where.col]
+            raise sheet.error(segment.header_row, where.col, message, value)
 
 
 def _bitrate_factor(sheet: Sheet, block: Block, index: int, target: str) -> float:

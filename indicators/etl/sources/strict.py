@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -172,6 +173,58 @@ def undecodable_place(data: bytes, offset: int) -> tuple[int, str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# containers
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LAST_SECTOR = 0xFFFFFFFA  # ids at or above this mark free, end-of-chain or FAT sectors
+
+
+def container_damage(data: bytes) -> str | None:
+    """What is wrong with a workbook's container (.xlsx zip, .xls compound file), or None."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive.namelist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            return f"the zip container is damaged or cut short ({exc})"
+        return None
+    if data[:8] == OLE2:
+        return _compound_file_damage(data)
+    return None
+
+
+def _compound_file_damage(data: bytes) -> str | None:
+    """A legacy .xls (OLE2 compound file) cut short: its sectors or the sectors its
+    allocation table points to lie beyond the end of the file."""
+    if len(data) < 512:
+        return "the file is cut short inside its header"
+    shift = int.from_bytes(data[0x1E:0x20], "little")
+    if shift not in (9, 12):
+        return f"the header gives an impossible sector size (2^{shift})"
+    size = 1 << shift
+    if len(data) % size:
+        return f"its size ({len(data):,} bytes) is not a whole number of {size}-byte sectors"
+    sectors = len(data) // size - 1
+    fat = [
+        int.from_bytes(data[0x4C + 4 * i : 0x50 + 4 * i], "little")
+        for i in range(109)
+        if int.from_bytes(data[0x4C + 4 * i : 0x50 + 4 * i], "little") < _LAST_SECTOR
+    ]
+    directory = int.from_bytes(data[0x30:0x34], "little")
+    for sector in [*fat, directory]:
+        if sector >= sectors:
+            return f"sector {sector} lies beyond the end of the file ({sectors} sectors)"
+    for sector in fat:
+        start = (sector + 1) * size
+        table = data[start : start + size]
+        for i in range(0, len(table), 4):
+            pointer = int.from_bytes(table[i : i + 4], "little")
+            if pointer < _LAST_SECTOR and pointer >= sectors:
+                return f"its allocation table points beyond the end of the file ({pointer})"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
 # CSV shape
 
 
@@ -189,6 +242,8 @@ def check_csv_shape(
     was cut; with ``final_newline`` a file whose last line has no line end was cut inside it.
     """
     lines = text.splitlines()
+    while header < len(lines) and not lines[header].strip():
+        header += 1  # the Feb 2026 WDI copy starts with an empty line
     if header >= len(lines):
         raise SourceError(path, "no header row (the file is cut short)")
     sep = separator(lines[header])

@@ -68,9 +68,11 @@ def extract(source: Path | Blob) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
-    raw.attrs.update(
-        file=str(path), header_line=start + 1, last_updated=_last_updated(lines[:start], path)
-    )
+    try:
+        stamp = _last_updated(lines[:start], path)
+    except strict.AmbiguousDate:
+        stamp = None  # the edition is then given with --edition; the values read the same
+    raw.attrs.update(file=str(path), header_line=start + 1, last_updated=stamp)
     return raw
 
 
