@@ -32,15 +32,52 @@ def digest(folder) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def published(tmp_path, mirror):
-    """A data folder with WDI and M49 fetched and built once, ready to be damaged."""
-    data = store.DataDir(tmp_path / "data")
-    for rel in (WDI, M49, "worldbank/Metadata_Country_API_IT.NET.USER.ZS_DS2_en_csv_v2_1228.csv"):
+FILES = (WDI, M49, WDI_META)
+
+
+@pytest.fixture(scope="module")
+def by_hand(tmp_path_factory, mirror):
+    """WDI, M49 and the WDI country list put into data/raw by hand (no manifest), built once."""
+    data = store.DataDir(tmp_path_factory.mktemp("by-hand") / "data")
+    for rel in FILES:
         (data.raw / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(mirror / rel, data.raw / rel)
     build(data, progress=lambda _: None)
     return data
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory, mirror):
+    """The same three files taken with `fetch --from` (so the manifest records them), built."""
+    from indicators.etl.fetch import fetch
+
+    root = tmp_path_factory.mktemp("fetched")
+    offered = root / "offered"
+    for rel in FILES:
+        (offered / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(mirror / rel, offered / rel)
+    data = store.DataDir(root / "data")
+    fetch(data, from_dir=offered, progress=lambda _: None)
+    build(data, progress=lambda _: None)
+    return data
+
+
+def copy_of(template, tmp_path) -> store.DataDir:
+    data = store.DataDir(tmp_path / "data")
+    shutil.copytree(template.root, data.root, symlinks=True)
+    return data
+
+
+@pytest.fixture
+def published(by_hand, tmp_path):
+    """A data folder with WDI and M49 put in by hand and built once, ready to be damaged."""
+    return copy_of(by_hand, tmp_path)
+
+
+@pytest.fixture
+def recorded(fetched, tmp_path):
+    """A data folder with WDI and M49 fetched (recorded in the manifest) and built."""
+    return copy_of(fetched, tmp_path)
 
 
 def rewrite_line(path, number, old, new):
@@ -567,10 +604,11 @@ BY_HAND = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_every_bad_input_class_is_named_and_changes_nothing(published, capsys, tmp_path, case):
+def test_every_bad_input_class_is_named_and_changes_nothing(
+    by_hand, fetched, capsys, tmp_path, case
+):
     damage, commands, expected = CASES[case]
-    if case not in BY_HAND:
-        fetch_files(published)
+    published = copy_of(by_hand if case in BY_HAND else fetched, tmp_path)
     processed, raw = digest(published.processed), digest(published.raw)
     damage(published, tmp_path)
     *before, command = commands if isinstance(commands[0], list) else [commands]
@@ -588,18 +626,6 @@ def test_every_bad_input_class_is_named_and_changes_nothing(published, capsys, t
     assert digest(published.processed) == processed
     if command[0] != "build":
         assert digest(published.raw) == (raw_damaged or raw)
-
-
-def fetch_files(data):
-    """Record the copied files in a manifest, as `fetch` would have."""
-    from indicators.etl.fetch import fetch
-
-    mirror = data.root / "mirror"
-    shutil.copytree(data.raw, mirror)
-    shutil.rmtree(data.raw)
-    fetch(data, from_dir=mirror, progress=lambda _: None)
-    shutil.rmtree(mirror)
-    build(data, progress=lambda _: None)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8"])
@@ -690,7 +716,7 @@ def test_every_publisher_file_cut_short_is_refused_without_a_traceback(tmp_path,
     assert not data.raw.exists()
 
 
-def test_an_itu_year_header_past_the_limit_is_named_not_a_traceback(published, tmp_path, capsys):
+def test_an_itu_year_header_past_the_limit_is_named_not_a_traceback(recorded, tmp_path, capsys):
     """A header four years ahead over the latest year (once `KeyError: 'value'`)."""
     from datetime import UTC, datetime
 
@@ -705,14 +731,13 @@ def test_an_itu_year_header_past_the_limit_is_named_not_a_traceback(published, t
         cell.value = limit + 3
     path = tmp_path / "aggregates.xlsx"
     book.save(path)
-    fetch_files(published)
-    processed = digest(published.processed)
-    assert main(["--data-dir", str(published.root), "add", str(path)]) == 0
-    assert main(["--data-dir", str(published.root), "build"]) == 1
+    processed = digest(recorded.processed)
+    assert main(["--data-dir", str(recorded.root), "add", str(path)]) == 0
+    assert main(["--data-dir", str(recorded.root), "build"]) == 1
     err = capsys.readouterr().err
     assert (
         f"aggregates.xlsx, sheet 'By dvpmnt status and spec. reg.', row {title + 2}, column AP: "
         f"year {limit + 3} is after {limit}, the year after the file was retrieved (found 67.6)"
     ) in err
     assert "Traceback" not in err
-    assert digest(published.processed) == processed
+    assert digest(recorded.processed) == processed
