@@ -23,8 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
 
 
-def run(*args: str, data: Path) -> tuple[float, float]:
-    """Run one `indicators` command in a child; return wall seconds and its peak RSS in MB."""
+def run(*args: str, data: Path) -> tuple[float, float, float]:
+    """Run one `indicators` command in a child; return wall seconds, its peak RSS in MB and its
+    CPU seconds (user + system: on a shared machine, less sensitive to others' load)."""
     command = [sys.executable, "-m", "indicators.cli", "--data-dir", str(data), *args]
     started = time.perf_counter()
     # A fresh child per run, so ru_maxrss of the wait4 below is this run's alone.
@@ -35,7 +36,7 @@ def run(*args: str, data: Path) -> tuple[float, float]:
         raise SystemExit(
             f"{' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}"
         )
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def review_seconds(data: Path) -> float | None:
@@ -76,11 +77,12 @@ def main() -> None:
         run("fetch", "--from", str(mirror10), data=data10)
         rows.append(("full build, ten WDI editions", *run("build", data=data10), 5))
         rows[-1] += (review_seconds(data10),)
-    print(f"{'run':<34}{'wall s':>8}{'peak MB':>9}{'target s':>10}{'review s':>10}{'share':>7}")
-    for name, wall, peak, target, review in rows:
+    head = f"{'run':<30}{'wall s':>8}{'cpu s':>7}{'peak MB':>9}{'target s':>10}"
+    print(f"{head}{'review s':>10}{'share':>7}")
+    for name, wall, peak, cpu, target, review in rows:
         share = f"{review / wall:>7.0%}" if review is not None else f"{'-':>7}"
         spent = f"{review:>10.2f}" if review is not None else f"{'-':>10}"
-        print(f"{name:<34}{wall:>8.2f}{peak:>9.0f}{target!s:>10}{spent}{share}")
+        print(f"{name:<30}{wall:>8.2f}{cpu:>7.2f}{peak:>9.0f}{target!s:>10}{spent}{share}")
     print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.2f}")
 
 

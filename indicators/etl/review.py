@@ -245,7 +245,7 @@ def _list_of(item: Reviewed, items: Sequence[Reviewed]) -> pd.DataFrame | None:
 def _economies(item: Reviewed, scope: Scope) -> set[str]:
     """The edition's economies: from its own country list where it ships one."""
     listed = _list_of(item, scope.items)
-    return scope.economies if listed is None else set(listed["entity_id"])
+    return scope.economies if listed is None else set(listed["entity_id"].tolist())
 
 
 def _lost(
@@ -254,13 +254,13 @@ def _lost(
     """Economies with values in the older edition and none in the newer."""
     if compared:
         both = pd.concat(compared.values(), ignore_index=True)
-        had = set(both.loc[both["old"].notna(), "entity_id"])
-        has = set(both.loc[both["new"].notna(), "entity_id"])
+        had = set(both.loc[both["old"].notna(), "entity_id"].unique().tolist())
+        has = set(both.loc[both["new"].notna(), "entity_id"].unique().tolist())
     else:
         old_list, new_list = _own_list(older), _own_list(newer)
         if old_list is None or new_list is None:
             return []
-        had, has = set(old_list["entity_id"]), set(new_list["entity_id"])
+        had, has = set(old_list["entity_id"].tolist()), set(new_list["entity_id"].tolist())
     return sorted((had - has) & countries)
 
 
@@ -298,8 +298,11 @@ def _names(
 
 
 def _name_map(frame: pd.DataFrame) -> dict[str, str]:
-    rows = frame.dropna(subset=["name"]) if "name" in frame else frame.iloc[0:0]
-    return {str(c): str(n) for c, n in zip(rows["entity_id"], rows["name"], strict=True)}
+    if "name" not in frame:
+        return {}
+    rows = frame.dropna(subset=["name"])
+    codes, names = rows["entity_id"].astype(str).tolist(), rows["name"].astype(str).tolist()
+    return dict(zip(codes, names, strict=True))
 
 
 def _words(name: str) -> frozenset[str]:
