@@ -5,8 +5,11 @@ read from those bytes (see :mod:`indicators.etl.raw`), and the reader parses the
 is cached and published under a hash is what that hash names. Each edition's frames are cached
 by hash, edition and reader code, so a rebuild reprocesses only what changed and a rebuild with
 nothing changed does nothing. Reader errors, what each format guarantees (every economy, every
-group row), a plausibility check against the previous edition and every schema failure are
-collected into one report; if there is any, nothing is published.
+group row), the release review of every edition against its neighbours (see
+:mod:`indicators.etl.review`; an edition with findings waits until a person accepts it) and
+every schema failure are collected into one report; if there is any, nothing is published. The
+build holds the data folder's lock (:mod:`indicators.etl.lock`), finishes a change that was cut
+off, and never publishes from an empty ``data/raw``.
 
 No file name, source key or edition appears here: the build iterates the declarations in
 :mod:`indicators.etl.sources` and the entity rule in :mod:`indicators.etl.entities`.

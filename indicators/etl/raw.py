@@ -374,7 +374,8 @@ class Change:
             path = self.stage / entry["path"]
             if not path.is_file():
                 raise RawError(
-                    f"{self.data.raw / entry['path']}: {key} is missing; nothing changed"
+                    f"{self.data.raw / entry['path']}: the file of {key} is missing; put it back, "
+                    f"or drop the edition with `indicators remove {key}`; nothing changed"
                 )
             if path.stat().st_size != entry["bytes"] or file_sha256(path) != entry["sha256"]:
                 raise RawError(changed_message(self.data, key, entry))

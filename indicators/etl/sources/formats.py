@@ -3,8 +3,10 @@
 A format is declared once, at the end of its reader module, as a :class:`SourceFormat`: how to
 recognise one of its files from the content (never the name), how to read the edition from the
 content, the citation and licence filled from that edition, the tables it feeds and the sources it
-reads after. The build, ``fetch``, ``add`` and ``info`` iterate these declarations; none of them
-names a file or an edition.
+reads after; and what strict reading and the release review read: the vocabularies of its coded
+columns, what reading a file whole means, how far each value may move between two editions, and
+where a value sits in a file. The build, ``fetch``, ``add`` and ``info`` iterate these
+declarations; none of them names a file or an edition.
 """
 
 from __future__ import annotations
