@@ -10,7 +10,7 @@ edition's own date.
 
 Each pair's findings belong to the edition under review: the one not yet published (an older
 edition added later is reviewed against its neighbours and never fails one already published);
-when neither or both were published, the one added later, and on a tie the newer. Findings on
+when neither was published, the one added later, and on a tie the newer. Findings between two
 editions already published are notes. An edition with findings is published only when a person
 accepts it (``indicators build --accept SOURCE@EDITION --reason ...``).
 """
@@ -79,10 +79,6 @@ class Review:
     def of(self, edition: str) -> list[Finding]:
         """The findings about one edition."""
         return [f for f in self.findings if f.edition == edition]
-
-    def editions(self) -> list[str]:
-        """Editions with findings, in order."""
-        return list(dict.fromkeys(f.edition for f in self.findings))
 
 
 @dataclass(frozen=True)
