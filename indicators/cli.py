@@ -262,16 +262,21 @@ def parser() -> argparse.ArgumentParser:
         description="Rebuild, check and chart the digital-divide indicators the reports cite.",
     )
     top.add_argument("--data-dir", help="data folder (default: $INDICATORS_DATA or ./data)")
-    top.add_argument(
-        "--wait",
-        type=float,
-        metavar="SECONDS",
-        help="how long fetch, add, remove and build wait for another command to finish with "
-        "the data folder (default: $INDICATORS_WAIT or 60)",
+    wait_help = (
+        "how long fetch, add, remove and build wait for another command to finish with the "
+        "data folder (default: $INDICATORS_WAIT or 60)"
+    )
+    top.add_argument("--wait", type=float, metavar="SECONDS", help=wait_help)
+    # Also after the command's name (`indicators add FILE --wait 120`), where people put it.
+    writer = argparse.ArgumentParser(add_help=False)
+    writer.add_argument(
+        "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=wait_help
     )
     sub = top.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="download the publishers' files into data/raw")
+    fetch = sub.add_parser(
+        "fetch", help="download the publishers' files into data/raw", parents=[writer]
+    )
     fetch.add_argument(
         "--from",
         dest="from_dir",
@@ -285,18 +290,22 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--only", nargs="+", help="sources to download (wdi, itu_prices, ...)")
     fetch.set_defaults(func=cmd_fetch)
 
-    add = sub.add_parser("add", help="add publisher files (paths or URLs) as new editions")
+    add = sub.add_parser(
+        "add", help="add publisher files (paths or URLs) as new editions", parents=[writer]
+    )
     add.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
     add.add_argument(
         "--edition", help="YYYY-MM, for a file whose edition cannot be read from its content"
     )
     add.set_defaults(func=cmd_add)
 
-    remove = sub.add_parser("remove", help="drop editions from data/raw")
+    remove = sub.add_parser("remove", help="drop editions from data/raw", parents=[writer])
     remove.add_argument("editions", nargs="+", metavar="SOURCE@EDITION")
     remove.set_defaults(func=cmd_remove)
 
-    build = sub.add_parser("build", help="turn data/raw into validated data/processed/*.parquet")
+    build = sub.add_parser(
+        "build", help="turn data/raw into validated data/processed/*.parquet", parents=[writer]
+    )
     build.add_argument(
         "--claims",
         type=Path,

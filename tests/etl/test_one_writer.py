@@ -51,7 +51,7 @@ def test_a_second_command_waits_saying_for_whom_then_refuses(data, mirror, tmp_p
     new.write_bytes(next_wdi(mirror))
     raw, processed = digest(data.raw), digest(data.processed)
     with lock.writer(data, "fetch"):
-        code = main(["--data-dir", str(data.root), "--wait", "0.3", "add", str(new)])
+        code = main(["--data-dir", str(data.root), "add", str(new), "--wait", "0.3"])
         err = capsys.readouterr().err
         # Readers never wait: the published tables are read while the folder is locked.
         assert main(["--data-dir", str(data.root), "info"]) == 0
