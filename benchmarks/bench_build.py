@@ -1,13 +1,16 @@
 """Time `indicators build` from the mirror: a full build on an empty cache, a no-op rebuild, and
 a full build with ten WDI editions side by side.
 
-Prints wall time (interpreter start included) and peak resident memory of each run. Targets on a
-2-core machine: full build of today's nine files <= 3 s, no-op <= 0.5 s, ten WDI editions <= 5 s.
+Prints wall time (interpreter start included) and peak resident memory of each run, and the
+release review's own time and share (every edition compared with its neighbours through the diff
+engine; the build records it in ``_build.json``). Targets on a 2-core machine: full build of
+today's nine files <= 3 s, no-op <= 0.5 s, ten WDI editions <= 5 s, with the review on.
 Usage: python benchmarks/bench_build.py [MIRROR_DIR]
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,8 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
 
 
-def run(*args: str, data: Path) -> tuple[float, float]:
-    """Run one `indicators` command in a child; return wall seconds and its peak RSS in MB."""
+def run(*args: str, data: Path) -> tuple[float, float, float]:
+    """Run one `indicators` command in a child; return wall seconds, its peak RSS in MB and its
+    CPU seconds (user + system: on a shared machine, less sensitive to others' load)."""
     command = [sys.executable, "-m", "indicators.cli", "--data-dir", str(data), *args]
     started = time.perf_counter()
     # A fresh child per run, so ru_maxrss of the wait4 below is this run's alone.
@@ -32,7 +36,13 @@ def run(*args: str, data: Path) -> tuple[float, float]:
         raise SystemExit(
             f"{' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}"
         )
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def review_seconds(data: Path) -> float | None:
+    """The release review's time in the published build (None when the run built nothing)."""
+    record = json.loads((data / "processed" / "_build.json").read_text())
+    return (record.get("review") or {}).get("seconds")
 
 
 WDI = "worldbank/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
@@ -52,23 +62,28 @@ def wdi_editions(folder: Path, count: int) -> None:
 
 
 def main() -> None:
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         run("fetch", "--from", str(MIRROR), data=data)
-        full = run("build", data=data)
-        noop = run("build", data=data)
-        forced = run("build", "--force", data=data)
+        rows.append(("full build (empty cache)", *run("build", data=data), 3))
+        rows[-1] += (review_seconds(data),)
+        rows.append(("no-op rebuild", *run("build", data=data), 0.5, None))
+        rows.append(("forced rebuild (cached)", *run("build", "--force", data=data), "-"))
+        rows[-1] += (review_seconds(data),)
         mirror10 = Path(tmp) / "mirror10"
         wdi_editions(mirror10, 10)
         data10 = Path(tmp) / "data10"
         run("fetch", "--from", str(mirror10), data=data10)
-        ten = run("build", data=data10)
-    print(f"{'run':<34}{'wall s':>8}{'peak MB':>9}{'target s':>10}")
-    print(f"{'full build (empty cache)':<34}{full[0]:>8.2f}{full[1]:>9.0f}{3:>10}")
-    print(f"{'no-op rebuild':<34}{noop[0]:>8.2f}{noop[1]:>9.0f}{0.5:>10}")
-    print(f"{'forced rebuild (cached)':<34}{forced[0]:>8.2f}{forced[1]:>9.0f}{'-':>10}")
-    print(f"{'full build, ten WDI editions':<34}{ten[0]:>8.2f}{ten[1]:>9.0f}{5:>10}")
-    print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}")
+        rows.append(("full build, ten WDI editions", *run("build", data=data10), 5))
+        rows[-1] += (review_seconds(data10),)
+    head = f"{'run':<30}{'wall s':>8}{'cpu s':>7}{'peak MB':>9}{'target s':>10}"
+    print(f"{head}{'review s':>10}{'share':>7}")
+    for name, wall, peak, cpu, target, review in rows:
+        share = f"{review / wall:>7.0%}" if review is not None else f"{'-':>7}"
+        spent = f"{review:>10.2f}" if review is not None else f"{'-':>10}"
+        print(f"{name:<30}{wall:>8.2f}{cpu:>7.2f}{peak:>9.0f}{target!s:>10}{spent}{share}")
+    print(f"cpus: {os.cpu_count()}, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

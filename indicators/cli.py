@@ -18,11 +18,12 @@ def _data(args: argparse.Namespace) -> DataDir:
 
 def _raw_command(name: str, run: Callable[[], Any]) -> int:
     """Run a raw-folder command; its errors are one line, and nothing changed."""
+    from indicators.etl.lock import Busy
     from indicators.etl.raw import RawError
 
     try:
         run()
-    except RawError as exc:
+    except (RawError, Busy) as exc:
         print(f"indicators {name}: {exc}", file=sys.stderr)
         print(f"indicators {name}: data/raw was left as it was", file=sys.stderr)
         return 2
@@ -35,7 +36,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     data = _data(args)
     code = _raw_command(
         "fetch",
-        lambda: fetch(data, from_dir=args.from_dir, base_url=args.mirror_url, only=args.only),
+        lambda: fetch(
+            data, from_dir=args.from_dir, base_url=args.mirror_url, only=args.only, wait=args.wait
+        ),
     )
     if code == 0:
         print(f"fetched into {data.raw} (manifest: {data.raw / 'manifest.json'})")
@@ -46,7 +49,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     from indicators.etl.fetch import add
 
     data = _data(args)
-    code = _raw_command("add", lambda: add(data, args.targets, edition=args.edition))
+    code = _raw_command(
+        "add", lambda: add(data, args.targets, edition=args.edition, wait=args.wait)
+    )
     if code == 0:
         print(f"added to {data.raw}; run `indicators build` to publish")
     return code
@@ -56,7 +61,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from indicators.etl.fetch import remove
 
     data = _data(args)
-    code = _raw_command("remove", lambda: remove(data, args.editions))
+    code = _raw_command("remove", lambda: remove(data, args.editions, wait=args.wait))
     if code == 0:
         print(f"removed from {data.raw}; run `indicators build` to publish")
     return code
@@ -67,24 +72,50 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     data = _data(args)
+    if bool(args.accept) != bool(args.reason and args.reason.strip()):
+        print(
+            'indicators build: --accept SOURCE@EDITION and --reason "..." go together: say '
+            "which edition is published despite the review, and why",
+            file=sys.stderr,
+        )
+        return 2
     claims = uptodate.claim_files(args.claims, data.root)
-    if not args.force and uptodate.is_current(data.root, claims):
+    if not args.force and not args.accept and uptodate.is_current(data.root, claims):
         # Answered without loading pandas: the published build is of exactly these bytes.
         print("nothing changed since the last build; data/processed left as it is")
         print(f"done in {time.perf_counter() - started:.2f} s")
         return 0
-    from indicators.etl.build import BuildError, build
+    from indicators.etl.build import Acceptance, BuildError, build
+    from indicators.etl.lock import Busy
 
+    accept = None
+    if args.accept:
+        accept = Acceptance(tuple(args.accept), args.reason.strip(), args.by or _login())
     try:
-        build(data, claims_path=args.claims, force=args.force)
+        build(data, claims_path=args.claims, force=args.force, accept=accept, wait=args.wait)
     except BuildError as exc:
         print("indicators build: validation report", file=sys.stderr)
         for line in exc.report:
             print(f"  - {line}", file=sys.stderr)
         print(f"indicators build: {exc}; data/processed is unchanged", file=sys.stderr)
+        for hint in exc.hints:
+            print(f"indicators build: {hint}", file=sys.stderr)
         return 1
+    except Busy as exc:
+        print(f"indicators build: {exc}", file=sys.stderr)
+        return 2
     print(f"done in {time.perf_counter() - started:.2f} s")
     return 0
+
+
+def _login() -> str:
+    """Who runs the command, for the record of an acceptance."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -106,6 +137,13 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"      file: {ed['path']} ({ed['bytes']:,} bytes), sha256 {ed['sha256']}")
         print(f"      retrieved: {ed['retrieved_at'] or 'not recorded'} from {ed['url'] or '-'}")
         print(f"      rows: {ed['rows']} in {ed['tables']}; years: {years}")
+        if ed.get("accepted_by"):
+            print(
+                f"      accepted despite the release review by {ed['accepted_by']} at "
+                f"{ed['accepted_at']}: {ed['accepted_reason']}"
+            )
+            for finding in str(ed.get("accepted_findings") or "").splitlines():
+                print(f"        - {finding}")
     print("tables:")
     for row in rows:
         print(f"  {row['table']}: {row['rows']} rows, built {row.get('built_at')}")
@@ -224,9 +262,21 @@ def parser() -> argparse.ArgumentParser:
         description="Rebuild, check and chart the digital-divide indicators the reports cite.",
     )
     top.add_argument("--data-dir", help="data folder (default: $INDICATORS_DATA or ./data)")
+    wait_help = (
+        "how long fetch, add, remove and build wait for another command to finish with the "
+        "data folder (default: $INDICATORS_WAIT or 60)"
+    )
+    top.add_argument("--wait", type=float, metavar="SECONDS", help=wait_help)
+    # Also after the command's name (`indicators add FILE --wait 120`), where people put it.
+    writer = argparse.ArgumentParser(add_help=False)
+    writer.add_argument(
+        "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=wait_help
+    )
     sub = top.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="download the publishers' files into data/raw")
+    fetch = sub.add_parser(
+        "fetch", help="download the publishers' files into data/raw", parents=[writer]
+    )
     fetch.add_argument(
         "--from",
         dest="from_dir",
@@ -240,18 +290,22 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--only", nargs="+", help="sources to download (wdi, itu_prices, ...)")
     fetch.set_defaults(func=cmd_fetch)
 
-    add = sub.add_parser("add", help="add publisher files (paths or URLs) as new editions")
+    add = sub.add_parser(
+        "add", help="add publisher files (paths or URLs) as new editions", parents=[writer]
+    )
     add.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
     add.add_argument(
         "--edition", help="YYYY-MM, for a file whose edition cannot be read from its content"
     )
     add.set_defaults(func=cmd_add)
 
-    remove = sub.add_parser("remove", help="drop editions from data/raw")
+    remove = sub.add_parser("remove", help="drop editions from data/raw", parents=[writer])
     remove.add_argument("editions", nargs="+", metavar="SOURCE@EDITION")
     remove.set_defaults(func=cmd_remove)
 
-    build = sub.add_parser("build", help="turn data/raw into validated data/processed/*.parquet")
+    build = sub.add_parser(
+        "build", help="turn data/raw into validated data/processed/*.parquet", parents=[writer]
+    )
     build.add_argument(
         "--claims",
         type=Path,
@@ -259,6 +313,15 @@ def parser() -> argparse.ArgumentParser:
         "in data/claims/)",
     )
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--accept",
+        action="append",
+        metavar="SOURCE@EDITION",
+        help="publish this edition despite the release review's findings (repeatable; needs "
+        "--reason); who, when and why are recorded in the manifest and editions.parquet",
+    )
+    build.add_argument("--reason", help="why the accepted edition is right, in your words")
+    build.add_argument("--by", help="who accepts (default: your login name)")
     build.set_defaults(func=cmd_build)
 
     info = sub.add_parser("info", help="list every edition of every source, and the tables")

@@ -137,6 +137,40 @@ def section(item: TableSummary) -> html.Section:
     )
 
 
+REVIEW_PASSED = (
+    "No edition was published despite the release review: each was compared with the editions "
+    "of its source before and after it (economies lost, codes renamed or changing meaning, "
+    "implausible moves, years after its date), and none had a finding a person had to accept."
+)
+
+
+def review_panel(accepted: list[claims_view.Accepted]) -> html.Section:
+    """The editions published despite the release review: who accepted what, when and why."""
+    if not accepted:
+        items: Any = html.P(REVIEW_PASSED)
+    else:
+        items = html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Strong(a.title),
+                        f" ({a.edition}): accepted by {a.by} on {a.at}. Reason: {a.reason}",
+                        html.Details(
+                            [
+                                html.Summary(f"{len(a.findings)} finding(s) accepted"),
+                                html.Ul([html.Li(f) for f in a.findings]),
+                            ]
+                        ),
+                    ]
+                )
+                for a in accepted
+            ]
+        )
+    return html.Section(
+        [html.H2("Release review"), items], className="panel", id="data-release-review"
+    )
+
+
 def index(items: list[TableSummary]) -> html.Ul:
     """Links to each table's section, with its row count."""
     return html.Ul(
@@ -154,7 +188,11 @@ def body(tables: Any) -> list[Any]:
     items = claims_view.catalogue(tables)
     if not items:
         return [html.Div(EMPTY, className="empty-state", role="status")]
-    return [index(items), *[section(item) for item in items]]
+    return [
+        index(items),
+        review_panel(claims_view.acceptances(tables)),
+        *[section(item) for item in items],
+    ]
 
 
 def layout(**query: Any) -> Any:

@@ -302,6 +302,16 @@ class Editions(pa.DataFrameModel):
         "First year", "Earliest year with data", nullable=True
     )
     last_year: Series[pd.Int64Dtype] = field("Last year", "Latest year with data", nullable=True)
+    accepted_by: Series[str] = field(
+        "Accepted by",
+        "Who published the edition despite the release review's findings "
+        "(`indicators build --accept`); empty when the review found nothing",
+    )
+    accepted_at: Series[str] = field("Accepted", "When it was accepted (UTC, ISO 8601)")
+    accepted_reason: Series[str] = field("Reason", "Why it was accepted, in the person's words")
+    accepted_findings: Series[str] = field(
+        "Findings accepted", "The review's findings that were accepted, one per line"
+    )
 
     class Config:
         name = "editions"

@@ -237,8 +237,46 @@ def _edition_names(meta: Mapping[str, Any]) -> list[str]:
     for key, ed in sorted(editions.items()):
         retrieved = str(ed.get("retrieved_at") or "")[:10]
         when = f", retrieved {retrieved}" if retrieved else ""
-        names.append(f"{ed.get('title', key)} ({key}{when})")
+        accepted = ed.get("accepted") or {}
+        note = (
+            f"; published despite the release review, accepted by {accepted.get('by')} on "
+            f"{str(accepted.get('at') or '')[:10]}: {accepted.get('reason')}"
+            if accepted
+            else ""
+        )
+        names.append(f"{ed.get('title', key)} ({key}{when}{note})")
     return names
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An edition published despite the release review's findings: who, when, why, what."""
+
+    edition: str
+    title: str
+    by: str
+    at: str
+    reason: str
+    findings: list[str]
+
+
+def acceptances(tables: Tables) -> list[Accepted]:
+    """Every edition a person published despite the release review, from editions.parquet."""
+    editions = tables.get("editions")
+    if editions is None or "accepted_by" not in editions.columns:
+        return []
+    rows = editions[editions["accepted_by"].fillna("").astype(str) != ""]
+    return [
+        Accepted(
+            f"{r['source']}@{r['edition']}",
+            str(r["title"]),
+            str(r["accepted_by"]),
+            built_text(str(r["accepted_at"])),
+            str(r["accepted_reason"]),
+            str(r["accepted_findings"] or "").splitlines(),
+        )
+        for r in rows.to_dict("records")
+    ]
 
 
 def _inputs(meta: Mapping[str, Any]) -> list[str]:

@@ -5,8 +5,11 @@ read from those bytes (see :mod:`indicators.etl.raw`), and the reader parses the
 is cached and published under a hash is what that hash names. Each edition's frames are cached
 by hash, edition and reader code, so a rebuild reprocesses only what changed and a rebuild with
 nothing changed does nothing. Reader errors, what each format guarantees (every economy, every
-group row), a plausibility check against the previous edition and every schema failure are
-collected into one report; if there is any, nothing is published.
+group row), the release review of every edition against its neighbours (see
+:mod:`indicators.etl.review`; an edition with findings waits until a person accepts it) and
+every schema failure are collected into one report; if there is any, nothing is published. The
+build holds the data folder's lock (:mod:`indicators.etl.lock`), finishes a change that was cut
+off, and never publishes from an empty ``data/raw``.
 
 No file name, source key or edition appears here: the build iterates the declarations in
 :mod:`indicators.etl.sources` and the entity rule in :mod:`indicators.etl.entities`.
@@ -31,8 +34,20 @@ from indicators import catalogue
 from indicators.contract import schemas, store
 from indicators.contract.errors import SourceError
 from indicators.etl import entities as entities_mod
-from indicators.etl import sources, uptodate
-from indicators.etl.raw import Identified, RawError, by_sha, data_files, identify, read_manifest
+from indicators.etl import lock, sources, uptodate
+from indicators.etl import review as review_mod
+from indicators.etl.raw import (
+    Identified,
+    RawError,
+    by_sha,
+    changed_message,
+    data_files,
+    identify,
+    read_manifest,
+    record_acceptances,
+    recover,
+)
+from indicators.etl.sources import strict
 from indicators.etl.sources.formats import Blob, Context, Edition, Frames, SourceFormat, locate
 from indicators.etl.sources.formats import retrieval_year as _retrieval_year
 from indicators.metrics import claims as claims_mod
@@ -60,11 +75,18 @@ def unfed_tables() -> list[str]:
 
 
 class BuildError(Exception):
-    """The build found problems; ``report`` lists each with its place."""
+    """The build found problems; ``report`` lists each with its place, ``hints`` how to go on."""
 
-    def __init__(self, report: list[str]):
+    def __init__(self, report: list[str], hints: list[str] | None = None):
         super().__init__(f"{len(report)} problem(s) found; nothing was published")
         self.report = report
+        self.hints = hints or []
+
+
+NOTHING_TO_BUILD = (
+    "nothing to build: data/raw holds no publisher file; run `indicators fetch --from DIR` "
+    "(or `indicators fetch`) first. The published tables were left as they are"
+)
 
 
 @dataclass
@@ -131,6 +153,7 @@ def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
         raise BuildError([str(exc)]) from exc
     recorded = by_sha(manifest)
     paths = _recorded_paths(data, manifest)
+    at_path = {entry["path"]: key for key, entry in manifest.items()}
     inputs = Inputs(blobs=blobs)
     seen: dict[str, Input] = {}
     by_hash: dict[str, str] = {}
@@ -142,10 +165,21 @@ def discover(data: store.DataDir, blobs: list[Blob]) -> Inputs:
             )
             continue
         by_hash[blob.sha256] = relative
+        key = at_path.get(relative)
+        if key is not None and blob.sha256 not in recorded:
+            # Changed where it lies: never published under what was recorded for other bytes.
+            inputs.errors.append(changed_message(data, key, manifest[key]))
+            continue
         try:
             item = _identified(blob, recorded.get(blob.sha256), paths.get(relative))
         except (RawError, SourceError) as exc:
             inputs.errors.append(str(exc))
+            continue
+        if item.edition.after():
+            inputs.errors.append(
+                f"{relative}: {item.key} ({item.edition.text}) is dated after this month; a "
+                "file's date cannot be ahead of today: the file or the manifest is wrong"
+            )
             continue
         entry = recorded.get(blob.sha256) or {"path": relative, "url": blob.path.as_uri()}
         found = Input(item.fmt, item.edition, blob, relative, entry)
@@ -173,7 +207,13 @@ def _identified(
     fmt = sources.BY_SOURCE.get(str((entry or {}).get("format")))
     if entry is not None and fmt is not None:
         edition = Edition(entry["edition"], entry.get("edition_text") or entry["edition"])
+        _check_recorded(fmt, edition, blob)
         return Identified(fmt, edition, blob)
+    if entry is not None:
+        raise RawError(
+            f"{blob.path}: the manifest records format {entry.get('format')!r}, which is none "
+            f"of {', '.join(sources.BY_SOURCE)}; restore the manifest"
+        )
     try:
         return identify(blob, entry)
     except RawError:
@@ -186,6 +226,22 @@ def _identified(
         f"{blob.path}: changed since it was read as {key}, and its edition cannot be read "
         f"from it; add it again with `indicators add PATH --edition YYYY-MM`"
     )
+
+
+def _check_recorded(fmt: SourceFormat, edition: Edition, blob: Blob) -> None:
+    """The edition the manifest records must be the one the file states, where it states one
+    (a hand-edited manifest never overrides the file's own date)."""
+    try:
+        stated = fmt.edition_of(blob)
+        readings = [stated.key] if stated is not None else []
+    except strict.AmbiguousDate as exc:
+        readings = list(exc.readings)
+    if readings and edition.key not in readings:
+        raise RawError(
+            f"{blob.path}: the manifest records it as {fmt.source}@{edition.key}, but the file "
+            f"states edition {' or '.join(readings)}; the manifest was edited: put the file's "
+            "own edition back in data/raw/manifest.json"
+        )
 
 
 def _recorded_paths(data: store.DataDir, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -277,7 +333,7 @@ def read_inputs(data: store.DataDir, inputs: Inputs, progress: Progress) -> list
 
 
 def check_inputs(inputs: Inputs) -> list[str]:
-    """Each format's own completeness check, years, and coverage against the previous edition."""
+    """Each format's own completeness check and first year (the neighbours: ``review``)."""
     report: list[str] = []
     references = inputs.newest()
     for item in inputs.items:
@@ -285,10 +341,6 @@ def check_inputs(inputs: Inputs) -> list[str]:
             continue
         report.extend(item.fmt.check(item.frames, references, item.blob))
         report.extend(_check_first_year(item))
-    for source in {i.fmt.source for i in inputs.items}:
-        editions = inputs.of(source)
-        for newer, older in zip(editions, editions[1:], strict=False):
-            report.extend(_check_coverage(newer, older))
     return report
 
 
@@ -304,25 +356,6 @@ def _check_first_year(item: Input) -> list[str]:
     return lines
 
 
-def _entities_of(item: Input) -> set[str]:
-    """The codes an edition covers, over the first table its format declares."""
-    frame = item.frames.get(item.fmt.tables[0])
-    return set() if frame is None or "entity_id" not in frame else set(frame["entity_id"])
-
-
-def _check_coverage(newer: Input, older: Input) -> list[str]:
-    """An edition covering far fewer economies than the one before it was cut short."""
-    new, old = _entities_of(newer), _entities_of(older)
-    if not old or len(new) >= (1 - newer.fmt.max_coverage_drop) * len(old):
-        return []
-    missing = sorted(old - new)
-    shown = ", ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
-    return [
-        f"{newer.relative}: {newer.key} covers {len(new)} codes against {len(old)} in "
-        f"{older.key}, a fall of more than {newer.fmt.max_coverage_drop:.0%}; missing: {shown}"
-    ]
-
-
 # ---------------------------------------------------------------------------------------------
 # assembling and validating
 
@@ -333,7 +366,9 @@ def assemble_entities(inputs: Inputs) -> tuple[pd.DataFrame, dict[str, list[str]
         source: [(i.key, i.frames) for i in inputs.of(source)]
         for source in {i.fmt.source for i in inputs.items if i.fmt.reference}
     }
-    aggregates = [f for i in inputs.items for n, f in i.frames.items() if n == "aggregates"]
+    # Newest first: an older edition never renames today's aggregates (MNA in a 2018 file).
+    newest_first = sorted(inputs.items, key=lambda i: i.edition.key, reverse=True)
+    aggregates = [f for i in newest_first for n, f in i.frames.items() if n == "aggregates"]
     return entities_mod.assemble(editions, aggregates)
 
 
@@ -448,10 +483,22 @@ def editions_table(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.DataFr
                 or int(sum(len(f) for f in item.frames.values())),
                 "first_year": int(years.min()) if len(years) else None,
                 "last_year": int(years.max()) if len(years) else None,
+                **_accepted_columns(item),
             }
         )
     frame = pd.DataFrame(rows, columns=schemas.columns("editions"))
     return frame.astype({"first_year": "Int64", "last_year": "Int64"})
+
+
+def _accepted_columns(item: Input) -> dict[str, str]:
+    """Who accepted the edition despite the review, when, why and what ('' when nobody did)."""
+    accepted = _acceptance(item) or {}
+    return {
+        "accepted_by": str(accepted.get("by") or ""),
+        "accepted_at": str(accepted.get("at") or ""),
+        "accepted_reason": str(accepted.get("reason") or ""),
+        "accepted_findings": "\n".join(str(f) for f in accepted.get("findings") or []),
+    }
 
 
 def _rows_of(frame: pd.DataFrame, item: Input) -> pd.Series:
@@ -459,7 +506,7 @@ def _rows_of(frame: pd.DataFrame, item: Input) -> pd.Series:
 
 
 def _provenance(item: Input) -> dict[str, Any]:
-    return {
+    out = {
         "title": item.fmt.edition_title(item.edition),
         "citation": item.fmt.cite(item.edition),
         "licence": item.fmt.licence,
@@ -468,6 +515,10 @@ def _provenance(item: Input) -> dict[str, Any]:
         "retrieved_at": item.entry.get("retrieved_at"),
         "url": item.entry.get("url"),
     }
+    accepted = _acceptance(item)
+    if accepted:
+        out["accepted"] = {k: accepted.get(k) for k in ("by", "at", "reason", "findings")}
+    return out
 
 
 def table_metadata(
@@ -509,23 +560,56 @@ def table_metadata(
 # the build
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """Editions a person publishes despite the review's findings, and why."""
+
+    editions: tuple[str, ...]
+    reason: str
+    by: str
+
+    def record(self, findings: list[str]) -> dict[str, Any]:
+        """What the manifest and ``editions.parquet`` keep of it."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        return {"by": self.by, "at": at, "reason": self.reason, "findings": findings}
+
+
 def build(
     data: store.DataDir,
     claims_path: Path | None = None,
     progress: Progress = print,
     force: bool = False,
+    accept: Acceptance | None = None,
+    wait: float | None = None,
 ) -> dict[str, Any]:
-    """Read, validate and publish. Returns the build record; raises BuildError on problems."""
+    """Read, validate, review and publish, holding the data folder's lock. Returns the build
+    record; raises BuildError on problems (lock.Busy if another command keeps the folder)."""
+    with lock.writer(data, "build", wait):
+        recover(data)
+        return _build(data, claims_path, progress, force, accept)
+
+
+def _build(
+    data: store.DataDir,
+    claims_path: Path | None,
+    progress: Progress,
+    force: bool,
+    accept: Acceptance | None,
+) -> dict[str, Any]:
     claim_files = uptodate.claim_files(claims_path, data.root)
-    inputs = discover(data, read_raw(data))
+    blobs = read_raw(data)
+    if not blobs:
+        raise BuildError([NOTHING_TO_BUILD])
+    inputs = discover(data, blobs)
     if inputs.errors:
         raise BuildError(inputs.errors)
     unfed = unfed_tables()
     if unfed:
         raise BuildError(unfed)
+    _check_accepted(inputs, accept)
     stamp = fingerprint(data, inputs, claim_files)
     previous = store.build_record(data)
-    if not force and previous is not None and previous.get("raw_stamp") == stamp:
+    if not force and not accept and previous is not None and previous.get("raw_stamp") == stamp:
         progress("nothing changed since the last build; data/processed left as it is")
         return previous
     for line in inputs.skipped:
@@ -533,11 +617,15 @@ def build(
     report = read_inputs(data, inputs, progress)
     report += check_inputs(inputs)
     entities, derived = assemble_entities(inputs)
+    reviewed = _review(inputs, previous, entities, progress)
     tables = {"entities": entities, **assemble_facts(inputs)}
     valid, schema_report = validate(tables, inputs)
     report += schema_report
-    if report:
-        raise BuildError(report)
+    blocking = _unaccepted(reviewed, inputs, accept)
+    if report or blocking:
+        raise BuildError(report + [str(f) for f in blocking], _accept_hints(blocking))
+    if accept is not None and _record_acceptances(data, inputs, reviewed, accept, progress):
+        stamp = fingerprint(data, inputs, claim_files)
     progress("checking report claims")
     valid["claims"] = _checked_claims(claim_files, valid)
     valid["editions"] = _checked_editions(inputs, valid)
@@ -548,6 +636,12 @@ def build(
         "tables": {n: len(f) for n, f in valid.items()},
         "inputs": {i.key: {"path": i.relative, "sha256": i.blob.sha256} for i in inputs.items},
         "skipped": inputs.skipped,
+        "review": {
+            "pairs": reviewed.pairs,
+            "seconds": round(reviewed.seconds, 4),
+            "accepted": sorted(i.key for i in inputs.items if _acceptance(i)),
+            "notes": reviewed.notes,
+        },
     }
     store.publish(
         data,
@@ -559,6 +653,99 @@ def build(
     )
     progress(f"published {len(valid)} tables to {data.processed}")
     return record
+
+
+# ---------------------------------------------------------------------------------------------
+# the release review and its acceptances
+
+
+def _review(
+    inputs: Inputs, previous: dict[str, Any] | None, entities: pd.DataFrame, progress: Progress
+) -> review_mod.Review:
+    """Every edition against its neighbours; what the last build published is settled."""
+    published = {
+        f"{key}#{entry.get('sha256')}"
+        for key, entry in ((previous or {}).get("inputs") or {}).items()
+    }
+    economies = set(entities.loc[entities["kind"] == "economy", "entity_id"])
+    reviewed = review_mod.review(inputs.items, published, economies, _names(inputs))
+    progress(
+        f"reviewed {reviewed.pairs} pair(s) of neighbouring editions in {reviewed.seconds:.2f} s: "
+        f"{len(reviewed.findings)} finding(s), {len(reviewed.notes)} note(s)"
+    )
+    for note in reviewed.notes:
+        progress(f"  note: {note}")
+    return reviewed
+
+
+def _acceptance(item: Input) -> dict[str, Any] | None:
+    """The acceptance recorded in the manifest for exactly these bytes, if any."""
+    accepted = item.entry.get("accepted")
+    if isinstance(accepted, dict) and item.entry.get("sha256") == item.blob.sha256:
+        return accepted
+    return None
+
+
+def _check_accepted(inputs: Inputs, accept: Acceptance | None) -> None:
+    """Every edition named with --accept is in data/raw."""
+    if accept is None:
+        return
+    present = sorted(i.key for i in inputs.items)
+    unknown = [key for key in accept.editions if key not in present]
+    if unknown:
+        raise BuildError(
+            [
+                f"--accept {key}: no such edition in data/raw (editions: {', '.join(present)})"
+                for key in unknown
+            ]
+        )
+
+
+def _unaccepted(
+    reviewed: review_mod.Review, inputs: Inputs, accept: Acceptance | None
+) -> list[review_mod.Finding]:
+    """Findings about editions neither accepted now nor accepted before for these bytes."""
+    now = set(accept.editions) if accept else set()
+    before = {i.key for i in inputs.items if _acceptance(i)}
+    return [f for f in reviewed.findings if f.edition not in now | before]
+
+
+def _accept_hints(blocking: list[review_mod.Finding]) -> list[str]:
+    editions = list(dict.fromkeys(f.edition for f in blocking))
+    return [
+        f"the release review stopped {key}: check the findings above; to publish it anyway, "
+        f'run `indicators build --accept {key} --reason "why it is right"`'
+        for key in editions
+    ]
+
+
+def _record_acceptances(
+    data: store.DataDir,
+    inputs: Inputs,
+    reviewed: review_mod.Review,
+    accept: Acceptance,
+    progress: Progress,
+) -> bool:
+    """Write who accepted which findings, and why, into the manifest; True if any was written."""
+    chosen = []
+    for item in inputs.items:
+        if item.key not in accept.editions:
+            continue
+        findings = [str(f) for f in reviewed.of(item.key)]
+        if not findings:
+            progress(f"--accept {item.key}: the review found nothing to accept; nothing recorded")
+            continue
+        chosen.append((Identified(item.fmt, item.edition, item.blob), item.relative, item))
+        item.entry = {**item.entry, "accepted": accept.record(findings)}
+        progress(
+            f"accepted {item.key} ({len(findings)} finding(s)) by {accept.by}: {accept.reason}"
+        )
+    if not chosen:
+        return False
+    manifest = record_acceptances(data, [(c[0], c[1], c[2].entry["accepted"]) for c in chosen])
+    for _, _, item in chosen:
+        item.entry = manifest[item.key]
+    return True
 
 
 def _checked_editions(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -110,3 +110,8 @@ def group_code(label: str) -> str | None:
     if key in _GROUP_ALIASES:
         return _GROUP_ALIASES[key]
     return _GROUP_ALIASES.get(key.replace("-", " "))
+
+
+def labels_of(group_codes: list[str]) -> list[str]:
+    """Every spelling the publishers use for these groups (a vocabulary of group labels)."""
+    return sorted(label for label, code in _GROUP_ALIASES.items() if code in group_codes)

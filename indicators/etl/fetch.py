@@ -20,11 +20,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from indicators.contract.errors import SourceError
 from indicators.contract.store import DataDir
-from indicators.etl import sources
+from indicators.etl import lock, sources
 from indicators.etl.raw import (
     Change,
     Identified,
+    NotAPublisherFile,
     RawError,
     by_sha,
     data_files,
@@ -46,11 +48,16 @@ __all__ = ["FetchError", "Outcome", "add", "fetch", "read_manifest", "remove"]
 
 @dataclass
 class Outcome:
-    """What a fetch or add did: files taken, files skipped with the reason."""
+    """What a fetch or add did: files taken, skipped (no publisher file) and refused."""
 
     taken: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> str:
+        """'9 taken, 2 skipped, 0 refused'."""
+        return f"{len(self.taken)} taken, {len(self.skipped)} skipped, {len(self.refused)} refused"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,7 +104,10 @@ def unpack(blob: Blob, retrieved: Edition) -> list[tuple[Blob, Edition | None]]:
 
 def _stated(blob: Blob) -> Edition | None:
     fmt = sources.recognise(blob)
-    return fmt.edition_of(blob) if fmt else None
+    try:
+        return fmt.edition_of(blob) if fmt else None
+    except SourceError:
+        return None  # each member is then identified, and refused, on its own
 
 
 class _Tables(HTMLParser):
@@ -189,19 +199,30 @@ def _take(
     edition: str | None = None,
     strict: bool = True,
 ) -> None:
-    """Recognise one file (or the members of a download) and stage it."""
+    """Recognise one file (or the members of a download) and stage it.
+
+    Without ``strict`` (a folder or a mirror), a file that is no publisher file is skipped and
+    one that is refused (damaged, undated, dated ahead) is listed; with ``strict`` either stops.
+    """
     recorded = by_sha(change.manifest)
     if not blob.data:
         raise RawError(f"{origin}: the file is empty (0 bytes); nothing was changed")
-    for member, companion in unpack(blob, _retrieval_edition()):
+    try:
+        members = unpack(blob, _retrieval_edition())
+    except SourceError as exc:
+        raise RawError(f"{origin}: {exc}") from exc
+    for member, companion in members:
         try:
             item: Identified = identify(member, recorded.get(member.sha256), edition, companion)
-        except RawError as exc:
+            outcome.taken.append(change.put(item, origin))
+        except NotAPublisherFile as exc:
             if strict:
                 raise
             outcome.skipped.append(str(exc).split(" (known: ")[0])
-            continue
-        outcome.taken.append(change.put(item, origin))
+        except RawError as exc:
+            if strict:
+                raise
+            outcome.refused.append(str(exc))
 
 
 def add(
@@ -209,8 +230,14 @@ def add(
     targets: list[str],
     edition: str | None = None,
     progress: Progress = print,
+    wait: float | None = None,
 ) -> Outcome:
     """Copy or download files into ``data/raw`` as new editions; all of them, or none."""
+    with lock.writer(data, "add", wait):
+        return _add(data, targets, edition, progress)
+
+
+def _add(data: DataDir, targets: list[str], edition: str | None, progress: Progress) -> Outcome:
     recover(data)
     outcome = Outcome()
     with Change(data) as change:
@@ -238,25 +265,49 @@ def fetch(
     base_url: str | None = None,
     only: list[str] | None = None,
     progress: Progress = print,
+    wait: float | None = None,
 ) -> Outcome:
     """Take every file of a folder or a mirror, or download each publisher's current files.
 
-    A file that is of no known format, or whose edition cannot be read, is skipped and listed;
-    a file that cannot be read or downloaded stops the fetch, and nothing changes.
+    A file that is no publisher file is skipped and listed. A file of a known format that is
+    damaged, states no edition or is dated ahead is refused: every offered file is looked at,
+    every refusal listed, and then nothing changes. So does a file that cannot be downloaded.
     """
+    with lock.writer(data, "fetch", wait):
+        return _fetch(data, from_dir, base_url, only, progress)
+
+
+def _fetch(
+    data: DataDir,
+    from_dir: Path | None,
+    base_url: str | None,
+    only: list[str] | None,
+    progress: Progress,
+) -> Outcome:
     recover(data)
     outcome = Outcome()
     with Change(data) as change:
         for origin, blob in _offered(from_dir, base_url, only):
             strict = from_dir is None and base_url is None
             _take(change, blob, origin, outcome, strict=strict)
+        if outcome.refused:
+            lines = [f"  refused {line}" for line in outcome.refused]
+            lines += [f"  skipped {line}" for line in outcome.skipped]
+            listed = "\n".join(lines)
+            raise RawError(f"{len(outcome.refused)} file(s) refused:\n{listed}\n{_tally(outcome)}")
         change.commit()
         outcome.manifest = change.manifest
     for i, line in enumerate(outcome.taken, 1):
         progress(f"[{i}/{len(outcome.taken)}] {line}")
     for line in outcome.skipped:
         progress(f"skipped {line}")
+    progress(_tally(outcome))
     return outcome
+
+
+def _tally(outcome: Outcome) -> str:
+    offered = len(outcome.taken) + len(outcome.skipped) + len(outcome.refused)
+    return f"{offered} file(s) offered: {outcome.counts()}"
 
 
 def _offered(
@@ -285,8 +336,15 @@ def _offered(
         yield url, Blob(Path(_name_of(url)), download(url))
 
 
-def remove(data: DataDir, keys: list[str], progress: Progress = print) -> Outcome:
+def remove(
+    data: DataDir, keys: list[str], progress: Progress = print, wait: float | None = None
+) -> Outcome:
     """Drop editions (``source@edition``) from ``data/raw`` and the manifest; all or none."""
+    with lock.writer(data, "remove", wait):
+        return _remove(data, keys, progress)
+
+
+def _remove(data: DataDir, keys: list[str], progress: Progress) -> Outcome:
     recover(data)
     outcome = Outcome()
     with Change(data) as change:

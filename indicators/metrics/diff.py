@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicators.catalogue import queries
 from indicators.contract import schemas
 from indicators.contract.store import Tables
 from indicators.etl import sources as formats
@@ -151,6 +150,8 @@ class Request:
 
 def sources(tables: Tables) -> dict[str, list[str]]:
     """Source -> its editions (newest first), over every comparable published table."""
+    from indicators.catalogue import queries  # the build compares without the catalogue
+
     found: dict[str, set[str]] = {}
     for name in comparable_tables():
         for key in queries.editions(tables, name):
@@ -175,6 +176,8 @@ def _vintage(source: str, given: str, known: Sequence[str], which: str) -> str:
 
 def request(tables: Tables, source: str, old: str, new: str, table: str | None = None) -> Request:
     """Check a diff request against the published tables; DiffError says what is wrong."""
+    from indicators.catalogue import queries  # the build compares without the catalogue
+
     known = sources(tables)
     if not known:
         raise DiffError(f"no editions published: {queries.BUILD_HINT}")
@@ -196,6 +199,8 @@ def request(tables: Tables, source: str, old: str, new: str, table: str | None =
 
 def run(tables: Tables, req: Request) -> pd.DataFrame:
     """The comparison of a checked request over its tables (memoised per loaded table)."""
+    from indicators.catalogue import queries  # the build compares without the catalogue
+
     parts = []
     for name in req.tables:
         frame = queries.table(tables, name)
@@ -389,6 +394,8 @@ def text_lines(summary: Summary) -> list[str]:
 
 def edition_title(tables: Tables, key: str) -> str:
     """An edition's title: from the published editions table when there is one."""
+    from indicators.catalogue import queries  # the build compares without the catalogue
+
     editions = tables.get("editions")
     if editions is not None and {"source", "edition", "title"} <= set(editions.columns):
         source, vintage = queries.split_edition(key)

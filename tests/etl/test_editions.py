@@ -84,10 +84,10 @@ def test_a_new_wdi_download_is_a_new_edition_and_nothing_else_changes(data, mirr
 
 
 def test_a_wdi_edition_with_an_added_year(data, mirror, tmp_path):
-    """A next edition carrying one more year column (within the year after retrieval)."""
+    """A next edition carrying one more year column: its own year (2026 in a Sep 2026 file)."""
     text = next_wdi(mirror).decode("utf-8-sig").split("\r\n")
     header = next(i for i, line in enumerate(text) if line.startswith("Country Name"))
-    year = pd.Timestamp.now(tz="UTC").year + 1
+    year = 2026
     text[header] += f",{year}"
     for i in range(header + 1, len(text)):
         if text[i]:
@@ -163,7 +163,8 @@ def test_gender_file_of_another_edition_needs_its_edition_stated(data, mirror, t
     grid = pd.read_excel(mirror / GENDER, header=None, engine="calamine")
     for row in grid.itertuples(index=False):
         sheet.append([None if pd.isna(v) else v for v in row])
-    sheet.cell(5, 5).value = 12.5  # one changed cell: another edition
+    assert sheet.cell(5, 5).value == "91.6"  # Andorra, all, 2017 (stored as text)
+    sheet.cell(5, 5).value = 92.6  # one revised cell: another edition
     new = tmp_path / "gender.xlsx"
     book.save(new)
     assert main(["--data-dir", str(data.root), "add", str(new)]) == 2

@@ -11,7 +11,8 @@ import pytest
 
 from indicators.contract import schemas, store
 from indicators.etl.build import BuildError, build, summary
-from indicators.etl.fetch import fetch
+from indicators.etl.fetch import add, fetch
+from tests.helpers import next_wdi
 
 TABLES = sorted(schemas.MODELS)  # every model of the contract is published
 
@@ -116,41 +117,48 @@ def test_noop_rebuild_leaves_processed_untouched(built):
     assert tree_digest(data.processed) == before
 
 
-def test_changed_input_reprocesses_only_that_file(built, mirror, tmp_path):
+def test_a_new_input_reprocesses_only_that_file(built, mirror, tmp_path):
     data = store.DataDir(tmp_path / "data")
     fetch(data, from_dir=mirror, progress=lambda _: None)
     # Share the cache of the module build so unchanged files are not read again.
     data.cache.symlink_to(built[0].cache)
-    wdi = data.raw / "worldbank" / "API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
-    wdi.write_bytes(wdi.read_bytes() + b"\r\n")
+    new = tmp_path / "API_IT.NET.USER.ZS_DS2_en_csv_v2_5.csv"
+    new.write_bytes(next_wdi(mirror))
+    add(data, [str(new)], progress=lambda _: None)
     lines: list[str] = []
     build(data, progress=lines.append)
     read = [line for line in lines if line.startswith("[") and "cached" not in line]
-    assert len(read) == 1 and "33086.csv (wdi@2026-07)" in read[0]
+    assert len(read) == 1 and "v2_5.csv (wdi@2026-09)" in read[0]
 
 
-def test_a_changed_file_without_a_stated_edition_is_not_relabelled(built, mirror, tmp_path):
-    """An M49 export edited in place states no date: it is refused, not published as 2026-07."""
+def test_a_file_changed_where_it_lies_is_refused_until_added_again(built, mirror, tmp_path):
+    """An M49 export edited in place (it states no date) is neither published under its old
+    edition nor silently re-read: the build names it, and `add` records it again."""
     data = store.DataDir(tmp_path / "data")
     fetch(data, from_dir=mirror, progress=lambda _: None)
     build(data, progress=lambda _: None)
     m49 = data.raw / "un" / "UNSD_M49_overview_2026.csv"
-    m49.write_bytes(m49.read_bytes() + b"\n")
+    m49.write_bytes(m49.read_bytes().replace(b"Namibia", b"Namibia "))
     with pytest.raises(BuildError) as info:
         build(data, progress=lambda _: None)
-    assert "changed since it was read as m49@2026-07" in info.value.report[0]
-    assert "--edition" in info.value.report[0]
-
-
-def test_build_with_nothing_fetched_publishes_claims_and_groups(tmp_path):
-    data = store.DataDir(tmp_path / "data")
+    assert (
+        "UNSD_M49_overview_2026.csv: changed since it was recorded as m49@2026-07"
+        in (info.value.report[0])
+    )
+    assert f"indicators add {m49}" in info.value.report[0]
+    add(data, [str(m49)], edition="2026-07", progress=lambda _: None)
     build(data, progress=lambda _: None)
-    assert store.published_tables(data) == ["claims", "editions", "entities"]
-    claims = store.read_parquet(store.table_path(data, "claims"))
-    assert (claims["status"] == "not computable").all()
-    assert claims["reported_value"].notna().all()
-    entities = store.read_parquet(store.table_path(data, "entities"))
-    assert {"WLD", "LDC", "DEVELOPED", "ITU_AFR", "HIC"} <= set(entities["entity_id"])
+    meta = store.read_metadata(store.table_path(data, "entities"))
+    assert meta["editions"]["m49@2026-07"]["sha256"] == hashlib.sha256(m49.read_bytes()).hexdigest()
+
+
+def test_build_with_nothing_fetched_refuses_and_publishes_nothing(tmp_path):
+    data = store.DataDir(tmp_path / "data")
+    with pytest.raises(BuildError) as info:
+        build(data, progress=lambda _: None)
+    assert info.value.report[0].startswith("nothing to build: data/raw holds no publisher file")
+    assert "indicators fetch --from DIR" in info.value.report[0]
+    assert not data.processed.exists()
 
 
 def test_info_summarises_tables(built):

@@ -94,7 +94,12 @@ def small(tmp_path_factory):
     args = ["--data-dir", str(data), "add"]
     assert cli.main([*args, *(str(mirror / f) for f in undated), "--edition", "2026-02"]) == 0
     assert cli.main([*args, str(mirror / stated)]) == 0
-    assert cli.main(["--data-dir", str(data), "build"]) == 0
+    # Sudan's only value is dropped on purpose: the release review stops the edition until a
+    # person accepts it.
+    assert cli.main(["--data-dir", str(data), "build"]) == 1
+    reason = "made-up edition: Sudan's value is dropped on purpose"
+    build = ["--data-dir", str(data), "build", "--accept", "wdi@2026-07", "--reason", reason]
+    assert cli.main(build) == 0
     return data
 
 

@@ -8,6 +8,11 @@ file, how to read its edition, how to cite it. Everything else iterates :data:`F
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
+
+from indicators.contract.errors import SourceError
 from indicators.etl.sources import itu_aggregates, itu_gender, itu_prices, m49, wdi
 from indicators.etl.sources.formats import Blob, Edition, SourceFormat
 
@@ -30,6 +35,34 @@ def recognise(blob: Blob) -> SourceFormat | None:
     for fmt in FORMATS:
         if fmt.recognise(blob):
             return fmt
+    return None
+
+
+def damaged_container(blob: Blob) -> str | None:
+    """What is damaged about a workbook or zip no format recognised, or None if it is whole.
+
+    Its first bytes say what it is; if it cannot be opened whole, it was cut or corrupted, and
+    is refused rather than skipped as a file of no known format.
+    """
+    if blob.data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(blob.data)) as archive:
+                names = archive.namelist()
+                broken = archive.testzip()
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            return (
+                f"a zip archive (or .xlsx workbook) that cannot be read whole ({exc}); cut short?"
+            )
+        if broken is not None:
+            return f"a zip archive whose member {broken!r} is corrupt"
+        if not any(n.startswith("xl/") for n in names):
+            return None
+    elif not blob.is_workbook():
+        return None
+    try:
+        blob.sheets()
+    except SourceError as exc:
+        return f"an Excel workbook that cannot be read whole ({exc.message})"
     return None
 
 

@@ -3,8 +3,10 @@
 A format is declared once, at the end of its reader module, as a :class:`SourceFormat`: how to
 recognise one of its files from the content (never the name), how to read the edition from the
 content, the citation and licence filled from that edition, the tables it feeds and the sources it
-reads after. The build, ``fetch``, ``add`` and ``info`` iterate these declarations; none of them
-names a file or an edition.
+reads after; and what strict reading and the release review read: the vocabularies of its coded
+columns, what reading a file whole means, how far each value may move between two editions, and
+where a value sits in a file. The build, ``fetch``, ``add`` and ``info`` iterate these
+declarations; none of them names a file or an edition.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import math
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.contract.errors import SourceError
+from indicators.etl.sources import strict
 
 Frames = dict[str, pd.DataFrame]
 EDITION_KEY = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -89,13 +94,17 @@ class Blob:
         return str(self._memo["text"])
 
     def head(self, lines: int = 20) -> list[str]:
-        """The first lines of a text file ([] for a workbook or undecodable bytes)."""
+        """The first lines of a text file, for recognising it ([] for a workbook).
+
+        Bytes that do not decode are replaced here, so a damaged copy of a known format is still
+        recognised and then refused by its reader with the place, never skipped as unknown.
+        """
         if self.is_workbook():
             return []
         try:
             return self.text().splitlines()[:lines]
         except SourceError:
-            return []
+            return lenient_text(self.data[:65536]).splitlines()[:lines]
 
     def sheet_names(self) -> list[str]:
         """The sheets of a workbook, without reading their cells."""
@@ -129,41 +138,68 @@ def as_blob(source: Path | str | Blob) -> Blob:
 
 
 def decode_text(data: bytes, path: Path) -> str:
-    """Decode a publisher's CSV; refuse, naming the file, what is none of the known encodings."""
+    """Decode a publisher's CSV; refuse, naming the file and place, what is none of the known
+    encodings or decodes only as mojibake."""
     if not data:
         raise SourceError(path, "file is empty (0 bytes)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise SourceError(
                 path, f"is marked UTF-16 but cannot be decoded ({exc.reason})"
             ) from exc
+        strict.refuse_mojibake(text, path, read_as_cp1252=False)
+        return text
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:
+        strict.refuse_mojibake(text, path, read_as_cp1252=False)
+        return text
     if b"\x00" in data[:4096]:
         raise SourceError(
             path, "looks like UTF-16 without a byte-order mark; save it as UTF-8 and add it again"
         )
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
+        row, cell = strict.undecodable_place(data, exc.start)
         raise SourceError(
             path,
             f"is neither UTF-8, UTF-16 nor Windows-1252 text (byte {data[exc.start]:#04x} at "
-            f"offset {exc.start}); save it as UTF-8",
+            f"offset {exc.start}; Mac Roman or cp850?); save it as UTF-8",
+            row=row,
+            value=cell,
         ) from exc
+    strict.refuse_mojibake(text, path, read_as_cp1252=True)
+    return text
+
+
+def lenient_text(data: bytes) -> str:
+    """Text for recognising a file only: undecodable bytes replaced, never for reading values."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
 
 
 def open_workbook(blob: Blob) -> pd.ExcelFile:
-    """A workbook (calamine reads .xls and .xlsx), or SourceError naming the file."""
+    """A workbook (calamine reads .xls and .xlsx), or SourceError naming the file.
+
+    The container is checked first: calamine panics (a Rust panic, printed to the terminal) on
+    some cut .xls files instead of raising.
+    """
     if not blob.data:
         raise SourceError(blob.path, "the workbook is empty (0 bytes)")
+    damage = strict.container_damage(blob.data)
+    if damage is not None:
+        raise SourceError(blob.path, f"cannot be read as an Excel workbook: {damage}")
     try:
         return pd.ExcelFile(io.BytesIO(blob.data), engine="calamine")
-    except Exception as exc:  # calamine, zipfile and OLE errors share no base class
+    except BaseException as exc:  # calamine errors share no base class; a panic is no Exception
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise SourceError(
             blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})"
         ) from exc
@@ -175,7 +211,9 @@ def read_sheet(blob: Blob, name: str) -> pd.DataFrame:
         grid = pd.read_excel(blob._book(), sheet_name=name, header=None, keep_default_na=False)
     except SourceError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise SourceError(
             blob.path, f"cannot be read as an Excel workbook, it may be truncated ({exc})", name
         ) from exc
@@ -227,6 +265,16 @@ class Edition:
             year, month = (int(p) for p in key.split("-"))
             return cls.of_month(year, month)
         return cls(key, key)
+
+    def after(self, today: date | None = None) -> bool:
+        """True for an edition dated after the current month (or year, for a yearly key)."""
+        today = today or datetime.now(UTC).date()
+        current = f"{today.year:04d}" if "-" not in self.key else f"{today:%Y-%m}"
+        return self.key > current
+
+    @property
+    def year(self) -> int:
+        return int(self.key[:4])
 
     def label(self) -> str:
         """'Jul 2026' for a monthly key, the key itself otherwise."""
@@ -291,14 +339,91 @@ class Known:
     original: str  # the publisher's relative path, for mirrors laid out like data/raw
 
 
+@dataclass(frozen=True)
+class Move:
+    """How far a value may move between two editions before the release review stops it.
+
+    A percentage moves by points (``points``: more than this many is implausible); a volume
+    moves by a factor (``factor``: this many times more or less is implausible, a unit slip).
+    """
+
+    points: float | None = None
+    factor: float | None = None
+
+    def implausible(self, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        """True where a value moved further than the format declares plausible."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.points is not None:
+                return np.asarray(np.abs(new - old) > self.points)
+            ratio = np.where((old > 0) & (new > 0), new / old, 1.0)
+            factor = self.factor or math.inf
+            return np.asarray((ratio >= factor) | (ratio <= 1 / factor))
+
+    def describe(self) -> str:
+        if self.points is not None:
+            return f"more than {self.points:g} points"
+        return f"a factor of {self.factor:g} or more"
+
+
+def points(n: float) -> Move:
+    """A percentage: more than ``n`` points between two editions is implausible."""
+    return Move(points=n)
+
+
+# A volume (users, bit rates, prices) ten times larger or smaller in the next edition is a unit
+# slip (x1000 for Tbit/s written as Gbit/s), not a revision.
+VOLUME = Move(factor=10.0)
+
 Recognise = Callable[[Blob], bool]
 ReadEdition = Callable[[Blob], Edition | None]
 Read = Callable[[Blob, Context], Frames]
 Check = Callable[[Frames, Mapping[str, Frames], Blob], list[str]]
+Intact = Callable[[Blob], None]
+
+
+@dataclass(frozen=True)
+class Where:
+    """A value to find in its file: table, series ('value_pct;sex=female'), entity and year."""
+
+    table: str
+    series: str
+    entity: str
+    year: int
+    names: Mapping[str, str] = field(default_factory=dict)  # normalised name -> code
+
+    @property
+    def measure(self) -> str:
+        return self.series.split(";", 1)[0]
+
+    def dim(self, name: str) -> str | None:
+        """A key dimension of the series ('sex' -> 'female'), or None."""
+        for part in self.series.split(";")[1:]:
+            key, _, value = part.partition("=")
+            if key == name:
+                return value
+        return None
+
+
+# -> 'row 12, column 2019' or "sheet 'S', row 4, column F"
+Locate = Callable[[Blob, Where], str]
 
 
 def _no_check(frames: Frames, references: Mapping[str, Frames], blob: Blob) -> list[str]:
     return []
+
+
+def readable_whole(blob: Blob) -> None:
+    """A workbook whose every sheet opens, or text that decodes; SourceError otherwise."""
+    if blob.is_workbook():
+        blob.sheets()
+    else:
+        blob.text()
+
+
+def near_code(blob: Blob, where: Where) -> str:
+    """Where a value sits, as far as the file's codes tell: the code's row, and the year."""
+    place = locate(blob, where.entity)
+    return f"{place}, year {where.year}" if place else f"{where.entity}, year {where.year}"
 
 
 @dataclass(frozen=True)
@@ -319,11 +444,21 @@ class SourceFormat:
     urls: tuple[str, ...] = ()  # the publisher's current files, for plain ``fetch``
     known: Mapping[str, Known] = field(default_factory=dict)  # sha256 -> edition
     check: Check = _no_check  # what the format guarantees (every economy, every group row)
-    # Coverage may fall between editions (a group dropped), but not by more than this share.
-    max_coverage_drop: float = 0.1
     reference: bool = False  # feeds the entities table (names, groups, regions)
     # How precisely the format keeps a value: a smaller change between editions is no revision.
     noise: Noise = DOUBLES
+    # What the release review compares an edition with its neighbours on:
+    # how far each value column may move between editions,
+    moves: Mapping[str, Move] = field(default_factory=dict)
+    # the frame naming each code (for codes renamed or changing meaning),
+    names: str | None = None
+    # and the (source, frame) listing the edition's own economies, where it ships one.
+    country_list: tuple[str, str] | None = None
+    # The values each column may hold (flags, labels, units): anything else is refused.
+    vocabularies: tuple[strict.Vocabulary, ...] = ()
+    # Whether the bytes can be read whole (a damaged copy is refused by add and fetch).
+    intact: Intact = readable_whole
+    locate_value: Locate = near_code
 
     def cite(self, edition: Edition) -> str:
         return self.citation.format(edition=edition.text)
@@ -356,7 +491,7 @@ def unzip_members(blob: Blob) -> list[Blob]:
                 for name in archive.namelist()
                 if name.lower().endswith(".csv")
             ]
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise SourceError(blob.path, f"is a damaged zip archive ({exc})") from exc
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from indicators.contract import schemas
 from indicators.contract.errors import SourceError, excel_column
 from indicators.etl.codes import normalise_name
+from indicators.etl.sources import strict
 from indicators.etl.sources.cells import is_blank as _is_blank
 from indicators.etl.sources.cells import text as _text
 from indicators.etl.sources.formats import (
@@ -21,7 +22,9 @@ from indicators.etl.sources.formats import (
     Frames,
     Known,
     SourceFormat,
+    Where,
     as_blob,
+    points,
     workbook_text,
 )
 
@@ -29,6 +32,7 @@ SOURCE = "itu_gender_country"
 COLUMNS = schemas.columns("internet_use")
 KEY = schemas.unique_key("internet_use")
 MISSING = "..."
+MISSING_VALUES = strict.vocabulary(MISSING, column="value")
 FIRST_YEAR = 1990
 TITLE = "Individuals using the Internet (from any location), by gender"
 
@@ -116,9 +120,16 @@ def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
         if not (top[col] or sub[col]):
             continue  # spacer column
         for column, (want_top, want_sub) in HEADERS.items():
-            if column in found:
-                continue
             if want_top not in (None, spanning[col]) or want_sub not in (None, sub[col]):
+                continue
+            if column in found and want_sub is not None:
+                message = (
+                    f"column {' / '.join(t for t in HEADERS[column] if t)!r} appears twice "
+                    f"(columns {excel_column(found[column])} and {excel_column(col)}); which one "
+                    "holds the data cannot be told"
+                )
+                raise _error(raw, message, header, col, _text(raw.iat[header, col]))
+            if column in found:
                 continue
             found[column] = col
             break
@@ -179,7 +190,7 @@ def _year(raw: pd.DataFrame, row: int, col: int, last: int) -> int:
 def _percent(raw: pd.DataFrame, row: int, col: int) -> float | None:
     """A percentage cell; None where ITU writes '...' or leaves it blank."""
     cell = raw.iat[row, col]
-    if _is_blank(cell) or _text(cell) == MISSING:
+    if _is_blank(cell) or MISSING_VALUES.allows(_text(cell)):
         return None
     number = _number(cell)
     if number is None:
@@ -258,6 +269,19 @@ def read(blob: Blob, context: Context) -> Frames:
     return {"internet_use": rows}
 
 
+def locate_value(blob: Blob, where: Where) -> str:
+    """The cell of an economy's value: its row (found by its name) and the column of the sex."""
+    raw = extract(blob)
+    header = _header_row(raw)
+    cols = _columns(raw, header)
+    lookup = _name_lookup(where.names)
+    for row in _data_rows(raw, header, cols):
+        if lookup.get(_name_key(_text(raw.iat[row, cols["name"]]))) == where.entity:
+            col = cols.get(where.dim("sex") or "total", cols["total"])
+            return f"sheet {raw.attrs.get('sheet')!r}, row {row + 1}, column {excel_column(col)}"
+    return f"{where.entity}, year {where.year}"
+
+
 FORMAT = SourceFormat(
     source=SOURCE,
     publisher="itu",
@@ -273,6 +297,10 @@ FORMAT = SourceFormat(
     first_year=FIRST_YEAR,
     # Economies are named, not coded: read after the lists that give the names.
     after=("m49", "wdi_meta", "itu_prices"),
+    # Country estimates, like WDI's (which carries ITU's country series).
+    moves={"value_pct": points(30)},
+    vocabularies=(MISSING_VALUES,),
+    locate_value=locate_value,
     urls=(
         "https://www.itu.int/en/ITU-D/Statistics/Documents/statistics/2019/"
         "Individuals_Internet_by_gender_urban_rural_Dec2019.xls",

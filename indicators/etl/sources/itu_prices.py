@@ -13,9 +13,11 @@ import pandas as pd
 from indicators.contract import schemas
 from indicators.contract.errors import SourceError, excel_column
 from indicators.etl import codes
+from indicators.etl.sources import strict
 from indicators.etl.sources.cells import blank_mask
 from indicators.etl.sources.cells import text as _text
 from indicators.etl.sources.formats import (
+    VOLUME,
     Blob,
     Context,
     Edition,
@@ -80,6 +82,23 @@ MAX_PCT_GNI = 10_000.0
 
 ECONOMY_HEADERS = ["IsoCode", "Economy", "Code", "Unit", "ITURegion", "LDC", "LLDC", "SIDS"]
 INCOME_HEADER = "Income_2025"
+
+# What each coded column may hold; group labels compare as the project normalises names.
+FLAGS = strict.vocabulary(
+    "0", "1", column="LDC, LLDC, SIDS", blank=False, key=lambda t: t.removesuffix(".0")
+)
+ITU_REGION_LABELS = strict.vocabulary(
+    *codes.labels_of(codes.ITU_REGIONS),
+    "Other Economies",
+    column="ITURegion",
+    blank=False,
+    key=codes.normalise_name,
+)
+INCOME_LABELS = strict.vocabulary(
+    *codes.labels_of(codes.INCOME_GROUPS), column=INCOME_HEADER, key=codes.normalise_name
+)
+UNIT_VALUES = strict.vocabulary(*(label for _, label in UNITS.values()), column="Unit")
+HISTORY_MARKS = strict.vocabulary("x", "exp", column="BasketHistory years")
 MEDIAN_HEADERS = ["Code", "Unit", "Grouping", "Group"]
 OTHER_ECONOMIES = "other economies"
 SPECIAL_GROUPINGS = {"LDC": codes.LDC, "LLDC": codes.LLDC, "SIDS": codes.SIDS}
@@ -377,6 +396,9 @@ def _numbers(block: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
 def _check_codes(ids: pd.DataFrame, grid: pd.DataFrame) -> None:
     """Every row's code must be a known basket with a known unit suffix matching its Unit."""
     for row, code, label in zip(ids.index, ids["code"], ids["unit_label"], strict=True):
+        if not UNIT_VALUES.allows(label):
+            expected = "unit outside the format's vocabulary; expected one of "
+            raise _error(grid, expected + UNIT_VALUES.expected(), row, "Unit", label)
         parsed = _parse_code(code)
         if parsed is None:
             expected = f"a code in BASKETS ending in one of {list(UNITS)}"
@@ -484,8 +506,9 @@ def _experimental(grid: pd.DataFrame) -> set[tuple[str, int]]:
             raise _error(grid, "unknown basket code", row, "Codes", code)
         for year, col in years.items():
             mark = _text(grid.iat[row, col]).lower()
-            if mark not in {"", "x", "exp"}:
-                raise _error(grid, "expected 'x', 'exp' or blank", row, excel_column(col), mark)
+            if not HISTORY_MARKS.allows(mark):
+                expected = f"expected one of {HISTORY_MARKS.expected()}"
+                raise _error(grid, expected, row, excel_column(col), mark)
             if mark == "exp":
                 marked.add((stem, year))
     return marked
@@ -501,10 +524,17 @@ def _header_row(grid: pd.DataFrame, required: list[str], search: int = 20) -> in
 
 
 def _header_positions(grid: pd.DataFrame, row: int, wanted: list[str]) -> dict[str, int]:
-    """Column position of each wanted header label (the first one if repeated)."""
+    """Column position of each wanted header label; one given twice is refused."""
     positions: dict[str, int] = {}
     for col, value in enumerate(grid.iloc[row]):
-        positions.setdefault(_text(value), col)
+        label = _text(value)
+        if label in wanted and label in positions:
+            message = (
+                f"column {label!r} appears twice (columns {excel_column(positions[label])} and "
+                f"{excel_column(col)}); which one holds the data cannot be told"
+            )
+            raise _error(grid, message, row, excel_column(col), label)
+        positions.setdefault(label, col)
     missing = [h for h in wanted if h not in positions]
     if missing:
         raise _error(grid, f"missing column(s) {missing}", row)
@@ -520,6 +550,15 @@ def _year_positions(grid: pd.DataFrame, row: int) -> dict[int, int]:
     runs = _year_runs(grid, row)
     if not runs:
         raise _error(grid, "no year columns in the header row", row)
+    if len(runs) > 1:
+        again = min(runs[1])
+        col = runs[1][again]
+        where = f"columns {excel_column(runs[0][again])} and " if again in runs[0] else "column "
+        message = (
+            f"year {again} appears again in this header ({where}{excel_column(col)}); one run "
+            "of years is expected here"
+        )
+        raise _error(grid, message, row, excel_column(col), grid.iat[row, col])
     return runs[0]
 
 
@@ -572,32 +611,27 @@ def _cells(
 
 def _flag(value: object) -> bool:
     """The workbook's 0/1 membership flags."""
-    text = _text(value).removesuffix(".0")
-    if text not in {"0", "1"}:
-        raise ValueError("expected 0 or 1")
-    return text == "1"
+    if not FLAGS.allows(value):
+        raise ValueError(f"expected one of {FLAGS.expected()}")
+    return _text(value).removesuffix(".0") == "1"
 
 
 def _itu_region(value: object) -> str | None:
     """ITU region code; 'Other Economies' (outside the six BDT regions) is missing."""
     label = _text(value)
+    if not ITU_REGION_LABELS.allows(label):
+        raise ValueError(f"unknown ITU region; expected one of {ITU_REGION_LABELS.expected()}")
     if codes.normalise_name(label) == OTHER_ECONOMIES:
         return None
-    code = codes.group_code(label)
-    if code not in codes.ITU_REGIONS:
-        raise ValueError("unknown ITU region")
-    return code
+    return codes.group_code(label)
 
 
 def _income_group(value: object) -> str | None:
     """World Bank income group code; blank for the economies the Bank does not classify."""
     label = _text(value)
-    if not label:
-        return None
-    code = codes.group_code(label)
-    if code not in codes.INCOME_GROUPS:
-        raise ValueError("unknown income group")
-    return code
+    if not INCOME_LABELS.allows(label):
+        raise ValueError(f"unknown income group; expected one of {INCOME_LABELS.expected()}")
+    return codes.group_code(label) if label else None
 
 
 def _check_consistent(rows: pd.DataFrame, grid: pd.DataFrame) -> None:
@@ -696,11 +730,15 @@ FORMAT = SourceFormat(
     read_edition=read_edition,
     read=read,
     first_year=2008,
+    # Prices are volumes of money: ten times more or less for the same year is a unit slip.
+    moves={"value": VOLUME},
+    names="itu_economies",
+    country_list=(SOURCE, "itu_economies"),
+    vocabularies=(FLAGS, ITU_REGION_LABELS, INCOME_LABELS, UNIT_VALUES, HISTORY_MARKS),
     urls=(
         "https://www.itu.int/en/ITU-D/Statistics/Documents/ICT_Prices/"
         "ITU_ICTPriceBaskets_2008-2025.xlsx",
     ),
-    max_coverage_drop=0.1,
     reference=True,
     known={
         "bc09d24b171c5d5c8492de06ee5e73124a9c82c64ba166eb18d5cb39a0d32094": Known(

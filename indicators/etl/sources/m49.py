@@ -11,6 +11,7 @@ import pandas as pd
 
 from indicators.contract.errors import SourceError
 from indicators.etl.codes import normalise_name
+from indicators.etl.sources import strict
 from indicators.etl.sources.formats import (
     Blob,
     Context,
@@ -30,6 +31,11 @@ REQUIRED = [
     "Small Island Developing States (SIDS)",
 ]
 DEVELOPMENT = "Developed / Developing Countries"
+# UNSD marks membership with an 'x' and nothing else; 'Yes' or '1' would be read as no member.
+VOCABULARIES = (
+    *(strict.vocabulary("x", column=c) for c in REQUIRED[3:]),
+    strict.vocabulary("Developed", "Developing", column=DEVELOPMENT),
+)
 
 
 def extract(source: Path | Blob) -> pd.DataFrame:
@@ -37,9 +43,10 @@ def extract(source: Path | Blob) -> pd.DataFrame:
     blob = as_blob(source)
     path = blob.path
     text = blob.text()
-    first = text.split("\n", 1)[0]
+    # UNSD's 2026 export has no line end after its last row, so a cut shows as a short row.
+    strict.check_csv_shape(text, path)
     # The 2021 export is comma-separated, the 2026 one semicolon-separated.
-    sep = ";" if first.count(";") > first.count(",") else ","
+    sep = strict.separator(text.split("\n", 1)[0])
     try:
         # keep_default_na=False: Namibia's ISO2 code is "NA".
         raw = pd.read_csv(
@@ -61,6 +68,8 @@ def transform(raw: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise SourceError(file, f"missing column(s) {missing}; found {list(raw.columns)}")
+    for vocab in VOCABULARIES:
+        strict.check_vocabulary(raw, vocab, file, first_row=2)
     rows = raw[raw["ISO-alpha3 Code"].str.strip() != ""]
     out = pd.DataFrame(
         {
@@ -145,6 +154,10 @@ FORMAT = SourceFormat(
     urls=(OVERVIEW_PAGE,),
     check=check,
     reference=True,
+    names="m49",
+    country_list=("m49", "m49"),
+    vocabularies=VOCABULARIES,
+    intact=lambda blob: strict.check_csv_shape(blob.text(), blob.path),
     known={
         "f616d44e884cdfa17f3c24318e52a14738ed89f54f50fa01d4606cb410a0fe4e": Known(
             Edition("2021", "2021 edition with the developed/developing distinction"),

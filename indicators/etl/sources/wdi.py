@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.contract.errors import SourceError
+from indicators.etl.sources import strict
 from indicators.etl.sources.formats import (
     Blob,
     Context,
@@ -18,7 +19,10 @@ from indicators.etl.sources.formats import (
     Known,
     Noise,
     SourceFormat,
+    Where,
     as_blob,
+    locate,
+    points,
 )
 
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
@@ -37,15 +41,17 @@ def _header_line(lines: list[str], path: Path) -> int:
     raise SourceError(path, "no header row starting with 'Country Name' in the first 20 lines")
 
 
-def _last_updated(preamble: list[str]) -> str | None:
-    """The 'Last Updated Date' of the preamble as ISO yyyy-mm-dd, when the copy kept it."""
-    for line in preamble:
+def _last_updated(preamble: list[str], path: Path | str = "WDI file") -> str | None:
+    """The 'Last Updated Date' of the preamble as ISO yyyy-mm-dd, when the copy kept it.
+
+    The publisher writes ISO dates; an Excel re-save turns them into 7/13/2026, or 13/07/2026
+    where Excel is set to European dates. A date that reads two ways (05/07/2026) is refused.
+    """
+    for number, line in enumerate(preamble, 1):
         cells = [c.strip().strip('"') for c in line.split(",")]
         if cells and cells[0] == "Last Updated Date" and len(cells) > 1:
-            # The publisher writes ISO dates; an Excel re-save turns them into 7/13/2026.
-            iso = re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells[1])
-            stamp = pd.to_datetime(cells[1], errors="coerce", format=None if iso else "%m/%d/%Y")
-            return None if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+            stamp = strict.one_month(cells[1], path, f"'Last Updated Date', row {number}")
+            return None if stamp is None else stamp.strftime("%Y-%m-%d")
     return None
 
 
@@ -53,16 +59,20 @@ def extract(source: Path | Blob) -> pd.DataFrame:
     """Read the data rows as text, with the header line found wherever the copy put it."""
     blob = as_blob(source)
     path = blob.path
-    lines = blob.text().splitlines()
+    text = blob.text()
+    lines = text.splitlines()
     start = _header_line(lines, path)
+    strict.check_csv_shape(text, path, header=start, final_newline=True)
     try:
         raw = pd.read_csv(io.StringIO("\n".join(lines[start:])), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
-    raw.attrs.update(
-        file=str(path), header_line=start + 1, last_updated=_last_updated(lines[:start])
-    )
+    try:
+        stamp = _last_updated(lines[:start], path)
+    except strict.AmbiguousDate:
+        stamp = None  # the edition is then given with --edition; the values read the same
+    raw.attrs.update(file=str(path), header_line=start + 1, last_updated=stamp)
     return raw
 
 
@@ -90,12 +100,15 @@ def _check_layout(raw: pd.DataFrame, file: str) -> None:
     if len(other):
         row = int(other.index[0]) + raw.attrs.get("header_line", 1) + 1
         raise SourceError(
-            file,
-            f"expected indicator {INDICATOR}",
-            row=row,
-            column="Indicator Code",
-            value=other.iloc[0],
+            file, _other_indicator(raw, other.iloc[0]), row=row, column="Indicator Code"
         )
+
+
+def _other_indicator(raw: pd.DataFrame, code: str) -> str:
+    """What a WDI file of another indicator is, in words."""
+    names = raw.loc[raw["Indicator Code"] == code, "Indicator Name"]
+    name = f" ({names.iloc[0].strip()})" if len(names) and names.iloc[0].strip() else ""
+    return f"a WDI file of indicator {code}{name}, not {INDICATOR}, the one this project reads"
 
 
 def transform(raw: pd.DataFrame, vintage: str, max_year: int | None = None) -> pd.DataFrame:
@@ -169,8 +182,10 @@ def extract_country_metadata(source: Path | Blob) -> pd.DataFrame:
     """Read the Metadata_Country companion file (region and income group per code)."""
     blob = as_blob(source)
     path = blob.path
+    text = blob.text()
+    strict.check_csv_shape(text, path, final_newline=True)
     try:
-        raw = pd.read_csv(io.StringIO(blob.text()), dtype=str, keep_default_na=False)
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(path, f"cannot be parsed as CSV: {exc}") from exc
     raw = raw.loc[:, ~raw.columns.str.startswith("Unnamed")]
@@ -196,28 +211,25 @@ REGION_CODES = {
 }
 
 
+REGIONS = strict.vocabulary(*REGION_CODES, column="Region")
+INCOME_GROUPS = strict.vocabulary(*INCOME_CODES, column="IncomeGroup")
+
+
 def transform_country_metadata(raw: pd.DataFrame) -> pd.DataFrame:
     """Economies (rows with a Region) with their WB region and income-group codes."""
     file = raw.attrs.get("file", "WDI metadata")
     for column in ("Country Code", "Region", "IncomeGroup"):
         if column not in raw.columns:
             raise SourceError(file, f"missing column {column!r}; found {list(raw.columns)}")
+    for vocab in (REGIONS, INCOME_GROUPS):
+        strict.check_vocabulary(raw, vocab, file, first_row=2)
     economies = raw[raw["Region"].str.strip() != ""]
-    unknown = economies.loc[~economies["Region"].isin(REGION_CODES), "Region"]
-    if len(unknown):
-        raise SourceError(
-            file,
-            "unknown World Bank region",
-            row=int(unknown.index[0]) + 2,
-            column="Region",
-            value=unknown.iloc[0],
-        )
-    income = economies["IncomeGroup"].map(INCOME_CODES)
+    income = economies["IncomeGroup"].str.strip().map(INCOME_CODES)
     return pd.DataFrame(
         {
             "entity_id": economies["Country Code"].str.strip(),
             "name": economies["TableName"].str.strip() if "TableName" in economies else pd.NA,
-            "wb_region": economies["Region"].map(REGION_CODES),
+            "wb_region": economies["Region"].str.strip().map(REGION_CODES),
             "income_group": income,
         }
     ).reset_index(drop=True)
@@ -251,18 +263,37 @@ _HEADER = re.compile(r'^"?Country Name"?,"?Country Code"?,"?Indicator Name"?,"?I
 
 
 def recognise(blob: Blob) -> bool:
-    """A WDI bulk CSV of the Internet-use indicator: the WDI header, then IT.NET.USER.ZS rows."""
-    head = blob.head(30)
-    return any(_HEADER.match(line) for line in head) and any(INDICATOR in line for line in head)
+    """A WDI bulk CSV: the WDI header (of any indicator: another one is named, then refused)."""
+    return any(_HEADER.match(line) for line in blob.head(30))
+
+
+def intact(blob: Blob) -> None:
+    """Whole, and of this indicator: decodes, every row complete, the header's columns once."""
+    raw = extract(blob)
+    if "Indicator Code" in raw.columns:
+        _check_indicator(raw, str(blob.path))
+    _check_layout(raw, str(blob.path))
+
+
+def _check_indicator(raw: pd.DataFrame, file: str) -> None:
+    codes = [c for c in raw["Indicator Code"].str.strip().unique() if c and c != INDICATOR]
+    if codes:
+        raise strict.OtherContent(file, _other_indicator(raw, codes[0]))
 
 
 def read_edition(blob: Blob) -> Edition | None:
     """The preamble's 'Last Updated Date' (copies that stripped it are known by their hash)."""
-    stamp = _last_updated(blob.head(10))
+    stamp = _last_updated(blob.head(10), blob.path)
     if stamp is None:
         return None
     day = pd.Timestamp(stamp)
     return Edition.of_month(day.year, day.month, f"last updated {day.day} {day:%b %Y}")
+
+
+def locate_value(blob: Blob, where: Where) -> str:
+    """A value's row (its code's line) and column (its year)."""
+    place = locate(blob, where.entity)
+    return f"{place}, column {where.year}" if place else f"{where.entity}, column {where.year}"
 
 
 def read(blob: Blob, context: Context) -> Frames:
@@ -306,10 +337,16 @@ FORMAT = SourceFormat(
     after=("wdi_meta",),
     urls=(DOWNLOAD,),
     check=check,
-    max_coverage_drop=0.05,
     # Float32 values; the Feb 2026 file prints 6 significant digits ("57.7605"), the Jul 2026
     # one 10 ("29.68000031"), and the reader rounds to 6 decimals.
     noise=Noise(significant=6, float_bits=32, decimals=6),
+    # ITU revises country estimates heavily: Botswana's 2021 value fell 24 points between the
+    # Feb and Jul 2026 editions. More than 30 points is a wrong cell or a wrong file.
+    moves={"value_pct": points(30)},
+    names="aggregates",
+    country_list=("wdi_meta", "wdi_meta"),
+    intact=intact,
+    locate_value=locate_value,
     known={
         # Feb 2026 download whose uploader stripped the preamble (no 'Last Updated Date').
         "66ef75942d6380132f35e6fa7af1ec5d0674d5784909d54bb7d6feae8d159f77": Known(
@@ -352,6 +389,10 @@ METADATA_FORMAT = SourceFormat(
     first_year=FIRST_YEAR,
     urls=(DOWNLOAD,),
     reference=True,
+    names="wdi_meta",
+    country_list=("wdi_meta", "wdi_meta"),
+    vocabularies=(REGIONS, INCOME_GROUPS),
+    intact=lambda blob: strict.check_csv_shape(blob.text(), blob.path, final_newline=True),
     known={
         "caf1c1a977504351412d403d143b78bcf54986697b4c1a90ec41f90a713d6f05": Known(
             Edition("2026-02", "downloaded Feb 2026"),

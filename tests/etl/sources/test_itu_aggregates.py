@@ -396,3 +396,59 @@ def test_estimate_follows_the_note(raw2024: Raw) -> None:
     by_sex = internet.groupby("sex")["estimate"].agg(["any", "all"])
     assert not by_sex.loc["total", "any"]  # no note left on the sheets with totals
     assert by_sex.loc["female", "all"] and by_sex.loc["male", "all"]
+
+
+# ---------------------------------------------------------------------------------------------
+# strict reading: a year past the limit, a year given twice, a sex outside the vocabulary
+
+SHEET = "By dvpmnt status and spec. reg."
+
+
+def _internet_header(raw: Raw, last: bool = False) -> tuple[int, int]:
+    """(1-based row, 0-based column) of a 2024 header cell over the Internet users: over the
+    millions (column U), or with ``last`` over the percentages (column AP)."""
+    title_row, _ = _find(raw[SHEET], "Individuals using the Internet")
+    header = raw[SHEET].iloc[title_row]  # the year-header row is just below the title
+    columns = [c for c, v in enumerate(header) if v == 2024]
+    return title_row + 1, columns[-1 if last else 0]
+
+
+def test_a_year_header_past_the_limit_names_its_cell(raw2024: Raw) -> None:
+    """Before, this ended in KeyError: 'value'."""
+    row, col = _internet_header(raw2024, last=True)
+    damaged = {**raw2024}
+    for column in _internet_header(raw2024)[1], col:
+        damaged = _damaged(damaged, SHEET, row, column, 2030)
+    with pytest.raises(SourceError) as info:
+        itu.transform_internet_use(damaged, "2024-11", max_year=2027)
+    err = info.value
+    assert (err.sheet, err.row, err.column) == (SHEET, row + 1, "AP")
+    assert "year 2030 is after 2027, the year after the file was retrieved" in str(err)
+    assert err.value == 67.6
+
+
+def test_a_year_in_one_run_of_a_block_only_is_refused(raw2024: Raw) -> None:
+    """2030 over the millions and 2024 over the percentages: the millions would be dropped."""
+    row, col = _internet_header(raw2024)
+    with pytest.raises(SourceError) as info:
+        itu.transform_internet_use(_damaged(raw2024, SHEET, row, col, 2030), "2024-11")
+    assert (info.value.row, info.value.column) == (row, "U")
+    assert "year 2030 heads one run of year columns and not the other" in str(info.value)
+
+
+def test_a_year_given_twice_in_a_header_is_refused(raw2024: Raw) -> None:
+    row, col = _internet_header(raw2024)
+    damaged = _damaged(raw2024, SHEET, row, col, 2023)  # ..., 2022, 2023, 2023 | 2005, ...
+    with pytest.raises(SourceError) as info:
+        itu.transform_internet_use(damaged, "2024-11")
+    assert (info.value.row, info.value.column) == (row, "U")
+    assert "year 2023 appears twice in this header (columns T and U)" in str(info.value)
+
+
+def test_a_sex_outside_the_vocabulary_is_refused(raw2024: Raw) -> None:
+    row, col = _find(raw2024["By gender"], "Female")
+    damaged = _damaged(raw2024, "By gender", row, col, "Females and girls")
+    with pytest.raises(SourceError) as info:
+        itu.transform_internet_use(damaged, "2024-11")
+    assert "a sex outside the format's vocabulary" in str(info.value)
+    assert info.value.value == "Females and girls"

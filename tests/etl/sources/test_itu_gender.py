@@ -159,3 +159,13 @@ def test_truncated_file(tmp_path: Path, mirror: Path) -> None:
     path.write_bytes((mirror / FILE).read_bytes()[:1000])
     with pytest.raises(SourceError, match="truncated.xls"):
         itu_gender.extract(path)
+
+
+def test_a_column_given_twice_is_refused(raw: pd.DataFrame, names: dict[str, str]) -> None:
+    """A second 'Male' under 'Gender' (in the spacer column K): which holds the data is a guess."""
+    damaged = _edited(raw, 2, 10, "Male")
+    with pytest.raises(SourceError) as info:
+        itu_gender.transform(damaged, "2019-12", names)
+    err = info.value
+    assert (err.row, err.column) == (3, "K")
+    assert "column 'gender / male' appears twice (columns G and K)" in str(err)

@@ -484,3 +484,57 @@ def test_the_contract_declares_the_sample(prices: pd.DataFrame) -> None:
     failures = info.value.failure_cases
     assert "last five years" in set(failures.loc[failures["column"] == "sample", "failure_case"])
     assert any("belong to the annual sample" in str(check) for check in failures["check"])
+
+
+# Strict reading: a column or year given twice, a year past the limit, values outside the
+# format's vocabularies ------------------------------------------------------------------------
+
+
+def _economies_edited(tmp_path: Path, edit) -> SourceError:
+    sheets = copy.deepcopy(_sheets())
+    for row in sheets["economies_2008-2025"]:
+        edit(row)
+    return _error(tmp_path, sheets)
+
+
+def test_a_header_column_given_twice(tmp_path: Path) -> None:
+    err = _economies_edited(
+        tmp_path, lambda row: row.append("LDC" if row[0] == "IsoCode" else row[6])
+    )
+    assert (err.sheet, err.row, err.column) == ("economies_2008-2025", 1, "M")
+    assert "column 'LDC' appears twice (columns G and M)" in str(err)
+
+
+def test_a_year_given_twice(tmp_path: Path) -> None:
+    err = _economies_edited(tmp_path, lambda row: row.append(2025 if row[0] == "IsoCode" else 1.0))
+    assert (err.row, err.column) == (1, "M")
+    assert "year 2025 appears again in this header (columns L and M)" in str(err)
+
+
+def test_a_year_past_the_limit(tmp_path: Path) -> None:
+    sheets = copy.deepcopy(_sheets())
+    sheets["economies_2008-2025"][0][11] = 2030
+    raw = itu_prices.extract(_write(tmp_path / "prices.xlsx", sheets))
+    with pytest.raises(SourceError) as info:
+        itu_prices.transform(raw, "test", max_year=2027)
+    assert (info.value.row, info.value.column) == (3, "L")
+    assert "year 2030 is after 2027" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (6, "yes", "expected one of '0', '1'"),
+        (4, "EUR", "unit outside the format's vocabulary"),
+        (5, "Oceania", "unknown ITU region; expected one of"),
+        (9, "Lower-middle income", "unknown income group; expected one of"),
+    ],
+)
+def test_a_value_outside_the_vocabulary(tmp_path: Path, column: int, value: str, expected: str):
+    sheets = copy.deepcopy(_sheets())
+    sheets["economies_2008-2025"][1][column] = value
+    raw = itu_prices.extract(_write(tmp_path / "prices.xlsx", sheets))
+    with pytest.raises(SourceError) as info:
+        itu_prices.transform(raw, "test")
+        itu_prices.economy_attributes(raw)
+    assert expected in str(info.value) and info.value.row == 2

@@ -93,5 +93,9 @@ def test_wrong_indicator_is_named(tmp_path, mirror):
     )
     path = tmp_path / "w.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(SourceError, match=r"row 3, column Indicator Code: expected indicator"):
+    with pytest.raises(
+        SourceError,
+        match=r"row 3, column Indicator Code: a WDI file of indicator SP.POP.TOTL \(Individuals "
+        r"using the Internet \(% of population\)\), not IT.NET.USER.ZS",
+    ):
         wdi.transform(wdi.extract(path), "x")
