@@ -8,10 +8,11 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from indicators.catalogue import queries
-from indicators.dashboard import changes_view, panels
+from indicators.dashboard import changes_view, guard, panels
 from indicators.dashboard.changes_view import PREFIX, View
 from indicators.dashboard.state import STATE
 from indicators.metrics import diff
+from indicators.outputs import export, render
 
 dash.register_page(
     __name__,
@@ -27,7 +28,8 @@ INTRO = (
     "within the float noise of the publisher's format is not counted as a revision."
 )
 PARAMS = ["source", "old", "new", "measure", "year", "kind", "status", "search", "at_least"]
-GRAPH_CONFIG: Any = {"displaylogo": False}
+# The two figures, each a chart with its caption and downloads like the chart pages' panels.
+BY_YEAR, LARGEST = f"{PREFIX}-by-year", f"{PREFIX}-largest"
 
 
 def pid(param: str) -> dict[str, str]:
@@ -105,13 +107,17 @@ def _summary(view: View) -> tuple[list[Any], Any, Any]:
     if m is not None:
         text.append(html.P(changes_view.measure_line(m)))
     text += [html.P(line) for line in changes_view.coverage(s)]
-    text.append(html.P(f"Source: {changes_view.source_line(tables, view)}", className="caption"))
-    dumbbell = (
-        changes_view.dumbbell_figure(m, s, with_year=view.year == changes_view.ALL)
+    source = changes_view.source_line(tables, view)
+    text.append(html.P(f"Source: {source}", className="caption"))
+    by_year = panels.chart_block(BY_YEAR, changes_view.by_year_chart(s, source))
+    largest = (
+        panels.chart_block(
+            LARGEST, changes_view.largest_chart(m, s, view.year == changes_view.ALL, source)
+        )
         if m is not None and len(m.largest)
-        else changes_view.empty_figure("No revisions of this measure between these editions.")
+        else [html.P("No revisions of this measure between these editions.", className="note")]
     )
-    return text, changes_view.by_year_figure(s), dumbbell
+    return text, by_year, largest
 
 
 def table_block(view: View) -> list[Any]:
@@ -160,14 +166,8 @@ def layout(**query: Any) -> Any:
                 [html.H2("Summary"), html.Div(text, id=f"{PREFIX}-summary")],
                 className="panel",
             ),
-            html.Section(
-                dcc.Graph(id=f"{PREFIX}-by-year", figure=by_year, config=GRAPH_CONFIG),
-                className="panel",
-            ),
-            html.Section(
-                dcc.Graph(id=f"{PREFIX}-largest", figure=dumbbell, config=GRAPH_CONFIG),
-                className="panel",
-            ),
+            html.Section(by_year, className="panel", id=f"{BY_YEAR}-panel"),
+            html.Section(dumbbell, className="panel", id=f"{LARGEST}-panel"),
             html.Section(
                 [
                     html.H2("Every value compared"),
@@ -277,8 +277,8 @@ def pick_source(source: str, year: str | None = None) -> tuple[Any, ...]:
 
 @dash.callback(
     Output(f"{PREFIX}-summary", "children"),
-    Output(f"{PREFIX}-by-year", "figure"),
-    Output(f"{PREFIX}-largest", "figure"),
+    Output(f"{BY_YEAR}-panel", "children"),
+    Output(f"{LARGEST}-panel", "children"),
     [Input(pid(p), "value") for p in PARAMS[:6]],
     State(pid("status"), "value"),
     State(pid("search"), "value"),
@@ -323,3 +323,63 @@ def download_csv(n_clicks: int | None, *values: Any) -> Any:
     return dcc.send_string(
         diff.csv_text(compared), changes_view.download_name(view), type="text/csv"
     )
+
+
+def figure_of(which: str, view: View) -> Any:
+    """One of the page's two charts for a view (None when there is nothing to draw)."""
+    tables = STATE.tables()
+    compared = changes_view.comparison(tables, view)
+    s = changes_view.summary(tables, view, compared)
+    source = changes_view.source_line(tables, view)
+    if which == BY_YEAR:
+        return changes_view.by_year_chart(s, source)
+    m = changes_view.measure_summary(s, view.measure)
+    if m is None or not len(m.largest):
+        return None
+    return changes_view.largest_chart(m, s, view.year == changes_view.ALL, source)
+
+
+def download_figure(which: str, fmt: Any, values: list[Any]) -> tuple[Any, Any]:
+    """One of the page's charts as a file, named after the view, or why not."""
+    view = _view(values)
+    if view is None or fmt not in export.FORMATS:
+        return dash.no_update, "Nothing to download for these settings."
+    chart = figure_of(which, view)
+    if chart is None:
+        return dash.no_update, "Nothing to draw for these settings."
+    name = f"{changes_view.download_name(view).removesuffix('.csv')}-{which}.{fmt}"
+    if fmt == "csv":
+        return dcc.send_bytes(export.file_bytes(chart, "csv"), name, type="text/csv"), None
+    if not STATE.images.acquire(timeout=STATE.image_wait_s):
+        return dash.no_update, "The server is busy drawing other images; please try again."
+    key = (STATE.tables().version, which, repr(view))
+    try:
+        data = export.download_bytes(chart, fmt, key)
+    except render.RenderError:
+        return dash.no_update, "The image could not be drawn just now; please try again."
+    finally:
+        STATE.images.release()
+    return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
+
+
+def register_downloads(which: str) -> None:
+    """Wire one chart's download buttons."""
+
+    def download(*args: Any) -> tuple[Any, Any]:
+        trigger = guard.triggered_id()
+        fmt = trigger.rsplit("-", 1)[-1] if isinstance(trigger, str) else None
+        return download_figure(which, fmt, list(args[len(export.FORMATS) :]))
+
+    download.__name__ = f"download_{which.replace('-', '_')}"
+    dash.callback(
+        Output(f"{which}-download", "data"),
+        Output(f"{which}-dl-status", "children"),
+        [Input(f"{which}-dl-{fmt}", "n_clicks") for fmt in export.FORMATS],
+        [State(pid(p), "value") for p in PARAMS],
+        prevent_initial_call=True,
+        running=[(Output(f"{which}-dl-{f}", "disabled"), True, False) for f in export.FORMATS],
+    )(download)
+
+
+register_downloads(BY_YEAR)
+register_downloads(LARGEST)

@@ -19,7 +19,7 @@ from indicators import figures
 from indicators.catalogue import queries
 from indicators.contract import schemas
 from indicators.contract.store import Tables
-from indicators.figures import theme
+from indicators.figures import Caption, Chart, theme
 from indicators.metrics import diff
 
 PREFIX = "changes"
@@ -289,10 +289,6 @@ def by_year_figure(s: diff.Summary) -> go.Figure:
         ]
     )
     fig.update_layout(
-        title={
-            "text": f"Values revised, added and dropped per year<br><sup>{s.old_label} to "
-            f"{s.new_label}</sup>"
-        },
         barmode="stack",
         hovermode="closest",
         height=380,
@@ -337,7 +333,6 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         for lab, sr in zip(labels, rows["series"], strict=True)
     ]
     xs, ys = figures.connectors(rows["old"], rows["new"], labels)
-    unit = f" ({m.unit})" if m.unit else ""
     plot_px = max(130, 28 * len(rows))
     fig = go.Figure(
         [
@@ -368,7 +363,6 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
         ]
     )
     fig.update_layout(
-        title={"text": f"Largest revisions<br><sup>{m.title}{unit}</sup>"},
         hovermode="closest",
         # The legend (the two editions) sits below the axis title, where a narrow screen has
         # room; its position is a fraction of the plot's height, so place it in pixels.
@@ -462,3 +456,39 @@ def as_query(view: View) -> dict[str, str]:
     """The view as ``changes.*`` query parameters (for links to the page)."""
     values = {k: getattr(view, k) for k in ("source", "old", "new", "measure", "year", "kind")}
     return {f"{PREFIX}.{k}": str(v) for k, v in values.items()}
+
+
+NOISE_NOTE = (
+    "A change within the float noise of the publisher's format is no revision (declared per "
+    "source)."
+)
+
+
+def by_year_chart(s: diff.Summary, source: str) -> Chart:
+    """The revisions per year as a chart with its caption, like every chart of the dashboard
+    (title and subtitle above it, source and notes under it, downloads)."""
+    caption = Caption(
+        title="Values revised, added and dropped per year",
+        subtitle=f"Number of values, {s.old_label} to {s.new_label}",
+        source=source,
+        notes=(NOISE_NOTE,),
+    )
+    fig = figures.with_caption(by_year_figure(s), caption)
+    chart = Chart(fig, s.by_year.reset_index(drop=True), caption, kind="Stacked bar chart")
+    chart.meta.update(chart="changes_by_year", edition=f"{s.old_label} to {s.new_label}")
+    return chart
+
+
+def largest_chart(m: diff.Measure, s: diff.Summary, with_year: bool, source: str) -> Chart:
+    """The largest revisions of one measure as a chart with its caption."""
+    unit = f" ({m.unit})" if m.unit else ""
+    caption = Caption(
+        title=f"Largest revisions: {m.title}{unit}",
+        subtitle=f"{s.old_label} (grey) to {s.new_label} (blue), largest changes first",
+        source=source,
+        notes=(NOISE_NOTE,),
+    )
+    fig = figures.with_caption(dumbbell_figure(m, s, with_year), caption)
+    chart = Chart(fig, m.largest.reset_index(drop=True), caption, kind="Dot plot")
+    chart.meta.update(chart="changes_largest", edition=f"{s.old_label} to {s.new_label}")
+    return chart

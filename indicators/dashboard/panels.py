@@ -309,27 +309,49 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
             ),
             html.Div(first[1], id=f"{prefix}-table", className="data-table", style=first[5]),
             html.Div(first[2], id=f"{prefix}-caption", className="caption"),
-            html.Div(
-                [
-                    html.Button(
-                        export.LABELS.get(fmt, fmt.upper()),
-                        id=f"{prefix}-dl-{fmt}",
-                        className="download",
-                        title=f"Download this figure as {export.LABELS.get(fmt, fmt.upper())}",
-                    )
-                    for fmt in export.FORMATS
-                ]
-                + [
-                    html.Span(id=f"{prefix}-dl-status", role="status", className="detail"),
-                    dcc.Download(id=f"{prefix}-download"),
-                ],
-                className="downloads",
-            ),
+            download_buttons(prefix),
             embed.panel_box(prefix),
         ],
         className="panel",
         id=f"{prefix}-panel",
     )
+
+
+def download_buttons(prefix: str) -> html.Div:
+    """A chart's download buttons (PNG, SVG, PDF, Word, CSV) and where their answer goes."""
+    return html.Div(
+        [
+            html.Button(
+                export.LABELS.get(fmt, fmt.upper()),
+                id=f"{prefix}-dl-{fmt}",
+                className="download",
+                title=f"Download this figure as {export.LABELS.get(fmt, fmt.upper())}",
+            )
+            for fmt in export.FORMATS
+        ]
+        + [
+            html.Span(id=f"{prefix}-dl-status", role="status", className="detail"),
+            dcc.Download(id=f"{prefix}-download"),
+        ],
+        className="downloads",
+    )
+
+
+def chart_block(prefix: str, chart: Chart) -> list[Any]:
+    """A chart of a page that is no catalogue chart (What changed): title and subtitle above
+    it, the figure as the chart pages show theirs, source and notes under it, downloads."""
+    return [
+        html.Div(title_block(chart), id=f"{prefix}-title", className="figure-title"),
+        dcc.Graph(
+            id=f"{prefix}-graph",
+            figure=page_figure(chart),
+            style=graph_style(chart),
+            config=GRAPH_CONFIG,
+            responsive=True,
+        ),
+        html.Div(caption_block(chart), id=f"{prefix}-caption", className="caption"),
+        download_buttons(prefix),
+    ]
 
 
 def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:
