@@ -175,7 +175,8 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
                 "reported": format_value(
                     first["reported_value"], first["metric"], first["comparator"]
                 ),
-                "report_edition": _state(own.iloc[0]) if len(own) else "not in the data",
+                # A stated edition always has its row (not computable when not published here).
+                "report_edition": _state(own.iloc[0]) if len(own) else "not stated",
                 "latest_edition": _state(newest),
                 "verdict": _verdict(group),
                 "anchor": card_id(claim_id, source),

@@ -22,7 +22,7 @@ from indicators.contract.store import Tables
 from indicators.dashboard import embed, viewstate
 from indicators.dashboard.state import STATE
 from indicators.dashboard.viewstate import ViewState
-from indicators.figures import Chart
+from indicators.figures import Chart, theme
 from indicators.outputs import export, render
 
 Panels = list[tuple[str, str]]  # (panel prefix, chart id), top to bottom
@@ -293,7 +293,7 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                         title="Back to the choices before this change",
                     ),
                 ],
-                className="notice",
+                className="notice panel-notice",
                 role="status",
             ),
             html.Div(first[3], id=f"{prefix}-empty", className="empty-state", role="status"),
@@ -423,6 +423,7 @@ def page_figure(chart: Chart) -> dict[str, Any]:
             for t in data
         ]
         margin.update(l=0, b=8)
+    data = _references_in_legend(data, layout)
     layout.pop("width", None)
     layout.pop("height", None)  # the graph's style sets it; the width follows the page
     if layout.get("showlegend") is not False:
@@ -442,6 +443,33 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     if height > TALL_PX and layout.get("xaxis") is not None:
         data, layout = _axis_on_top(data, layout, height)
     return {"data": data, "layout": layout}
+
+
+def _references_in_legend(
+    data: list[dict[str, Any]], layout: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Reference lines' labels (targets) as legend entries: on a phone's narrow plot a label
+    written over the plot sits on the data lines, the legend above the plot never does."""
+    notes = layout.get("annotations") or []
+    labels = [a for a in notes if str(a.get("name", "")).startswith(f"{figures.REFERENCE_NAME}:")]
+    if not labels:
+        return data
+    layout["annotations"] = [a for a in notes if a not in labels]
+    keys = [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "name": a.get("text", ""),
+            "line": {"color": theme.REFERENCE, "width": 1, "dash": a["name"].split(":", 1)[1]},
+            "hoverinfo": "skip",
+            "showlegend": True,
+        }
+        for a in labels
+    ]
+    layout["showlegend"] = True
+    return [*data, *keys]
 
 
 def _axis_on_top(

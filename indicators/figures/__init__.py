@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from indicators.figures import layout, theme
 
 CAPTION_FONT = layout.CAPTION_FONT
+REFERENCE_NAME = "reference"  # the name of a reference line's label (see reference_lines)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ def reference_lines(
             annotation_position=_clear_side(fig, value),
             annotation_font={"size": 11, "color": theme.REFERENCE},
             annotation_bgcolor="rgba(255,255,255,0.85)",
+            # Named, so a page can move the label into the legend where the plot is narrow.
+            annotation_name=f"{REFERENCE_NAME}:{dash}",
         )
     return fig
 
