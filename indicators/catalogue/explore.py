@@ -5,7 +5,8 @@
 - ``scale``: a linear or logarithmic value axis, where a chart spans orders of magnitude;
 - ``compare``: another edition of the same view drawn faintly behind the chosen one;
 - ``play``: the year parameter of a map that a Play button steps through;
-- ``pickers``: entity parameters whose lists can be sorted by value and filtered by group.
+- ``pickers``: entity parameters whose lists can be sorted by value and filtered by group;
+- ``end_labels``: a reading aid: on the page, lines named at their ends instead of a legend.
 
 :func:`params` turns a declaration into chart parameters (so controls, links, the address bar,
 report specs and file names know them like any other); :func:`finish` applies the scale and the
@@ -53,6 +54,9 @@ class Explore:
     pickers: tuple[str, ...] = ()
     value: str = ""
     match: tuple[tuple[str, Any], ...] = ()
+    # Reading aid: on the page, each line named at its end instead of in a legend, where the
+    # lines are few (Grapher's labels).
+    end_labels: bool = False
 
 
 # ---- parameters

@@ -7,6 +7,7 @@ of the link it could not use.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -424,6 +425,10 @@ def page_figure(chart: Chart) -> dict[str, Any]:
         ]
         margin.update(l=0, b=8)
     data = _references_in_legend(data, layout)
+    if _labels_line_ends(chart):
+        drawn = [_points(trace) for trace in chart.figure.data]
+        height = float(chart.figure.layout.height or 480)
+        data, layout = _end_labels(data, layout, height, drawn)
     layout.pop("width", None)
     layout.pop("height", None)  # the graph's style sets it; the width follows the page
     if layout.get("showlegend") is not False:
@@ -443,6 +448,104 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     if height > TALL_PX and layout.get("xaxis") is not None:
         data, layout = _axis_on_top(data, layout, height)
     return {"data": data, "layout": layout}
+
+
+END_LABEL_LINES = 6  # more lines than this keep their legend: labels would crowd
+END_LABEL_CHARS = 14  # per line of an end label; two lines at most
+END_LABEL_PX = 30  # between two labels' centres, so two-line labels never touch
+END_LABEL_MARGIN = MODEBAR_PX + 7 * END_LABEL_CHARS + 8  # room for the labels right of the plot
+END_LABELLED = "end-labelled"  # the mark of a line named at its end (assets/endlabels.js)
+
+
+def _labels_line_ends(chart: Chart) -> bool:
+    """Whether the chart declares line-end labels (its explorer declaration says so)."""
+    spec = catalogue.load().charts.get(str(chart.meta.get("chart", "")))
+    return bool(spec is not None and spec.explore is not None and spec.explore.end_labels)
+
+
+def _points(trace: Any) -> list[tuple[Any, float]]:
+    """A figure trace's drawn points (x, y) (the page's JSON carries them encoded)."""
+    xs = [] if trace.x is None else list(trace.x)
+    ys = [] if trace.y is None else list(trace.y)
+    return [
+        (x.item() if hasattr(x, "item") else x, float(y))
+        for x, y in zip(xs, ys, strict=False)
+        if x is not None and y is not None and isinstance(y, int | float) and y == y
+    ]
+
+
+def _wrap(name: str) -> str:
+    """A label in at most two short lines (the rest shortened), as the legend named it."""
+    words, lines, line = name.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > END_LABEL_CHARS:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])[: END_LABEL_CHARS - 1] + "…"]
+    return "<br>".join(lines)
+
+
+def _end_labels(
+    data: list[dict[str, Any]],
+    layout: dict[str, Any],
+    height: float,
+    drawn: list[list[tuple[Any, float]]],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each line named at its last point, in its colour, the labels spread so none overlaps
+    another; the legend keeps only what is no line (a reference's key). ``drawn``: the points
+    of the figure's own traces, the first of ``data``."""
+    named = [t for t in data if t.get("showlegend", True) is not False and t.get("name")]
+    points = {id(t): p for t, p in zip(data, drawn, strict=False)}
+    ends: dict[int, tuple[Any, float]] = {
+        id(t): points[id(t)][-1] for t in named if points.get(id(t))
+    }
+    lines = [t for t in named if id(t) in ends and "lines" in str(t.get("mode", "lines"))]
+    if not lines or len(lines) > END_LABEL_LINES or len(lines) != len(ends):
+        return data, layout
+    log = (layout.get("yaxis") or {}).get("type") == "log"
+    place = (lambda v: math.log10(v) if v > 0 else 0.0) if log else (lambda v: v)
+    ys = [place(y) for found in drawn for _, y in found]
+    span = (max(ys) - min(ys)) or 1.0
+    gap = END_LABEL_PX * span / max(height - 140, 100)
+    order = sorted(lines, key=lambda t: place(ends[id(t)][1]))
+    spots: list[float] = []
+    for trace in order:
+        want = place(ends[id(trace)][1])
+        spots.append(max(want, spots[-1] + gap) if spots else want)
+    overshoot = spots[-1] - max(ys) if spots else 0.0
+    spots = [s - max(overshoot, 0.0) / 2 for s in spots]
+    notes = list(layout.get("annotations") or [])
+    for trace, spot in zip(order, spots, strict=True):
+        colour = (trace.get("line") or {}).get("color") or (trace.get("marker") or {}).get("color")
+        notes.append(
+            {
+                "x": ends[id(trace)][0],
+                "y": spot,
+                "xref": "x",
+                "yref": "y",
+                "text": _wrap(str(trace["name"])),
+                "xanchor": "left",
+                "yanchor": "middle",
+                "xshift": 8,
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 12, "color": colour or "#222222"},
+                "name": "end-label",
+            }
+        )
+    # Marked, so that on a narrow screen (a phone) assets/endlabels.js puts the lines back in
+    # the legend: there the labels would leave the plot no width.
+    labelled = {id(line) for line in lines}
+    shown = [
+        {**t, "showlegend": False, "meta": END_LABELLED} if id(t) in labelled else t for t in data
+    ]
+    keys = [t for t in shown if t.get("showlegend", True) is not False and t.get("name")]
+    margin = {**layout.get("margin", {}), "r": END_LABEL_MARGIN}
+    return shown, {**layout, "annotations": notes, "margin": margin, "showlegend": bool(keys)}
 
 
 def _references_in_legend(

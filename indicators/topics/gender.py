@@ -499,7 +499,7 @@ PARITY = ChartSpec(
     figure=parity,
     finding=Finding("Line chart", parity_finding),
     tables=("internet_use", "entities"),
-    explore=Explore("internet_use", years=True, compare=True),
+    explore=Explore("internet_use", years=True, compare=True, end_labels=True),
     value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
     unit="parity score, percentage points, % or % of population, by measure",
     columns=SEX_COLUMNS,

@@ -130,7 +130,7 @@ BY_GROUP = ChartSpec(
     figure=by_group,
     finding=Finding("Line chart", by_group_finding),
     tables=(TABLE, "entities"),
-    explore=Explore(TABLE, years=True, compare=True),
+    explore=Explore(TABLE, years=True, compare=True, end_labels=True),
     value="per_100",
     unit=UNIT,
     columns={
