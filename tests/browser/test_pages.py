@@ -43,7 +43,7 @@ def graph_title(dash_duo, prefix: str) -> str:
 def test_control_changes_the_figure(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
-    dash_duo.wait_for_contains_text("#internet-groups-title h3", "development status", 20)
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "income group", 20)
     dropdown = '[id*="internet-groups"][id*="grouping"]'
     dash_duo.select_dcc_dropdown(dropdown, "ITU region")
     dash_duo.wait_for_contains_text("#internet-groups-title h3", "ITU region", 20)
@@ -70,12 +70,17 @@ def test_malformed_link_falls_back_to_defaults(dash_duo, dash_app):
         "/internet?internet-groups.grouping=%3Cscript%3E&internet-map.year=abc"
         "&internet-compare.entities=,,XXX&internet-gap.view=sideways",
     )
-    dash_duo.wait_for_contains_text("#internet-groups-title h3", "development status", 20)
-    # Each reset is named on the page, beside the panel it concerns.
-    assert "'<script>'" in dash_duo.find_element("#internet-groups-link-notice").text
-    assert "'abc' is not a year" in dash_duo.find_element("#internet-map-link-notice").text
-    assert "XXX" in dash_duo.find_element("#internet-compare-link-notice").text
-    assert "sideways" in dash_duo.find_element("#internet-gap-link-notice").text
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "income group", 20)
+    # Each reset is named on the page, beside the panel it concerns, in plain words.
+    notice = dash_duo.find_element("#internet-groups-notice").text
+    assert notice == "Grouping: “<script>” is not one of the choices; showing Income group."
+    notice = dash_duo.find_element("#internet-map-notice").text
+    assert notice.startswith("Year: “abc” is not one of the choices; showing ")
+    assert "“XXX”" in dash_duo.find_element("#internet-compare-notice").text
+    assert (
+        "“sideways” is neither chart nor table"
+        in dash_duo.find_element("#internet-gap-notice").text
+    )
     assert "Traceback" not in dash_duo.driver.page_source
     assert severe_logs(dash_duo) == []
 
@@ -104,7 +109,7 @@ def test_table_toggle_shows_the_plotted_data(dash_duo, dash_app):
     end = time.time() + 10
     while first_year() == before and time.time() < end:
         time.sleep(0.2)
-    assert first_year() == "2019" != before
+    assert first_year() == "2024" != before  # the newest edition: ITU's Nov 2024
 
 
 def wait_for_file(folder: Path, suffix: str, timeout: float = 60) -> Path:

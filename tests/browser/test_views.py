@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.browser.test_pages import severe_logs
+
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"desktop": 1400, "phone": 390}
@@ -156,7 +158,7 @@ def test_partly_bad_list_keeps_the_valid_entities_and_names_the_rest(dash_duo, d
     dash_duo.wait_for_contains_text("#internet-compare-title", "World", 30)
     title = dash_duo.find_element("#internet-compare-title h3").text
     assert title == "Individuals using the Internet: World, Least developed countries (LDCs)"
-    assert "XXX" in dash_duo.find_element("#internet-compare-link-notice").text
+    assert "XXX" in dash_duo.find_element("#internet-compare-notice").text
 
 
 def test_reversed_range_is_normalised_in_controls_and_chart(dash_duo, dash_app):
@@ -168,7 +170,7 @@ def test_reversed_range_is_normalised_in_controls_and_chart(dash_duo, dash_app):
     start = dash_duo.find_element('[id*="bandwidth-growth"][id*="start_year"]').text
     end = dash_duo.find_element('[id*="bandwidth-growth"][id*="end_year"]').text
     assert "2016" in start and "2024" in end
-    assert "wrong way round" in dash_duo.find_element("#bandwidth-growth-link-notice").text
+    assert "wrong way round" in dash_duo.find_element("#bandwidth-growth-notice").text
 
 
 def test_entity_pickers_offer_only_the_editions_entities(dash_duo, dash_app):
@@ -202,7 +204,7 @@ def test_every_overview_link_lands_on_its_view(dash_duo, dash_app, device):
         assert prefix, href
         open_page(dash_duo, parts.path + "?" + parts.query, settle=0.5)
         dash_duo.wait_for_element(f"#{prefix}-title h3", timeout=30)
-        assert dash_duo.find_element(f"#{prefix}-link-notice").text == "", href
+        assert dash_duo.find_element(f"#{prefix}-notice").text == "", href
         assert dash_duo.find_element(f"#{prefix}-empty").text == "", href
 
 
@@ -275,17 +277,29 @@ def test_pickers_list_a_groups_members_by_value(dash_duo, dash_app):
     assert not any("Norway" in t for t in offered)
 
 
-def test_play_steps_the_map_through_the_years(dash_duo, dash_app):
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_play_runs_the_timeline_from_the_first_year_and_resumes_after_a_pause(
+    dash_duo, dash_app, device
+):
+    """The map opens on its newest well-covered year, near the end of the timeline: Play runs
+    the years from the first (it does not step once and stop), Pause holds, Resume goes on."""
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, "/internet?internet-map.year=2021")
-    title = "#internet-map-title"
-    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 2021", 30)
-    dash_duo.find_element("#internet-map-play").click()
-    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 2023", 30)
-    dash_duo.find_element("#internet-map-play").click()  # pause
-    time.sleep(3)
-    paused = dash_duo.find_element("#internet-map-title h3").text
-    time.sleep(3)
-    assert dash_duo.find_element("#internet-map-title h3").text == paused
-    assert dash_duo.find_element("#internet-map-play").text == "▶ Play"
-    assert f"internet-map.year={paused.rsplit(' ', 1)[-1]}" in dash_duo.driver.current_url
+    set_width(dash_duo, WIDTHS[device])
+    open_page(dash_duo, "/internet")
+    title = "#internet-map-title h3"
+    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 2024", 30)
+    play = "#internet-map-play"
+    dash_duo.find_element(play).click()
+    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 1990", 30)
+    dash_duo.wait_for_contains_text(title, "Individuals using the Internet, 1991", 30)
+    dash_duo.find_element(play).click()  # pause
+    dash_duo.wait_for_text_to_equal(play, "▶ Resume", 10)
+    paused = dash_duo.find_element(title).text
+    time.sleep(3.5)
+    assert dash_duo.find_element(title).text == paused
+    year = int(paused.rsplit(" ", 1)[-1])
+    assert f"internet-map.year={year}" in dash_duo.driver.current_url
+    dash_duo.find_element(play).click()  # resume where it paused
+    dash_duo.wait_for_contains_text(title, f"Individuals using the Internet, {year + 1}", 30)
+    dash_duo.find_element(play).click()
+    assert severe_logs(dash_duo) == []
