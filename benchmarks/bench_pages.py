@@ -29,8 +29,8 @@ Usage: python benchmarks/bench_pages.py [--data-dir DIR | --mirror DIR] [--loads
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
+import math
 import os
 import statistics
 import sys
@@ -44,6 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import server  # noqa: E402  (the folder is put on the path just above)
 
 TARGET_P95_S = 1.0
+TARGET_VS_FLOOR = 1.5  # each page's p95 over the one-graph floor page's p95
+TARGET_FIRST_VS_FLOOR = 2.0  # each page's first (cold browser cache) load over the floor's
+FLOOR_SPEC = "bench_pages:floor_server()"
 TIMEOUT_S = 30.0
 # Installed in each new document before its own scripts: records when each chart is drawn.
 RECORDER_JS = """
@@ -133,6 +136,38 @@ class Loads:
     timeouts: int = 0
 
 
+def floor_server() -> Any:
+    """The floor: a one-graph Dash page (a heading and one panel drawn like the dashboard's,
+    five lines of twenty years), its Flask server for gunicorn."""
+    import dash
+    import plotly.graph_objects as go
+    from dash import dcc, html
+
+    floor = dash.Dash(__name__, use_pages=False)
+    years = list(range(2005, 2025))
+    figure = go.Figure(
+        [go.Scatter(x=years, y=[i * 10 + y % 7 for y in years], name=f"Line {i}") for i in range(5)]
+    )
+    floor.layout = html.Div(
+        html.Div(
+            [
+                html.H1("Floor"),
+                html.Section(
+                    [
+                        html.Div(html.H3("One graph"), className="figure-title"),
+                        dcc.Graph(id="floor-graph", figure=figure),
+                    ],
+                    className="panel",
+                    id="floor-panel",
+                ),
+            ],
+            className="page",
+        ),
+        id="main-like",
+    )
+    return floor.server
+
+
 # Discovery, in process
 
 
@@ -172,7 +207,7 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
     import dash
 
     from indicators import catalogue
-    from indicators.catalogue.topic import all_topics, page_href
+    from indicators.catalogue.topic import page_href
     from indicators.contract import store
     from indicators.dashboard.state import STATE
 
@@ -187,23 +222,22 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
         if entry.get("path_template"):
             print(f"note: {entry['path_template']} skipped (a path template, no fixed address)")
             continue
-        module = importlib.import_module(entry["module"])
-        layouts[entry["path"]] = module.layout
-        panels, graphs = drawn_on(module.layout())
+        layouts[entry["path"]] = entry["layout"]  # a page file's layout, or a topic's
+        panels, graphs = drawn_on(entry["layout"]())
         pages.append(Target(entry["relative_path"], entry["relative_path"], panels, graphs))
     deep = []
-    for topic in all_topics():
-        for prefix, chart_id in topic.panels:
+    for topic in catalogue.topics():
+        for prefix, spec in topic.panels:
             path = page_href(topic.path, prefix, {"view": "chart"})
             panels, graphs = drawn_on(layouts[topic.path](**query_of(path)))
-            deep.append(Target(f"{chart_id}", path, panels, graphs, prefix))
+            deep.append(Target(f"{spec.id}", path, panels, graphs, prefix))
     for card in STATE.per_version("overview", catalogue.overview_cards):
         for metric in card.metrics:
             if not metric.href or "?" not in metric.href:
                 continue
-            page, _, _ = metric.href.partition("?")
+            page, _, _ = metric.href.partition("#")[0].partition("?")
             panels, graphs = drawn_on(layouts[page](**query_of(metric.href)))
-            prefix = next(iter(query_of(metric.href))).split(".")[0]
+            prefix = next(iter(query_of(metric.href.partition("#")[0]))).split(".")[0]
             deep.append(Target(f"Overview: {metric.label}", metric.href, panels, graphs, prefix))
     return pages, deep
 
@@ -291,6 +325,29 @@ def report(title: str, results: list[tuple[Target, Loads]], per_chart: bool) -> 
     return everything
 
 
+def ratios(results: list[tuple[Target, Loads]], floor: Loads) -> None:
+    """Each page's p95 and first load over the floor page's, against the targets."""
+    if not floor.page:
+        print("\nno floor measured")
+        return
+    base, first = server.percentile(floor.page, 95), floor.first
+    print(
+        f"\n== Against the floor: a one-graph Dash page, same gunicorn settings, same browser "
+        f"(p95 {base:.3f} s, first load {first:.3f} s) =="
+    )
+    print(
+        f"{'':<46}{'p95/floor':>10}{'1st/floor':>10}  targets {TARGET_VS_FLOOR}x, "
+        f"{TARGET_FIRST_VS_FLOOR}x"
+    )
+    for target, loads in results:
+        if not loads.page:
+            continue
+        p95 = server.percentile(loads.page, 95) / base
+        cold = loads.first / first if first == first and loads.first == loads.first else math.nan
+        ok = p95 <= TARGET_VS_FLOOR and (cold != cold or cold <= TARGET_FIRST_VS_FLOOR)
+        print(f"{target.label[:45]:<46}{p95:>9.2f}x{cold:>9.2f}x  {'ok' if ok else 'MISSED'}")
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mirror", type=Path, default=server.MIRROR)
@@ -331,6 +388,13 @@ def main() -> None:
                 timed = [(p, measure(driver, served, p, args.loads, args.warmups)) for p in pages]
                 deep_loads = args.deep_loads or args.loads
                 linked = [(d, measure(driver, served, d, deep_loads, 1)) for d in deep]
+                sizes = {"workers": args.workers, "threads": args.threads}
+                here = [Path(__file__).resolve().parent]
+                with server.running(
+                    None, log, spec=FLOOR_SPEC, pythonpath=here, **sizes
+                ) as floor_served:
+                    target = Target("floor", "/", ("floor",), 0)
+                    floor = measure(driver, floor_served, target, args.loads, args.warmups)
             finally:
                 driver.quit()
     title = (
@@ -339,6 +403,7 @@ def main() -> None:
         "browser cache empty)"
     )
     report(title, timed, per_chart=True)
+    ratios(timed, floor)
     if linked:
         report(
             "Deep links: navigation start to the linked chart drawn (indented) and the whole "

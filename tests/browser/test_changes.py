@@ -30,15 +30,15 @@ def test_defaults_to_the_newest_two_editions(dash_duo, dash_app):
     summary = dash_duo.find_element("#changes-summary").text
     assert "WDI Internet use, Feb 2026 → WDI Internet use, Jul 2026" in summary
     assert "were revised" in summary and "Coverage gained" in summary
-    dash_duo.wait_for_contains_text("#changes-by-year .gtitle", "per year", 20)
-    dash_duo.wait_for_contains_text("#changes-largest .gtitle", "Largest revisions", 20)
+    dash_duo.wait_for_contains_text("#changes-by-year-title", "per year", 20)
+    dash_duo.wait_for_contains_text("#changes-largest-title", "Largest revisions", 20)
     assert severe_logs(dash_duo) == []
 
 
 def test_2019_economies_moved_most_in_moldova(dash_duo, dash_app, tables):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, WDI_2019)
-    labels = ytick_labels(dash_duo, "changes-largest")
+    labels = ytick_labels(dash_duo, "changes-largest-graph")
     assert labels[0] == "Republic of Moldova"
     first_row = dash_duo.find_element("#changes-table tbody tr").text
     assert "MDA" in first_row and "+15.57" in first_row and "revised" in first_row
@@ -65,7 +65,7 @@ def test_switching_source_picks_its_newest_editions_and_updates_the_link(
     dash_duo.select_dcc_dropdown('[id*="changes"][id*="source"]', label)
     dash_duo.wait_for_contains_text("#changes-summary", "Nov 2024", 20)
     assert "ITU key ICT indicators, Oct 2019" in dash_duo.find_element("#changes-summary").text
-    dash_duo.wait_for_contains_text("#changes-largest .gtitle", "Largest revisions", 20)
+    dash_duo.wait_for_contains_text("#changes-largest-title", "Largest revisions", 20)
     url = dash_duo.driver.current_url
     assert "changes.source=itu_aggregates" in url and "changes.new=2024-11" in url
     assert severe_logs(dash_duo) == []
@@ -100,7 +100,7 @@ def test_screenshot_fits_the_width(dash_duo, dash_app, width, tmp_path):
     dash_duo.start_server(dash_app)
     dash_duo.driver.set_window_size(width, 2400)
     open_page(dash_duo, WDI_2019)
-    dash_duo.wait_for_element("#changes-largest .ytick text", timeout=20)
+    dash_duo.wait_for_element("#changes-largest-graph .ytick text", timeout=20)
     inner = dash_duo.driver.execute_script("return window.innerWidth")
     overflow = dash_duo.driver.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"

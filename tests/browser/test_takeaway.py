@@ -64,6 +64,6 @@ def test_embed_snippet_reproduces_the_view_without_controls(dash_duo, dash_app):
 def test_what_changed_embeds_too(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/changes?changes.year=2019&changes.kind=economy&embed=1")
-    dash_duo.wait_for_contains_text("#changes-largest .gtitle", "Largest revisions", 20)
+    dash_duo.wait_for_contains_text("#changes-largest-title", "Largest revisions", 20)
     assert hidden(dash_duo, "#changes-controls") and hidden(dash_duo, ".controls")
-    assert "Moldova" in dash_duo.find_element("#changes-largest").text
+    assert "Moldova" in dash_duo.find_element("#changes-largest-panel").text
