@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -168,11 +167,3 @@ def test_info_summarises_tables(built):
     assert "itu_aggregates 2019-10" in rows["internet_use"]["sources"]
     assert rows["bandwidth"]["years"].startswith("20")
     assert isinstance(pd.Timestamp(rows["claims"]["built_at"]), pd.Timestamp)
-
-
-def test_readme_contract_is_generated_from_the_schemas():
-    """The README's table descriptions are the pandera models', regenerated, never hand-kept."""
-    from indicators.contract import readme
-
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert readme.replace_in(text) == text, "run `python -m indicators.contract`"
