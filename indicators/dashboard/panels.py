@@ -572,6 +572,10 @@ def _references_in_legend(
         for a in labels
     ]
     layout["showlegend"] = True
+    # A chart of one line names it in its title: the legend then holds the references alone.
+    lines = [t for t in data if t.get("showlegend", True) is not False and t.get("name")]
+    if len(lines) == 1:
+        data = [{**t, "showlegend": False} if t is lines[0] else t for t in data]
     return [*data, *keys]
 
 

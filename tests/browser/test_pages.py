@@ -76,7 +76,7 @@ def test_malformed_link_falls_back_to_defaults(dash_duo, dash_app):
     assert notice == "Grouping: “<script>” is not one of the choices; showing Income group."
     notice = dash_duo.find_element("#internet-map-notice").text
     assert notice.startswith("Year: “abc” is not one of the choices; showing ")
-    assert "“XXX”" in dash_duo.find_element("#internet-compare-notice").text
+    assert "“,,XXX”" in dash_duo.find_element("#internet-compare-notice").text
     assert (
         "“sideways” is neither chart nor table"
         in dash_duo.find_element("#internet-gap-notice").text
