@@ -110,6 +110,16 @@ def _style(
         )
 
 
+# Up to this many years, the year axis is ticked every year (plotly would add half-years).
+YEARLY_TICKS = 10
+
+
+def year_ticks(fig: go.Figure, years: pd.Series) -> None:
+    """Tick every year on a short span, where plotly's own ticks fall on half-years."""
+    if years.nunique() <= YEARLY_TICKS:
+        fig.update_xaxes(tickmode="linear", tick0=int(years.min()), dtick=1, tickformat="d")
+
+
 def _span(data: pd.DataFrame) -> str:
     return f"{int(data['year'].min())}-{int(data['year'].max())}"
 
@@ -124,6 +134,7 @@ def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str)
     keys = [(k.split("|")[0], k.split("|")[1]) for k in series.unique()]
     _style(fig, keys, queries.names_in(data), split)
     fig.update_yaxes(range=[0, 100])
+    year_ticks(fig, data["year"])
     grouping = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"{title} by {grouping}",
@@ -172,6 +183,7 @@ def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -
     )
     no_gap = 1.0 if p["measure"] == "ratio" else 0.0
     figures.reference_lines(fig, [("no gap", no_gap)], dash="dot")
+    year_ticks(fig, data["year"])
     ahead, behind = split.ahead_label.lower(), split.behind_label.lower()
     how = (
         f"Ratio = {ahead} rate / {behind} rate, as ITU states it; 1 means no gap."

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import cards, queries
+from indicators.catalogue import cards, queries, splits
 from indicators.catalogue.charts import ChartSpec, Finding, NoData, Param
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -174,16 +174,16 @@ COVERAGE_GROUPINGS = ["income", "development", "itu_region", "special"]
 # Segments of the usage bars: (column, legend, colour). Blues lie within reach (dark: online).
 USAGE_SEGMENTS = (
     ("use_pct", "Online", "#0072B2", "white"),
-    ("usage_gap_pp", "Within reach, not online (usage gap)", "#9ECAE1", "#222222"),
-    ("coverage_gap_pp", "Out of reach (coverage gap)", "#D55E00", "white"),
+    ("usage_gap_pp", "Within reach, offline", "#9ECAE1", "#222222"),
+    ("coverage_gap_pp", "Out of reach", "#D55E00", "white"),
 )
 # The best network within reach, best first: darker blue for a better network.
 NETWORK_SEGMENTS = {
     "5g": ("5G", "#08306B", "white"),
-    "lte": ("LTE/WiMAX, no 5G", "#2171B5", "white"),
+    "lte": ("LTE, no 5G", "#2171B5", "white"),
     "3g": ("3G only", "#6BAED6", "#222222"),
-    "mobile_cellular": ("2G only (no mobile broadband)", "#C6DBEF", "#222222"),
-    "none": ("No mobile signal", "#D55E00", "white"),
+    "mobile_cellular": ("2G only", "#C6DBEF", "#222222"),
+    "none": ("No signal", "#D55E00", "white"),
 }
 BAR_PX = 44  # per group row of a bar chart, with room for the gap between bars
 
@@ -344,6 +344,7 @@ def _stacked_bars(
     fig.update_layout(
         barmode="stack",
         hovermode="closest",
+        legend={"traceorder": "normal"},  # plotly lists stacked bars last first
         uniformtext={"minsize": 9, "mode": "hide"},
         height=max(420, BAR_PX * height_rows + 220),
     )
@@ -363,9 +364,9 @@ def usage(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         subtitle=f"{SHARE_UNIT}, within reach of {technology}, {p['year']}",
         source=queries.source_of(data),
         notes=(
-            f"Usage gap = population within reach of {technology} - Internet use; coverage gap "
-            "= 100 - coverage (GSMA's terms, also ITU's). Internet use counts any access, not "
-            "only mobile.",
+            f"Within reach, offline: the usage gap (population within reach of {technology} "
+            "less Internet use); out of reach: the coverage gap (100 less coverage), in GSMA's "
+            "terms, also ITU's. Internet use counts any access, not only mobile.",
             *queries.notes_of(data),
         ),
     )
@@ -479,7 +480,8 @@ def networks(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         source=queries.source_of(data),
         notes=(
             "Each share is ITU's coverage by a technology less the coverage by the next better "
-            "one (ITU counts the population within reach of at least each technology).",
+            "one (ITU counts the population within reach of at least each technology). LTE: "
+            "LTE/WiMAX; 2G only: a mobile signal but no mobile broadband.",
             *queries.notes_of(data),
         ),
     )
@@ -572,6 +574,7 @@ def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     )
     if p["measure"] == "usage_gap" and (data[column] < 0).any():
         figures.reference_lines(fig, [("no usage gap", 0.0)], dash="dot")
+    splits.year_ticks(fig, data["year"])
     where = AREA_WORDS[p["location"]]
     span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     grouping = queries.grouping_phrase(p["grouping"])
@@ -652,6 +655,7 @@ def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         colours=theme.entity_colours(data["entity_id"]),
     )
     fig.update_yaxes(range=[0, 100])
+    splits.year_ticks(fig, data["year"])
     who = {"total": "", "female": " (women)", "male": " (men)"}[p["sex"]]
     span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     caption = Caption(

@@ -169,14 +169,17 @@ def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
     fig.update_xaxes(title=None)
     where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
-    years = f"{int(data['year'].min())}–{int(data['year'].max())}"
+    first, last = int(data["year"].min()), int(data["year"].max())
+    years = (
+        f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
+    )
     ahead = int((data["gap_pp"] < 0).sum())
     caption = Caption(
         title="Internet use in urban and rural areas, by economy",
         subtitle=f"{UNIT}, rural vs urban; {len(data)} economies ({where}), {SORTS[p['sort']][2]}",
         source=queries.source_of(data),
         notes=(
-            f"Latest available year {years} per economy (in brackets after the name).",
+            f"Latest available {years} (in brackets after the name).",
             f"Rural use exceeds urban use in {ahead} of {len(data)} economies; gap = urban - "
             "rural, in percentage points.",
             *queries.notes_of(data),
