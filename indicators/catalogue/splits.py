@@ -81,10 +81,12 @@ def rates_frame(wide: pd.DataFrame, split: Split) -> pd.DataFrame:
         value_name="value_pct",
     )
     data[split.column] = data[split.column].str.removesuffix("_pct")
+    # Groups in their order, the part ahead first within each.
     order = {e: i for i, e in enumerate(wide["entity_id"].unique())}
+    parts = {split.ahead: 0, split.behind: 1}
     data = data.sort_values(
         ["entity_id", split.column, "year"],
-        key=lambda s: s.map(order) if s.name == "entity_id" else s,
+        key=lambda s: s.map(order if s.name == "entity_id" else parts) if s.name != "year" else s,
     )
     data = data[["entity_id", "name", "year", split.column, "value_pct", "estimate"]]
     out = data.reset_index(drop=True)

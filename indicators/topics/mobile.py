@@ -597,17 +597,17 @@ def gaps_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     top, _ = extremes(groups, column)
     first = data[data["entity_id"] == lead["entity_id"]].sort_values("year").iloc[0]
     what = {
-        "usage_gap": "the usage gap",
-        "coverage_gap": "the coverage gap",
-        "coverage": "coverage",
+        "usage_gap": "the usage gap for {tech}",
+        "coverage_gap": "the coverage gap for {tech}",
+        "coverage": "coverage by {tech}",
     }[p.get("measure", "usage_gap")]
     since = (
         f", from {pct(first[column])} in {int(first['year'])}" if int(first["year"]) != year else ""
     )
+    technology = TECHNOLOGY_WORDS[p.get("technology", "3g")]
     return (
-        f"In {year}, {what} ({TECHNOLOGY_WORDS[p.get('technology', '3g')]}) was "
-        f"{pct(lead[column])} of the population {place}{since}; it was highest in {name(top)} "
-        f"({pct(top[column])})."
+        f"In {year}, {what.format(tech=technology)} was {pct(lead[column])} of the population "
+        f"{place}{since}; it was highest in {name(top)} ({pct(top[column])})."
     )
 
 
