@@ -95,7 +95,30 @@ METRIC_CHARTS = {
     "level": "internet_by_group",
     "users_billions": "internet_by_group",
     "offline_billions": "internet_by_group",
+    "use_by_location": "urban_rural_by_group",
+    "urban_rural_ratio": "urban_rural_gap",
+    "offline_billions_by_location": "urban_rural_by_group",
+    "use_by_age": "age_by_group",
+    "generational_ratio": "age_gap",
+    "generational_gap": "age_gap",
+    "coverage": "coverage_networks",
+    "best_network_share": "coverage_networks",
+    "coverage_gap": "coverage_usage",
+    "not_online_share": "coverage_usage",
 }
+
+
+# Charts of groups over a grouping: the claim's group is among those drawn.
+GROUP_CHARTS = (
+    "gender_parity",
+    "internet_by_group",
+    "urban_rural_by_group",
+    "urban_rural_gap",
+    "age_by_group",
+    "age_gap",
+    "coverage_networks",
+    "coverage_usage",
+)
 
 
 def test_every_report_check_link_opens_the_claims_view(tables, pages):
@@ -112,7 +135,7 @@ def test_every_report_check_link_opens_the_claims_view(tables, pages):
         assert notices == [], (row["claim_id"], notices)
         chart = catalogue.render(chart_id, tables, values, strict=True)
         entity = claims_view.claim_specs()[row["claim_id"]].get("entity_a")
-        if chart_id in ("gender_parity", "internet_by_group"):
+        if chart_id in GROUP_CHARTS:
             assert entity in set(chart.data["entity_id"]), (row["claim_id"], href)
         if chart_id == "price_distribution":
             assert values["group"] == entity
