@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -319,6 +320,12 @@ def usage_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return queries.framed(data, tables, p["edition"], notes=tuple(notes))
 
 
+def _whole(value: float) -> str:
+    """A share as a bar's label: a whole per cent, rounded half up as ITU prints it (26.5
+    reads 27, where Python's own rounding gives 26)."""
+    return str(Decimal(repr(float(value))).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
 def _stacked_bars(
     data: pd.DataFrame, segments: list[tuple[str, str, str, str]], height_rows: int
 ) -> go.Figure:
@@ -334,7 +341,7 @@ def _stacked_bars(
                 orientation="h",
                 name=label,
                 marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=values.map("{:.0f}".format),
+                text=values.map(_whole),
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont={"color": ink},

@@ -127,14 +127,11 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     by, ascending, _ = SORTS[p["sort"]]
     data = wide.sort_values(by, ascending=ascending)
     data = data[["entity_id", "name", "year", "urban_pct", "rural_pct", "gap_pp", "ratio"]]
-    one_area = sorted(names.get(e, e) for e in set(rows["entity_id"]) - set(wide["entity_id"]))
-    notes = (
-        (
-            f"Not shown, with one area only (a survey of urban areas, or no split): "
-            f"{', '.join(one_area)}.",
-        )
-        if one_area
-        else ()
+    one_area = rows[~rows["entity_id"].isin(set(wide["entity_id"]))]
+    notes = tuple(
+        f"Not shown, with a rate for {area} areas only: "
+        f"{', '.join(sorted(names.get(e, e) for e in set(only['entity_id'])))}."
+        for area, only in one_area.groupby("location")
     )
     shown = {p["region"]: names.get(p["region"], p["region"])}
     return queries.framed(data, tables, p["edition"], notes=notes, names=shown)

@@ -79,6 +79,8 @@ def test_usage_bars_on_five_rows():
     assert bars["Online"]["Low income"] == 26.5
     assert bars["Within reach, offline"]["Low income"] == 53.8
     assert bars["Out of reach"]["Low income"] == 19.7
+    labels = {t.name: dict(zip(t.y, t.text, strict=True)) for t in chart.figure.data}
+    assert labels["Online"]["Low income"] == "27"  # 26.5, rounded half up as ITU prints it
     for group in ("World", "Low income"):  # each bar is the whole population
         assert sum(b[group] for b in bars.values()) == pytest.approx(100)
     assert chart.figure.layout.barmode == "stack"

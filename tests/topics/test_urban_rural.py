@@ -116,7 +116,7 @@ def test_country_dumbbell_on_five_rows():
                 ("ISR", "Israel", 2018, 83.2, 90.1),
             )
         ],
-        notes=("Not shown, with one area only (a survey of urban areas, or no split): Argentina.",),
+        notes=("Not shown, with a rate for urban areas only: Argentina.",),
         names={"all": "all"},
     )
     chart = urban_rural.countries(data, {"region": "all", "sort": "gap"})
@@ -166,7 +166,10 @@ def test_country_chart_on_the_real_table(tables):
         2018, 62.2, 17.7, 44.5,
     )  # fmt: skip
     assert chart.data.iloc[0]["entity_id"] == "PER"  # the widest gap first
-    assert "Argentina, Bahrain, Qatar" in chart.caption.notes[-1]
+    assert (
+        chart.caption.notes[-1]
+        == "Not shown, with a rate for urban areas only: Argentina, Bahrain, Qatar."
+    )
     europe = catalogue.render("urban_rural_countries", tables, {"region": "ITU_EUR"})
     assert len(europe.data) == 19 and "(Europe)" in europe.caption.subtitle
 
