@@ -187,6 +187,7 @@ NETWORK_SEGMENTS = {
     "none": ("No signal", "#D55E00", "white"),
 }
 BAR_PX = 44  # per group row of a bar chart, with room for the gap between bars
+LABEL_MIN = 3.0  # the narrowest segment (in points) that is labelled with its value
 
 
 def _coverage_editions(tables: Tables) -> list[str]:
@@ -341,7 +342,8 @@ def _stacked_bars(
                 orientation="h",
                 name=label,
                 marker={"color": colour, "line": {"color": "white", "width": 1}},
-                text=values.map(_whole),
+                # A sliver's label would spill over its neighbours: the table has every value.
+                text=[_whole(v) if v >= LABEL_MIN else "" for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont={"color": ink},
