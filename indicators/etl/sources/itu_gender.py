@@ -1,4 +1,5 @@
-"""ITU country-level internet use by sex, from the Dec 2019 workbook (legacy .xls, one sheet)."""
+"""ITU country-level Internet use by sex and by urban/rural area, from the Dec 2019 workbook
+(legacy .xls, one sheet)."""
 
 from __future__ import annotations
 
@@ -303,7 +304,7 @@ def read(blob: Blob, context: Context) -> Frames:
 FORMAT = SourceFormat(
     source=SOURCE,
     publisher="itu",
-    title="ITU Internet use by sex, economies",
+    title="ITU Internet use by sex and urban/rural area, economies",
     citation="ITU, Individuals using the Internet by gender and urban/rural location, "
     "World Telecommunication/ICT Indicators database ({edition})",
     licence="ITU terms of use; cite ITU as the source.",
