@@ -123,7 +123,8 @@ GROUP_CHARTS = (
 
 def test_every_report_check_link_opens_the_claims_view(tables, pages):
     claims = tables.get("claims")
-    view = claims_view.claims_view(claims, claims_view.claim_specs())
+    specs = claims_view.claim_specs()  # read the report files once, not once per claim
+    view = claims_view.claims_view(claims, specs)
     assert len(view) == len(claims)
     for row, claim in zip(view.to_dict("records"), claims.to_dict("records"), strict=True):
         href = row["href"]
@@ -134,7 +135,7 @@ def test_every_report_check_link_opens_the_claims_view(tables, pages):
             continue  # the edition lacks the figure; the page says what it reset
         assert notices == [], (row["claim_id"], notices)
         chart = catalogue.render(chart_id, tables, values, strict=True)
-        entity = claims_view.claim_specs()[row["claim_id"]].get("entity_a")
+        entity = specs[row["claim_id"]].get("entity_a")
         if chart_id in GROUP_CHARTS:
             assert entity in set(chart.data["entity_id"]), (row["claim_id"], href)
         if chart_id == "price_distribution":
