@@ -1,6 +1,7 @@
-"""Time the 12-figure pack: PNG+SVG+PDF, the same as DOCX+PPTX, and one Chromium per file.
+"""Time the Facts and Figures pack: PNG+SVG+PDF, the same as DOCX+PPTX, and one Chromium per file.
 
-The pack is examples/facts-and-figures.yaml (12 figures). "pack" is `indicators export`'s own
+The pack is examples/facts-and-figures.yaml (19 figures; the targets below were set when it
+had 12). "pack" is `indicators export`'s own
 path: one Chromium for the process (started inside the timing, while the charts are built),
 each figure laid out once and drawn once as SVG, its PNG and PDF made from that SVG, figures
 rendered concurrently in the browser's tabs while the next ones are laid out. "naive" renders

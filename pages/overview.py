@@ -19,12 +19,22 @@ dash.register_page(
     title="Digital-divide indicators",
 )
 
-INTRO = (
-    "The four gaps the UN Secretary-General's WSIS progress reports and ITU's Facts and Figures "
-    "cite, rebuilt from the publishers' own files: Internet use by development level, the "
-    "gender gap, the price of broadband, and the concentration of international bandwidth. "
-    "Each figure names its year and edition; follow a card to its charts."
-)
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def intro() -> str:
+    """What the Overview shows, read from the topics: one card per divide, named in page order."""
+    found = catalogue.topics()
+    count = NUMBERS[len(found)] if len(found) < len(NUMBERS) else str(len(found))
+    # Semicolons: the titles hold "and" themselves ("Urban and rural").
+    names = "; ".join(t.title for t in found)
+    return (
+        f"The {count} divides the UN Secretary-General's WSIS progress reports and ITU's Facts "
+        f"and Figures cite, rebuilt from the publishers' own files, one card each: {names}. "
+        "Each figure names its year and edition; follow a card to its charts."
+    )
+
+
 SPARK_CONFIG: Any = {"displayModeBar": False, "staticPlot": True}
 TITLE_STYLE = {"marginTop": 0, "fontSize": "1.2rem"}
 LABEL_STYLE = {"margin": "1rem 0 0.2rem", "fontSize": "1rem"}
@@ -86,7 +96,7 @@ def layout(**query: Any) -> Any:
     return html.Div(
         [
             html.H1("Digital-divide indicators"),
-            html.P(INTRO, className="intro"),
+            html.P(intro(), className="intro"),
             html.Div(STATE.per_version("overview-cards", cards), className="cards"),
         ],
         className="page",

@@ -165,6 +165,95 @@ def mobile_broadband() -> pd.DataFrame:
     return frame
 
 
+# The groups ITU splits by area, age and network (no development split in those editions).
+SPLIT_GROUPS = ("WLD", "HIC", "UMC", "LMC", "LIC", "LDC", "LLDC", "SIDS",
+                "ITU_AFR", "ITU_AMS", "ITU_ARB", "ITU_ASP", "ITU_CIS", "ITU_EUR")  # fmt: skip
+SPLIT_YEARS = YEARS[-4:]
+
+
+def _itu(frame: pd.DataFrame, vintage: str = "2024-11") -> pd.DataFrame:
+    frame.insert(0, "source", "itu_aggregates")
+    frame.insert(1, "vintage", vintage)
+    frame["estimate"] = True
+    return frame
+
+
+def internet_use_by_location() -> pd.DataFrame:
+    """Urban above the total and rural below it, for the groups; and ten economies' urban and
+    rural use in 2018 (one with its urban areas only)."""
+    rows = []
+    for code in SPLIT_GROUPS:
+        for year in SPLIT_YEARS:
+            total = _use(code, year, "total")
+            urban = round(total + 0.4 * (100 - total), 1)
+            rural = round(total * 0.7, 1)
+            for location, value in (("total", total), ("urban", urban), ("rural", rural)):
+                rows.append((code, year, location, "total", value))
+    frame = _itu(pd.DataFrame(rows, columns=["entity_id", "year", "location", "sex", "value_pct"]))
+    economies = []
+    for i, (iso, *_) in enumerate(ECONOMIES):
+        total = _use(iso, 2018, "total")
+        economies.append((iso, 2018, "urban", "total", round(min(99.0, total * 1.2), 1)))
+        if i != 3:  # Niger: a survey of urban areas only
+            economies.append((iso, 2018, "rural", "total", round(total * (0.6 + 0.05 * i), 1)))
+    country = pd.DataFrame(economies, columns=["entity_id", "year", "location", "sex", "value_pct"])
+    country.insert(0, "source", "itu_gender_country")
+    country.insert(1, "vintage", "2019-12")
+    country["estimate"] = False
+    return pd.concat([frame, country], ignore_index=True)
+
+
+def internet_use_by_age() -> pd.DataFrame:
+    """People aged 15-24 ahead of the rest of the population, for the groups."""
+    rows = []
+    for code in SPLIT_GROUPS:
+        for year in SPLIT_YEARS:
+            total = _use(code, year, "total")
+            youth = round(min(99.0, total * 1.15 + 5), 1)
+            rest = round(total * 0.95, 1)
+            for age, value in (("total", total), ("youth", youth), ("rest", rest)):
+                rows.append((code, year, age, value))
+    return _itu(pd.DataFrame(rows, columns=["entity_id", "year", "age", "value_pct"]))
+
+
+def network_coverage() -> pd.DataFrame:
+    """Nested coverage (any signal above 3G above LTE above 5G), rural behind urban; 5G from
+    2020."""
+    rows = []
+    for code in SPLIT_GROUPS:
+        for year in YEARS:
+            level = LEVEL[code] - 1.5 * (YEARS[-1] - year)
+            for location, shift in (("total", 0.0), ("urban", 0.5), ("rural", -0.6)):
+                reach = {
+                    "mobile_cellular": 99.5 - (100 - level) * 0.12,
+                    "3g": 98.0 - (100 - level) * 0.25,
+                    "lte": 96.0 - (100 - level) * 0.6,
+                    "5g": max(0.0, level - 40 - 6 * (YEARS[-1] - year)),
+                }
+                for technology, value in reach.items():
+                    if technology == "5g" and year < 2020:
+                        continue
+                    scaled = value * (1 + shift * (100 - value) / 100)
+                    rows.append((code, year, technology, location, round(min(100.0, scaled), 1)))
+    columns = ["entity_id", "year", "technology", "location", "coverage_pct"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["covered_millions"] = None
+    return _itu(frame)
+
+
+def mobile_phone_ownership() -> pd.DataFrame:
+    """Phone ownership (aged 10+) a little above Internet use; women a little behind."""
+    rows = []
+    for code in SPLIT_GROUPS:
+        for year in YEARS[-6:]:
+            for sex in ("total", "female", "male"):
+                use = _use(code, year, sex)
+                rows.append((code, year, sex, round(min(99.0, use + 0.3 * (100 - use)), 1)))
+    frame = pd.DataFrame(rows, columns=["entity_id", "year", "sex", "value_pct"])
+    frame["owners_millions"] = None
+    return _itu(frame)
+
+
 class MadeUpTables:
     """The Tables protocol over the made-up frames."""
 
@@ -175,6 +264,10 @@ class MadeUpTables:
             "broadband_price": broadband_price(),
             "bandwidth": bandwidth(),
             "mobile_broadband": mobile_broadband(),
+            "internet_use_by_location": internet_use_by_location(),
+            "internet_use_by_age": internet_use_by_age(),
+            "network_coverage": network_coverage(),
+            "mobile_phone_ownership": mobile_phone_ownership(),
         }
 
     def get(self, name: str) -> pd.DataFrame | None:

@@ -32,6 +32,8 @@ class ClaimMetric:
     compute: Compute
     unit: str
     link: ClaimLink
+    # Parameters a claim of this metric may give beyond the common ones (year, entity_a, sex...).
+    params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

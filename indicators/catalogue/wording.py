@@ -6,14 +6,18 @@ frame shows in one sentence; these helpers keep the phrasing the same across cha
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 from indicators.etl.codes import GROUPS, WORLD
 
 
 def pct(value: float) -> str:
-    """A share in per cent, to two significant places below 10."""
-    return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
+    """A share in per cent, to two significant places below 10, rounded half up as reports
+    print it (78.5 reads 79%, where Python's own rounding would give 78%)."""
+    places = Decimal("0.1") if abs(value) < 10 else Decimal("1")
+    return f"{Decimal(repr(float(value))).quantize(places, ROUND_HALF_UP)}%"
 
 
 def count(n: int, total: int) -> str:

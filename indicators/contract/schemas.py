@@ -38,6 +38,11 @@ def window_years(sample: str) -> int | None:
 
 
 STATUSES = ["confirmed", "within rounding", "revised", "not computable"]
+# The divides beyond the four: where people live, their age, and the mobile network over them.
+LOCATIONS = ["total", "urban", "rural"]
+AGES = ["total", "youth", "rest"]
+# ITU counts the population within reach of "at least" each technology: each covers the next.
+TECHNOLOGIES = ["mobile_cellular", "3g", "lte", "5g"]
 
 
 def field(title: str, description: str, unit: str | None = None, **checks: Any) -> Any:
@@ -229,6 +234,144 @@ class MobileBroadband(pa.DataFrameModel):
     class Config:
         name = "mobile_broadband"
         unique = ["source", "vintage", "entity_id", "year"]
+        strict = True
+        coerce = True
+
+
+class InternetUseByLocation(pa.DataFrameModel):
+    """Individuals using the Internet in urban and rural areas, by group and by economy."""
+
+    source: Series[str] = field(
+        "Source", "Publisher file family (itu_aggregates, itu_gender_country)"
+    )
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Economy or group code (see entities)")
+    year: Series[int] = field(
+        "Year", "Reference year (for an economy, its latest survey year)", "year", ge=1990, le=2100
+    )
+    location: Series[str] = field(
+        "Location",
+        "urban or rural; total: every area, where the publisher's urban/rural table prints it "
+        "(ITU aggregates; an economy's overall rate is in internet_use)",
+        isin=LOCATIONS,
+    )
+    sex: Series[str] = field(
+        "Sex", "total; female or male where the publisher splits an area by sex", isin=SEXES
+    )
+    value_pct: Series[float] = field(
+        "Individuals using the Internet",
+        "Share of the population of the area (and sex) that used the Internet in the last three "
+        "months",
+        "% of population",
+        ge=0,
+        le=100,
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate"
+    )
+
+    class Config:
+        name = "internet_use_by_location"
+        unique = ["source", "vintage", "entity_id", "year", "location", "sex"]
+        strict = True
+        coerce = True
+
+
+class InternetUseByAge(pa.DataFrameModel):
+    """Individuals using the Internet aged 15-24 and in the rest of the population, by group."""
+
+    source: Series[str] = field("Source", "Publisher file family (itu_aggregates)")
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Group or region code (see entities)")
+    year: Series[int] = field("Year", "Reference year", "year", ge=1990, le=2100)
+    age: Series[str] = field(
+        "Age",
+        "youth: aged 15-24 (the UN definition ITU uses); rest: everyone else in the population; "
+        "total: the whole population",
+        isin=AGES,
+    )
+    value_pct: Series[float] = field(
+        "Individuals using the Internet",
+        "Share of the age group that used the Internet in the last three months",
+        "% of the age group",
+        ge=0,
+        le=100,
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate"
+    )
+
+    class Config:
+        name = "internet_use_by_age"
+        unique = ["source", "vintage", "entity_id", "year", "age"]
+        strict = True
+        coerce = True
+
+
+class NetworkCoverage(pa.DataFrameModel):
+    """Population covered by a mobile network, by technology and location, by group."""
+
+    source: Series[str] = field("Source", "Publisher file family (itu_aggregates)")
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Group or region code (see entities)")
+    year: Series[int] = field("Year", "Reference year", "year", ge=1990, le=2100)
+    technology: Series[str] = field(
+        "Technology",
+        "mobile_cellular (any mobile-cellular signal, 2G or better), or at least 3g, lte "
+        "(LTE/WiMAX) or 5g: each includes the population covered by the ones after it",
+        isin=TECHNOLOGIES,
+    )
+    location: Series[str] = field("Location", "total, urban or rural", isin=LOCATIONS)
+    coverage_pct: Series[float] = field(
+        "Population covered",
+        "Share of the population within reach of the network, whether or not they use it",
+        "% of population",
+        ge=0,
+        le=100,
+    )
+    covered_millions: Series[float] = field(
+        "People covered", "Population within reach of the network", "millions", nullable=True, ge=0
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate (ITU's 2019*)"
+    )
+
+    class Config:
+        name = "network_coverage"
+        unique = ["source", "vintage", "entity_id", "year", "technology", "location"]
+        strict = True
+        coerce = True
+
+
+class MobilePhoneOwnership(pa.DataFrameModel):
+    """Individuals aged 10 or older owning a mobile phone, by group and sex."""
+
+    source: Series[str] = field("Source", "Publisher file family (itu_aggregates)")
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Group or region code (see entities)")
+    year: Series[int] = field("Year", "Reference year", "year", ge=1990, le=2100)
+    sex: Series[str] = field("Sex", "total, female or male", isin=SEXES)
+    value_pct: Series[float] = field(
+        "Individuals owning a mobile phone",
+        "Share of individuals aged 10 or older (of that sex) who own a mobile phone",
+        "% of population aged 10+",
+        ge=0,
+        le=100,
+    )
+    owners_millions: Series[float] = field(
+        "Owners",
+        "Individuals aged 10 or older owning a mobile phone",
+        "millions",
+        nullable=True,
+        ge=0,
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate"
+    )
+
+    class Config:
+        name = "mobile_phone_ownership"
+        unique = ["source", "vintage", "entity_id", "year", "sex"]
         strict = True
         coerce = True
 

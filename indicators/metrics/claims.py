@@ -102,7 +102,7 @@ def read_claims(path: Path | list[Path], metrics: Metrics) -> pd.DataFrame:
 
 def _read_one(path: Path, metrics: Metrics) -> pd.DataFrame:
     if path.suffix.lower() in (".yaml", ".yml"):
-        claims, lines = _read_yaml(path)
+        claims, lines = _read_yaml(path, metrics)
     else:
         claims, lines = _read_csv(path)
     if "metric" in claims.columns:  # the table a claim reads follows from its metric
@@ -172,7 +172,7 @@ PARAMS = [
 ]
 
 
-def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:
+def _read_yaml(path: Path, metrics: Metrics | None = None) -> tuple[pd.DataFrame, list[int]]:
     """A report file: ``title``, ``symbol``, ``date`` and ``claims``, each with its line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -193,7 +193,10 @@ def _read_yaml(path: Path) -> tuple[pd.DataFrame, list[int]]:
     if not isinstance(items, list) or not all(isinstance(c, dict) for c in items):
         raise SourceError(path, "'claims' must be a list of claims", column="claims")
     lines = _claim_lines(node)
-    rows = [_claim_row(path, claim, line, data) for claim, line in zip(items, lines, strict=False)]
+    rows = [
+        _claim_row(path, claim, line, data, metrics or {})
+        for claim, line in zip(items, lines, strict=False)
+    ]
     return pd.DataFrame(rows).fillna(""), lines[: len(rows)]
 
 
@@ -206,8 +209,11 @@ def _claim_lines(node: yaml.Node | None) -> list[int]:
     return []
 
 
-def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, str]:
-    """One claim as a claims-table row; names what is missing with the claim's line."""
+def _claim_row(
+    path: Path, claim: dict, line: int, report: dict, metrics: Metrics
+) -> dict[str, str]:
+    """One claim as a claims-table row; names what is missing with the claim's line. A metric
+    may declare parameters of its own (``params``: a location, an age group, a technology)."""
     unknown = set(claim) - set(CLAIM_FIELDS) - {"params"}
     if unknown:
         raise SourceError(path, f"unknown field(s) {sorted(unknown)}", row=line)
@@ -220,11 +226,10 @@ def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, st
     params = claim.get("params") or {}
     if not isinstance(params, dict):
         raise SourceError(path, "'params' must be a mapping", row=line, column="params")
-    unknown = set(params) - set(PARAMS)
+    known = [*PARAMS, *getattr(metrics.get(str(claim.get("metric"))), "params", ())]
+    unknown = set(params) - set(known)
     if unknown:
-        raise SourceError(
-            path, f"unknown parameter(s) {sorted(unknown)}; known: {PARAMS}", row=line
-        )
+        raise SourceError(path, f"unknown parameter(s) {sorted(unknown)}; known: {known}", row=line)
     row.update({k: str(v) for k, v in params.items()})
     return row
 

@@ -12,7 +12,18 @@ from selenium.webdriver.common.by import By
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/internet", "/gender", "/affordability", "/bandwidth", "/report", "/data"]
+PAGES = [
+    "/",
+    "/internet",
+    "/gender",
+    "/affordability",
+    "/bandwidth",
+    "/mobile",
+    "/urban-rural",
+    "/age",
+    "/report",
+    "/data",
+]
 MAGIC = {"png": b"\x89PNG", "pdf": b"%PDF", "svg": b"<svg", "csv": b"# ", "docx": b"PK"}
 
 

@@ -80,3 +80,16 @@ def test_the_page_caption_states_the_finding(tables):
     block = panels.caption_block(chart)
     finding = [p for p in block if getattr(p, "className", "") == "finding"]
     assert len(finding) == 1 and text_of(finding[0]) == chart.finding
+
+
+def test_shares_read_as_reports_round_them():
+    """Half up, as ITU prints 78.5 (youth online, 2024) as 79 per cent."""
+    from indicators.catalogue.wording import pct
+
+    assert [pct(78.5), pct(3.45), pct(65.6), pct(9.96), pct(-2.25)] == [
+        "79%",
+        "3.5%",
+        "66%",
+        "10.0%",
+        "-2.3%",
+    ]

@@ -9,7 +9,7 @@ from indicators import catalogue
 from indicators.catalogue import queries
 from indicators.contract import store
 from indicators.dashboard.state import STATE
-from indicators.topics import affordability, bandwidth, gender, internet
+from indicators.topics import affordability, age, bandwidth, gender, internet, mobile, urban_rural
 from tests.helpers import text_of
 
 
@@ -92,12 +92,16 @@ def test_top_three_regions_share_of_bandwidth(cards):
     assert m.href.startswith("/bandwidth?bandwidth-regions.mode=share")
 
 
-def test_missing_tables_name_the_command():
+def test_missing_tables_name_the_command(tmp_path):
+    empty = store.TableCache(store.DataDir(tmp_path))
     for card in (
         internet.internet_card(None),
         gender.gender_card(None),
         affordability.price_card(None),
         bandwidth.bandwidth_card(None),
+        mobile.access_card(empty),
+        urban_rural.urban_rural_card(empty),
+        age.age_card(empty),
     ):
         assert not card.metrics
         assert queries.BUILD_HINT in card.empty and "--from DIR" in card.empty
@@ -166,6 +170,12 @@ def test_overview_layout_shows_every_card(tables, layouts):
     text = text_of(layouts["overview"]())
     for expected in ("4.53×", "2.67×", "0.94", "21.1%", "84.6%", "Oct 2019", "Nov 2024"):
         assert expected in text
+    # the usage gap, the urban-rural ratio and the generational gap, world and LDCs
+    for expected in ("28%", "50%", "1.7×", "2.2×", "+12.9", "+20.7"):
+        assert expected in text
+    # the intro says what the page shows, from the topics
+    assert "The seven divides" in text
+    assert all(f"{t.title};" in text or f"{t.title}." in text for t in catalogue.topics())
     assert "indicators build" not in text
     layouts["overview"](**{"x": ["1", "2"], "<script>": "alert(1)"})
 

@@ -1,4 +1,5 @@
-"""Mobile-broadband subscriptions: the workbook's cells, the published table, the chart and card."""
+"""Mobile-broadband subscriptions: the workbook's cells, the published table and the chart (the
+mobile page's card is the usage gap: tests/topics/test_coverage.py)."""
 
 from __future__ import annotations
 
@@ -78,15 +79,6 @@ def test_chart_on_the_real_table(tables):
         "mobile_by_group", tables, {"edition": "itu_aggregates@2019-10", "grouping": "income"}
     )
     assert set(oct_.data["entity_id"]) == {"WLD", "DEVELOPED", "DEVELOPING", "LDC"}
-
-
-def test_card_shows_the_world_and_the_ldcs(tables):
-    card = mobile.mobile_card(tables)
-    assert [(m.label, m.text, m.year) for m in card.metrics] == [
-        ("World", "95", 2024),
-        ("LDCs", "51", 2024),
-    ]
-    assert card.metrics[1].detail.endswith("against 95 worldwide.")
 
 
 def test_figure_on_four_rows():

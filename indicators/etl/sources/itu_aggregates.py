@@ -739,9 +739,268 @@ def _tidy(
         "per_user_kbps": "float64",
         "per_100": "float64",
         "subscriptions_millions": "float64",
+        "location": "str",
+        "age": "str",
+        "technology": "str",
+        "coverage_pct": "float64",
+        "covered_millions": "float64",
+        "owners_millions": "float64",
     }
     out = long[columns].astype({name: dtypes[name] for name in columns})
     return out.sort_values(key).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# the divides beyond the four: urban/rural, age, network coverage, mobile-phone ownership
+#
+# The Nov 2024 workbook has a sheet of blocks by urban/rural area (Internet use; coverage by each
+# technology) and one of Internet use by age, each a percentage block with three runs of years
+# (Total | Urban | Rural, Total | Youth (15-24) | Rest of the population); its two total sheets
+# add coverage and phone-ownership blocks (millions | percentage) and the sheet by sex a phone-
+# ownership block (Total | Female | Male). The Oct 2019 workbook has only the coverage blocks.
+# Blocks are found by title in any sheet; a run of years is read only under the label expected
+# over it, so a block whose layout differs is refused with its cell named.
+
+LOCATION_USE_TITLES = ("Percentage of individuals using the Internet, by urban",)
+AGE_USE_TITLES = ("Percentage of individuals using the Internet, by age",)
+COVERAGE_TITLES = ("Population covered by",)
+OWNERSHIP_TITLES = ("Individuals owning a mobile phone",)
+OWNERSHIP_SEX_TITLES = ("Percentage of individuals owning a mobile phone",)
+
+LOCATION_COLUMNS = schemas.columns("internet_use_by_location")
+LOCATION_KEY = schemas.unique_key("internet_use_by_location")
+AGE_COLUMNS = schemas.columns("internet_use_by_age")
+AGE_KEY = schemas.unique_key("internet_use_by_age")
+COVERAGE_COLUMNS = schemas.columns("network_coverage")
+COVERAGE_KEY = schemas.unique_key("network_coverage")
+OWNERSHIP_COLUMNS = schemas.columns("mobile_phone_ownership")
+OWNERSHIP_KEY = schemas.unique_key("mobile_phone_ownership")
+
+# The label over each run of years, as the code it publishes; anything else is refused.
+LOCATION_LABELS = {
+    "total": re.compile(r"^total$", re.IGNORECASE),
+    "urban": re.compile(r"^urban$", re.IGNORECASE),
+    "rural": re.compile(r"^rural$", re.IGNORECASE),
+}
+# Youth is 15-24 (the UN definition): another age band would be another indicator.
+AGE_LABELS = {
+    "total": re.compile(r"^total$", re.IGNORECASE),
+    "youth": re.compile(r"^youth\b.*\b15\s*[-\u2013]\s*24\b", re.IGNORECASE),
+    "rest": re.compile(r"^rest of the population$", re.IGNORECASE),
+}
+SEX_PARTS = {
+    "total": re.compile(r"^total$", re.IGNORECASE),
+    "female": re.compile(r"^(female|women)$", re.IGNORECASE),
+    "male": re.compile(r"^(male|men)$", re.IGNORECASE),
+}
+# The technology a coverage block's title names ('at least a 3G mobile network').
+TECHNOLOGY_WORDS = {
+    "mobile_cellular": re.compile(r"mobile-cellular", re.IGNORECASE),
+    "3g": re.compile(r"\b3G\b", re.IGNORECASE),
+    "lte": re.compile(r"\bLTE\b", re.IGNORECASE),
+    "5g": re.compile(r"\b5G\b", re.IGNORECASE),
+}
+# A share of the population: 'Percentage', '%', or the Oct 2019 sheet's 'Per 100 inhabitants'
+# stated once over every rate column (coverage per 100 inhabitants is a percentage).
+_SHARE = re.compile(r"%|percent|per\s*100", re.IGNORECASE)
+
+
+def transform_internet_use_by_location(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
+    """Internet use (%) in urban and rural areas (and in all, as the block prints it) by group."""
+    file = _file_of(raw)
+    frames = [
+        _labelled_rates(sheet, block, LOCATION_LABELS, {"urban", "rural"}, "location")
+        for sheet, block in _divide_blocks(raw, file, LOCATION_USE_TITLES)
+    ]
+    long = _joined(frames, ["value_pct", "location"]).assign(sex="total")
+    _check_years(raw, long, file, max_year)
+    return _tidy(long, vintage, LOCATION_COLUMNS, LOCATION_KEY, file)
+
+
+def transform_internet_use_by_age(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
+    """Internet use (%) of people aged 15-24 and of the rest of the population, by group."""
+    file = _file_of(raw)
+    frames = [
+        _labelled_rates(sheet, block, AGE_LABELS, {"youth", "rest"}, "age")
+        for sheet, block in _divide_blocks(raw, file, AGE_USE_TITLES)
+    ]
+    long = _joined(frames, ["value_pct", "age"])
+    _check_years(raw, long, file, max_year)
+    return _tidy(long, vintage, AGE_COLUMNS, AGE_KEY, file)
+
+
+def transform_network_coverage(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
+    """Population covered (% and millions) by technology, in total and by urban/rural area."""
+    file = _file_of(raw)
+    layout = _layout(raw, file)
+    totals = [
+        _coverage_totals(sheet, block)
+        for sheet in (_sheet(raw, name, file) for name in layout.total_sheets)
+        for block in _required_blocks(sheet, COVERAGE_TITLES)
+    ]
+    by_area = [
+        _labelled_rates(sheet, block, LOCATION_LABELS, {"urban", "rural"}, "location")
+        .rename(columns={"value_pct": "coverage_pct"})
+        .assign(technology=_technology(sheet, block))
+        for sheet, block in _divide_blocks(raw, file, COVERAGE_TITLES, layout.total_sheets)
+    ]
+    measured = ["coverage_pct", "covered_millions", "technology", "location"]
+    long = _joined(totals, measured)
+    areas = _joined(by_area, measured)
+    # The urban/rural sheet repeats the total sheets' totals (the Nov 2024 cells agree): the
+    # total sheets' rows, which carry the millions, are kept.
+    known = pd.MultiIndex.from_frame(long[["entity_id", "year", "technology", "location"]])
+    again = pd.MultiIndex.from_frame(areas[["entity_id", "year", "technology", "location"]])
+    long = pd.concat([long, areas[~again.isin(known)]], ignore_index=True)
+    _check_years(raw, long, file, max_year)
+    return _tidy(long, vintage, COVERAGE_COLUMNS, COVERAGE_KEY, file)
+
+
+def transform_mobile_phone_ownership(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
+    """Individuals aged 10+ owning a mobile phone (% and millions) by group, total and by sex."""
+    file = _file_of(raw)
+    layout = _layout(raw, file)
+    totals = [
+        _ownership_totals(sheet, block)
+        for sheet, block in _divide_blocks(raw, file, OWNERSHIP_TITLES, only=layout.total_sheets)
+    ]
+    by_sex = [
+        _labelled_rates(sheet, block, SEX_PARTS, {"female", "male"}, "sex")
+        for sheet, block in _divide_blocks(raw, file, OWNERSHIP_SEX_TITLES)
+    ]
+    split = _joined(by_sex, ["value_pct", "sex"])
+    # The sheet by sex repeats the totals: only its female and male rows are new.
+    long = pd.concat(
+        [
+            _joined(totals, ["value_pct", "owners_millions", "sex"]),
+            split[split["sex"].isin(["female", "male"])],
+        ],
+        ignore_index=True,
+    )
+    _check_years(raw, long, file, max_year)
+    return _tidy(long, vintage, OWNERSHIP_COLUMNS, OWNERSHIP_KEY, file)
+
+
+def _divide_blocks(
+    raw: dict[str, pd.DataFrame],
+    file: str,
+    titles: Sequence[str],
+    skip: Sequence[str] = (),
+    only: Sequence[str] | None = None,
+) -> list[tuple[Sheet, Block]]:
+    """Every block titled with one of ``titles`` in the workbook's sheets (or ``only`` those,
+    less ``skip``). The editions that split Internet use by sex (Nov 2024 on) also have these
+    blocks, so there one must be found; the Oct 2019 layout has none of them."""
+    names = [n for n in (only if only is not None else raw) if n in raw and n not in skip]
+    found = [
+        (sheet, block)
+        for sheet in (_sheet(raw, name, file) for name in names)
+        for block in _find_blocks(sheet, titles)
+    ]
+    if not found and _layout(raw, file).sex_sheet is not None:
+        raise SourceError(
+            file,
+            f"required block not found: no cell starts with {' or '.join(map(repr, titles))} "
+            f"in the sheets {names}",
+        )
+    return found
+
+
+def _labelled_rates(
+    sheet: Sheet, block: Block, labels: Mapping[str, re.Pattern[str]], needed: set[str], column: str
+) -> pd.DataFrame:
+    """A percentage block whose runs of years are labelled (Total | Urban | Rural ...): one row
+    per group, year and label, the label's code in ``column``."""
+    codes = _part_codes(sheet, block, labels, needed)
+    values = _block_values(sheet, block)
+    _check_bounds(sheet, values, 0.0, 100.0, "percentage outside 0-100")
+    values = values.assign(**{column: values["part"].map(dict(enumerate(codes)))})
+    return values.rename(columns={"value": "value_pct"}).assign(
+        estimate=values["starred"] | _all_estimates(sheet)
+    )
+
+
+def _part_codes(
+    sheet: Sheet, block: Block, labels: Mapping[str, re.Pattern[str]], needed: set[str]
+) -> list[str]:
+    """The code of each run of years from the label over it; the block must be a percentage
+    and hold the ``needed`` labels, each once."""
+    first = block.segments[0]
+    codes = []
+    for part in first.parts:
+        code = next((c for c, pattern in labels.items() if pattern.search(part.label)), None)
+        if code is None or code in codes:
+            expected = " | ".join(labels)
+            message = f"block {block.title!r}: expected one of {expected} over these columns"
+            raise sheet.error(first.header_row, part.columns[0].col, message, part.label)
+        codes.append(code)
+    if not needed <= set(codes) or not _SHARE.search(block.title):
+        found = [part.label for part in first.parts]
+        message = (
+            f"block {block.title!r}: expected percentages with {' and '.join(sorted(needed))} "
+            "columns"
+        )
+        raise sheet.error(first.header_row, None, message, found)
+    return codes
+
+
+def _technology(sheet: Sheet, block: Block) -> str:
+    """The one technology a coverage block's title names."""
+    named = [code for code, words in TECHNOLOGY_WORDS.items() if words.search(block.title)]
+    if len(named) != 1:
+        message = f"coverage block names {named or 'no'} technology; expected one of "
+        raise sheet.error(
+            block.title_row,
+            block.label_col,
+            message + "mobile-cellular, 3G, LTE, 5G",
+            block.title,
+        )
+    return named[0]
+
+
+def _coverage_totals(sheet: Sheet, block: Block) -> pd.DataFrame:
+    """One coverage block of a total sheet: millions covered, then % of the population."""
+    _expect_parts(sheet, block, (_MILLIONS, _SHARE), ("millions", "a percentage"))
+    return _count_and_rate(sheet, block, "covered_millions", "coverage_pct").assign(
+        technology=_technology(sheet, block), location="total"
+    )
+
+
+def _ownership_totals(sheet: Sheet, block: Block) -> pd.DataFrame:
+    """The phone-ownership block of a total sheet: millions of owners, then % (aged 10+)."""
+    _expect_parts(sheet, block, (_MILLIONS, _SHARE), ("millions", "a percentage"))
+    return _count_and_rate(sheet, block, "owners_millions", "value_pct").assign(sex="total")
+
+
+def _count_and_rate(sheet: Sheet, block: Block, count: str, rate: str) -> pd.DataFrame:
+    """A block of millions beside a percentage: one row per group and year with both."""
+    values = _block_values(sheet, block)
+    _check_bounds(sheet, values, 0.0, math.inf, "negative number of people")
+    pct = values[values["part"] == 1]
+    _check_bounds(sheet, pct, 0.0, 100.0, "percentage outside 0-100")
+    millions = values.loc[values["part"] == 0, ["entity_id", "year", "value"]]
+    pct = pct.assign(estimate=pct["starred"] | _all_estimates(sheet))
+    return pct.rename(columns={"value": rate}).merge(
+        millions.rename(columns={"value": count}),
+        on=["entity_id", "year"],
+        how="left",
+        validate="one_to_one",
+    )
+
+
+def _joined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The blocks' rows in one frame (with no rows but the ``columns`` when there are none)."""
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(columns=[*_VALUE_COLUMNS, "estimate", *columns])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,6 +1052,10 @@ def read(blob: Blob, context: Context) -> Frames:
         "internet_use": transform_internet_use(raw, key, context.max_year),
         "bandwidth": transform_bandwidth(raw, key, context.max_year),
         "mobile_broadband": transform_mobile_broadband(raw, key, context.max_year),
+        "internet_use_by_location": transform_internet_use_by_location(raw, key, context.max_year),
+        "internet_use_by_age": transform_internet_use_by_age(raw, key, context.max_year),
+        "network_coverage": transform_network_coverage(raw, key, context.max_year),
+        "mobile_phone_ownership": transform_mobile_phone_ownership(raw, key, context.max_year),
     }
 
 
@@ -856,7 +1119,15 @@ FORMAT = SourceFormat(
     citation="ITU, Key ICT indicators for the world, development and income groups and ITU "
     "regions, World Telecommunication/ICT Indicators database ({edition})",
     licence="ITU terms of use; cite ITU as the source.",
-    tables=("internet_use", "bandwidth", "mobile_broadband"),
+    tables=(
+        "internet_use",
+        "bandwidth",
+        "mobile_broadband",
+        "internet_use_by_location",
+        "internet_use_by_age",
+        "network_coverage",
+        "mobile_phone_ownership",
+    ),
     recognise=recognise,
     read_edition=read_edition,
     read=read,
@@ -877,6 +1148,11 @@ FORMAT = SourceFormat(
         # 13.8 per 100, Asia-Pacific in 2019); more than 30 is a wrong column or unit.
         "per_100": points(30),
         "subscriptions_millions": VOLUME,
+        # Network coverage is revised more than use (Oct 2019 -> Nov 2024: Africa's LTE in 2018
+        # by 9.5 points); a move of more than 30 is a wrong block or technology.
+        "coverage_pct": points(30),
+        "covered_millions": VOLUME,
+        "owners_millions": VOLUME,
     },
     vocabularies=(SEX_LABELS, MISSING_VALUES),
     locate_value=locate_value,

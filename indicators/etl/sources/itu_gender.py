@@ -1,4 +1,5 @@
-"""ITU country-level internet use by sex, from the Dec 2019 workbook (legacy .xls, one sheet)."""
+"""ITU country-level Internet use by sex and by urban/rural area, from the Dec 2019 workbook
+(legacy .xls, one sheet)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from indicators.etl.sources.formats import (
 SOURCE = "itu_gender_country"
 COLUMNS = schemas.columns("internet_use")
 KEY = schemas.unique_key("internet_use")
+LOCATION_COLUMNS = schemas.columns("internet_use_by_location")
 MISSING = "..."
 MISSING_VALUES = strict.vocabulary(MISSING, column="value")
 FIRST_YEAR = 1990
@@ -65,6 +67,11 @@ HEADERS: dict[str, tuple[str | None, str | None]] = {
     "female": ("gender", "female"),
 }
 SEXES = ["total", "female", "male"]
+# The urban and rural columns, each split by sex like the whole population ("Urban" is above
+# Total, Male and Female).
+LOCATION_HEADERS: dict[str, tuple[str | None, str | None]] = {
+    f"{location}|{sex}": (location, sex) for location in ("urban", "rural") for sex in SEXES
+}
 
 
 def extract(source: Path | Blob) -> pd.DataFrame:
@@ -102,6 +109,34 @@ def transform(
     return _typed(out[COLUMNS])
 
 
+def transform_location(
+    raw: pd.DataFrame, vintage: str, names: Mapping[str, str], max_year: int = 2100
+) -> pd.DataFrame:
+    """Internet use (%) in urban and rural areas, by sex, one row per economy, area and sex at
+    the economy's latest year (economies whose survey covers one area only have one)."""
+    header = _header_row(raw)
+    cols = _columns(raw, header)
+    areas = _columns(raw, header, LOCATION_HEADERS)
+    lookup = _name_lookup(names)
+    records = []
+    for row in _data_rows(raw, header, cols):
+        entity = _entity(raw, row, cols["name"], lookup)
+        year = _year(raw, row, cols["year"], max_year)
+        for column, col in areas.items():
+            value = _percent(raw, row, col)
+            if value is not None:
+                location, sex = column.split("|")
+                records.append((entity, year, location, sex, value, row))
+    out = pd.DataFrame.from_records(
+        records, columns=["entity_id", "year", "location", "sex", "value_pct", "_row"]
+    )
+    _check_unique_economies(raw, out, cols["name"])
+    out.insert(0, "source", SOURCE)
+    out.insert(1, "vintage", vintage)
+    out["estimate"] = False
+    return _typed(out[LOCATION_COLUMNS])
+
+
 def _header_row(raw: pd.DataFrame, search: int = 20) -> int:
     """Index of the lower header row, the one that says 'Economy name'."""
     for row in range(1, min(search, len(raw))):  # the top header row sits above it
@@ -110,7 +145,11 @@ def _header_row(raw: pd.DataFrame, search: int = 20) -> int:
     raise _error(raw, f"no 'Economy name' header in rows 2-{search}")
 
 
-def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
+def _columns(
+    raw: pd.DataFrame,
+    header: int,
+    wanted: Mapping[str, tuple[str | None, str | None]] = HEADERS,
+) -> dict[str, int]:
     """Position of each wanted column, found from the two header rows' text."""
     top = [normalise_name(_text(v)) for v in raw.iloc[header - 1]]
     sub = [normalise_name(_text(v)) for v in raw.iloc[header]]
@@ -119,12 +158,12 @@ def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
     for col in range(raw.shape[1]):
         if not (top[col] or sub[col]):
             continue  # spacer column
-        for column, (want_top, want_sub) in HEADERS.items():
+        for column, (want_top, want_sub) in wanted.items():
             if want_top not in (None, spanning[col]) or want_sub not in (None, sub[col]):
                 continue
             if column in found and want_sub is not None:
                 message = (
-                    f"column {' / '.join(t for t in HEADERS[column] if t)!r} appears twice "
+                    f"column {' / '.join(t for t in wanted[column] if t)!r} appears twice "
                     f"(columns {excel_column(found[column])} and {excel_column(col)}); which one "
                     "holds the data cannot be told"
                 )
@@ -133,9 +172,9 @@ def _columns(raw: pd.DataFrame, header: int) -> dict[str, int]:
                 continue
             found[column] = col
             break
-    missing = [c for c in HEADERS if c not in found]
+    missing = [c for c in wanted if c not in found]
     if missing:
-        expected = [" / ".join(t for t in HEADERS[c] if t) for c in missing]
+        expected = [" / ".join(t for t in wanted[c] if t) for c in missing]
         raise _error(raw, f"no column headed {expected}", header)
     return found
 
@@ -241,18 +280,18 @@ def _error(
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Fix the output dtypes, also when there are no rows."""
-    return frame.astype(
-        {
-            "source": "str",
-            "vintage": "str",
-            "entity_id": "str",
-            "year": "int64",
-            "sex": "str",
-            "value_pct": "float64",
-            "users_millions": "float64",
-            "estimate": "bool",
-        }
-    ).reset_index(drop=True)
+    dtypes = {
+        "source": "str",
+        "vintage": "str",
+        "entity_id": "str",
+        "year": "int64",
+        "location": "str",
+        "sex": "str",
+        "value_pct": "float64",
+        "users_millions": "float64",
+        "estimate": "bool",
+    }
+    return frame.astype({c: t for c, t in dtypes.items() if c in frame}).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,8 +304,12 @@ def recognise(blob: Blob) -> bool:
 
 
 def read(blob: Blob, context: Context) -> Frames:
-    rows = transform(extract(blob), context.edition.key, context.names, context.max_year)
-    return {"internet_use": rows}
+    raw = extract(blob)
+    key, names, last = context.edition.key, context.names, context.max_year
+    return {
+        "internet_use": transform(raw, key, names, last),
+        "internet_use_by_location": transform_location(raw, key, names, last),
+    }
 
 
 def locate_value(blob: Blob, where: Where) -> str:
@@ -285,11 +328,11 @@ def locate_value(blob: Blob, where: Where) -> str:
 FORMAT = SourceFormat(
     source=SOURCE,
     publisher="itu",
-    title="ITU Internet use by sex, economies",
+    title="ITU Internet use by sex and urban/rural area, economies",
     citation="ITU, Individuals using the Internet by gender and urban/rural location, "
     "World Telecommunication/ICT Indicators database ({edition})",
     licence="ITU terms of use; cite ITU as the source.",
-    tables=("internet_use",),
+    tables=("internet_use", "internet_use_by_location"),
     recognise=recognise,
     # The workbook states no date: a new copy needs ``--edition``.
     read_edition=lambda blob: None,

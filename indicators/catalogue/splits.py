@@ -1,0 +1,231 @@
+"""A divide within a population (urban and rural dwellers; people aged 15-24 and the rest),
+charted by group: the query, pure figures and findings the urban-rural and age topics declare.
+
+Each topic names its split (``indicators.metrics.divides``: the table, the two parts, their
+words); the charts here draw both parts' rates over time, one colour per group, and the gap
+between them in points or as a ratio, the way ITU's Facts and Figures states it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import figures
+from indicators.catalogue import queries
+from indicators.catalogue.errors import NoData
+from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
+from indicators.contract.store import Tables
+from indicators.etl.codes import WORLD
+from indicators.figures import Caption, Chart, theme
+from indicators.metrics.divides import SPLIT_MEASURES, Split, split_gap
+
+# The groupings ITU splits these divides by (its editions split no development status).
+GROUPINGS = ["income", "itu_region", "special"]
+
+
+def editions(tables: Tables, split: Split) -> list[str]:
+    """ITU aggregate editions holding the split, newest first."""
+    return queries.editions(tables, split.table, ("itu_aggregates",))
+
+
+def groupings_in_edition(tables: Tables, split: Split, p: dict[str, Any]) -> list[str]:
+    """The groupings with at least one group in the chosen edition."""
+    return queries.edition_groupings(tables, split.table, p["edition"], GROUPINGS)
+
+
+def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Say which plotted years the publisher marks as estimates."""
+    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
+    if not years:
+        return ()
+    if len(years) == rows["year"].nunique():
+        return ("All values are ITU estimates.",)
+    return (f"{', '.join(map(str, years))} = ITU estimate.",)
+
+
+def group_gaps(tables: Tables, p: dict[str, Any], split: Split) -> pd.DataFrame:
+    """The world and the groups of the chosen grouping: both parts' rates, the gap in points
+    and the ratio, by year (in the entities' declared order)."""
+    rows = queries.in_years(queries.rows_of(tables, split.table, p["edition"]), p)
+    own = queries.group_ids(tables, p["grouping"])
+    wanted = [WORLD, *own]
+    rows = rows[rows["entity_id"].isin(wanted)]
+    wide = split_gap(rows, split)
+    if not wide["entity_id"].isin(own).any():
+        raise NoData(
+            f"{queries.edition_label(p['edition'])} has no {split.gap_name} by "
+            f"{queries.grouping_phrase(p['grouping'])}; choose another grouping or edition."
+        )
+    estimates = rows.groupby(["entity_id", "year"])["estimate"].any().rename("estimate")
+    wide = wide.merge(estimates.reset_index(), on=["entity_id", "year"], how="left")
+    order = {e: i for i, e in enumerate(wanted)}
+    wide = wide.sort_values(
+        ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
+    )
+    wide.insert(1, "name", wide["entity_id"].map(queries.names(tables)))
+    columns = ["entity_id", "name", "year", f"{split.ahead}_pct", f"{split.behind}_pct"]
+    data = wide[[*columns, "gap_pp", "ratio", "estimate"]]
+    return queries.framed(data, tables, p["edition"], notes=_estimate_note(rows))
+
+
+def rates_frame(wide: pd.DataFrame, split: Split) -> pd.DataFrame:
+    """Both parts' rates, one row per group, year and part (the rows the rates chart draws)."""
+    a, b = f"{split.ahead}_pct", f"{split.behind}_pct"
+    data = wide.melt(
+        id_vars=["entity_id", "name", "year", "estimate"],
+        value_vars=[a, b],
+        var_name=split.column,
+        value_name="value_pct",
+    )
+    data[split.column] = data[split.column].str.removesuffix("_pct")
+    # Groups in their order, the part ahead first within each.
+    order = {e: i for i, e in enumerate(wide["entity_id"].unique())}
+    parts = {split.ahead: 0, split.behind: 1}
+    data = data.sort_values(
+        ["entity_id", split.column, "year"],
+        key=lambda s: s.map(order if s.name == "entity_id" else parts) if s.name != "year" else s,
+    )
+    data = data[["entity_id", "name", "year", split.column, "value_pct", "estimate"]]
+    out = data.reset_index(drop=True)
+    out.attrs = dict(wide.attrs)
+    return out
+
+
+def _style(
+    fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str], split: Split
+) -> None:
+    """One colour per group; the part ahead solid (and in the legend), the other dashed."""
+    colours = theme.entity_colours(entity for entity, _ in keys)
+    labels = {split.ahead: split.ahead_label, split.behind: split.behind_label}
+    for trace, (entity, part) in zip(fig.data, keys, strict=True):
+        behind = part == split.behind
+        trace.update(
+            name=names.get(entity, entity),
+            legendgroup=entity,
+            showlegend=not behind,
+            line={"color": colours[entity], "dash": "dash" if behind else "solid"},
+            marker={"color": colours[entity], "symbol": "circle-open" if behind else "circle"},
+            hovertemplate=f"{labels[part]} %{{y:.1f}}",
+        )
+
+
+# Up to this many years, the year axis is ticked every year (plotly would add half-years).
+YEARLY_TICKS = 10
+
+
+def year_ticks(fig: go.Figure, years: pd.Series) -> None:
+    """Tick every year on a short span, where plotly's own ticks fall on half-years."""
+    if years.nunique() <= YEARLY_TICKS:
+        fig.update_xaxes(tickmode="linear", tick0=int(years.min()), dtick=1, tickformat="d")
+
+
+def _span(data: pd.DataFrame) -> str:
+    return f"{int(data['year'].min())}-{int(data['year'].max())}"
+
+
+def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
+    """Both parts' Internet use over time, one colour per group: the part ahead solid, the
+    other dashed."""
+    series = data["entity_id"] + "|" + data[split.column]
+    fig = figures.lines(
+        data.assign(series=series), "year", "value_pct", "series", y_title="% of population"
+    )
+    keys = [(k.split("|")[0], k.split("|")[1]) for k in series.unique()]
+    _style(fig, keys, queries.names_in(data), split)
+    fig.update_yaxes(range=[0, 100])
+    year_ticks(fig, data["year"])
+    grouping = queries.grouping_phrase(p["grouping"])
+    caption = Caption(
+        title=f"{title} by {grouping}",
+        subtitle=(
+            f"% of population, {split.ahead_label.lower()} solid, "
+            f"{split.behind_label.lower()} dashed, {_span(data)}"
+        ),
+        source=queries.source_of(data),
+        notes=(
+            f"Solid: {split.ahead_people}; dashed: {split.behind_people}. Each rate is a "
+            "percentage of that part of the population.",
+            *queries.notes_of(data),
+        ),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def rates_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
+    """Both parts worldwide (or in the first group) in the latest year, and the widest gap."""
+    year, rows = latest(data)
+    wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
+    wide = wide.reset_index().assign(gap=lambda f: f[split.ahead] - f[split.behind])
+    world, groups = world_and_groups(wide)
+    lead = world if world is not None else groups.iloc[0]
+    place = "worldwide" if world is not None else f"in {name(lead)}"
+    widest, _ = extremes(groups, "gap")
+    return (
+        f"In {year}, {pct(lead[split.ahead])} of {split.ahead_people} and "
+        f"{pct(lead[split.behind])} of {split.behind_people} used the Internet {place}; the gap "
+        f"was widest in {name(widest)} ({widest['gap']:.1f} points)."
+    )
+
+
+def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
+    """The gap over time, one line per group, in points (ahead - behind) or as a ratio."""
+    measure = SPLIT_MEASURES[p["measure"]]
+    fig = figures.lines(
+        data,
+        "year",
+        measure.column,
+        "entity_id",
+        queries.names_in(data),
+        y_title=measure.unit,
+        hover_format=measure.hover,
+        colours=theme.entity_colours(data["entity_id"]),
+    )
+    no_gap = 1.0 if p["measure"] == "ratio" else 0.0
+    figures.reference_lines(fig, [("no gap", no_gap)], dash="dot")
+    year_ticks(fig, data["year"])
+    ahead, behind = split.ahead_label.lower(), split.behind_label.lower()
+    how = (
+        f"Ratio = {ahead} rate / {behind} rate, as ITU states it; 1 means no gap."
+        if p["measure"] == "ratio"
+        else f"Gap = {ahead} rate - {behind} rate, in percentage points; 0 means no gap."
+    )
+    caption = Caption(
+        title=f"{title} by {queries.grouping_phrase(p['grouping'])}",
+        subtitle=f"{measure.unit} ({ahead} / {behind} Internet use), {_span(data)}"
+        if p["measure"] == "ratio"
+        else f"{measure.unit} ({ahead} - {behind} Internet use), {_span(data)}",
+        source=queries.source_of(data),
+        notes=(how, *queries.notes_of(data)),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
+    """The gap worldwide in the first and latest year, and the widest group."""
+    measure = SPLIT_MEASURES[p.get("measure", "ratio")]
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    lead = world if world is not None else groups.iloc[0]
+    place = "worldwide" if world is not None else f"in {name(lead)}"
+    widest, _ = extremes(groups, measure.column)
+    first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
+    if p.get("measure", "ratio") == "ratio":
+        text = (
+            f"In {year}, {split.ahead_people} were {lead['ratio']:.1f} times as likely to use "
+            f"the Internet as {split.behind_people} {place}"
+        )
+        was = f"{first['ratio']:.1f}"
+        widest_text = f"{widest['ratio']:.1f} times"
+    else:
+        text = (
+            f"In {year}, the {split.gap_name} in Internet use was {lead['gap_pp']:.1f} "
+            f"percentage points {place}"
+        )
+        was = f"{first['gap_pp']:.1f}"
+        widest_text = f"{widest['gap_pp']:.1f} points"
+    if int(first["year"]) != year:
+        text += f" ({was} in {int(first['year'])})"
+    return f"{text}; it was widest in {name(widest)} ({widest_text})."

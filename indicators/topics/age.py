@@ -1,0 +1,253 @@
+"""Young and old: Internet use of people aged 15-24 and of the rest of the population by group,
+and the generational gap over time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from indicators import figures
+from indicators.catalogue import cards, queries, splits
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.contract.schemas import field_info
+from indicators.contract.store import Tables
+from indicators.etl.codes import LDC, WORLD
+from indicators.figures import Chart
+from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
+from indicators.metrics.divides import GENERATIONAL, SPLIT_MEASURES, point_gap, split_gap
+
+SPLIT = GENERATIONAL
+TABLE = SPLIT.table
+UNIT = field_info(TABLE, "value_pct")["unit"]
+COLUMNS = {
+    "age": "Age group (youth: 15-24; rest: everyone else)",
+    "value_pct": f"Individuals using the Internet ({UNIT})",
+    "youth_pct": "People aged 15-24 using the Internet (% of the age group)",
+    "rest_pct": "Rest of the population using the Internet (% of the rest)",
+    "gap_pp": "Generational gap (percentage points, youth - rest)",
+    "ratio": "Generational ratio (youth / rest)",
+}
+# Not two age bands of equal width: the rest is everyone who is not 15-24.
+REST_NOTE = (
+    "Youth: aged 15-24 (the UN definition ITU uses); the rest of the population is everyone "
+    "else, so the two are not age bands of equal width."
+)
+
+
+def _editions(tables: Tables) -> list[str]:
+    return splits.editions(tables, SPLIT)
+
+
+def _newest_edition(tables: Tables) -> str:
+    options = _editions(tables)
+    return options[0] if options else ""
+
+
+def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return splits.groupings_in_edition(tables, SPLIT, p)
+
+
+GROUPING = Param(
+    "grouping",
+    "Grouping",
+    "income",
+    splits.GROUPINGS,
+    within=_groupings,
+    labels=queries.GROUPING_LABELS,
+)
+EDITION = Param("edition", "Edition", _newest_edition, _editions)
+
+
+def _with_note(chart: Chart) -> Chart:
+    """The chart with the note on what 'the rest of the population' is."""
+    caption = replace(chart.caption, notes=(*chart.caption.notes, REST_NOTE))
+    return replace(chart, figure=figures.with_caption(chart.figure, caption), caption=caption)
+
+
+def rate_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Internet use aged 15-24 and of the rest, of the world and the groups, by year."""
+    return splits.rates_frame(splits.group_gaps(tables, p, SPLIT), SPLIT)
+
+
+def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Youth (solid) and the rest of the population (dashed) over time, one colour per group."""
+    chart = splits.rates_chart(data, p, SPLIT, "Internet use of young people and the rest")
+    return _with_note(chart)
+
+
+def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.rates_finding(data, p, SPLIT)
+
+
+def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """The generational gap (points and ratio) of the world and the groups, by year."""
+    return splits.group_gaps(tables, p, SPLIT)
+
+
+def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """The generational gap over time, one line per group."""
+    return _with_note(splits.gap_chart(data, p, SPLIT, "The generational gap in Internet use"))
+
+
+def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.gap_finding(data, p, SPLIT)
+
+
+BY_GROUP = ChartSpec(
+    "age_by_group",
+    "Internet use of young people and the rest, by group",
+    "Internet use of people aged 15-24 and of the rest of the population over time, for the "
+    "world and the groups of a grouping, from ITU's key ICT indicators.",
+    (GROUPING, EDITION),
+    query=rate_rows,
+    figure=by_group,
+    finding=Finding("Line chart", by_group_finding),
+    tables=(TABLE, "entities"),
+    explore=Explore(TABLE, years=True, compare=True),
+    value="value_pct",
+    unit=UNIT,
+    columns=COLUMNS,
+)
+GAP = ChartSpec(
+    "age_gap",
+    "Generational gap by group",
+    "The generational gap in Internet use (people aged 15-24 against the rest) over time, as a "
+    "ratio or in percentage points, for the world and the groups of a grouping.",
+    (
+        GROUPING,
+        Param(
+            "measure",
+            "Measure",
+            "points",
+            list(SPLIT_MEASURES),
+            labels={"ratio": "Ratio (youth / rest)", "points": "Gap in percentage points"},
+        ),
+        EDITION,
+    ),
+    query=gap_rows,
+    figure=gap,
+    finding=Finding("Line chart", gap_finding),
+    tables=(TABLE, "entities"),
+    explore=Explore(TABLE, years=True, compare=True),
+    value=lambda p: SPLIT_MEASURES[p["measure"]].column,
+    unit="percentage points or times, by measure",
+    columns=COLUMNS,
+)
+
+
+# ---- Overview card, claims and links
+
+
+def gap_link(entity: str, measure: str = "points", edition: str = "") -> str:
+    """The generational gap over time of the grouping that holds a group."""
+    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
+
+
+def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" not in spec:
+        return TOPIC.path
+    entity = str(spec["entity_a"])
+    if row.get("metric") == "generational_ratio":
+        return gap_link(entity, "ratio", edition)
+    if row.get("metric") == "generational_gap":
+        return gap_link(entity, "points", edition)
+    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
+
+
+def _rate(frame: pd.DataFrame, claim: dict[str, Any], age: str) -> float:
+    return value_of(frame, claim["entity_a"], int(claim["year"]), "value_pct", age=age)
+
+
+def _level(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Internet use (%) of an age group of a group in a year."""
+    age = str(claim.get("age") or "")
+    if age not in ("youth", "rest", "total"):
+        raise NotComputable("the claim gives no age group (youth, rest or total)")
+    return with_rounding(lambda v: v, {f"{claim['entity_a']} {age}": _rate(frame, claim, age)})
+
+
+def _both(frame: pd.DataFrame, claim: dict[str, Any]) -> dict[str, float]:
+    return {"youth": _rate(frame, claim, "youth"), "rest": _rate(frame, claim, "rest")}
+
+
+def _ratio(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """The generational ratio: youth use / use of the rest of the population."""
+    return with_rounding(gaps.ratio, _both(frame, claim))
+
+
+def _points(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """The generational gap in percentage points: youth use - use of the rest."""
+    return with_rounding(point_gap, _both(frame, claim))
+
+
+def age_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
+    """The generational gap (points) of one group in its latest year, with both rates."""
+    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
+    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
+    if wide.empty:
+        return None
+    year = int(wide.index.max())
+    last = wide.loc[year]
+    return cards.Metric(
+        label=cards.short_name(entity),
+        text=f"{last['gap_pp']:+.1f}",
+        value=queries.number(last["gap_pp"]),
+        detail=(
+            f"Percentage points between people aged 15-24 ({last['youth_pct']:.1f}% online) "
+            f"and the rest of the population ({last['rest_pct']:.1f}%); a ratio of "
+            f"{last['ratio']:.2f}."
+        ),
+        year=year,
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(wide["gap_pp"]),
+        trend_label="Gap in points",
+        href=gap_link(entity, "points", f"{cards.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def age_card(tables: Tables) -> cards.Card:
+    """The generational gap of the world and the LDCs (newest ITU edition)."""
+    card = cards.Card("age", "Young and old", TOPIC_PATH, "Young and old page")
+    frame = tables.get(TABLE)
+    if frame is None or frame.empty:
+        return cards.empty_card(card, TABLE)
+    vintages = cards.vintages(frame, cards.ITU_SOURCE)
+    found = [age_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
+    metrics = tuple(m for m in found if m is not None)
+    if not metrics:
+        return cards.no_rows_card(card, "ITU Internet use by age for the world or LDCs")
+    return cards.filled_card(
+        card, metrics, ("Youth: aged 15-24; the rest: everyone else in the population.",)
+    )
+
+
+TOPIC_PATH = "/age"
+TOPIC = Topic(
+    key="age",
+    title="Young and old",
+    nav="Young and old",
+    path=TOPIC_PATH,
+    order=7,
+    intro=(
+        "How much more likely people aged 15-24 are to use the Internet than the rest of the "
+        "population: both rates and the gap (in percentage points, or as a ratio) for the world "
+        "and groups of economies, from ITU's key ICT indicators. The rest of the population is "
+        "everyone not aged 15-24, so the two groups are not age bands of equal width."
+    ),
+    panels=(("age-groups", BY_GROUP), ("age-gap", GAP)),
+    card=age_card,
+    claims=(
+        ClaimMetric("use_by_age", TABLE, _level, "%", _claim_link, ("age",)),
+        ClaimMetric("generational_ratio", TABLE, _ratio, "×", _claim_link),
+        ClaimMetric("generational_gap", TABLE, _points, " points", _claim_link),
+    ),
+    tables=(TABLE, "entities"),
+)

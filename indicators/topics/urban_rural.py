@@ -1,0 +1,402 @@
+"""Urban and rural: Internet use of urban and rural dwellers by group, the urban-rural gap over
+time, and urban against rural use by economy at each economy's latest survey year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from indicators import figures
+from indicators.catalogue import cards, queries, splits
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.errors import NoData
+from indicators.catalogue.explore import Explore
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.catalogue.wording import count, name, pct
+from indicators.contract.schemas import field_info
+from indicators.contract.store import Tables
+from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
+from indicators.figures import Caption, Chart
+from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
+from indicators.metrics.divides import SPLIT_MEASURES, URBAN_RURAL, split_gap
+from indicators.topics.gender import ROW_PX, _tick_label
+
+SPLIT = URBAN_RURAL
+TABLE = SPLIT.table
+UNIT = field_info(TABLE, "value_pct")["unit"]
+COUNTRY_SOURCE = "itu_gender_country"
+COLUMNS = {
+    "location": "Area (urban or rural)",
+    "value_pct": f"Individuals using the Internet ({UNIT})",
+    "urban_pct": "Urban dwellers using the Internet (% of urban population)",
+    "rural_pct": "Rural dwellers using the Internet (% of rural population)",
+    "gap_pp": "Urban-rural gap (percentage points, urban - rural)",
+    "ratio": "Urban-rural ratio (urban / rural)",
+}
+
+
+def _editions(tables: Tables) -> list[str]:
+    return splits.editions(tables, SPLIT)
+
+
+def _country_editions(tables: Tables) -> list[str]:
+    return queries.editions(tables, TABLE, (COUNTRY_SOURCE,))
+
+
+def _first(choices: Any) -> Any:
+    def pick(tables: Tables) -> str:
+        options = choices(tables)
+        return options[0] if options else ""
+
+    return pick
+
+
+def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
+    return splits.groupings_in_edition(tables, SPLIT, p)
+
+
+GROUPING = Param(
+    "grouping",
+    "Grouping",
+    "income",
+    splits.GROUPINGS,
+    within=_groupings,
+    labels=queries.GROUPING_LABELS,
+)
+EDITION = Param("edition", "Edition", _first(_editions), _editions)
+
+
+def rate_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Urban and rural Internet use of the world and the groups of a grouping, by year."""
+    return splits.rates_frame(splits.group_gaps(tables, p, SPLIT), SPLIT)
+
+
+def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Urban (solid) and rural (dashed) Internet use over time, one colour per group."""
+    return splits.rates_chart(data, p, SPLIT, "Internet use in urban and rural areas")
+
+
+def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.rates_finding(data, p, SPLIT)
+
+
+def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """The urban-rural gap (points and ratio) of the world and the groups, by year."""
+    return splits.group_gaps(tables, p, SPLIT)
+
+
+def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """The urban-rural gap over time, one line per group."""
+    return splits.gap_chart(data, p, SPLIT, "The urban-rural gap in Internet use")
+
+
+def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.gap_finding(data, p, SPLIT)
+
+
+# ---- economies: urban against rural at each economy's latest survey year
+
+# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
+SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+    "gap": (["gap_pp", "name"], [False, True], "largest gap in urban dwellers' favour first"),
+    "rural": (["rural_pct", "name"], [False, True], "highest rural use first"),
+    "name": (["name"], [True], "by name"),
+}
+
+
+def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Economies with both urban and rural use in the edition (optionally in one ITU region),
+    in the chosen order, with the economies that give one area only named in a note."""
+    rows = queries.rows_of(tables, TABLE, p["edition"])
+    ent = queries.entities(tables)
+    economies = ent[ent["kind"] == "economy"]
+    if p["region"] != "all":
+        economies = economies[economies["itu_region"] == p["region"]]
+    rows = rows[rows["entity_id"].isin(set(economies["entity_id"])) & (rows["sex"] == "total")]
+    wide = split_gap(rows, SPLIT)
+    names = queries.names(tables)
+    if wide.empty:
+        where = "" if p["region"] == "all" else f" in {names.get(p['region'], p['region'])}"
+        raise NoData(
+            f"{queries.edition_label(p['edition'])} has no economies{where} with Internet use "
+            "in both urban and rural areas."
+        )
+    wide.insert(1, "name", wide["entity_id"].map(names))
+    by, ascending, _ = SORTS[p["sort"]]
+    data = wide.sort_values(by, ascending=ascending)
+    data = data[["entity_id", "name", "year", "urban_pct", "rural_pct", "gap_pp", "ratio"]]
+    one_area = rows[~rows["entity_id"].isin(set(wide["entity_id"]))]
+    notes = tuple(
+        f"Not shown, with a rate for {area} areas only: "
+        f"{', '.join(sorted(names.get(e, e) for e in set(only['entity_id'])))}."
+        for area, only in one_area.groupby("location")
+    )
+    shown = {p["region"]: names.get(p["region"], p["region"])}
+    return queries.framed(data, tables, p["edition"], notes=notes, names=shown)
+
+
+def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Rural and urban Internet use by economy, each at its latest survey year."""
+    label = data["name"] + " (" + data["year"].astype(str) + ")"
+    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
+    fig = figures.dumbbell(
+        data.assign(label=label, hover=hover),
+        "label",
+        "rural_pct",
+        "urban_pct",
+        "Rural",
+        "Urban",
+        UNIT,
+        hover="hover",
+    )
+    # The figure orders rows by urban use; the chosen sort reads top to bottom, every row
+    # labelled and the axis pinned to the rows (as the gender chart by economy does).
+    rows = label.tolist()[::-1]
+    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=rows,
+        range=[-0.7, len(data) - 0.3],
+        tickmode="array",
+        tickvals=rows,
+        ticktext=short,
+    )
+    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
+    fig.update_xaxes(title=None)
+    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
+    first, last = int(data["year"].min()), int(data["year"].max())
+    years = (
+        f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
+    )
+    ahead = int((data["gap_pp"] < 0).sum())
+    caption = Caption(
+        title="Internet use in urban and rural areas, by economy",
+        subtitle=f"{UNIT}, rural vs urban; {len(data)} economies ({where}), {SORTS[p['sort']][2]}",
+        source=queries.source_of(data),
+        notes=(
+            f"Latest available {years} (in brackets after the name).",
+            f"Rural use exceeds urban use in {ahead} of {len(data)} economies; gap = urban - "
+            "rural, in percentage points.",
+            *queries.notes_of(data),
+        ),
+    )
+    return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """In how many economies urban dwellers are ahead, and the widest gap."""
+    urban_ahead = int((data["gap_pp"] > 0).sum())
+    widest = data.sort_values("gap_pp").iloc[-1]
+    return (
+        f"Urban dwellers used the Internet more than rural dwellers in "
+        f"{count(urban_ahead, len(data))} economies shown; the gap was widest in {name(widest)} "
+        f"({int(widest['year'])}): {pct(widest['urban_pct'])} in urban areas against "
+        f"{pct(widest['rural_pct'])} in rural areas."
+    )
+
+
+BY_GROUP = ChartSpec(
+    "urban_rural_by_group",
+    "Urban and rural Internet use by group",
+    "Internet use of urban and of rural dwellers over time, for the world and the groups of a "
+    "grouping (income, ITU region, LDC/LLDC/SIDS), from ITU's key ICT indicators.",
+    (GROUPING, EDITION),
+    query=rate_rows,
+    figure=by_group,
+    finding=Finding("Line chart", by_group_finding),
+    tables=(TABLE, "entities"),
+    explore=Explore(TABLE, years=True, compare=True),
+    value="value_pct",
+    unit=UNIT,
+    columns=COLUMNS,
+)
+GAP = ChartSpec(
+    "urban_rural_gap",
+    "Urban-rural gap by group",
+    "The urban-rural gap in Internet use over time, as a ratio (ITU's measure) or in "
+    "percentage points, for the world and the groups of a grouping.",
+    (
+        GROUPING,
+        Param(
+            "measure",
+            "Measure",
+            "ratio",
+            list(SPLIT_MEASURES),
+            labels={"ratio": "Ratio (urban / rural)", "points": "Gap in percentage points"},
+        ),
+        EDITION,
+    ),
+    query=gap_rows,
+    figure=gap,
+    finding=Finding("Line chart", gap_finding),
+    tables=(TABLE, "entities"),
+    explore=Explore(TABLE, years=True, compare=True),
+    value=lambda p: SPLIT_MEASURES[p["measure"]].column,
+    unit="times or percentage points, by measure",
+    columns=COLUMNS,
+)
+COUNTRIES = ChartSpec(
+    "urban_rural_countries",
+    "Urban and rural Internet use, by economy",
+    "Rural vs urban Internet use for each economy at its latest survey year (ITU, Dec 2019).",
+    (
+        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
+        Param(
+            "sort",
+            "Sort by",
+            "gap",
+            list(SORTS),
+            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
+        ),
+        Param("edition", "Edition", _first(_country_editions), _country_editions),
+    ),
+    query=country_rows,
+    figure=countries,
+    finding=Finding("Dot plot", countries_finding),
+    tables=(TABLE, "entities"),
+    value="gap_pp",
+    unit="percentage points",
+    columns={**COLUMNS, "year": "Survey year"},
+)
+
+
+# ---- Overview card, claims and links
+
+
+def gap_link(entity: str, measure: str = "ratio", edition: str = "") -> str:
+    """The urban-rural gap over time of the grouping that holds a group."""
+    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
+
+
+def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -> str:
+    if "entity_a" not in spec:
+        return TOPIC.path
+    if row.get("metric") == "urban_rural_ratio":
+        return gap_link(str(spec["entity_a"]), "ratio", edition)
+    grouping = "" if spec["entity_a"] == WORLD else queries.grouping_of(str(spec["entity_a"]))
+    return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
+
+
+def _rate(frame: pd.DataFrame, claim: dict[str, Any], location: str) -> float:
+    return value_of(
+        frame, claim["entity_a"], int(claim["year"]), "value_pct", location=location, sex="total"
+    )
+
+
+def _level(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Internet use (%) of urban or rural dwellers of a group in a year."""
+    location = str(claim.get("location") or "")
+    if location not in ("urban", "rural", "total"):
+        raise NotComputable("the claim gives no location (urban, rural or total)")
+    return with_rounding(
+        lambda v: v, {f"{claim['entity_a']} {location}": _rate(frame, claim, location)}
+    )
+
+
+def _ratio(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """The urban-rural ratio: urban use / rural use."""
+    named = {"urban": _rate(frame, claim, "urban"), "rural": _rate(frame, claim, "rural")}
+    return with_rounding(gaps.ratio, named)
+
+
+def offline_in(users: float, total: float, urban: float, rural: float, location: str) -> float:
+    """People offline in urban or rural areas, in billions, from ITU's rounded aggregates: the
+    population (users / share online), its rural share (the total rate is the urban and rural
+    rates weighted by population: (urban - total) / (urban - rural)), then those not online."""
+    population = users * 100 / total
+    rural_share = (urban - total) / (urban - rural)
+    share, rate = (rural_share, rural) if location == "rural" else (1 - rural_share, urban)
+    return population * share * (100 - rate) / 100 / 1000
+
+
+def _offline(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """People not using the Internet in urban or rural areas, in billions."""
+    location = str(claim.get("location") or "")
+    if location not in ("urban", "rural"):
+        raise NotComputable("the claim gives no location (urban or rural)")
+    use = tables.get("internet_use")
+    if use is None or use.empty:
+        raise NotComputable("the internet_use table has not been built")
+    vintage = str(frame["vintage"].iloc[0])
+    use = use[(use["source"] == claim["source"]) & (use["vintage"] == vintage)]
+    year, entity = int(claim["year"]), claim["entity_a"]
+    named = {
+        "users (millions)": value_of(use, entity, year, "users_millions", sex="total"),
+        "total %": value_of(use, entity, year, "value_pct", sex="total"),
+        "urban %": _rate(frame, claim, "urban"),
+        "rural %": _rate(frame, claim, "rural"),
+    }
+    return with_rounding(lambda u, t, a, b: offline_in(u, t, a, b, location), named)
+
+
+def urban_rural_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
+    """The urban-rural ratio of one group in its latest year, with both rates."""
+    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
+    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
+    if wide.empty:
+        return None
+    year = int(wide.index.max())
+    last = wide.loc[year]
+    return cards.Metric(
+        label=cards.short_name(entity),
+        text=f"{last['ratio']:.1f}×",
+        value=queries.number(last["ratio"]),
+        detail=(
+            f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
+            f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
+            f"{last['gap_pp']:.1f} points)."
+        ),
+        year=year,
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(wide["ratio"]),
+        trend_label="Urban / rural ratio",
+        href=gap_link(entity, "ratio", f"{cards.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def urban_rural_card(tables: Tables) -> cards.Card:
+    """The urban-rural ratio of the world and the LDCs (newest ITU edition)."""
+    card = cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page")
+    frame = tables.get(TABLE)
+    if frame is None or frame.empty:
+        return cards.empty_card(card, TABLE)
+    vintages = cards.vintages(frame, cards.ITU_SOURCE)
+    found = [urban_rural_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
+    metrics = tuple(m for m in found if m is not None)
+    if not metrics:
+        return cards.no_rows_card(card, "ITU urban and rural Internet use for the world or LDCs")
+    return cards.filled_card(card, metrics, ("Ratio = urban / rural rate, as ITU states it.",))
+
+
+TOPIC_PATH = "/urban-rural"
+TOPIC = Topic(
+    key="urban_rural",
+    title="Urban and rural",
+    nav="Urban and rural",
+    path=TOPIC_PATH,
+    order=6,
+    intro=(
+        "How much more likely urban dwellers are to use the Internet than rural dwellers: "
+        "both rates and the gap (ITU's ratio, or percentage points) for the world and groups "
+        "of economies, from ITU's key ICT indicators; and urban against rural use for each "
+        "economy at its latest survey year, from ITU's Dec 2019 country table."
+    ),
+    panels=(
+        ("urban-rural-groups", BY_GROUP),
+        ("urban-rural-gap", GAP),
+        ("urban-rural-countries", COUNTRIES),
+    ),
+    card=urban_rural_card,
+    claims=(
+        ClaimMetric("use_by_location", TABLE, _level, "%", _claim_link, ("location",)),
+        ClaimMetric("urban_rural_ratio", TABLE, _ratio, "×", _claim_link),
+        ClaimMetric(
+            "offline_billions_by_location", TABLE, _offline, " billion", _claim_link, ("location",)
+        ),
+    ),
+    tables=(TABLE, "entities"),
+)
