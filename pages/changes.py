@@ -18,7 +18,7 @@ dash.register_page(
     __name__,
     path="/changes",
     name="What changed",
-    order=6,
+    order=91,
     title="What changed - Digital-divide indicators",
 )
 
