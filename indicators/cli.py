@@ -208,12 +208,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             size=args.size,
             make_zip=args.zip,
             data_built_at=record.get("built_at"),
+            force=args.force,
         )
     except (pack.SpecError, RenderError) as exc:
         print(f"indicators export: {exc}", file=sys.stderr)
         print("indicators export: nothing was written", file=sys.stderr)
         return 1
-    print(f"wrote {len(manifest['figures'])} figures to {args.out} (manifest.json)")
+    count = len(manifest["figures"])
+    print(f"wrote {count} figure{'s' if count != 1 else ''} to {args.out} (manifest.json)")
     return 0
 
 
@@ -287,7 +289,16 @@ def parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a report's figure pack from a spec file")
     exp.add_argument("spec", nargs="?", type=Path, help="report spec (YAML or TOML)")
-    exp.add_argument("--out", type=Path, help="output folder (replaced when the pack is complete)")
+    exp.add_argument(
+        "--out",
+        type=Path,
+        help="output folder; only the pack's own files in it are replaced, once all are written",
+    )
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder holding other files (still replacing only the pack's own)",
+    )
     exp.add_argument(
         "--format",
         help="comma-separated formats: png,svg,pdf,csv,docx,pptx (default: png,svg,pdf,csv)",

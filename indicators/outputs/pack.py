@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import time
 import tomllib
 import zipfile
@@ -32,7 +29,7 @@ from indicators.catalogue.charts import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.figures import Chart
-from indicators.outputs import documents, export, render
+from indicators.outputs import documents, export, folder, render
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
 SIZES: dict[str, tuple[int, int]] = {
@@ -183,21 +180,6 @@ def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
             raise SpecError(f"{where}: no data: {exc}") from exc
         out.append((entry, chart))
     return out
-
-
-def _check_writable(out: Path) -> None:
-    """The output folder's parent must exist and be writable; the folder itself too if present."""
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise SpecError(f"{out}: output folder's parent {parent} does not exist")
-    try:  # a real write: permission bits alone say nothing about read-only mounts or root
-        tempfile.TemporaryFile(dir=parent).close()
-    except OSError as exc:
-        raise SpecError(f"{out}: output folder is not writable ({exc.strerror})") from exc
-    if out.exists() and not os.access(out, os.W_OK):
-        raise SpecError(f"{out}: output folder is not writable")
-    if out.exists() and not out.is_dir():
-        raise SpecError(f"{out}: exists and is not a folder")
 
 
 def alt_text(chart: Chart) -> str:
@@ -384,15 +366,15 @@ def _documents(
     return out
 
 
-def _move_into_place(staging: Path, out: Path) -> None:
-    """Swap the finished pack in: the old one is kept until the new one is in place."""
-    backup = None
-    if out.exists():
-        backup = out.with_name(f".{out.name}.old-{time.time_ns()}")
-        out.rename(backup)
-    staging.rename(out)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+def planned_files(spec: PackSpec, formats: tuple[str, ...], make_zip: bool = False) -> list[str]:
+    """Every file the pack will write (the names its manifest will list), before rendering."""
+    names = []
+    for entry in spec.entries:
+        names += [f"{entry.id}.{f}" for f in formats if f not in DOCUMENTS]
+        names.append(f"{entry.id}.md")
+    names += [f"{spec.path.stem}.{f}" for f in DOCUMENTS if f in formats]
+    names += [folder.MANIFEST] + ([f"{spec.path.stem}.zip"] if make_zip else [])
+    return names
 
 
 def export_pack(
@@ -404,60 +386,85 @@ def export_pack(
     make_zip: bool = False,
     data_built_at: str | None = None,
     progress: Callable[[str], None] = print,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Write the whole pack to ``out``, or nothing at all."""
+    """Write the whole pack's files into ``out``, or nothing at all; nothing else in ``out``
+    is touched (see ``folder``)."""
     out = Path(out)
     formats = formats or spec.formats
     if size is not None and _size_error(size):
         raise SpecError(f"--size {_size_error(size)}")
-    _check_writable(out)
+    try:
+        plan = folder.check(out, spec.path, planned_files(spec, formats, make_zip), force)
+    except folder.FolderError as exc:
+        raise SpecError(str(exc)) from exc
     render.warm_up()  # Chromium starts while the charts are built
     rendered = render_entries(spec, tables)
     sizes = [_size_of(spec, entry, size) for entry, _ in rendered]
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.resolve().parent))
+    staging = folder.stage(plan)
     try:
-        started = time.perf_counter()
-        # Figures are laid out while Chromium renders the previous ones, as many at once as
-        # it has tabs.
-        groups: list[list[render.Job]] = []
-        results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
-        count = sum(len(g) for g in results)
-        progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
-        records, bare_pngs = [], []
-        for i, ((entry, chart), group, images, chosen) in enumerate(
-            zip(rendered, groups, results, sizes, strict=True), 1
-        ):
-            by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
-            if any(f in formats for f in DOCUMENTS):
-                bare_pngs.append(images[-1])
-                if "png" in formats:  # the last job is the bare plot, the png one came first
-                    by_format["png"] = images[[j.fmt for j in group].index("png")]
-            records.append(_write_figure(staging, entry, chart, formats, chosen, by_format))
-            progress(
-                f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {', '.join(formats)}"
-            )
-        document_files = {}
-        if any(f in formats for f in DOCUMENTS):
-            document_files = _documents(
-                staging, spec, tables, formats, rendered, records, bare_pngs, data_built_at
-            )
-        manifest = {
-            "title": spec.title,
-            "spec": str(spec.path),
-            "spec_sha256": _sha(spec.path),
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data_built_at": data_built_at,
-            "formats": list(formats),
-            "documents": document_files,
-            "figures": records,
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        if make_zip:
-            _zip(staging, f"{spec.path.stem}.zip")
-        _move_into_place(staging, out)
+        manifest = _write_pack(
+            staging, spec, tables, formats, rendered, sizes, make_zip, data_built_at, progress
+        )
+        kept = folder.commit(plan)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        folder.discard(plan)
         raise
+    if kept:
+        progress(f"left in place (changed since the previous pack wrote them): {', '.join(kept)}")
+    return manifest
+
+
+def _write_pack(
+    staging: Path,
+    spec: PackSpec,
+    tables: Tables,
+    formats: tuple[str, ...],
+    rendered: list[tuple[Entry, Chart]],
+    sizes: list[str],
+    make_zip: bool,
+    data_built_at: str | None,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
+    """Render every figure and write every file of the pack into the staging folder."""
+    started = time.perf_counter()
+    # Figures are laid out while Chromium renders the previous ones, as many at once as it has
+    # tabs.
+    groups: list[list[render.Job]] = []
+    results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
+    count = sum(len(g) for g in results)
+    progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
+    records, bare_pngs = [], []
+    for i, ((entry, chart), group, images, chosen) in enumerate(
+        zip(rendered, groups, results, sizes, strict=True), 1
+    ):
+        by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
+        if any(f in formats for f in DOCUMENTS):
+            bare_pngs.append(images[-1])
+            if "png" in formats:  # the last job is the bare plot, the png one came first
+                by_format["png"] = images[[j.fmt for j in group].index("png")]
+        records.append(_write_figure(staging, entry, chart, formats, chosen, by_format))
+        shown = ", ".join(formats)
+        progress(f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
+    document_files = {}
+    if any(f in formats for f in DOCUMENTS):
+        document_files = _documents(
+            staging, spec, tables, formats, rendered, records, bare_pngs, data_built_at
+        )
+    manifest = {
+        "title": spec.title,
+        "spec": str(spec.path),
+        "spec_sha256": _sha(spec.path),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_built_at": data_built_at,
+        "formats": list(formats),
+        "documents": document_files,
+        "archive": f"{spec.path.stem}.zip" if make_zip else None,
+        "figures": records,
+    }
+    (staging / folder.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if make_zip:
+        _zip(staging, f"{spec.path.stem}.zip")
     return manifest
 
 
