@@ -123,6 +123,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from indicators.catalogue import queries
     from indicators.contract.store import TableCache
     from indicators.metrics import diff
+    from indicators.outputs import tidy
 
     tables = TableCache(_data(args))
     try:
@@ -133,7 +134,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 2
     if args.out:
         try:
-            Path(args.out).write_text(diff.csv_text(result), encoding="utf-8")
+            text = tidy.diff_csv(tables, result, req.old_key, req.new_key)
+            Path(args.out).write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"indicators diff: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
             return 2

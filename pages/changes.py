@@ -12,7 +12,7 @@ from indicators.catalogue import queries
 from indicators.dashboard import changes_view, panels
 from indicators.dashboard.changes_view import PREFIX, View
 from indicators.dashboard.state import STATE
-from indicators.metrics import diff
+from indicators.outputs import tidy
 
 dash.register_page(
     __name__,
@@ -299,6 +299,7 @@ def download_csv(n_clicks: int | None, *values: Any) -> Any:
     if not n_clicks or view is None:
         return dash.no_update
     compared = changes_view.comparison(STATE.tables(), view)
-    return dcc.send_string(
-        diff.csv_text(compared), changes_view.download_name(view), type="text/csv"
+    text = tidy.diff_csv(
+        STATE.tables(), compared, f"{view.source}@{view.old}", f"{view.source}@{view.new}"
     )
+    return dcc.send_string(text, changes_view.download_name(view), type="text/csv")

@@ -18,7 +18,7 @@ from indicators.catalogue.charts import NoData, ParamError
 from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
-from indicators.outputs import export, render, safe_csv
+from indicators.outputs import export, render
 
 log = logging.getLogger(__name__)
 HIDE: dict[str, str] = {"display": "none"}
@@ -97,11 +97,6 @@ def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
     return panels.data_table(panels.spec_of(chart_id), chart.data, prefix)
 
 
-def safe_chart(chart: Chart) -> Chart:
-    """The chart with its data escaped for spreadsheets (text cells never start a formula)."""
-    return Chart(chart.figure, safe_csv.escape_formulas(chart.data), chart.caption, chart.meta)
-
-
 def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any, Any]:
     """The chart as a file named after its view, or why not (busy, no data, bad format)."""
     if fmt not in export.FORMATS:
@@ -114,7 +109,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
         return dash.no_update, str(why)
     name = panels.download_name(chart_id, params, fmt)
     if fmt == "csv":
-        data = export.file_bytes(safe_chart(chart), "csv")
+        data = export.file_bytes(chart, "csv", tables=STATE.tables())
         return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
     if not STATE.images.acquire(timeout=STATE.image_wait_s):
         return dash.no_update, "The server is busy drawing other images; please try again."

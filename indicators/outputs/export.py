@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import queries
+from indicators.contract.store import Tables
 from indicators.figures import Chart
 from indicators.outputs import render
 
@@ -40,12 +41,14 @@ PUBLISHERS = {
 PRODUCER = "digital-divide-indicators"
 
 
-def csv_text(chart: Chart) -> str:
-    """Exactly the plotted data, preceded by '#' lines with the caption and citation."""
-    header = "".join(f"# {line}\n" for line in chart.caption.lines())
-    buffer = io.StringIO()
-    chart.data.to_csv(buffer, index=False, lineterminator="\n")
-    return header + buffer.getvalue()
+def csv_text(chart: Chart, tables: Tables | None = None) -> str:
+    """Exactly the plotted data, preceded by '#' lines with the caption and citation: with the
+    tables at hand, names beside codes and values as each publisher prints them (``tidy``);
+    text cells never start a formula."""
+    from indicators.outputs import tidy
+
+    frame = tidy.chart_frame(chart, tables) if tables is not None else chart.data
+    return tidy.csv_text(frame, chart.caption.lines())
 
 
 def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
@@ -207,11 +210,16 @@ def word_bytes(chart: Chart, width: int | None = None, height: int | None = None
 
 
 def file_bytes(
-    chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
+    chart: Chart,
+    fmt: str,
+    scale: float = 2,
+    width: int | None = None,
+    height: int | None = None,
+    tables: Tables | None = None,
 ) -> bytes:
     """Any export format as bytes."""
     if fmt == "csv":
-        return csv_text(chart).encode("utf-8")
+        return csv_text(chart, tables).encode("utf-8")
     if fmt == "docx":
         return word_bytes(chart, width, height)
     return image_bytes(chart, fmt, scale, width, height)

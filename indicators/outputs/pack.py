@@ -233,6 +233,7 @@ def _kept(
 
 
 def _write_figure(
+    tables: Tables,
     folder: Path,
     entry: Entry,
     chart: Chart,
@@ -247,7 +248,7 @@ def _write_figure(
     for fmt in written:
         path = folder / f"{entry.id}.{fmt}"
         if fmt == "csv":
-            path.write_bytes(export.csv_text(chart).encode("utf-8"))
+            path.write_bytes(export.csv_text(chart, tables).encode("utf-8"))
         else:
             path.write_bytes(export.finish(images[fmt], fmt, chart))
     md = folder / f"{entry.id}.md"
@@ -443,7 +444,7 @@ def _write_pack(
             bare_pngs.append(images[-1])
             if "png" in formats:  # the last job is the bare plot, the png one came first
                 by_format["png"] = images[[j.fmt for j in group].index("png")]
-        records.append(_write_figure(staging, entry, chart, formats, chosen, by_format))
+        records.append(_write_figure(tables, staging, entry, chart, formats, chosen, by_format))
         shown = ", ".join(formats)
         progress(f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
     document_files = {}

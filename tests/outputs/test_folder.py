@@ -12,7 +12,10 @@ import pytest
 from indicators.cli import main
 from indicators.outputs import folder
 
-SPEC = "title: T\nfigures:\n  - id: a\n    chart: internet_gap\n  - id: b\n    chart: bandwidth_per_user\n"
+SPEC = (
+    "title: T\nfigures:\n  - id: a\n    chart: internet_gap\n"
+    "  - id: b\n    chart: bandwidth_per_user\n"
+)
 
 
 @pytest.fixture

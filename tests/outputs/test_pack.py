@@ -97,8 +97,26 @@ def test_csv_equals_the_plotted_data(written, data):
         },
     )
     frame = pd.read_csv(out / "gap.csv", comment="#")
-    pd.testing.assert_frame_equal(frame, chart.data.reset_index(drop=True), check_dtype=False)
-    assert list(frame["gap"]) == pytest.approx(list(chart.figure.data[0].y))
+    assert list(frame.columns) == [
+        "year",
+        "entity_a",
+        "name_a",
+        "grouping_a",
+        "value_a_pct",
+        "entity_b",
+        "name_b",
+        "grouping_b",
+        "value_b_pct",
+        "gap",
+    ]
+    assert set(frame["name_a"]) == {"Developed countries"}
+    assert set(frame["grouping_b"]) == {"special"}
+    plotted = chart.data.reset_index(drop=True)
+    assert list(frame["year"]) == list(plotted["year"])
+    # the rates as the Oct 2019 sheet prints them (one decimal), the ratio to 4 digits
+    assert list(frame["value_a_pct"]) == list(plotted["value_a_pct"].round(1))
+    assert frame["value_a_pct"].iloc[0] == 52.8 and plotted["value_a_pct"].iloc[0] != 52.8
+    assert list(frame["gap"]) == pytest.approx(list(chart.figure.data[0].y), rel=5e-4)
 
 
 def test_manifest_hashes_match_files(written):

@@ -20,8 +20,10 @@ from indicators.etl.sources.formats import (
     Edition,
     Frames,
     Known,
+    Printed,
     SourceFormat,
     as_blob,
+    printed_always,
     workbook_text,
 )
 
@@ -273,6 +275,8 @@ FORMAT = SourceFormat(
     first_year=FIRST_YEAR,
     # Economies are named, not coded: read after the lists that give the names.
     after=("m49", "wdi_meta", "itu_prices"),
+    # The workbook holds its rates as text with one decimal ("49.0").
+    printed=printed_always({"value_pct": Printed(decimals=1)}),
     urls=(
         "https://www.itu.int/en/ITU-D/Statistics/Documents/statistics/2019/"
         "Individuals_Internet_by_gender_urban_rural_Dec2019.xls",

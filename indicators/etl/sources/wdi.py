@@ -17,8 +17,10 @@ from indicators.etl.sources.formats import (
     Frames,
     Known,
     Noise,
+    Printed,
     SourceFormat,
     as_blob,
+    printed_always,
 )
 
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
@@ -310,6 +312,9 @@ FORMAT = SourceFormat(
     # Float32 values; the Feb 2026 file prints 6 significant digits ("57.7605"), the Jul 2026
     # one 10 ("29.68000031"), and the reader rounds to 6 decimals.
     noise=Noise(significant=6, float_bits=32, decimals=6),
+    # As the Feb 2026 file prints them ("57.7605", "0.00472257"); the Jul 2026 file's
+    # "16.79999924" is the float32 16.8 printed with its noise.
+    printed=printed_always({"value_pct": Printed(significant=6)}),
     known={
         # Feb 2026 download whose uploader stripped the preamble (no 'Last Updated Date').
         "66ef75942d6380132f35e6fa7af1ec5d0674d5784909d54bb7d6feae8d159f77": Known(
