@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from indicators.contract.store import TableCache, build_record
-    from indicators.outputs import pack
+    from indicators.outputs import office, pack
     from indicators.outputs.render import RenderError
 
     data = _data(args)
@@ -201,6 +201,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         spec = pack.load_spec(args.spec)
         if formats and any(f not in pack.FORMATS for f in formats):
             raise pack.SpecError(f"--format {args.format!r}: choose among {list(pack.FORMATS)}")
+        try:
+            options = office.template_options(args.template or [], args.caption)
+        except ValueError as exc:
+            raise pack.SpecError(str(exc)) from exc
         record = build_record(data) or {}
         manifest = pack.export_pack(
             spec,
@@ -211,6 +215,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             make_zip=args.zip,
             data_built_at=record.get("built_at"),
             force=args.force,
+            options=options,
+            claims=args.claims,
         )
     except (pack.SpecError, RenderError) as exc:
         print(f"indicators export: {exc}", file=sys.stderr)
@@ -309,6 +315,27 @@ def parser() -> argparse.ArgumentParser:
         "--size", help="size for all figures: column, page, slide or WIDTHxHEIGHT in px"
     )
     exp.add_argument("--zip", action="store_true", help="also write one zip of the pack")
+    exp.add_argument(
+        "--claims",
+        nargs="?",
+        const="",
+        metavar="REPORT",
+        help="also write the report's claims checked against the data (SPEC-claims.docx and "
+        ".xlsx, and an annex to SPEC.docx); REPORT is its symbol (default: the spec's 'claims')",
+    )
+    exp.add_argument(
+        "--caption",
+        choices=["above", "below"],
+        default="above",
+        help="Word: figure titles above the figures (UN and ITU style, the default) or below",
+    )
+    exp.add_argument(
+        "--template",
+        type=Path,
+        action="append",
+        help="an organisation's Word (.docx, .dotx) or PowerPoint (.pptx, .potx) template; "
+        "give both to style both",
+    )
     exp.add_argument("--list", action="store_true", help="list chart ids and their parameters")
     exp.set_defaults(func=cmd_export)
     return top

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -54,9 +55,16 @@ def finding(
 # -- formatting -----------------------------------------------------------------------------
 
 
+def half_up(value: float, places: int) -> str:
+    """A number to ``places`` decimals with halves rounded up, as reports print them (26.5 ->
+    '27'; Python's own formatting rounds halves to even: 26.5 -> '26')."""
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def pct(value: float) -> str:
     """A share in per cent, to two significant places below 10."""
-    return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
+    return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
 
 
 def count(n: int, total: int) -> str:

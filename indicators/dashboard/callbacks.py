@@ -115,7 +115,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
         return dash.no_update, "The server is busy drawing other images; please try again."
     key = (STATE.tables().version, chart_id, repr(sorted(params.items())))
     try:
-        data = export.download_bytes(chart, fmt, key)
+        data = export.download_bytes(chart, fmt, key, STATE.tables())
     except render.RenderError:  # logged by the renderer's caller; the button re-enables
         return dash.no_update, "The image could not be drawn just now; please try again."
     finally:

@@ -63,10 +63,10 @@ def copy(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_plotly_json(), _validate=False)
 
 
-def bare(fig: go.Figure, width: int, height: int) -> go.Figure:
+def bare(fig: go.Figure, width: int, height: int, scale: float | None = None) -> go.Figure:
     """A copy of the figure in the house layout without title, subtitle or footer, for
-    documents that set the caption as text (Word, PowerPoint)."""
-    return layout.apply(copy(fig), "", "", [], width, height)
+    documents that set the caption as text (Word, PowerPoint); ``scale`` sets the fonts."""
+    return layout.apply(copy(fig), "", "", [], width, height, scale)
 
 
 def without_footer(fig: go.Figure) -> dict[str, Any]:

@@ -139,6 +139,28 @@ def scale_for(width: int, height: int) -> float:
     return max(0.9, min(width / 1000, height / 560))
 
 
+def smallest_font(fig: go.Figure) -> float:
+    """The smallest text the figure draws at scale 1: tick labels and legend, or a smaller
+    annotation (reference-line labels) or trace text."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    house = float(meta.get("house_scale", 1.0))
+    sizes = [BASE_FONT]
+    for note in fig.layout.annotations:
+        if note.name != "caption" and note.font is not None and note.font.size:
+            sizes.append(float(note.font.size) / house)
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        if font is not None and isinstance(font.size, int | float):
+            sizes.append(float(font.size))
+    return min(sizes)
+
+
+def print_scale(fig: go.Figure, smallest_pt: float) -> float:
+    """The scale at which the figure's smallest text is ``smallest_pt`` points when one CSS
+    pixel is printed as one point (documents render their pictures at their printed size)."""
+    return smallest_pt / smallest_font(fig)
+
+
 def text_px(text: str, font: float, bold: bool = False) -> float:
     """Estimated width of a line of text (without markup) in pixels."""
     units = sum(_WIDTHS.get(c, _DEFAULT_WIDTH) for c in text)
@@ -200,18 +222,20 @@ def _legend_names(fig: go.Figure) -> list[str]:
 
 
 def legend_rows(fig: go.Figure, width: int, scale: float) -> int:
-    """Rows a horizontal legend takes at this width (plotly wraps it at the figure's edge)."""
+    """Rows a horizontal legend takes at this width. Plotly packs the items in one row when
+    they all fit; otherwise every item takes the widest item's width (columns), so a long name
+    puts fewer items in each row."""
     names = _legend_names(fig)
     if len(names) < 2 or fig.layout.showlegend is False:
         return 0
     font = BASE_FONT * scale
-    rows, used, usable = 1, 0.0, width - 2 * INSET * scale
-    for name in names:
-        item = 46 * scale + text_px(name, font)
-        if used and used + item > usable:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    usable = width - 2 * INSET * scale
+    # The symbol and the gaps are drawn at a fixed size in px, whatever the font.
+    items = [46 * max(1.0, scale) + text_px(name, font) for name in names]
+    if sum(items) <= usable:
+        return 1
+    per_row = max(1, int(usable // max(items)))
+    return math.ceil(len(items) / per_row)
 
 
 def _is_cartesian(fig: go.Figure) -> bool:
@@ -362,10 +386,19 @@ def _escape(text: str) -> str:
 
 
 def apply(
-    fig: go.Figure, title: str, subtitle: str, footer: Sequence[str], width: int, height: int
+    fig: go.Figure,
+    title: str,
+    subtitle: str,
+    footer: Sequence[str],
+    width: int,
+    height: int,
+    scale: float | None = None,
 ) -> go.Figure:
-    """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place)."""
-    s = scale_for(width, height)
+    """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place).
+
+    ``scale`` overrides the size's own (documents ask for the fonts their printed size needs).
+    """
+    s = scale if scale is not None else scale_for(width, height)
     _rescale(fig, s)
     blocks = caption_blocks(title, subtitle, footer, width, s)
     rows = legend_rows(fig, width, s)

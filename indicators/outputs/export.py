@@ -175,38 +175,22 @@ def image_bytes(
     return image_files(chart, [fmt], scale, width, height, renderer)[fmt]
 
 
-def word_bytes(chart: Chart, width: int | None = None, height: int | None = None) -> bytes:
-    """One figure as a Word document: image with alt text, numbered caption, finding, source."""
-    from datetime import UTC, datetime
+def word_bytes(
+    chart: Chart,
+    width: int | None = None,
+    height: int | None = None,
+    tables: Tables | None = None,
+) -> bytes:
+    """One figure as a Word document, built as a pack's is (``office.chart_word``): numbered
+    caption above the picture, finding, source and notes, the sources table with licences and
+    every edition drawn (a compared one too)."""
+    from indicators.outputs import office
 
-    from indicators.catalogue import findings
-    from indicators.outputs import documents
-
+    if tables is None:
+        raise ValueError("a Word document needs the tables (licences and citations)")
     w, h = _size(chart, width, height)
-    bare = render.figure_dict(figures.bare(chart.figure, w, h))
-    png = render.renderer().render(render.Job(bare, "png", w, h, 2))
-    figure = documents.FigureDoc(
-        number=1,
-        id=str(chart.meta.get("chart", "figure")),
-        title=chart.caption.title,
-        subtitle=chart.caption.subtitle,
-        finding=findings.of(chart),
-        source=chart.caption.source,
-        notes=tuple(chart.caption.notes),
-        alt_text=alt_text(chart),
-        png=png,
-        width_px=w,
-        height_px=h,
-        size="page",
-    )
-    edition = str(chart.meta.get("edition", ""))
-    sources = [
-        documents.SourceRow(queries.edition_label(k), chart.caption.source, "", (1,))
-        for k in edition.split(",")
-        if k
-    ]
-    when = datetime.now(UTC).strftime("%d %B %Y")
-    return documents.word(documents.PackDoc(chart.caption.title, [figure], sources, when))
+    built = tables.metadata("editions").get("built_at") or None
+    return office.chart_word(chart, tables, w, h, data_built_at=built)
 
 
 def file_bytes(
@@ -221,11 +205,15 @@ def file_bytes(
     if fmt == "csv":
         return csv_text(chart, tables).encode("utf-8")
     if fmt == "docx":
-        return word_bytes(chart, width, height)
+        return word_bytes(chart, width, height, tables)
     return image_bytes(chart, fmt, scale, width, height)
 
 
-def download_bytes(chart: Chart, fmt: str, key: tuple[object, ...]) -> bytes:
+def download_bytes(
+    chart: Chart, fmt: str, key: tuple[object, ...], tables: Tables | None = None
+) -> bytes:
     """A page download: rendered once per ``key`` (published version, chart, view, format)
     in this process's Chromium, then served from memory."""
-    return render.download_cache().get_or_make((*key, fmt), lambda: file_bytes(chart, fmt))
+    return render.download_cache().get_or_make(
+        (*key, fmt), lambda: file_bytes(chart, fmt, tables=tables)
+    )

@@ -23,13 +23,11 @@ from typing import Any
 
 import yaml
 
-from indicators import figures
 from indicators.catalogue import charts, findings, queries
 from indicators.catalogue.charts import NoData, ParamError
 from indicators.contract.store import Tables
-from indicators.etl import sources
 from indicators.figures import Chart
-from indicators.outputs import documents, export, folder, render
+from indicators.outputs import annex, deck, documents, export, folder, office, render, worddoc
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
 SIZES: dict[str, tuple[int, int]] = {
@@ -38,8 +36,6 @@ SIZES: dict[str, tuple[int, int]] = {
     "slide": (1600, 900),
 }
 PNG_SCALE = 3
-# The plot without its baked caption, for Word and PowerPoint (which carry it as text).
-DOC_PNG_SCALE = 2
 FORMATS = ("png", "svg", "pdf", "csv", "docx", "pptx")
 DEFAULT_FORMATS = ("png", "svg", "pdf", "csv")
 DOCUMENTS = ("docx", "pptx")
@@ -97,6 +93,8 @@ class PackSpec:
     size: str
     formats: tuple[str, ...]
     entries: list[Entry] = field(default_factory=list)
+    author: str = ""  # the documents' author (Word and PowerPoint properties)
+    claims: str = ""  # a report's symbol: its claims checked, as an annex
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -158,7 +156,18 @@ def load_spec(path: Path) -> PackSpec:
         if entry.id in seen:
             raise SpecError(f"{_where(path, entry.index, entry.id)}: field 'id': duplicate id")
         seen.add(entry.id)
-    return PackSpec(path, str(raw.get("title", path.stem)), size, formats, entries)
+    for name in ("author", "claims"):
+        if not isinstance(raw.get(name, ""), str):
+            raise SpecError(f"{path}: field '{name}' must be a string")
+    return PackSpec(
+        path,
+        str(raw.get("title", path.stem)),
+        size,
+        formats,
+        entries,
+        author=str(raw.get("author", "")),
+        claims=str(raw.get("claims", "")),
+    )
 
 
 def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
@@ -209,27 +218,34 @@ def _size_of(spec: PackSpec, entry: Entry, size: str | None) -> str:
     return size or entry.size or spec.size
 
 
+Tagged = list[tuple[str, render.Job]]  # each job with what it is for: a format, 'word', 'slide'
+
+
 def _jobs(
-    rendered: list[tuple[Entry, Chart]], formats: tuple[str, ...], sizes: list[str]
-) -> Iterator[list[render.Job]]:
+    rendered: list[tuple[Entry, Chart]],
+    formats: tuple[str, ...],
+    sizes: list[str],
+    figs: list[documents.FigureDoc],
+    geometry: office.Geometry | None,
+) -> Iterator[Tagged]:
     """Every image of the pack, figure by figure: its image formats from one layout, plus the
-    bare plot that the Word and PowerPoint files share (one rendering for both)."""
-    for (_, chart), size in zip(rendered, sizes, strict=True):
+    pictures the Word document and the deck draw at their own printed sizes."""
+    for (_, chart), size, fig in zip(rendered, sizes, figs, strict=True):
         width, height = dimensions(size)
-        jobs = export.image_jobs(chart, formats, width, height, PNG_SCALE)
-        if any(f in formats for f in DOCUMENTS):
-            bare = figures.bare(chart.figure, width, height)
-            jobs.append(render.Job(render.figure_dict(bare), "png", width, height, DOC_PNG_SCALE))
-        yield jobs
+        tagged = [(j.fmt, j) for j in export.image_jobs(chart, formats, width, height, PNG_SCALE)]
+        if geometry is not None and "docx" in formats:
+            tagged.append(("word", office.word_job(chart, fig, geometry)))
+        if geometry is not None and "pptx" in formats:
+            tagged.append(("slide", office.slide_job(chart, fig, geometry)))
+        yield tagged
 
 
-def _kept(
-    jobs: Iterator[list[render.Job]], into: list[list[render.Job]]
-) -> Iterator[list[render.Job]]:
-    """Pass the groups through, keeping each (the renderer consumes them as they come)."""
+def _kept(jobs: Iterator[Tagged], into: list[Tagged]) -> Iterator[list[render.Job]]:
+    """Pass the jobs through, keeping each group with its tags (the renderer consumes them as
+    they come)."""
     for group in jobs:
         into.append(group)
-        yield group
+        yield [job for _, job in group]
 
 
 def _write_figure(
@@ -259,7 +275,7 @@ def _write_figure(
             "sha256": _sha(path),
             "bytes": path.stat().st_size,
         }
-    edition = chart.meta.get("edition", "")
+    editions = office.chart_editions(chart)
     return {
         "id": entry.id,
         "chart": entry.chart,
@@ -274,49 +290,16 @@ def _write_figure(
         "finding": findings.of(chart),
         "alt_text": alt_text(chart),
         "citation": chart.caption.source,
-        "sources": sorted({queries.split_edition(e)[0] for e in edition.split(",") if e}),
-        "vintages": sorted({queries.split_edition(e)[1] for e in edition.split(",") if e}),
-        "editions": [e for e in edition.split(",") if e],
+        "sources": sorted({queries.split_edition(e)[0] for e in editions}),
+        "vintages": sorted({queries.split_edition(e)[1] for e in editions}),
+        "editions": editions,
         "notes": list(chart.caption.notes),
     }
 
 
-def _licence(tables: Tables, key: str) -> str:
-    source, vintage = queries.split_edition(key)
-    editions = tables.get("editions")
-    if editions is not None and "licence" in editions.columns:
-        row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
-        if len(row):
-            return str(row["licence"].iloc[0])
-    fmt = sources.BY_SOURCE.get(source)
-    return fmt.licence if fmt else ""
-
-
 def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents.SourceRow]:
     """The editions the figures draw on, with citation, licence and the figures using each."""
-    used: dict[str, list[int]] = {}
-    for number, record in enumerate(records, 1):
-        for key in record["editions"]:
-            used.setdefault(key, []).append(number)
-    return [
-        documents.SourceRow(
-            queries.edition_label(key),
-            queries.source_line(tables, key),
-            _licence(tables, key),
-            tuple(numbers),
-        )
-        for key, numbers in sorted(used.items())
-    ]
-
-
-def _day(timestamp: str | None) -> str | None:
-    """'2026-11-23T10:55:06+00:00' -> '23 November 2026' (as a document states a date)."""
-    if not timestamp:
-        return None
-    try:
-        return datetime.fromisoformat(timestamp).strftime("%d %B %Y")
-    except ValueError:
-        return timestamp
+    return office.source_rows(tables, [r["editions"] for r in records])
 
 
 def _documents(
@@ -324,56 +307,43 @@ def _documents(
     spec: PackSpec,
     tables: Tables,
     formats: tuple[str, ...],
-    rendered: list[tuple[Entry, Chart]],
+    figs: list[documents.FigureDoc],
     records: list[dict[str, Any]],
-    bare_pngs: list[bytes],
     data_built_at: str | None,
+    options: documents.Options,
+    annex: documents.Annex | None,
 ) -> dict[str, dict[str, Any]]:
     """Write the pack's Word document and PowerPoint deck; return their manifest records."""
-    figs = [
-        documents.FigureDoc(
-            number=i,
-            id=entry.id,
-            title=chart.caption.title,
-            subtitle=chart.caption.subtitle,
-            finding=record["finding"],
-            source=chart.caption.source,
-            notes=tuple(chart.caption.notes),
-            alt_text=record["alt_text"],
-            png=png,
-            width_px=record["width"],
-            height_px=record["height"],
-            size=record["size"],
-        )
-        for i, ((entry, chart), record, png) in enumerate(
-            zip(rendered, records, bare_pngs, strict=True), 1
-        )
-    ]
-    keywords = sorted({k for r in records for k in [*r["sources"], *r["editions"]]})
+    used = [r["editions"] for r in records]
     doc = documents.PackDoc(
         spec.title,
         figs,
-        source_rows(tables, records),
-        datetime.now(UTC).strftime("%d %B %Y"),
-        _day(data_built_at),
-        keywords,
+        office.source_rows(tables, used),
+        office.date_text(),
+        office.day(data_built_at),
+        office.keywords(used),
+        author=spec.author,
+        annex=annex,
     )
     out: dict[str, dict[str, Any]] = {}
     for fmt, make in (("docx", documents.word), ("pptx", documents.slides)):
         if fmt in formats:
             path = folder / f"{spec.path.stem}.{fmt}"
-            path.write_bytes(make(doc))
+            path.write_bytes(make(doc, options))
             out[fmt] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
     return out
 
 
-def planned_files(spec: PackSpec, formats: tuple[str, ...], make_zip: bool = False) -> list[str]:
+def planned_files(
+    spec: PackSpec, formats: tuple[str, ...], make_zip: bool = False, report: str = ""
+) -> list[str]:
     """Every file the pack will write (the names its manifest will list), before rendering."""
     names = []
     for entry in spec.entries:
         names += [f"{entry.id}.{f}" for f in formats if f not in DOCUMENTS]
         names.append(f"{entry.id}.md")
     names += [f"{spec.path.stem}.{f}" for f in DOCUMENTS if f in formats]
+    names += [f"{spec.path.stem}-claims.{f}" for f in ("docx", "xlsx") if report]
     names += [folder.MANIFEST] + ([f"{spec.path.stem}.zip"] if make_zip else [])
     return names
 
@@ -388,15 +358,20 @@ def export_pack(
     data_built_at: str | None = None,
     progress: Callable[[str], None] = print,
     force: bool = False,
+    options: documents.Options | None = None,
+    claims: str | None = None,
 ) -> dict[str, Any]:
     """Write the whole pack's files into ``out``, or nothing at all; nothing else in ``out``
-    is touched (see ``folder``)."""
+    is touched (see ``folder``). ``claims``: a report's symbol, whose claims checked against
+    the editions are written as an annex (the spec's ``claims`` when given as '')."""
     out = Path(out)
     formats = formats or spec.formats
+    options = options or documents.Options()
     if size is not None and _size_error(size):
         raise SpecError(f"--size {_size_error(size)}")
+    report = _report(spec, tables, claims)
     try:
-        plan = folder.check(out, spec.path, planned_files(spec, formats, make_zip), force)
+        plan = folder.check(out, spec.path, planned_files(spec, formats, make_zip, report), force)
     except folder.FolderError as exc:
         raise SpecError(str(exc)) from exc
     render.warm_up()  # Chromium starts while the charts are built
@@ -405,7 +380,9 @@ def export_pack(
     staging = folder.stage(plan)
     try:
         manifest = _write_pack(
-            staging, spec, tables, formats, rendered, sizes, make_zip, data_built_at, progress
+            _Pack(spec, tables, formats, rendered, sizes, make_zip, data_built_at, options, report),
+            staging,
+            progress,
         )
         kept = folder.commit(plan)
     except BaseException:
@@ -416,57 +393,120 @@ def export_pack(
     return manifest
 
 
-def _write_pack(
-    staging: Path,
-    spec: PackSpec,
-    tables: Tables,
-    formats: tuple[str, ...],
-    rendered: list[tuple[Entry, Chart]],
-    sizes: list[str],
-    make_zip: bool,
-    data_built_at: str | None,
-    progress: Callable[[str], None],
-) -> dict[str, Any]:
+def _report(spec: PackSpec, tables: Tables, claims: str | None) -> str:
+    """The report whose claims the annex checks ('' for none); SpecError if it is unknown."""
+    report = (spec.claims if claims == "" else claims) if claims is not None else spec.claims
+    if claims == "" and not report:
+        raise SpecError(f"--claims: give a report's symbol, or set 'claims' in {spec.path}")
+    if report:
+        try:
+            annex.check_report(tables, report)
+        except LookupError as exc:
+            raise SpecError(f"{spec.path}: claims: {exc}") from exc
+    return report
+
+
+@dataclass(frozen=True)
+class _Pack:
+    """What one export writes."""
+
+    spec: PackSpec
+    tables: Tables
+    formats: tuple[str, ...]
+    rendered: list[tuple[Entry, Chart]]
+    sizes: list[str]
+    make_zip: bool
+    data_built_at: str | None
+    options: documents.Options
+    report: str
+
+
+def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     """Render every figure and write every file of the pack into the staging folder."""
+    formats, spec, tables = job.formats, job.spec, job.tables
+    figs = [
+        office.figure_doc(i, entry.id, chart, size, *dimensions(size))
+        for i, ((entry, chart), size) in enumerate(zip(job.rendered, job.sizes, strict=True), 1)
+    ]
+    geometry = None
+    if any(f in formats for f in DOCUMENTS):
+        try:
+            geometry = office.Geometry.of(job.options, formats)
+        except (worddoc.TemplateError, deck.TemplateError) as exc:
+            raise SpecError(f"--template {exc}") from exc
     started = time.perf_counter()
     # Figures are laid out while Chromium renders the previous ones, as many at once as it has
     # tabs.
-    groups: list[list[render.Job]] = []
-    results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
+    groups: list[Tagged] = []
+    jobs = _jobs(job.rendered, formats, job.sizes, figs, geometry)
+    results = render.renderer().render_stream(_kept(jobs, groups))
     count = sum(len(g) for g in results)
     progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
-    records, bare_pngs = [], []
+    records = []
     for i, ((entry, chart), group, images, chosen) in enumerate(
-        zip(rendered, groups, results, sizes, strict=True), 1
+        zip(job.rendered, groups, results, job.sizes, strict=True), 1
     ):
-        by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
-        if any(f in formats for f in DOCUMENTS):
-            bare_pngs.append(images[-1])
-            if "png" in formats:  # the last job is the bare plot, the png one came first
-                by_format["png"] = images[[j.fmt for j in group].index("png")]
+        by_tag = {tag: (j, raw) for (tag, j), raw in zip(group, images, strict=True)}
+        by_format = {tag: raw for tag, (_, raw) in by_tag.items() if tag in render.IMAGE_FORMATS}
+        word, slide = by_tag.get("word"), by_tag.get("slide")
+        figs[i - 1] = office.with_pictures(
+            figs[i - 1],
+            word[0] if word else None,
+            word[1] if word else None,
+            slide[0] if slide else None,
+            slide[1] if slide else None,
+        )
         records.append(_write_figure(tables, staging, entry, chart, formats, chosen, by_format))
         shown = ", ".join(formats)
-        progress(f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
+        progress(f"[{i}/{len(job.rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
+    the_annex = annex.claims_annex(tables, job.report) if job.report else None
     document_files = {}
     if any(f in formats for f in DOCUMENTS):
         document_files = _documents(
-            staging, spec, tables, formats, rendered, records, bare_pngs, data_built_at
+            staging,
+            spec,
+            tables,
+            formats,
+            figs,
+            records,
+            job.data_built_at,
+            job.options,
+            the_annex,
         )
+    if the_annex is not None:
+        document_files.update(_annex_files(staging, spec, the_annex, job))
     manifest = {
         "title": spec.title,
         "spec": str(spec.path),
         "spec_sha256": _sha(spec.path),
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_built_at": data_built_at,
+        "data_built_at": job.data_built_at,
         "formats": list(formats),
         "documents": document_files,
-        "archive": f"{spec.path.stem}.zip" if make_zip else None,
+        "claims": job.report or None,
+        "archive": f"{spec.path.stem}.zip" if job.make_zip else None,
         "figures": records,
     }
     (staging / folder.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    if make_zip:
+    if job.make_zip:
         _zip(staging, f"{spec.path.stem}.zip")
     return manifest
+
+
+def _annex_files(
+    staging: Path, spec: PackSpec, the_annex: documents.Annex, job: _Pack
+) -> dict[str, dict[str, Any]]:
+    """The claims annex on its own, as a Word table and an XLSX sheet."""
+    out = {}
+    generated = office.date_text()
+    for key, suffix, payload in (
+        ("claims_docx", "docx", annex.word_bytes(the_annex, spec, generated, job.options)),
+        ("claims_xlsx", "xlsx", annex.xlsx_bytes(the_annex)),
+    ):
+        path = staging / f"{spec.path.stem}-claims.{suffix}"
+        path.write_bytes(payload)
+        out[key] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
+    return out
 
 
 def _zip(folder: Path, name: str) -> None:

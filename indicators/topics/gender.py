@@ -68,7 +68,7 @@ METRICS: dict[str, Metric] = {
     "relative_gap": Metric(
         "relative_gap_pct",
         "Relative gender gap in Internet use (ITU)",
-        "% ((male - female) / male)",
+        "%, (male - female) / male",
         ".1f",
         lambda female, male: 100 * gaps.relative_gender_gap(female, male),
         "ITU's gender gap = (male rate - female rate) / male rate: how much less likely "

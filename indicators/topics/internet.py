@@ -168,8 +168,11 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         y_title=unit,
         hover_format=".2f",
     )
-    if p["mode"] == "ratio":
-        figures.reference_lines(fig, [("parity (1x)", 1.0)])
+    refs = [("parity (1x)", 1.0)] if p["mode"] == "ratio" else []
+    reference = _reference(p)
+    if reference is not None:
+        refs.append(reference)
+    figures.reference_lines(fig, refs)
     last = data.iloc[-1]
     caption = Caption(
         title=f"Internet use: {na} vs {nb}",
@@ -181,9 +184,30 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         notes=(
             f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
             f"{int(last['year'])}.",
+            *([f"Dashed line: {reference[0]}, for comparison."] if reference else []),
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+# Reference lines a gap chart offers: the multiples and gaps reports cite ("more than four
+# times", "twice"), so that a report's figure is drawn against its own threshold.
+REFERENCES = {"ratio": (2, 3, 4, 5), "points": (10, 20, 25, 50)}
+NO_REFERENCE = "none"
+
+
+def _reference(p: dict[str, Any]) -> tuple[str, float] | None:
+    """The chosen reference line as (label, value), or None."""
+    value = p.get("reference", NO_REFERENCE)
+    if value in (None, "", NO_REFERENCE):
+        return None
+    number = float(value)
+    label = f"{number:g} times" if p["mode"] == "ratio" else f"{number:g} points"
+    return label, number
+
+
+def _references(tables: Tables, p: dict[str, Any]) -> list[Any]:
+    return [NO_REFERENCE, *REFERENCES.get(str(p.get("mode")), ())]
 
 
 def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
@@ -381,6 +405,19 @@ register(
                 labels={"ratio": "Ratio (times)", "points": "Gap in percentage points"},
             ),
             EDITION,
+            Param(
+                "reference",
+                "Reference line",
+                NO_REFERENCE,
+                [NO_REFERENCE, *sorted({v for vs in REFERENCES.values() for v in vs})],
+                within=_references,
+                labels={
+                    NO_REFERENCE: "None",
+                    **{v: f"{v} times" for v in REFERENCES["ratio"]},
+                    **{v: f"{v} points" for v in REFERENCES["points"]},
+                },
+                help="A dashed line at a multiple (ratio) or gap (points) a report cites.",
+            ),
         ),
         gap,
         ("internet_use", "entities"),

@@ -130,3 +130,24 @@ def test_long_caption_lines_wrap_inside_the_width():
         assert len(lines) > 1
         assert all(layout.text_px(line, layout.CAPTION_FONT * scale) <= usable for line in lines)
         assert " ".join(lines) == words
+
+
+def test_a_wrapping_legend_gives_every_item_the_widest_items_width():
+    """Plotly packs legend items in one row when all fit, else lays them in equal columns:
+    four names whose two shortest would share a row still take a row each (the Word picture of
+    the relative gender gap by LDC/LLDC/SIDS drew its legend over the plot before)."""
+    import plotly.graph_objects as go
+
+    from indicators.figures import layout
+
+    names = [
+        "World",
+        "Least developed countries (LDCs)",
+        "Landlocked developing countries (LLDCs)",
+        "Small island developing States (SIDS)",
+    ]
+    fig = go.Figure([go.Scatter(x=[1], y=[1], name=n) for n in names])
+    assert layout.legend_rows(fig, 1600, 1.0) == 1
+    assert layout.legend_rows(fig, 454, 0.727) == 4
+    fig = go.Figure([go.Scatter(x=[1], y=[1], name=n) for n in ["World", "High income"] * 3])
+    assert layout.legend_rows(fig, 300, 1.0) == 3  # two columns of short names
