@@ -332,7 +332,8 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     if _is_cartesian(fig):
         left += tick_labels_px(fig, "y", font) + 10 * s
         if _has_title(fig.layout.yaxis):
-            left += font * LINE_HEIGHT + 12 * s
+            lines = str(fig.layout.yaxis.title.text).count("<br>") + 1
+            left += font * LINE_HEIGHT * lines + 12 * s
         horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
         last_x = tick_labels_px(fig, "x", font) / 2 if not horizontal else 0
         right += max(0.0, last_x - inset)  # the last x label is centred on the plot's edge
@@ -342,6 +343,19 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     else:
         right += _colourbar_px(fig, font)
     return Margins(left, right, top, bottom)
+
+
+def fit_y_title(fig: go.Figure, plot_h: float, font: float) -> None:
+    """A value-axis title longer than the plot is tall is set on two lines, or left out if it
+    is longer still (captions state the unit too); in place."""
+    axis = fig.layout.yaxis
+    if not _has_title(axis) or "<br>" in str(axis.title.text):
+        return
+    text = str(axis.title.text)
+    if text_px(text, font) <= plot_h:
+        return
+    lines = wrap(text, plot_h, font)
+    axis.title.text = "<br>".join(lines) if len(lines) == 2 else None
 
 
 def _colourbar_px(fig: go.Figure, font: float) -> float:
@@ -402,6 +416,9 @@ def apply(
     _rescale(fig, s)
     blocks = caption_blocks(title, subtitle, footer, width, s)
     rows = legend_rows(fig, width, s)
+    if _is_cartesian(fig):
+        m = margins(fig, blocks, width, rows)
+        fit_y_title(fig, height - m.top - m.bottom, BASE_FONT * s)
     m = margins(fig, blocks, width, rows)
     inset = INSET * s
     plot_w = max(1.0, width - m.left - m.right)
