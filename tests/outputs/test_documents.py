@@ -11,6 +11,7 @@ import json
 import struct
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import docx
 import pytest
@@ -365,3 +366,31 @@ def test_the_dashboards_word_download_is_built_as_a_packs(tables):
     assert all(r[2].startswith("ITU terms of use") for r in rows[1:])
     assert document.core_properties.created.year == datetime.now(UTC).year
     assert round(document.inline_shapes[0].width.cm, 1) == 16.0
+
+
+def as_template(document: Path, target: Path, kind: str) -> Path:
+    """A saved .docx or .pptx turned into the matching .dotx or .potx (its content type)."""
+    old, new = {
+        "word": ("wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml"),
+        "slides": ("presentationml.presentation.main+xml", "presentationml.template.main+xml"),
+    }[kind]
+    with zipfile.ZipFile(document) as source, zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.decode().replace(old, new).encode()
+            out.writestr(item, content)
+    return target
+
+
+def test_dotx_and_potx_templates_are_taken_too(published, tmp_path):
+    word = docx.Document()
+    word.sections[0].header.paragraphs[0].text = "DOTX HEADER"
+    word.save(tmp_path / "w.docx")
+    slides = Presentation()
+    slides.save(tmp_path / "s.pptx")
+    dotx = as_template(tmp_path / "w.docx", tmp_path / "house.dotx", "word")
+    potx = as_template(tmp_path / "s.pptx", tmp_path / "house.potx", "slides")
+    out = export(published, tmp_path, "--template", str(dotx), "--template", str(potx))
+    assert docx.Document(out / "spec.docx").sections[0].header.paragraphs[0].text == "DOTX HEADER"
+    assert Presentation(out / "spec.pptx").slide_width == slides.slide_width
