@@ -116,7 +116,10 @@ def lines(
 
 
 def reference_lines(
-    fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash"
+    fig: go.Figure,
+    refs: Sequence[tuple[str, float]],
+    dash: str = "dash",
+    position: str = "top left",
 ) -> go.Figure:
     """Dashed (or dotted) horizontal lines with their labels (targets, thresholds)."""
     for label, value in refs:
@@ -124,7 +127,7 @@ def reference_lines(
             y=value,
             line={"dash": dash, "color": theme.REFERENCE, "width": 1},
             annotation_text=label,
-            annotation_position="top left",
+            annotation_position=position,
             annotation_font={"size": 11, "color": theme.REFERENCE},
         )
     return fig

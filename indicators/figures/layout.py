@@ -345,6 +345,18 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     return Margins(left, right, top, bottom)
 
 
+def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.3) -> float:
+    """The height at which a chart's plot is at least ``plot_ratio`` of its width tall, and
+    nine lines of its text (room for the value axis's ticks), given its legend and axes at
+    this width and scale (0 for a map)."""
+    if not _is_cartesian(fig):
+        return 0.0
+    blocks = caption_blocks("", "", [], width, scale)
+    m = margins(fig, blocks, width, legend_rows(fig, width, scale))
+    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale)
+    return m.top + m.bottom + plot
+
+
 def fit_y_title(fig: go.Figure, plot_h: float, font: float) -> None:
     """A value-axis title longer than the plot is tall is set on two lines, or left out if it
     is longer still (captions state the unit too); in place."""

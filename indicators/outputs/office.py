@@ -9,6 +9,7 @@ text has the document's minimum size; the PNG is rendered at the document's reso
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -100,9 +101,13 @@ class Geometry:
         return cls(text, deck.frame(template), deck.safety(template))
 
 
-def word_size(fig: FigureDoc, geometry: Geometry) -> tuple[int, int]:
-    """The printed size of a figure's Word picture, in points."""
-    return worddoc.picture_size(fig.size, fig.width_px, fig.height_px, geometry.text_pt)
+def word_size(chart: Chart, fig: FigureDoc, geometry: Geometry) -> tuple[int, int]:
+    """The printed size of a figure's Word picture, in points: its width in the document, and
+    its preset's proportions unless its legend and axes at 8 pt would squeeze the plot flat (a
+    long legend in an 8 cm column), then as tall as the plot needs."""
+    width, height = worddoc.picture_size(fig.size, fig.width_px, fig.height_px, geometry.text_pt)
+    scale = layout.print_scale(chart.figure, worddoc.SMALLEST_PT)
+    return width, max(height, math.ceil(layout.height_for(chart.figure, width, scale)))
 
 
 def slide_size(fig: FigureDoc, geometry: Geometry) -> tuple[int, int]:
@@ -122,7 +127,7 @@ def picture_job(chart: Chart, size: tuple[int, int], smallest_pt: float, dpi: fl
 
 def word_job(chart: Chart, fig: FigureDoc, geometry: Geometry) -> render.Job:
     """The Word picture: at its printed width, text at least 8 pt, 300 dpi."""
-    return picture_job(chart, word_size(fig, geometry), worddoc.SMALLEST_PT, worddoc.DPI)
+    return picture_job(chart, word_size(chart, fig, geometry), worddoc.SMALLEST_PT, worddoc.DPI)
 
 
 def slide_job(chart: Chart, fig: FigureDoc, geometry: Geometry) -> render.Job:

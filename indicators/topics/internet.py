@@ -168,11 +168,11 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         y_title=unit,
         hover_format=".2f",
     )
-    refs = [("parity (1x)", 1.0)] if p["mode"] == "ratio" else []
+    if p["mode"] == "ratio":
+        figures.reference_lines(fig, [("parity (1x)", 1.0)])
     reference = _reference(p)
-    if reference is not None:
-        refs.append(reference)
-    figures.reference_lines(fig, refs)
+    if reference is not None:  # labelled at the right, clear of the parity label
+        figures.reference_lines(fig, [reference], position="top right")
     last = data.iloc[-1]
     caption = Caption(
         title=f"Internet use: {na} vs {nb}",
