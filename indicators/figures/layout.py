@@ -221,20 +221,27 @@ def _legend_names(fig: go.Figure) -> list[str]:
     ]
 
 
+# Plotly's legend metrics (plotly.js legend/draw.js): every item is its text plus the symbol
+# column (itemwidth 30 px and two 5 px gaps), and items are 5 px apart; fixed px at any scale.
+LEGEND_ITEM_PX = 40.0
+LEGEND_GAP_PX = 5.0
+
+
 def legend_rows(fig: go.Figure, width: int, scale: float) -> int:
-    """Rows a horizontal legend takes at this width. Plotly packs the items in one row when
-    they all fit; otherwise every item takes the widest item's width (columns), so a long name
-    puts fewer items in each row."""
+    """Rows a horizontal legend takes at this width, as plotly lays it out: within the plot's
+    width, all items packed in one row when they fit, otherwise every item in a column as
+    wide as the widest item (so a long name puts fewer items in each row)."""
     names = _legend_names(fig)
     if len(names) < 2 or fig.layout.showlegend is False:
         return 0
     font = BASE_FONT * scale
-    usable = width - 2 * INSET * scale
-    # The symbol and the gaps are drawn at a fixed size in px, whatever the font.
-    items = [46 * max(1.0, scale) + text_px(name, font) for name in names]
-    if sum(items) <= usable:
+    m = margins(fig, caption_blocks("", "", [], width, scale), width, 0)
+    usable = width - m.left - m.right
+    # the AFM widths without the safety margin: plotly measures the text it draws
+    items = [LEGEND_ITEM_PX + text_px(name, font) / SAFETY for name in names]
+    if sum(items) + (len(items) - 1) * LEGEND_GAP_PX < usable:
         return 1
-    per_row = max(1, int(usable // max(items)))
+    per_row = max(1, int((usable + LEGEND_GAP_PX) // (max(items) + LEGEND_GAP_PX)))
     return math.ceil(len(items) / per_row)
 
 
@@ -345,7 +352,7 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     return Margins(left, right, top, bottom)
 
 
-def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.3) -> float:
+def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.25) -> float:
     """The height at which a chart's plot is at least ``plot_ratio`` of its width tall, and
     nine lines of its text (room for the value axis's ticks), given its legend and axes at
     this width and scale (0 for a map)."""
