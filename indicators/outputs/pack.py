@@ -304,32 +304,28 @@ def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents
 
 def _documents(
     folder: Path,
-    spec: PackSpec,
-    tables: Tables,
-    formats: tuple[str, ...],
+    job: _Pack,
     figs: list[documents.FigureDoc],
     records: list[dict[str, Any]],
-    data_built_at: str | None,
-    options: documents.Options,
-    annex: documents.Annex | None,
+    the_annex: documents.Annex | None,
 ) -> dict[str, dict[str, Any]]:
     """Write the pack's Word document and PowerPoint deck; return their manifest records."""
     used = [r["editions"] for r in records]
     doc = documents.PackDoc(
-        spec.title,
+        job.spec.title,
         figs,
-        office.source_rows(tables, used),
+        office.source_rows(job.tables, used),
         office.date_text(),
-        office.day(data_built_at),
+        office.day(job.data_built_at),
         office.keywords(used),
-        author=spec.author,
-        annex=annex,
+        author=job.spec.author,
+        annex=the_annex,
     )
     out: dict[str, dict[str, Any]] = {}
     for fmt, make in (("docx", documents.word), ("pptx", documents.slides)):
-        if fmt in formats:
-            path = folder / f"{spec.path.stem}.{fmt}"
-            path.write_bytes(make(doc, options))
+        if fmt in job.formats:
+            path = folder / f"{job.spec.path.stem}.{fmt}"
+            path.write_bytes(make(doc, job.options))
             out[fmt] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
     return out
 
@@ -423,22 +419,59 @@ class _Pack:
 
 def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     """Render every figure and write every file of the pack into the staging folder."""
-    formats, spec, tables = job.formats, job.spec, job.tables
     figs = [
         office.figure_doc(i, entry.id, chart, size, *dimensions(size))
         for i, ((entry, chart), size) in enumerate(zip(job.rendered, job.sizes, strict=True), 1)
     ]
-    geometry = None
-    if any(f in formats for f in DOCUMENTS):
-        try:
-            geometry = office.Geometry.of(job.options, formats)
-        except (worddoc.TemplateError, deck.TemplateError) as exc:
-            raise SpecError(f"--template {exc}") from exc
+    records = _figures(job, staging, figs, _geometry(job), progress)
+    the_annex = annex.claims_annex(job.tables, job.report) if job.report else None
+    document_files = {}
+    if any(f in job.formats for f in DOCUMENTS):
+        document_files = _documents(staging, job, figs, records, the_annex)
+    if the_annex is not None:
+        document_files.update(_annex_files(staging, job.spec, the_annex, job))
+    manifest = {
+        "title": job.spec.title,
+        "spec": str(job.spec.path),
+        "spec_sha256": _sha(job.spec.path),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_built_at": job.data_built_at,
+        "formats": list(job.formats),
+        "documents": document_files,
+        "claims": job.report or None,
+        "archive": f"{job.spec.path.stem}.zip" if job.make_zip else None,
+        "figures": records,
+    }
+    (staging / folder.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if job.make_zip:
+        _zip(staging, f"{job.spec.path.stem}.zip")
+    return manifest
+
+
+def _geometry(job: _Pack) -> office.Geometry | None:
+    """What the templates fix about the documents' pictures (None without documents)."""
+    if not any(f in job.formats for f in DOCUMENTS):
+        return None
+    try:
+        return office.Geometry.of(job.options, job.formats)
+    except (worddoc.TemplateError, deck.TemplateError) as exc:
+        raise SpecError(f"--template {exc}") from exc
+
+
+def _figures(
+    job: _Pack,
+    staging: Path,
+    figs: list[documents.FigureDoc],
+    geometry: office.Geometry | None,
+    progress: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """Render every image and write each figure's files; ``figs`` get their pictures.
+
+    Figures are laid out while Chromium renders the previous ones, as many at once as it has
+    tabs."""
     started = time.perf_counter()
-    # Figures are laid out while Chromium renders the previous ones, as many at once as it has
-    # tabs.
     groups: list[Tagged] = []
-    jobs = _jobs(job.rendered, formats, job.sizes, figs, geometry)
+    jobs = _jobs(job.rendered, job.formats, job.sizes, figs, geometry)
     results = render.renderer().render_stream(_kept(jobs, groups))
     count = sum(len(g) for g in results)
     progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
@@ -448,49 +481,14 @@ def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> d
     ):
         by_tag = {tag: (j, raw) for (tag, j), raw in zip(group, images, strict=True)}
         by_format = {tag: raw for tag, (_, raw) in by_tag.items() if tag in render.IMAGE_FORMATS}
-        word, slide = by_tag.get("word"), by_tag.get("slide")
-        figs[i - 1] = office.with_pictures(
-            figs[i - 1],
-            word[0] if word else None,
-            word[1] if word else None,
-            slide[0] if slide else None,
-            slide[1] if slide else None,
+        word, slide = by_tag.get("word", (None, None)), by_tag.get("slide", (None, None))
+        figs[i - 1] = office.with_pictures(figs[i - 1], *word, *slide)
+        records.append(
+            _write_figure(job.tables, staging, entry, chart, job.formats, chosen, by_format)
         )
-        records.append(_write_figure(tables, staging, entry, chart, formats, chosen, by_format))
-        shown = ", ".join(formats)
+        shown = ", ".join(job.formats)
         progress(f"[{i}/{len(job.rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
-    the_annex = annex.claims_annex(tables, job.report) if job.report else None
-    document_files = {}
-    if any(f in formats for f in DOCUMENTS):
-        document_files = _documents(
-            staging,
-            spec,
-            tables,
-            formats,
-            figs,
-            records,
-            job.data_built_at,
-            job.options,
-            the_annex,
-        )
-    if the_annex is not None:
-        document_files.update(_annex_files(staging, spec, the_annex, job))
-    manifest = {
-        "title": spec.title,
-        "spec": str(spec.path),
-        "spec_sha256": _sha(spec.path),
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_built_at": job.data_built_at,
-        "formats": list(formats),
-        "documents": document_files,
-        "claims": job.report or None,
-        "archive": f"{spec.path.stem}.zip" if job.make_zip else None,
-        "figures": records,
-    }
-    (staging / folder.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    if job.make_zip:
-        _zip(staging, f"{spec.path.stem}.zip")
-    return manifest
+    return records
 
 
 def _annex_files(
