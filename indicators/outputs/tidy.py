@@ -258,7 +258,7 @@ def diff_frame(tables: Tables, diff: pd.DataFrame, old_key: str, new_key: str) -
                 _places(old, out.loc[rows, "old"]), _places(new, out.loc[rows, "new"])
             )
             out.loc[rows, "change"] = [
-                round(float(v), int(d)) if v == v else v
+                round(float(v), int(d)) + 0.0 if v == v else v
                 for v, d in zip(out.loc[rows, "change"], places, strict=True)
             ]
     if "change_pct" in out.columns:

@@ -27,6 +27,8 @@ def test_printed_rounds_to_places_and_significant_digits():
     wdi = Printed(significant=6).round(pd.Series([16.799999, 84.999992, 0.00472257123, 0.0]))
     assert wdi.tolist() == [16.8, 85.0, 0.00472257, 0.0]
     assert Printed(decimals=1).round(values).isna().tolist() == [False, False, True, False]
+    assert [str(v) for v in Printed(decimals=2).round(pd.Series([-0.001]))] == ["0.0"]
+    assert [str(v) for v in Printed(significant=2).round(pd.Series([-0.0]))] == ["0.0"]
     with pytest.raises(ValueError):
         Printed(decimals=1, significant=3)
 

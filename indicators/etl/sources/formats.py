@@ -291,12 +291,12 @@ class Printed:
         """The values as the publisher prints them (missing values stay missing)."""
         numbers = pd.to_numeric(values, errors="coerce").astype("float64")
         if self.decimals is not None:
-            return numbers.round(self.decimals)
+            return numbers.round(self.decimals) + 0.0  # + 0.0: no '-0.0' in print
         magnitude = np.abs(numbers.to_numpy())
         exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
         places = (int(self.significant or 1) - 1 - exponent).astype("int64")
         rounded = [
-            round(float(v), int(d)) if v == v else v
+            round(float(v), int(d)) + 0.0 if v == v else v
             for v, d in zip(numbers.to_numpy(), places, strict=True)
         ]
         return pd.Series(rounded, index=values.index, dtype="float64")
