@@ -14,7 +14,7 @@ from tests.browser.test_pages import open_page, severe_logs, wait_for_file
 
 pytestmark = pytest.mark.browser
 
-WDI_2019 = "/changes?changes_view.source=wdi&changes_view.year=2019&changes_view.kind=economy"
+WDI_2019 = "/changes?changes.source=wdi&changes.year=2019&changes.kind=economy"
 
 
 def ytick_labels(dash_duo, graph: str) -> list[str]:
@@ -73,7 +73,7 @@ def test_switching_source_picks_its_newest_editions_and_updates_the_link(
 
 def test_search_narrows_the_table(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
-    open_page(dash_duo, "/changes?changes_view.search=Botswana")
+    open_page(dash_duo, "/changes?changes.search=Botswana")
     rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#changes-table tbody tr")
     assert rows and all("BWA" in r.text for r in rows)
     box = dash_duo.find_element('[id*="changes"][id*="search"]')
