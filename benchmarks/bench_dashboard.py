@@ -30,6 +30,7 @@ import http.client
 import importlib
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -67,7 +68,7 @@ COLD_START = """
 import time
 started = time.perf_counter()
 import app
-from indicators import store
+from indicators.contract import store
 from indicators.dashboard.state import STATE
 cache = STATE.tables()
 for name in store.published_tables(cache.data):
@@ -304,10 +305,11 @@ def param_choices(param: Any, tables: Any, default: Any) -> list[Any]:
 
 def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list[str]]]:
     """(values, view, changed ids): defaults, then one parameter changed at a time; chart, table."""
+    from indicators import catalogue
     from indicators.catalogue import charts
     from indicators.dashboard.state import STATE
 
-    spec = {s.id: s for s in charts.catalogue()}[chart_id]
+    spec = catalogue.chart(chart_id)
     tables = STATE.tables()
     defaults = {k: plain(v) for k, v in charts.resolve(spec, tables, {}, strict=False).items()}
     changes: list[tuple[dict[str, Any], list[str]]] = [(defaults, [])]
@@ -341,11 +343,11 @@ def render_requests(prefix: str, chart_id: str, callback_map: dict[str, Any]) ->
     return [made[i % len(made)] for i in range(max(MIN_REQUESTS, len(made)))]
 
 
-def router_request(path: str, callback_map: dict[str, Any]) -> Request:
+def router_request(path: str, callback_map: dict[str, Any], search: str = "") -> Request:
     """The page-content callback the browser posts on arriving at a page (runs its layout)."""
     key = next(k for k in callback_map if "_pages_content.children" in k)
     callback = callback_map[key]
-    given = {"pathname": path, "search": ""}
+    given = {"pathname": path, "search": search}
     inputs = [
         {"id": d["id"], "property": d["property"], "value": given.get(d["property"])}
         for d in callback["inputs"]
@@ -384,6 +386,64 @@ def page_requests(pages: list[Page], callback_map: dict[str, Any]) -> list[Reque
         )
     ]
     return shared + per_page
+
+
+def random_values(chart_id: str, rng: random.Random) -> dict[str, Any]:
+    """Valid values for every parameter of a chart, each drawn at random from its choices
+    (those that depend on others, such as an edition's entities, drawn after them)."""
+    from indicators import catalogue
+    from indicators.dashboard.state import STATE
+
+    spec = catalogue.chart(chart_id)
+    tables = STATE.tables()
+    values: dict[str, Any] = {}
+    for param in sorted(spec.params, key=lambda p: p.within is not None):
+        context = values if param.within is not None else None
+        options = [plain(o) for o in param.options(tables, context)]
+        if not options:
+            continue
+        if param.kind == "multi":
+            most = min(len(options), param.max_items or 4, 4)
+            values[param.name] = rng.sample(options, rng.randint(1, most))
+        else:
+            values[param.name] = rng.choice(options)
+    return values
+
+
+def churn_requests(
+    pages: list[Page], callback_map: dict[str, Any], count: int, seed: int = 19
+) -> list[Request]:
+    """``count`` requests, each for a view not asked for before: a panel's render with random
+    valid values (chart or table), or a page's content for a link with random settings."""
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    panels = [(page, prefix, chart) for page in pages for prefix, chart in page.panels]
+    seen: set[str] = set()
+    out: list[Request] = []
+    while len(out) < count and panels:
+        page, prefix, chart_id = rng.choice(panels)
+        values = random_values(chart_id, rng)
+        view = rng.choice(["chart", "chart", "table"])
+        if rng.random() < 0.25:  # a link followed: the whole page laid out for it
+            query = {
+                f"{prefix}.{k}": ",".join(map(str, v)) if isinstance(v, list) else v
+                for k, v in values.items()
+            }
+            search = "?" + urlencode(query)
+            request = router_request(page.path, callback_map, search)
+            label = page.path + search
+        else:
+            key = render_key(prefix, callback_map)
+            changed = [id_string({"type": "view", "panel": prefix}) + ".value"]
+            body = render_body(key, callback_map[key], values, view, changed)
+            request = Request("render", prefix, "POST", UPDATE, body, prefix)
+            label = prefix + view + json.dumps(values, sort_keys=True)
+        if label in seen:
+            continue
+        seen.add(label)
+        out.append(request)
+    return out
 
 
 def build_visits(

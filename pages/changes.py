@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import dash
@@ -88,11 +87,12 @@ def measure_options(source: str) -> list[dict[str, str]]:
 
 def summary_block(view: View) -> tuple[list[Any], Any, Any]:
     """Summary text, revisions-per-year figure, dumbbell of the largest revisions."""
-    return _summary_block(STATE.tables().version, changes_view.table_free(view))
+    free = changes_view.table_free(view)
+    made: tuple[list[Any], Any, Any] = STATE.memo("changes-summary", free, lambda: _summary(free))
+    return made
 
 
-@functools.lru_cache(maxsize=64)
-def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any]:
+def _summary(view: View) -> tuple[list[Any], Any, Any]:
     """Once per published version and view; callers must not change what it returns."""
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)
@@ -116,11 +116,11 @@ def _summary_block(version: str | None, view: View) -> tuple[list[Any], Any, Any
 
 def table_block(view: View) -> list[Any]:
     """The compared values matching the search, biggest changes first."""
-    return _table_block(STATE.tables().version, view)
+    made: list[Any] = STATE.memo("changes-table", view, lambda: _table(view))
+    return made
 
 
-@functools.lru_cache(maxsize=64)
-def _table_block(version: str | None, view: View) -> list[Any]:
+def _table(view: View) -> list[Any]:
     """Once per published version and view (search included); callers must not change it."""
     tables = STATE.tables()
     compared = changes_view.comparison(tables, view)
@@ -145,8 +145,17 @@ def layout(**query: Any) -> Any:
         ]
     else:
         text, by_year, dumbbell = summary_block(view)
+        reset = changes_view.reset_notices(query, view)
+        notice = panels.notice_block(reset, "Some settings in this link could not be used:")
         body = [
-            html.Section([controls(view)], className="panel", id=f"{PREFIX}-controls"),
+            html.Section(
+                [
+                    controls(view),
+                    html.Div(notice, id=f"{PREFIX}-link-notice", className="notice", role="status"),
+                ],
+                className="panel",
+                id=f"{PREFIX}-controls",
+            ),
             html.Section(
                 [html.H2("Summary"), html.Div(text, id=f"{PREFIX}-summary")],
                 className="panel",
@@ -232,6 +241,14 @@ def _view(values: list[Any]) -> View | None:
     return changes_view.checked(STATE.tables(), dict(zip(PARAMS, values, strict=True)))
 
 
+def _control_notices(values: list[Any], view: View) -> list[Any]:
+    """A notice naming the control values the view could not use (only a crafted request
+    sends them: the controls offer valid choices)."""
+    given = {f"{PREFIX}.{k}": v for k, v in zip(PARAMS, values, strict=False)}
+    reset = changes_view.reset_notices(given, view)
+    return panels.notice_block(reset, "Some settings could not be used:")
+
+
 @dash.callback(
     Output(pid("old"), "options"),
     Output(pid("old"), "value"),
@@ -273,7 +290,11 @@ def render_summary(*values: Any) -> tuple[Any, ...]:
     view = _view(list(values))
     if view is None:
         return (dash.no_update,) * 3
-    return summary_block(view)
+    text, by_year, dumbbell = summary_block(view)
+    notice = _control_notices(list(values), view)
+    if notice:
+        text = [html.Div(notice, className="notice", role="status"), *text]
+    return text, by_year, dumbbell
 
 
 @dash.callback(

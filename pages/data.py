@@ -8,7 +8,8 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, dcc, html
 
-from indicators.dashboard import claims_view, panels
+from indicators.catalogue import queries
+from indicators.dashboard import claims_view, guard, panels
 from indicators.dashboard.claims_view import TableSummary
 from indicators.dashboard.state import STATE
 from indicators.outputs import takeaway
@@ -17,7 +18,7 @@ dash.register_page(
     __name__,
     path="/data",
     name="Data & sources",
-    order=7,
+    order=92,
     title="Data & sources - Digital-divide indicators",
 )
 
@@ -42,10 +43,7 @@ FACTS_STYLE = {
     "gap": "0.2rem 1rem",
     "fontSize": "0.9rem",
 }
-EMPTY = (
-    "Nothing has been built yet: run `indicators fetch` then `indicators build` "
-    "(or `indicators fetch --from FOLDER` with a copy of the publishers' files)."
-)
+EMPTY = f"Nothing has been built yet: {queries.BUILD_HINT}."
 
 
 def schema_table(schema: pd.DataFrame) -> html.Table:
@@ -178,10 +176,12 @@ def layout(**query: Any) -> Any:
 )
 def download_table(clicks: list[int | None]) -> Any:
     """Send the clicked table in the clicked format."""
-    trigger = dash.ctx.triggered_id
+    trigger = guard.triggered_id()
     if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
         return dash.no_update
-    table, fmt = trigger["table"], trigger["fmt"]
+    table, fmt = trigger.get("table"), trigger.get("fmt")
+    if not isinstance(table, str) or not isinstance(fmt, str):
+        return dash.no_update
     try:
         if fmt in takeaway.FORMATS:
             payload, name, media = takeaway.download(STATE.tables(), table, fmt)

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from indicators.catalogue import cards as card_model
+from indicators.catalogue.topic import page_href
 from indicators.dashboard import claims_view, panels
 from indicators.dashboard.state import STATE
 from indicators.etl import sources
@@ -17,7 +18,7 @@ dash.register_page(
     __name__,
     path="/report",
     name="Report check",
-    order=5,
+    order=90,
     title="Report check - Digital-divide indicators",
 )
 
@@ -30,6 +31,7 @@ INTRO = (
     "support it (both numbers shown). Not computable: the note says why."
 )
 COLUMNS = ["Edition", "Recomputed", "Status", "Note", "Chart"]
+SUMMARY_COLUMNS = ["Claim", "Reported", "Report's edition", "Latest edition", "Verdict"]
 
 
 def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
@@ -37,7 +39,7 @@ def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
     links = [
         dcc.Link(
             symbol,
-            href=claims_view.page_href("/report", "report", {"symbol": symbol}),
+            href=page_href("/report", "report", {"symbol": symbol}),
             className="report-tab active" if symbol == chosen else "report-tab",
             title=title,
         )
@@ -90,8 +92,30 @@ def claim_card(rows: pd.DataFrame, view: pd.DataFrame, verdict: str) -> html.Sec
             ),
         ],
         className="claim",
-        id=f"claim-{first['claim_id']}-{rows['source'].iloc[0]}",
+        id=claims_view.card_id(first["claim_id"], rows["source"].iloc[0]),
     )
+
+
+def summary_table(rows: pd.DataFrame) -> html.Div:
+    """The annex table: one row per claim, what it reports, its status in the report's own
+    edition and in the newest one, and the verdict; each claim links to its card below."""
+    head = html.Thead(html.Tr([html.Th(c, scope="col") for c in SUMMARY_COLUMNS]))
+    body = []
+    for item in rows.to_dict("records"):
+        claim = html.A(
+            [html.Strong(f"{item['claim_id']} "), item["statement"]], href=f"#{item['anchor']}"
+        )
+        latest = html.Span(
+            item["latest_edition"], className=claims_view.status_class(item["status"])
+        )
+        cells = [claim, item["reported"], item["report_edition"], latest, item["verdict"]]
+        body.append(
+            html.Tr(
+                [panels.labelled_cell(c, n) for n, c in zip(SUMMARY_COLUMNS, cells, strict=True)]
+            )
+        )
+    table = html.Table([head, html.Tbody(body)], className="claim-summary stacks")
+    return html.Div(table, className="data-table", id="report-summary")
 
 
 def summary(counts: dict[str, int]) -> html.P:
@@ -104,7 +128,13 @@ def summary(counts: dict[str, int]) -> html.P:
     for part in parts:
         joined += [", "] if joined else []
         joined.append(part)
-    return html.P([*joined, " (one per claim and edition)."])
+    return html.P(
+        [
+            *joined,
+            " (one per claim and edition; editions older than the report that cannot "
+            "compute a claim are left out).",
+        ]
+    )
 
 
 def reports_of(claims: pd.DataFrame) -> list[tuple[str, str]]:
@@ -113,8 +143,11 @@ def reports_of(claims: pd.DataFrame) -> list[tuple[str, str]]:
     return [(str(r), str(c)) for r, c in zip(firsts["report"], firsts["citation"], strict=True)]
 
 
-def claim_cards(claims: pd.DataFrame, chosen: str) -> tuple[dict[str, int], list[html.Section]]:
-    """A report's status counts and claim cards: the same until a build publishes again."""
+def claim_cards(
+    claims: pd.DataFrame, chosen: str
+) -> tuple[dict[str, int], html.Div, list[html.Section]]:
+    """A report's status counts, summary table and claim cards: the same until a build
+    publishes again."""
     mine = claims[claims["report"] == chosen]
     view = claims_view.claims_view(mine, claims_view.claim_specs())
     history = claims_view.claim_history(mine)
@@ -122,7 +155,8 @@ def claim_cards(claims: pd.DataFrame, chosen: str) -> tuple[dict[str, int], list
     for item in history.to_dict("records"):
         keep = (mine["claim_id"] == item["claim_id"]) & (mine["source"] == item["source"])
         cards.append(claim_card(mine[keep], view[keep.to_numpy()], item["verdict"]))
-    return claims_view.status_counts(mine), cards
+    table = summary_table(claims_view.summary_rows(mine))
+    return claims_view.status_counts(mine), table, cards
 
 
 def layout(**query: Any) -> Any:
@@ -136,16 +170,19 @@ def layout(**query: Any) -> Any:
         asked = query.get("report.symbol")
         chosen = asked if isinstance(asked, str) and asked in symbols else symbols[0]
         notice = (
-            html.P(f"No report {asked!r}; showing {chosen}.", className="notice")
+            html.P(f"No report “{str(asked)[:40]}”; showing {chosen}.", className="notice")
             if asked is not None and asked != chosen
             else ""
         )
-        counts, cards = STATE.per_version(f"report:{chosen}", lambda t: claim_cards(claims, chosen))
+        counts, table, cards = STATE.per_version(
+            f"report:{chosen}", lambda t: claim_cards(claims, chosen)
+        )
         content = [
             report_switch(reports, chosen),
             notice,
             html.H2(chosen),
             summary(counts),
+            table,
             *cards,
             html.Div(
                 [

@@ -1,8 +1,10 @@
 """The dashboard's callbacks as named functions, and their registration.
 
-Each callback first checks what it received: a request crafted outside the page (wrong types,
-missing or extra values, thousands of ids, a scalar where a list belongs) gets the panel's
-default view and a notice, never an exception.
+A panel's render callback answers with :func:`indicators.dashboard.panels.render_panel`, which
+first checks what it received: a request crafted outside the page (wrong types, missing or
+extra values, thousands of ids, a scalar where a list belongs) gets the panel's default view
+and a notice, never an exception. Downloads, controls that follow the edition and the maps'
+Play buttons are wired here.
 """
 
 from __future__ import annotations
@@ -13,95 +15,20 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, dcc
 
-from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData, ParamError
-from indicators.dashboard import panels
+from indicators.catalogue.errors import NoData, ParamError
+from indicators.dashboard import guard, panels, viewstate
 from indicators.dashboard.state import STATE
-from indicators.figures import Chart
 from indicators.outputs import export, render
 
 log = logging.getLogger(__name__)
-HIDE: dict[str, str] = {"display": "none"}
-SHOW: dict[str, str] = {}
-MAX_VALUES = 64  # no control holds more; a longer list is not from the page
-PLAY_LABEL, PAUSE_LABEL = panels.PLAY_LABEL, "❚❚ Pause"
-
-
-def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
-    """Control values keyed by parameter, from the (values, ids) lists a callback receives.
-
-    Anything not shaped as the page sends it is left out and named in the returned notices.
-    """
-    if not isinstance(values, list) or not isinstance(ids, list) or len(values) != len(ids):
-        return {}, ["The request did not carry the panel's settings; showing the default view."]
-    out: dict[str, Any] = {}
-    notices: list[str] = []
-    for ident, value in zip(ids, values, strict=True):
-        param = ident.get("param") if isinstance(ident, dict) else None
-        if not isinstance(param, str):
-            notices.append("A setting without a name was ignored.")
-            continue
-        if isinstance(value, list) and len(value) > MAX_VALUES:
-            notices.append(f"{param[:40]}: {len(value)} values is more than any control holds.")
-            continue
-        if not (value is None or isinstance(value, str | int | float | list)):
-            notices.append(f"{param[:40]}: a value of this shape was ignored.")
-            continue
-        out[param] = value
-    return out, notices
-
-
-def resolved(chart_id: str, values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
-    """The chart's values from what the controls sent, and a sentence for each value reset."""
-    given, notices = received(values, ids)
-    spec = panels.spec_of(chart_id)
-    names = {p.name for p in spec.params}
-    given = {k: v for k, v in given.items() if k in names}
-    params = charts.resolve(spec, STATE.tables(), given, False, notices)
-    return params, notices
-
-
-def empty_figure() -> dict[str, Any]:
-    """A blank figure (the empty-state message is HTML above it)."""
-    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-
-
-def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
-    """Figure, table, caption, empty state, graph and table styles, title, notice."""
-    params, notices = resolved(chart_id, values, ids)
-    notice = panels.notice_block(notices, "Some settings could not be used:") or None
-    spec = panels.spec_of(chart_id)
-    shown = panels.chart_params(spec, params)
-    try:
-        chart = STATE.chart(chart_id, shown)
-    except (NoData, ParamError) as why:
-        return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
-    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
-    view = view if view in panels.VIEWS else "chart"
-    graph_style, table_style = (
-        (panels.graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
-    )
-    table = None
-    if view == "table":
-        table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
-    return figure, table, caption, None, graph_style, table_style, title, notice
-
-
-def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    """The figure, caption and title a panel shows of a chart (cached per published version)."""
-    return panels.page_figure(chart), panels.caption_block(chart), panels.title_block(chart)
-
-
-def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
-    """The chart's data as the panel's table (cached per published version)."""
-    return panels.data_table(panels.spec_of(chart_id), chart.data, prefix)
+PLAY_LABEL, PAUSE_LABEL, RESUME_LABEL = panels.PLAY_LABEL, "❚❚ Pause", "▶ Resume"
 
 
 def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any, Any]:
     """The chart as a file named after its view, or why not (busy, no data, bad format)."""
     if fmt not in export.FORMATS:
         return dash.no_update, "Unknown download format."
-    params, _ = resolved(chart_id, values, ids)
+    params, _ = panels.resolved(chart_id, values, ids)
     params = panels.chart_params(panels.spec_of(chart_id), params)
     try:
         chart = STATE.chart(chart_id, params)
@@ -123,62 +50,76 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
     return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
 
 
-def followers(spec: charts.ChartSpec) -> tuple[list[str], list[str]]:
-    """The controls whose choices follow others (the edition, a picker's order and group), and
-    the controls they follow."""
-    pickers = spec.explore.pickers if spec.explore is not None else ()
-    scoped = [p.name for p in spec.params if p.within is not None or p.name in pickers]
-    names = {p.name for p in spec.params}
-    leaders: list[str] = [n for n in ("edition", "sort", "list") if n in names]
-    return scoped, leaders
-
-
-def scoped_options(
-    chart_id: str, edition: Any, current: Any, ids: Any, leading: Any = None
-) -> tuple[list, list]:
-    """Options and values of the controls whose choices follow the edition (and, for entity
-    pickers, the order and group their explorer controls choose)."""
+def update_panel(
+    chart_id: str, prefix: str, trigger: Any, sent: list[Any], view: Any, stored: Any
+) -> tuple:
+    """A panel after a reader's action, through its view state: a changed control becomes a
+    choice and every other value is derived again (the Undo button goes back to the choices
+    before a replacement). Answers every control's value and choices, the kept state, the
+    panel's content, the notice and whether Undo shows."""
     spec = panels.spec_of(chart_id)
-    names, leaders = followers(spec)
-    scoped = [p for p in spec.params if p.name in names]
-    if not isinstance(current, list) or len(current) != len(scoped):
-        current = [None] * len(scoped)
-    given = {p.name: v for p, v in zip(scoped, current, strict=True)}
-    if isinstance(leading, dict):
-        given.update({k: v for k, v in leading.items() if k in leaders and isinstance(v, str)})
-    given["edition"] = edition if isinstance(edition, str) else None
-    params = charts.resolve(spec, STATE.tables(), given, False)
+    tables = STATE.tables()
+    ids = [panels.param_id(prefix, p.name) for p in spec.params]
+    given, refused = panels.received(sent, ids)
+    before = viewstate.restore(spec, tables, stored)
+    if trigger == f"{prefix}-undo":
+        state = viewstate.undo(spec, tables, before)
+    elif isinstance(trigger, dict) and trigger.get("param") in given:
+        name = trigger["param"]
+        state = viewstate.choose(spec, tables, before, {name: given[name]})
+    else:  # the chart/table toggle, or a control whose value could not be used
+        state = before
+    notice = panels.notice_block((*refused, *state.notices)) or None
     return (
-        [panels.options(p, params, spec) for p in scoped],
-        [params[p.name] for p in scoped],
+        *[state.values[p.name] for p in spec.params],
+        *[panels.choices_of(spec, p, state.values) for p in spec.params],
+        state.stored(),
+        *panels.panel_content(chart_id, state.values, view, prefix),
+        notice,
+        panels.SHOW if state.undo else panels.HIDE,
     )
 
 
 def register_panel(prefix: str, chart_id: str) -> None:
-    """Wire one panel: render, downloads, and controls that follow the edition."""
+    """Wire one panel: its view state and content, downloads, and a map's Play button."""
+    spec = panels.spec_of(chart_id)
     param_ids = {"type": "param", "panel": prefix, "param": ALL}
+    controls = [panels.param_id(prefix, p.name) for p in spec.params]
 
-    def render(values: Any, view: Any, ids: Any) -> tuple:
-        return render_panel(chart_id, values, view, ids, prefix)
+    def update(*args: Any) -> tuple:
+        *sent, view, _undo, stored = args
+        return update_panel(chart_id, prefix, guard.triggered_id(), sent, view, stored)
 
-    render.__name__ = f"render_{prefix.replace('-', '_')}"
+    update.__name__ = f"update_{prefix.replace('-', '_')}"
     dash.callback(
-        Output(f"{prefix}-graph", "figure"),
-        Output(f"{prefix}-table", "children"),
-        Output(f"{prefix}-caption", "children"),
-        Output(f"{prefix}-empty", "children"),
-        Output(f"{prefix}-graph", "style"),
-        Output(f"{prefix}-table", "style"),
-        Output(f"{prefix}-title", "children"),
-        Output(f"{prefix}-notice", "children"),
-        Input(param_ids, "value"),
-        Input({"type": "view", "panel": prefix}, "value"),
-        State(param_ids, "id"),
-        prevent_initial_call=True,  # the layout arrives rendered (panels.initial_render)
-    )(render)
+        [Output(c, "value") for c in controls]
+        + [
+            Output(c, panels.choices_prop(spec, p))
+            for c, p in zip(controls, spec.params, strict=True)
+        ]
+        + [
+            Output({"type": "chosen", "panel": prefix}, "data"),
+            Output(f"{prefix}-graph", "figure"),
+            Output(f"{prefix}-table", "children"),
+            Output(f"{prefix}-caption", "children"),
+            Output(f"{prefix}-empty", "children"),
+            Output(f"{prefix}-graph", "style"),
+            Output(f"{prefix}-table", "style"),
+            Output(f"{prefix}-title", "children"),
+            Output(f"{prefix}-notice", "children"),
+            Output(f"{prefix}-undo", "style"),
+        ],
+        [Input(c, "value") for c in controls]
+        + [
+            Input({"type": "view", "panel": prefix}, "value"),
+            Input(f"{prefix}-undo", "n_clicks"),
+        ],
+        State({"type": "chosen", "panel": prefix}, "data"),
+        prevent_initial_call=True,  # the layout arrives rendered (panels.panel)
+    )(update)
 
     def download(*args: Any) -> tuple[Any, Any]:
-        trigger = dash.ctx.triggered_id
+        trigger = guard.triggered_id()
         fmt = trigger.rsplit("-", 1)[-1] if isinstance(trigger, str) else None
         return download_panel(chart_id, fmt, args[-2], args[-1])
 
@@ -193,47 +134,34 @@ def register_panel(prefix: str, chart_id: str) -> None:
         # Buttons are disabled (and styled busy) while a render runs.
         running=[(Output(f"{prefix}-dl-{f}", "disabled"), True, False) for f in export.FORMATS],
     )(download)
-
-    spec = panels.spec_of(chart_id)
-    scoped, leaders = followers(spec)
-    if scoped and "edition" in leaders:
-
-        def follow(*args: Any) -> list[Any]:
-            leading = dict(zip(leaders, args[: len(leaders)], strict=True))
-            current = list(args[len(leaders) :])
-            opts, vals = scoped_options(chart_id, leading["edition"], current, None, leading)
-            return [*opts, *vals]
-
-        follow.__name__ = f"follow_edition_{prefix.replace('-', '_')}"
-        ident = {"type": "param", "panel": prefix}
-        dash.callback(
-            [Output({**ident, "param": n}, "options") for n in scoped]
-            + [Output({**ident, "param": n}, "value") for n in scoped],
-            [Input({**ident, "param": n}, "value") for n in leaders],
-            [State({**ident, "param": n}, "value") for n in scoped],
-            prevent_initial_call=True,
-        )(follow)
     if spec.explore is not None and spec.explore.play:
         register_play(prefix, spec.explore.play)
 
 
-def play_step(clicked: bool, playing: bool, year: Any, options: Any) -> tuple[Any, bool, str]:
+def timeline_years(marks: Any) -> list[int]:
+    """The years of a timeline slider, from its marks (JSON keys arrive as text)."""
+    if not isinstance(marks, dict):
+        return []
+    years = {int(k) for k in marks if isinstance(k, int | str) and str(k).isdigit()}
+    return sorted(years)
+
+
+def play_step(
+    clicked: bool, playing: bool, year: Any, marks: Any, resuming: bool = False
+) -> tuple[Any, bool, str]:
     """The year to show next, whether the timer keeps running, and the button's label.
 
-    A press starts (from the first year when the last is shown) or pauses; each tick moves to
-    the next year and the timer stops at the last one.
+    A press plays the years from the first (a reader who paused resumes where they paused)
+    or pauses; each tick moves to the next year, and the timer stops at the last one.
     """
-    listed = options if isinstance(options, list) else []
-    years = sorted(
-        {o["value"] for o in listed if isinstance(o, dict) and type(o.get("value")) is int}
-    )
+    years = timeline_years(marks)
     if not years:
         return dash.no_update, False, PLAY_LABEL
     if clicked:
         if playing:
-            return dash.no_update, False, PLAY_LABEL
-        start = years[0] if year not in years or year == years[-1] else year
-        return start, True, PAUSE_LABEL
+            return dash.no_update, False, RESUME_LABEL
+        resume = resuming and year in years and year != years[-1]
+        return (year if resume else years[0]), True, PAUSE_LABEL
     if not playing:
         return dash.no_update, False, PLAY_LABEL
     later = [y for y in years if isinstance(year, int) and y > year]
@@ -243,13 +171,14 @@ def play_step(clicked: bool, playing: bool, year: Any, options: Any) -> tuple[An
 
 
 def register_play(prefix: str, param: str) -> None:
-    """Wire a map's Play button: it runs a timer that steps the year control."""
-    year = {"type": "param", "panel": prefix, "param": param}
+    """Wire a map's Play button: it runs a timer that steps the timeline."""
+    year = panels.param_id(prefix, param)
 
-    def play(clicks: Any, ticks: Any, paused: Any, value: Any, options: Any) -> tuple:
-        clicked = dash.ctx.triggered_id == f"{prefix}-play"
-        year, running, label = play_step(clicked, paused is False, value, options)
-        return year, not running, label  # the timer runs while it is not disabled
+    def play(clicks: Any, ticks: Any, paused: Any, label: Any, value: Any, marks: Any) -> tuple:
+        clicked = guard.triggered_id() == f"{prefix}-play"
+        resuming = label == RESUME_LABEL
+        year, running, text = play_step(clicked, paused is False, value, marks, resuming)
+        return year, not running, text  # the timer runs while it is not disabled
 
     play.__name__ = f"play_{prefix.replace('-', '_')}"
     dash.callback(
@@ -259,8 +188,9 @@ def register_play(prefix: str, param: str) -> None:
         Input(f"{prefix}-play", "n_clicks"),
         Input(f"{prefix}-play-timer", "n_intervals"),
         State(f"{prefix}-play-timer", "disabled"),
+        State(f"{prefix}-play", "children"),
         State(year, "value"),
-        State(year, "options"),
+        State(year, "marks"),
         prevent_initial_call=True,
     )(play)
 
@@ -271,33 +201,53 @@ def register_panels(page_panels: panels.Panels) -> None:
         register_panel(prefix, chart_id)
 
 
-# Writes every control of the page into the query string with replaceState, so the address bar
-# always holds a link that restores the view, without a page reload or a server round trip.
+# Writes the page's view into the query string with replaceState, so the address bar always
+# holds a link that restores it, without a reload or a server round trip: for a chart panel the
+# values its reader chose (its derived values follow from them, so a link stays short and valid
+# when a newer edition appears); for a page without a view state (What changed) every control.
 URL_SYNC_JS = """
-function(values, views, ids, viewIds) {
+function(chosen, values, views, chosenIds, ids, viewIds) {
     const params = new URLSearchParams();
+    const text = (v) => Array.isArray(v) ? v.join(",") : v;
+    const stated = new Set();
+    chosenIds.forEach((id, i) => {
+        stated.add(id.panel);
+        const picked = (chosen[i] && chosen[i].chosen) || {};
+        Object.keys(picked).forEach((name) => {
+            const v = picked[name];
+            if (v === null || v === undefined || v === "") { return; }
+            params.set(id.panel + "." + name, text(v));
+        });
+    });
     ids.forEach((id, i) => {
         const v = values[i];
-        if (v === null || v === undefined) { return; }
-        params.set(id.panel + "." + id.param, Array.isArray(v) ? v.join(",") : v);
+        if (stated.has(id.panel) || v === null || v === undefined) { return; }
+        params.set(id.panel + "." + id.param, text(v));
     });
     viewIds.forEach((id, i) => {
         if (views[i] && views[i] !== "chart") { params.set(id.panel + ".view", views[i]); }
     });
+    const embed = new URLSearchParams(window.location.search).get("embed");
+    if (embed !== null) { params.set("embed", embed); }
     const search = params.toString();
-    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    const keep = window.location.hash;
+    window.history.replaceState(
+        null, "", window.location.pathname + (search ? "?" + search : "") + keep
+    );
     return search;
 }
 """
 
 
 def register_url_sync() -> None:
-    """Keep the query string in step with the controls of whichever page is shown."""
+    """Keep the query string in step with the view of whichever page is shown."""
     dash.clientside_callback(
         URL_SYNC_JS,
         Output("url-state", "data"),
+        Input({"type": "chosen", "panel": ALL}, "data"),
         Input({"type": "param", "panel": ALL, "param": ALL}, "value"),
         Input({"type": "view", "panel": ALL}, "value"),
+        State({"type": "chosen", "panel": ALL}, "id"),
         State({"type": "param", "panel": ALL, "param": ALL}, "id"),
         State({"type": "view", "panel": ALL}, "id"),
     )

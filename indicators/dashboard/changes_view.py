@@ -27,6 +27,19 @@ ALL = "all"
 KINDS = {ALL: "Economies and groups", "economy": "Economies", "group": "Groups"}
 STATUS_CHOICES = [ALL, *diff.STATUSES]
 TABLE_ROWS = 100
+# How each setting reads in a notice (the controls' labels).
+LABELS = {
+    "source": "Source",
+    "old": "Old edition",
+    "new": "New edition",
+    "measure": "Measure",
+    "year": "Year",
+    "kind": "Entities",
+    "status": "Status",
+    "search": "Search",
+    "at_least": "Changes of at least",
+}
+SEARCH_CHARS = 80
 TOP = 15
 # Colours for the statuses, from the app's colour-blind-safe palette.
 STATUS_COLOURS = {
@@ -74,7 +87,7 @@ def measures(tables: Tables, source: str) -> list[str]:
         frame = tables.get(name)
         if frame is None:
             continue
-        held = queries.memo(frame, ("measures", name, source), _held(frame, name, source))
+        held = queries.memo(tables, frame, ("measures", name, source), _held(frame, name, source))
         out += [f"{name}.{c}" for c in held]
     return out
 
@@ -136,7 +149,7 @@ def with_source(tables: Tables, source: str, q: Mapping[str, Any] | None = None)
         year=_pick(q.get("year"), year_choices, ALL),
         kind=_pick(q.get("kind"), list(KINDS), ALL),
         status=_pick(q.get("status"), STATUS_CHOICES, ALL),
-        search=str(q.get("search") or "")[:80],
+        search=str(q.get("search") or "")[:SEARCH_CHARS],
         at_least=_threshold(q.get("at_least")),
     )
 
@@ -153,6 +166,33 @@ def _threshold(value: Any) -> float | None:
 def table_free(view: View) -> View:
     """The view without the table's own filters (search, status, smallest change)."""
     return View(view.source, view.old, view.new, view.measure, view.year, view.kind)
+
+
+def reset_notices(query: Mapping[str, Any], view: View) -> list[str]:
+    """A sentence for each value of a link (or of the controls) that the view could not use:
+    unknown settings, values outside their choices, a search cut to its length."""
+    given = {k[len(PREFIX) + 1 :]: v for k, v in query.items() if k.startswith(f"{PREFIX}.")}
+    out = []
+    for name, value in given.items():
+        if name not in LABELS:
+            out.append(f"{str(name)[:40]!r} is not a setting of this page; it was ignored.")
+            continue
+        if value is None or value == "":
+            continue
+        used = getattr(view, name)
+        text = str(value)
+        if name in ("old", "new"):
+            text = text.rpartition("@")[2]
+        if name == "at_least":
+            fine = used is not None
+        elif name == "search":
+            fine = len(text) <= SEARCH_CHARS
+        else:
+            fine = text == used
+        if not fine:
+            shown = "no threshold" if used is None else repr(str(used)[:40])
+            out.append(f"{LABELS[name]}: {text[:40]!r} could not be used; showing {shown}.")
+    return out
 
 
 def checked(tables: Tables, values: Mapping[str, Any]) -> View | None:

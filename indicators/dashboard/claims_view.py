@@ -15,24 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalogue import queries
-from indicators.catalogue.topic import page_href  # noqa: F401  (pages link into a panel with it)
+from indicators.catalogue import claim_metrics, queries
 from indicators.contract import schemas, store
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.metrics import claims
 from indicators.outputs import tidy
 
-METRIC_UNITS = {
-    "ratio": "×",
-    "relative_gender_gap": "%",
-    "cagr": "%",
-    "count_meeting": "",
-    "level": "%",
-    "users_billions": " billion",
-    "offline_billions": " billion",
-    "parity_score": "",
-}
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
 
@@ -40,7 +29,8 @@ SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
 def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """Entities and years of each claim id, from the claims file the build reads."""
     try:
-        frame = claims.read_claims(path or claims.default_claims_path())  # the shipped reports
+        # the shipped reports
+        frame = claims.read_claims(path or claims.default_claims_path(), claim_metrics())
     except Exception:  # a missing or broken claims file only costs the deep links
         return {}
     out: dict[str, dict[str, Any]] = {}
@@ -60,15 +50,16 @@ def _edition_key(row: Mapping[str, Any]) -> str:
 
 
 def claim_href(row: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> str:
-    """The view whose chart shows a claim's figure, as the topic charting its metric links it
-    ('' for a metric no topic charts)."""
-    from indicators.catalogue.topic import all_topics
+    """The view whose chart shows a claim's figure, as the topic declaring its metric links it
+    ('' for a metric no topic declares)."""
+    metric = claim_metrics().get(str(row.get("metric", "")))
+    return metric.link(row, spec or {}, _edition_key(row)) if metric else ""
 
-    metric = str(row.get("metric", ""))
-    for topic in all_topics():
-        if metric in topic.claim_links:
-            return topic.claim_links[metric](row, spec or {}, _edition_key(row))
-    return ""
+
+def metric_unit(metric: str) -> str:
+    """How a value of a claim metric reads after the number ('×', '%', ' billion')."""
+    declared = claim_metrics().get(metric)
+    return declared.unit if declared else ""
 
 
 def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:
@@ -78,9 +69,7 @@ def format_value(value: Any, metric: str, comparator: str = "=", digits: int | N
     number = float(value)
     if digits is None:
         digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
-    return (
-        f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
-    )
+    return f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{metric_unit(metric)}"
 
 
 def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:
@@ -150,10 +139,58 @@ def shared_citation(frame: pd.DataFrame) -> str:
     return str(citations[0]) if len(citations) == 1 else ""
 
 
+def relevant(frame: pd.DataFrame) -> pd.DataFrame:
+    """The claim rows that say something about the report: an edition older than the report
+    that cannot compute a claim is no finding (the report could not have drawn on it)."""
+    older = frame["vintage"].astype(str) < frame["report_date"].astype(str).str[:7]
+    idle = (frame["status"] == "not computable") & older & ~frame["report_edition"].astype(bool)
+    return frame[~idle]
+
+
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """How many claim rows have each status, in the contract's order."""
-    counts = frame["status"].value_counts()
+    """How many claim rows have each status, in the contract's order (editions older than the
+    report that cannot compute a claim are left out)."""
+    counts = relevant(frame)["status"].value_counts()
     return {s: int(counts.get(s, 0)) for s in schemas.STATUSES}
+
+
+def card_id(claim_id: Any, source: Any) -> str:
+    """The id of a claim's card on the Report check page (the summary links to it)."""
+    return f"claim-{claim_id}-{source}"
+
+
+def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim of a report: the statement, what it reports, its status in the report's
+    own edition and in the newest edition, and the verdict across editions (the annex table)."""
+    rows = []
+    for (claim_id, source), group in frame.groupby(["claim_id", "source"], sort=False):
+        ordered = relevant(group).sort_values("vintage") if len(relevant(group)) else group
+        own = ordered[ordered["report_edition"].astype(bool)]
+        newest = ordered.iloc[-1]
+        first = group.iloc[0]
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "statement": first["statement"],
+                "reported": format_value(
+                    first["reported_value"], first["metric"], first["comparator"]
+                ),
+                "report_edition": _state(own.iloc[0]) if len(own) else "not in the data",
+                "latest_edition": _state(newest),
+                "verdict": _verdict(group),
+                "anchor": card_id(claim_id, source),
+                "status": str(newest["status"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _state(row: pd.Series) -> str:
+    """'ITU key ICT indicators, Oct 2019: 4.53× (confirmed)'."""
+    value = format_value(row["recomputed_value"], row["metric"])
+    key = _edition_key({str(k): v for k, v in row.items()})
+    name = queries.edition_label(key) if key else "none available"
+    return f"{name}: {value} ({row['status']})"
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -344,7 +381,7 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
     rounding is drawn on the line, not far below it on an axis stretched to three decimals."""
     rows = frame.sort_values("vintage")
     labels = [sources.Edition(v, v).label() for v in rows["vintage"]]
-    held = rows["status"].isin(HOLDS)
+    status = rows["status"].astype(str)
     reported = float(rows["reported_value"].iloc[0])
     tolerance = float(rows["tolerance"].iloc[0] or 0.0)
     equal = str(rows["comparator"].iloc[0]) == "="
@@ -364,14 +401,17 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
                 "hoverinfo": "skip",
             }
         )
-    for flag, name, colour, symbol in (
-        (True, "holds", "#1b7837", "circle"),
-        (False, "does not hold", "#b34700", "x"),
+    # The colours of the status words in the table (assets/style.css): a value within rounding
+    # is amber here as there, not green.
+    for kinds, name, colour, symbol in (
+        (("confirmed",), "holds", "#006d4e", "circle"),
+        (("within rounding",), "within rounding", "#b08800", "diamond"),
+        (("revised",), "does not hold", "#b34700", "x"),
     ):
         points = [
             (lab, v)
-            for lab, v, ok in zip(labels, values, held, strict=True)
-            if ok == flag and v == v
+            for lab, v, s in zip(labels, values, status, strict=True)
+            if s in kinds and v == v
         ]
         if points:  # no legend entry for what is not drawn
             traces.append(
@@ -391,15 +431,16 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             "x": labels,
             "y": [reported] * len(labels),
             "name": f"reported ({reported:g})",
-            "line": {"color": "#555", "dash": "dot"},
+            "line": {"color": "#333", "dash": "dash", "width": 2},
         }
     )
     known = [v for v in values if v == v] + [reported - tolerance, reported + tolerance]
     low, high = min(known), max(known)
     span = max(high - low, abs(reported) * 0.1, tolerance * 4, 1e-9)
     middle = (low + high) / 2
-    # Room for the markers at both ends (they are 11 px on a 150 px plot).
-    low, high = middle - span * 0.65, middle + span * 0.65
+    # Room for the markers at both ends (they are 11 px on a 150 px plot), and for the reported
+    # line, which must never sit on the axis's edge.
+    low, high = middle - span * 0.7, middle + span * 0.7
     return {
         "data": traces,
         "layout": {

@@ -13,15 +13,26 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import figures
-from indicators.catalogue import cards, charts, explore, findings, queries
+from indicators import catalogue, figures
+from indicators.catalogue import cards, charts, explore, queries
 from indicators.catalogue.charts import ChartSpec, Param
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.errors import NoData, ParamError
+from indicators.catalogue.topic import Topic, page_href
+from indicators.contract.store import Tables
+from indicators.dashboard import embed, viewstate
 from indicators.dashboard.state import STATE
+from indicators.dashboard.viewstate import ViewState
 from indicators.figures import Chart
 from indicators.outputs import export, render
 
-Panels = list[tuple[str, str]]
+Panels = list[tuple[str, str]]  # (panel prefix, chart id), top to bottom
+
+
+def panels_of(topic: Topic) -> Panels:
+    """A topic's panels as (prefix, chart id) pairs."""
+    return [(prefix, spec.id) for prefix, spec in topic.panels]
+
+
 # No camera button: its PNG has no caption or source; the panel's own PNG button does.
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -47,12 +58,14 @@ MAP_COLORBAR = {
 TALL_PX = 1200  # charts taller than this repeat their value axis on top
 PLAY_MS = 1500  # a year of a playing map stays this long
 PLAY_LABEL = "▶ Play"
+HIDE: dict[str, str] = {"display": "none"}
+SHOW: dict[str, str] = {}
+MAX_VALUES = 64  # no control holds more; a longer list is not from the page
 
 
 def spec_of(chart_id: str) -> ChartSpec:
     """The catalogue entry of a chart."""
-    charts.catalogue()
-    return charts.REGISTRY[chart_id]
+    return catalogue.chart(chart_id)
 
 
 def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
@@ -68,11 +81,15 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
 
 
 def options(
-    param: Param, values: dict[str, Any], spec: ChartSpec | None = None
+    param: Param,
+    values: dict[str, Any],
+    spec: ChartSpec | None = None,
+    tables: Tables | None = None,
 ) -> list[dict[str, Any]]:
     """The dropdown options of a parameter, given the other values (the chosen edition); an
-    entity picker's list in the order and of the group its explorer controls choose."""
-    tables = STATE.tables()
+    entity picker's list in the order and of the group its explorer controls choose. The
+    tables are the app's unless given."""
+    tables = tables if tables is not None else STATE.tables()
     names = queries.names(tables)
     context = values if param.within is not None else None
     choices = param.options(tables, context)
@@ -84,21 +101,68 @@ def options(
     return [{"label": choice_label(param, v, names) + extra, "value": v} for v, extra in listed]
 
 
+def param_id(prefix: str, name: str) -> dict[str, str]:
+    """The id of a panel's control for one parameter."""
+    return {"type": "param", "panel": prefix, "param": name}
+
+
+def is_timeline(spec: ChartSpec, param: Param) -> bool:
+    """The year a map plays through is a timeline slider, not a dropdown."""
+    return spec.explore is not None and spec.explore.play == param.name
+
+
+def choices_prop(spec: ChartSpec, param: Param) -> str:
+    """The property that holds a control's choices: a dropdown's options, a slider's marks."""
+    return "marks" if is_timeline(spec, param) else "options"
+
+
+def timeline_marks(choices: list[dict[str, Any]]) -> dict[int, str]:
+    """A slider's marks for a list of years: every year a stop, some years labelled (the first,
+    the last and every fifth), so the labels fit a phone's width."""
+    years = sorted(int(c["value"]) for c in choices if isinstance(c.get("value"), int))
+    if not years:
+        return {}
+    shown = {years[0], years[-1], *(y for y in years if y % 5 == 0)}
+    labelled = sorted(shown)
+    # Two labels a year apart would overlap: keep the end, drop its neighbour.
+    crowded = {a for a, b in zip(labelled, labelled[1:], strict=False) if b - a < 3 and b != a}
+    return {y: (str(y) if y in shown and y not in (crowded - {years[0]}) else "") for y in years}
+
+
+def choices_of(spec: ChartSpec, param: Param, values: dict[str, Any]) -> Any:
+    """A control's choices for these values, in the shape its component takes."""
+    listed = options(param, values, spec)
+    return timeline_marks(listed) if is_timeline(spec, param) else listed
+
+
 def control(prefix: str, param: Param, values: dict[str, Any], spec: ChartSpec) -> html.Div:
-    """A labelled dropdown for one chart parameter (searchable; multi where the param is)."""
+    """A labelled control for one chart parameter: a searchable dropdown (multi where the
+    parameter is), or a map's timeline slider."""
+    if is_timeline(spec, param):
+        marks = choices_of(spec, param, values)
+        widget: Any = dcc.Slider(
+            id=param_id(prefix, param.name),
+            min=min(marks) if marks else 0,
+            max=max(marks) if marks else 0,
+            step=None,
+            marks=marks,
+            value=values[param.name],
+            included=False,
+            tooltip={"placement": "top", "always_visible": False},
+            className="timeline",
+        )
+    else:
+        widget = dcc.Dropdown(
+            id=param_id(prefix, param.name),
+            options=choices_of(spec, param, values),
+            value=values[param.name],
+            clearable=False,
+            searchable=True,
+            multi=param.kind == "multi",
+        )
     return html.Div(
-        [
-            html.Label(param.label, htmlFor=f"{prefix}-{param.name}"),
-            dcc.Dropdown(
-                id={"type": "param", "panel": prefix, "param": param.name},
-                options=options(param, values, spec),
-                value=values[param.name],
-                clearable=False,
-                searchable=True,
-                multi=param.kind == "multi",
-            ),
-        ],
-        className="control",
+        [html.Label(param.label, htmlFor=f"{prefix}-{param.name}"), widget],
+        className="control timeline-control" if is_timeline(spec, param) else "control",
         title=param.help or None,
     )
 
@@ -125,14 +189,14 @@ def play_controls(prefix: str, spec: ChartSpec) -> list[Any]:
 
 
 def explore_controls(
-    prefix: str, spec: ChartSpec, values: dict[str, Any], query: dict[str, Any]
+    prefix: str, spec: ChartSpec, values: dict[str, Any], chosen: dict[str, Any]
 ) -> list[Any]:
     """The explorer controls, folded under one line that says what they offer; open when the
     link sets any of them."""
     extra = explore.names(spec)
     if not extra:
         return []
-    given = set(query_params(prefix, query))
+    given = set(chosen)
     return [
         html.Details(
             [
@@ -158,40 +222,59 @@ def query_params(prefix: str, query: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def link_state(prefix: str, spec: ChartSpec, query: dict[str, Any]) -> tuple[dict, str, list[str]]:
-    """The panel's values and view from a link, and a sentence for each value it reset."""
-    notices: list[str] = []
-    values = charts.resolve(spec, STATE.tables(), query_params(prefix, query), False, notices)
+def link_state(prefix: str, spec: ChartSpec, query: dict[str, Any]) -> tuple[ViewState, str]:
+    """The panel's view state and view (chart or table) from a link; the state's notices say
+    what the link asked for that could not be used."""
+    state = viewstate.from_link(spec, STATE.tables(), query_params(prefix, query))
     view = query.get(f"{prefix}.view", "chart")
     if view not in VIEWS:
-        notices.append(f"View: {str(view)[:40]!r} is not chart or table; showing the chart.")
+        quoted = " ".join(str(view).split())[:40]
+        note = f"View: “{quoted}” is neither chart nor table; showing the chart."
+        state = ViewState(state.values, state.chosen, (*state.notices, note), state.undo)
         view = "chart"
-    return values, str(view), notices
+    return state, str(view)
 
 
-def notice_block(notices: list[str], lead: str) -> list[Any]:
-    """A visible notice listing what the page changed (nothing when there is nothing)."""
+def notice_block(notices: list[str] | tuple[str, ...], lead: str = "") -> list[Any]:
+    """A visible notice saying what the page changed, in plain words (nothing when nothing)."""
     if not notices:
         return []
-    return [html.Strong(lead), html.Ul([html.Li(n) for n in notices])]
+    items = html.Ul([html.Li(n) for n in notices])
+    return [html.Strong(lead), items] if lead else [items]
+
+
+def named_views(prefix: str, spec: ChartSpec) -> list[Any]:
+    """Links to the views a chart names (one click away: a page with those values chosen)."""
+    links = []
+    for view in spec.views:
+        made = view.make(STATE.tables())
+        if made is None:
+            continue
+        label, params = made
+        href = page_href(catalogue.topic_of(spec.id).path, prefix, params)
+        links.append(dcc.Link(label, href=f"{href}#{prefix}-panel", className="named-view"))
+    return [html.P(links, className="named-views")] if links else []
 
 
 def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
     """A chart card: heading, controls, notices, title, graph or table, caption, downloads."""
     spec = spec_of(chart_id)
     render.warm_up()  # the page's download buttons will need the process's Chromium
-    values, view, notices = link_state(prefix, spec, query)
+    state, view = link_state(prefix, spec, query)
+    values = state.values
     extra = explore.names(spec)
-    first = initial_render(prefix, chart_id, spec, values, view)
+    first = panel_content(chart_id, values, view, prefix)
     return html.Section(
         [
             html.H2(spec.title, id=f"{prefix}-heading"),
+            dcc.Store(id={"type": "chosen", "panel": prefix}, data=state.stored()),
             html.Div(
                 [control(prefix, p, values, spec) for p in spec.params if p.name not in extra]
                 + play_controls(prefix, spec),
                 className="controls",
             ),
-            *explore_controls(prefix, spec, values, query),
+            *named_views(prefix, spec),
+            *explore_controls(prefix, spec, values, state.chosen),
             dcc.RadioItems(
                 id={"type": "view", "panel": prefix},
                 options=[{"label": v.capitalize(), "value": v} for v in VIEWS],
@@ -200,12 +283,19 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 className="view-toggle",
             ),
             html.Div(
-                notice_block(notices, "Some settings in this link could not be used:"),
-                id=f"{prefix}-link-notice",
+                [
+                    html.Div(notice_block(state.notices), id=f"{prefix}-notice"),
+                    html.Button(
+                        "Undo",
+                        id=f"{prefix}-undo",
+                        className="undo",
+                        style=SHOW if state.undo else HIDE,
+                        title="Back to the choices before this change",
+                    ),
+                ],
                 className="notice",
                 role="status",
             ),
-            html.Div(first[7], id=f"{prefix}-notice", className="notice", role="status"),
             html.Div(first[3], id=f"{prefix}-empty", className="empty-state", role="status"),
             html.Div(first[6], id=f"{prefix}-title", className="figure-title"),
             dcc.Loading(
@@ -235,22 +325,11 @@ def panel(prefix: str, chart_id: str, query: dict[str, Any]) -> html.Section:
                 ],
                 className="downloads",
             ),
+            embed.panel_box(prefix),
         ],
         className="panel",
         id=f"{prefix}-panel",
     )
-
-
-def initial_render(
-    prefix: str, chart_id: str, spec: ChartSpec, values: dict[str, Any], view: str
-) -> tuple:
-    """What the panel's render callback would answer for the link's values, drawn into the
-    layout so a page arrives with its charts (the callback then waits for a control to change)."""
-    from indicators.dashboard import callbacks  # it builds on this module
-
-    ids = [{"type": "param", "panel": prefix, "param": p.name} for p in spec.params]
-    given = [values[p.name] for p in spec.params]
-    return callbacks.render_panel(chart_id, given, view, ids, prefix)
 
 
 def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:
@@ -267,7 +346,7 @@ def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.
 
 def topic_page(topic: Topic, query: dict[str, Any]) -> html.Div:
     """A topic's page: its panels, and the build hint if one of its tables is missing."""
-    body = page(topic.title, topic.intro, list(topic.panels), query)
+    body = page(topic.title, topic.intro, panels_of(topic), query)
     hint = cards.missing_tables(STATE.tables(), topic.tables)
     if hint:
         body.children.insert(2, html.Div(hint, className="empty-state", role="status"))
@@ -289,7 +368,7 @@ def caption_block(chart: Chart) -> list[Any]:
     """Source and notes under the figure (also baked into the exported image)."""
     cap = chart.caption
     return [
-        html.P(findings.of(chart), className="finding"),
+        html.P(chart.finding, className="finding"),
         html.P(f"Source: {cap.source}"),
         *[html.P(n, className="note") for n in cap.notes],
     ]
@@ -475,3 +554,80 @@ def download_name(chart_id: str, params: dict[str, Any], fmt: str) -> str:
         if k != "edition" and v not in (None, "", [], explore.NO_COMPARISON)
     ]
     return "_".join(p for p in parts if p) + f".{fmt}"
+
+
+# ---- what a panel shows for the values its controls send
+
+
+def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """Control values keyed by parameter, from the (values, ids) lists a callback receives.
+
+    Anything not shaped as the page sends it is left out and named in the returned notices.
+    """
+    if not isinstance(values, list) or not isinstance(ids, list) or len(values) != len(ids):
+        return {}, ["The request did not carry the panel's settings; showing the default view."]
+    out: dict[str, Any] = {}
+    notices: list[str] = []
+    for ident, value in zip(ids, values, strict=True):
+        param = ident.get("param") if isinstance(ident, dict) else None
+        if not isinstance(param, str):
+            notices.append("A setting without a name was ignored.")
+            continue
+        if isinstance(value, list) and len(value) > MAX_VALUES:
+            notices.append(f"{param[:40]}: {len(value)} values is more than any control holds.")
+            continue
+        if not (value is None or isinstance(value, str | int | float | list)):
+            notices.append(f"{param[:40]}: a value of this shape was ignored.")
+            continue
+        out[param] = value
+    return out, notices
+
+
+def resolved(chart_id: str, values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """The chart's values from what the controls sent, and a sentence for each value reset."""
+    given, notices = received(values, ids)
+    spec = spec_of(chart_id)
+    names = {p.name for p in spec.params}
+    given = {k: v for k, v in given.items() if k in names}
+    params = charts.resolve(spec, STATE.tables(), given, False, notices)
+    return params, notices
+
+
+def empty_figure() -> dict[str, Any]:
+    """A blank figure (the empty-state message is HTML above it)."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str) -> tuple:
+    """What a panel shows for resolved values: figure, table, caption, empty state, graph and
+    table styles, title (each cached once per published version and view)."""
+    spec = spec_of(chart_id)
+    shown = chart_params(spec, params)
+    try:
+        chart = STATE.chart(chart_id, shown)
+    except (NoData, ParamError) as why:
+        return empty_figure(), None, None, str(why), HIDE, HIDE, None
+    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
+    view = view if view in VIEWS else "chart"
+    shown_style, table_style = (graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
+    table = None
+    if view == "table":
+        table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
+    return figure, table, caption, None, shown_style, table_style, title
+
+
+def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
+    """A panel's content for the (values, ids) lists a request carries, whatever their shape:
+    figure, table, caption, empty state, graph and table styles, title, notice."""
+    params, notices = resolved(chart_id, values, ids)
+    return (*panel_content(chart_id, params, view, prefix), notice_block(notices) or None)
+
+
+def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """The figure, caption and title a panel shows of a chart (cached per published version)."""
+    return page_figure(chart), caption_block(chart), title_block(chart)
+
+
+def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
+    """The chart's data as the panel's table (cached per published version)."""
+    return data_table(spec_of(chart_id), chart.data, prefix)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import functools
+import os
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.contract import store
+from indicators.dashboard.cache import ByteLRU
 from indicators.figures import Chart
 
 # Image exports start a Chromium each; more at once than this and a process runs out of memory.
 IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
+MB = 2**20
+# What each cache may hold, in (estimated) bytes: a worker loads about 190 MB of code and tables
+# and must stay within 250 MB however many different views it is asked for. A chart or a
+# panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
+# INDICATORS_CACHE_MB scales them all (the default totals 32 MB).
+CACHE_SHARES = {"charts": 0.25, "views": 0.25, "pages": 0.3, "per_version": 0.2}
+CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "32"))
 
 
 T = TypeVar("T")
@@ -43,13 +51,8 @@ class AppState:
         self._render_lock = threading.Lock()
         self.images = threading.BoundedSemaphore(IMAGE_RENDERS)
         self.image_wait_s = IMAGE_WAIT_S
-        self._versioned: dict[str, Callable[[Any], Any]] = {}
-        self._chart = functools.lru_cache(maxsize=512)(self._render)
-        self._view = functools.lru_cache(maxsize=512)(self._make_view)
-        self._by_version = functools.lru_cache(maxsize=64)(self._compute)
-        self._builders: dict[str, Callable[[dict[str, Any]], Any]] = {}
-        # A chart page's layout is about 0.4 MB: a few dozen links' worth stay within budget.
-        self._pages = functools.lru_cache(maxsize=32)(self._make_page)
+        budget = {name: int(CACHE_MB * MB * share) for name, share in CACHE_SHARES.items()}
+        self.caches: dict[str, ByteLRU[Any]] = {name: ByteLRU(b) for name, b in budget.items()}
 
     def tables(self) -> store.TableCache:
         """The table cache (the default data folder unless told otherwise)."""
@@ -64,15 +67,24 @@ class AppState:
 
     def clear(self) -> None:
         """Forget every cached chart and per-version value."""
-        self._chart.cache_clear()
-        self._view.cache_clear()
-        self._by_version.cache_clear()
-        self._pages.cache_clear()
+        for cache in self.caches.values():
+            cache.clear()
+
+    def cached_bytes(self) -> int:
+        """What the caches hold, in estimated bytes."""
+        return sum(cache.bytes for cache in self.caches.values())
 
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
         with self._render_lock:
-            return charts.render(chart_id, self.tables(), params, strict=False)
+            return catalogue.render(chart_id, self.tables(), params, strict=False)
+
+    def _chart(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
+        key = (version, chart_id, frozen)
+        made: Chart = self.caches["charts"].get(
+            key, lambda: self._render(version, chart_id, frozen)
+        )
+        return made
 
     def chart(self, chart_id: str, params: dict[str, Any]) -> Chart:
         """A chart for these (already resolved) values, rendered once per published version.
@@ -82,18 +94,8 @@ class AppState:
         frozen = _frozen(params)
         if frozen is None:  # a value of a shape no control produces: render without the cache
             with self._render_lock:
-                return charts.render(chart_id, self.tables(), params, strict=False)
+                return catalogue.render(chart_id, self.tables(), params, strict=False)
         return self._chart(self.tables().version, chart_id, frozen)
-
-    def _make_view(
-        self,
-        version: str | None,
-        chart_id: str,
-        frozen: tuple[Any, ...],
-        make: Callable[..., Any],
-        args: tuple[Hashable, ...],
-    ) -> Any:
-        return make(self._chart(version, chart_id, frozen), *args)
 
     def chart_view(
         self, chart_id: str, params: dict[str, Any], make: Callable[..., T], *args: Hashable
@@ -107,28 +109,32 @@ class AppState:
         if frozen is None:
             return make(self.chart(chart_id, params), *args)
         version = self.tables().version
-        return self._view(version, chart_id, frozen, make, args)  # type: ignore[no-any-return]
-
-    def _make_page(self, version: str | None, name: str, frozen: tuple[Any, ...]) -> Any:
-        return self._builders[name]({k: list(v) if isinstance(v, tuple) else v for k, v in frozen})
+        key = (version, chart_id, frozen, make, args)
+        view: T = self.caches["views"].get(
+            key, lambda: make(self._chart(version, chart_id, frozen), *args)
+        )
+        return view
 
     def page(self, name: str, query: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         """``build(query)``, a page's layout for a link, once per published version and link:
         the same links are followed again and again (the navigation bar's, the Overview's).
         Callers must not mutate it."""
-        self._builders[name] = build
         frozen = _frozen(query)
         if frozen is None:
             return build(query)
-        return self._pages(self.tables().version, name, frozen)
-
-    def _compute(self, version: str | None, name: str) -> Any:
-        return self._versioned[name](self.tables())
+        return self.caches["pages"].get((self.tables().version, name, frozen), lambda: build(query))
 
     def per_version(self, name: str, compute: Callable[[Any], Any]) -> Any:
         """``compute(tables)`` once per published version (overview cards, claims views)."""
-        self._versioned[name] = compute
-        return self._by_version(self.tables().version, name)
+        return self.caches["per_version"].get(
+            (self.tables().version, name), lambda: compute(self.tables())
+        )
+
+    def memo(self, name: str, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` once per published version and key, within the byte budget (the What
+        changed page's summaries and tables)."""
+        value: T = self.caches["per_version"].get((self.tables().version, name, key), make)
+        return value
 
 
 STATE = AppState()

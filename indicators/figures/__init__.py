@@ -6,6 +6,7 @@ notes) that is shown on the page and baked into exports, and the exact frame it 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,9 @@ class Chart:
     data: pd.DataFrame
     caption: Caption
     meta: dict[str, Any] = field(default_factory=dict)
+    finding: str = ""  # the key finding in one sentence, stated from the plotted data
+    kind: str = "Chart"  # what kind of chart it is ("Line chart"), for alt text
+    headline: str = ""  # the finding as a short action title (slides)
 
 
 def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figure:
@@ -116,21 +120,50 @@ def lines(
 
 
 def reference_lines(
-    fig: go.Figure,
-    refs: Sequence[tuple[str, float]],
-    dash: str = "dash",
-    position: str = "top left",
+    fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash"
 ) -> go.Figure:
-    """Dashed (or dotted) horizontal lines with their labels (targets, thresholds)."""
+    """Dashed (or dotted) horizontal lines with their labels (targets, thresholds), each label
+    at the end of its line and on the side farther from the data drawn, on a white ground, so
+    no data line runs through it, even on a phone's narrow chart."""
     for label, value in refs:
         fig.add_hline(
             y=value,
             line={"dash": dash, "color": theme.REFERENCE, "width": 1},
             annotation_text=label,
-            annotation_position=position,
+            annotation_position=_clear_side(fig, value),
             annotation_font={"size": 11, "color": theme.REFERENCE},
+            annotation_bgcolor="rgba(255,255,255,0.85)",
         )
     return fig
+
+
+def _clear_side(fig: go.Figure, value: float) -> str:
+    """Where a reference line's label sits clear of the data: the end (left or right) where the
+    traces drawn come least close to the line, above it unless the data crowd it from above."""
+    points = [
+        (float(x), float(y))
+        for trace in fig.data
+        if trace.type == "scatter" and trace.x is not None and trace.y is not None
+        for x, y in zip(trace.x, trace.y, strict=False)
+        if isinstance(x, int | float) and isinstance(y, int | float) and math.isfinite(y)
+    ]
+    if not points:
+        return "top left"
+    xs = [x for x, _ in points]
+    low, high = min(xs), max(xs)
+    edge = (high - low) * 0.3
+    spread = max(y for _, y in points) - min(y for _, y in points) or 1.0
+
+    def gap(side: str) -> tuple[float, float]:
+        near = [y for x, y in points if (x <= low + edge if side == "left" else x >= high - edge)]
+        above = min((y - value for y in near if y >= value), default=spread)
+        below = min((value - y for y in near if y < value), default=spread)
+        return above, below
+
+    sides = {side: gap(side) for side in ("left", "right")}
+    side = max(sides, key=lambda s: max(sides[s]))
+    above, below = sides[side]
+    return f"{'top' if above >= below else 'bottom'} {side}"
 
 
 def band(fig: go.Figure, low: float, high: float, label: str) -> go.Figure:
@@ -251,7 +284,10 @@ def stacked_area(
 
 
 def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
-    """A tiny trend line with no axes, for overview cards."""
+    """A tiny trend line with no axes, for overview cards; its first and last values are
+    written at its ends, so the trend reads without hovering."""
+    data = data.sort_values(x)
+    first, last = data.iloc[0], data.iloc[-1]
     fig = go.Figure(
         go.Scatter(
             x=data[x],
@@ -261,9 +297,19 @@ def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )
+    for row, anchor in ((first, "right"), (last, "left")):
+        fig.add_annotation(
+            x=row[x],
+            y=row[y],
+            text=f"{float(row[y]):.3g}",
+            xanchor=anchor,
+            xshift=-4 if anchor == "right" else 4,
+            showarrow=False,
+            font={"size": 11, "color": "#444444"},
+        )
     fig.update_layout(
         height=60,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        margin={"l": 34, "r": 34, "t": 4, "b": 4},
         xaxis={"visible": False},
         yaxis={"visible": False},
         showlegend=False,

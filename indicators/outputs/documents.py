@@ -1,10 +1,10 @@
 """A figure pack as a Word document and a PowerPoint deck, ready to send to an editor.
 
 What the documents say about each figure, the sources and the claims annex is gathered here
-(:class:`PackDoc`); ``worddoc`` lays it out as a report appendix (numbered captions above the
-figures, a list of figures, a sources table) and ``deck`` as slides (the finding as an action
-title). Both draw each figure's picture at the size it is printed or projected, so the text in
-the picture reads at a known point size.
+(:class:`PackDoc`); ``worddoc.document`` lays it out as a report appendix (numbered captions
+above the figures, a list of figures, a sources table) and ``deck.presentation`` as slides (the
+finding as an action title). Both draw each figure's picture at the size it is printed or
+projected, so the text in the picture reads at a known point size.
 """
 
 from __future__ import annotations
@@ -104,17 +104,3 @@ CAPTIONS = ("above", "below")
 def figures_text(count: int) -> str:
     """'1 figure', '12 figures'."""
     return f"{count} figure{'' if count == 1 else 's'}"
-
-
-def word(pack: PackDoc, options: Options | None = None) -> bytes:
-    """The pack as a .docx document."""
-    from indicators.outputs import worddoc
-
-    return worddoc.document(pack, options or Options())
-
-
-def slides(pack: PackDoc, options: Options | None = None) -> bytes:
-    """The pack as a .pptx deck."""
-    from indicators.outputs import deck
-
-    return deck.presentation(pack, options or Options())

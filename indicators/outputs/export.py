@@ -81,10 +81,14 @@ def keywords(chart: Chart) -> list[str]:
 
 
 def alt_text(chart: Chart) -> str:
-    """The figure's description for screen readers (see ``findings.alt_text``)."""
-    from indicators.catalogue import findings
-
-    return findings.alt_text(chart)
+    """What the chart shows, its finding and its source, for screen readers, Word and
+    PowerPoint."""
+    cap = chart.caption
+    parts = [f"{chart.kind}: {cap.title}. {cap.subtitle}."]
+    if chart.finding:
+        parts.append(chart.finding)
+    parts.append(f"Source: {cap.source}.")
+    return " ".join(p.replace("..", ".") for p in parts)
 
 
 def with_pdf_metadata(content: bytes, chart: Chart) -> bytes:
@@ -188,9 +192,9 @@ def word_bytes(
 
     if tables is None:
         raise ValueError("a Word document needs the tables (licences and citations)")
-    w, h = _size(chart, width, height)
     built = tables.metadata("editions").get("built_at") or None
-    return office.chart_word(chart, tables, w, h, data_built_at=built)
+    pixels = _size(chart, width, height)
+    return office.chart_word(chart, tables, pixels, alt_text(chart), data_built_at=built)
 
 
 def file_bytes(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from indicators import figures
-from indicators.catalogue import findings, headlines, queries
+from indicators.catalogue import queries
 from indicators.catalogue.explore import NO_COMPARISON
 from indicators.contract.store import Tables
 from indicators.etl import sources
@@ -65,22 +65,23 @@ def source_rows(tables: Tables, used_by: Sequence[Sequence[str]]) -> list[Source
 
 
 def figure_doc(
-    number: int, ident: str, chart: Chart, size: str, width_px: int, height_px: int
+    number: int, ident: str, chart: Chart, size: str, pixels: tuple[int, int], alt_text: str
 ) -> FigureDoc:
     """What the documents say about a chart (its pictures are added once rendered)."""
+    width_px, height_px = pixels
     return FigureDoc(
         number=number,
         id=ident,
         title=chart.caption.title,
         subtitle=chart.caption.subtitle,
-        finding=findings.of(chart),
+        finding=chart.finding,
         source=chart.caption.source,
         notes=tuple(chart.caption.notes),
-        alt_text=findings.alt_text(chart),
+        alt_text=alt_text,
         size=size,
         width_px=width_px,
         height_px=height_px,
-        headline=headlines.of(chart),
+        headline=chart.headline,
     )
 
 
@@ -175,14 +176,14 @@ def keywords(used_by: Sequence[Sequence[str]]) -> list[str]:
 def chart_word(
     chart: Chart,
     tables: Tables,
-    width: int,
-    height: int,
+    pixels: tuple[int, int],
+    alt_text: str,
     options: Options | None = None,
     data_built_at: str | None = None,
 ) -> bytes:
     """One chart as a Word document (the dashboard's download), built as a pack's is."""
     options = options or Options()
-    fig = figure_doc(1, str(chart.meta.get("chart", "figure")), chart, "page", width, height)
+    fig = figure_doc(1, str(chart.meta.get("chart", "figure")), chart, "page", pixels, alt_text)
     geometry = Geometry.of(options, ("docx",))
     job = word_job(chart, fig, geometry)
     png = render.renderer().render(job)

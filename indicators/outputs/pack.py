@@ -23,8 +23,9 @@ from typing import Any
 
 import yaml
 
-from indicators.catalogue import charts, findings, queries
-from indicators.catalogue.charts import NoData, ParamError
+from indicators import catalogue
+from indicators.catalogue import queries
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.figures import Chart
 from indicators.outputs import annex, deck, documents, export, folder, office, render, worddoc
@@ -172,17 +173,16 @@ def load_spec(path: Path) -> PackSpec:
 
 def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
     """Render every entry strictly, so a bad id, parameter or empty selection fails up front."""
-    charts.catalogue()
     out = []
     for entry in spec.entries:
         where = _where(spec.path, entry.index, entry.id)
-        if entry.chart not in charts.REGISTRY:
+        if entry.chart not in catalogue.load().charts:
             raise SpecError(
                 f"{where}: field 'chart': unknown chart id {entry.chart!r}; "
                 "`indicators export --list` shows the available ones"
             )
         try:
-            chart = charts.render(entry.chart, tables, entry.params, strict=True)
+            chart = catalogue.render(entry.chart, tables, entry.params, strict=True)
         except ParamError as exc:
             raise SpecError(f"{where}: field 'params': {exc}") from exc
         except NoData as exc:
@@ -193,13 +193,13 @@ def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
 
 def alt_text(chart: Chart) -> str:
     """What the chart shows, its finding and its source (screen readers, Word, PowerPoint)."""
-    return findings.alt_text(chart)
+    return export.alt_text(chart)
 
 
 def caption_markdown(entry: Entry, chart: Chart, files: list[str]) -> str:
     """The Markdown caption written beside each figure."""
     cap = chart.caption
-    finding = findings.of(chart)
+    finding = chart.finding
     lines = [f"### {cap.title}", "", f"*{cap.subtitle}*", ""]
     lines += [finding, ""] if finding else []
     lines += [f"Source: {cap.source}"]
@@ -287,7 +287,7 @@ def _write_figure(
         "files": files,
         "title": chart.caption.title,
         "subtitle": chart.caption.subtitle,
-        "finding": findings.of(chart),
+        "finding": chart.finding,
         "alt_text": alt_text(chart),
         "citation": chart.caption.source,
         "sources": sorted({queries.split_edition(e)[0] for e in editions}),
@@ -322,7 +322,7 @@ def _documents(
         annex=the_annex,
     )
     out: dict[str, dict[str, Any]] = {}
-    for fmt, make in (("docx", documents.word), ("pptx", documents.slides)):
+    for fmt, make in (("docx", worddoc.document), ("pptx", deck.presentation)):
         if fmt in job.formats:
             path = folder / f"{job.spec.path.stem}.{fmt}"
             path.write_bytes(make(doc, job.options))
@@ -420,7 +420,7 @@ class _Pack:
 def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     """Render every figure and write every file of the pack into the staging folder."""
     figs = [
-        office.figure_doc(i, entry.id, chart, size, *dimensions(size))
+        office.figure_doc(i, entry.id, chart, size, dimensions(size), export.alt_text(chart))
         for i, ((entry, chart), size) in enumerate(zip(job.rendered, job.sizes, strict=True), 1)
     ]
     records = _figures(job, staging, figs, _geometry(job), progress)
@@ -518,7 +518,7 @@ def _zip(folder: Path, name: str) -> None:
 def describe_catalogue(tables: Tables) -> str:
     """`indicators export --list`: every chart id with its parameters and their choices."""
     lines = []
-    for spec in charts.catalogue():
+    for spec in catalogue.load().charts.values():
         lines.append(f"{spec.id}: {spec.title}")
         lines.append(f"    {spec.description}")
         for param in spec.params:

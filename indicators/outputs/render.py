@@ -5,6 +5,12 @@ event loop in a daemon thread, started on the first render (so a forked server w
 its own), shared by every thread of the process, and restarted if Chromium has died. At most
 ``tabs`` renders run at once; further requests wait for a free tab. Rendered bytes can be kept
 in a small cache keyed by what determines them (published version, chart, view, format).
+
+A tab whose renderer process dies is noticed at once (Chromium reports the crash), not when the
+render times out: the renders in flight fail, Chromium is restarted and each render is tried
+once more; every such event is logged. Chromium's profile and kaleido's page live in one folder
+per process (:mod:`indicators.outputs.folders`), removed when the renderer closes, and after a
+process that could not remove its own.
 """
 
 from __future__ import annotations
@@ -14,28 +20,40 @@ import atexit
 import base64
 import contextlib
 import functools
+import logging
 import os
+import shutil
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.figures import theme
+from indicators.outputs import folders
 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
 TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
 IMAGE_FORMATS = ("png", "svg", "pdf")
+# Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
+# a worker's memory budget.
+DOWNLOAD_CACHE_BYTES = 16 * 2**20
+log = logging.getLogger(__name__)
 
 
 class RenderError(RuntimeError):
     """Chromium could not render a figure (it is restarted for the next one)."""
+
+
+class TabCrashed(RuntimeError):
+    """A tab's renderer process died while (or before) drawing a figure."""
 
 
 @dataclass(frozen=True)
@@ -90,15 +108,48 @@ def _browser_class() -> Any:
     pio.defaults.topojson = theme.TOPOJSON_URI  # for any other export in the process
 
     class _Browser(kaleido.Kaleido):  # type: ignore[misc]
-        """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each.
+        """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each,
+        and failing its renders at once when a tab crashes.
 
         kaleido reloads a tab (and so parses plotly.js again) after every image, which costs more
         than the render itself. Plotly draws each image in a fresh element and purges it, and a
         PDF sets the page's image and page size anew, so consecutive renders in one tab give the
         same bytes; the periodic reload bounds whatever a long-lived page accumulates.
+
+        A crashed tab never answers: kaleido would wait out its timeout (a minute). Chromium
+        reports the crash to the browser session (``Target.targetCrashed``, once targets are
+        discovered); every render races that report.
         """
 
         RELOAD_EVERY = 50
+        crashed: asyncio.Event
+
+        async def watch_crashes(self) -> None:
+            """Have Chromium report crashed tabs, and note them."""
+            self.crashed = asyncio.Event()
+
+            async def on_crash(event: dict[str, Any]) -> None:
+                log.warning("a Chromium tab crashed: %s", event.get("params", {}))
+                self.crashed.set()
+
+            self.subscribe("Target.targetCrashed", on_crash, repeating=True)
+            await self.send_command("Target.setDiscoverTargets", params={"discover": True})
+
+        async def unless_crashed(self, work: Coroutine[Any, Any, Any]) -> Any:
+            """``await work``, or TabCrashed as soon as a tab crashes."""
+            task = asyncio.ensure_future(work)
+            crash = asyncio.ensure_future(self.crashed.wait())
+            try:
+                await asyncio.wait({task, crash}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                crash.cancel()
+            if not task.done():
+                task.cancel()
+                raise TabCrashed("a Chromium tab crashed while drawing the figure")
+            return task.result()
+
+        async def calc_fig(self, *args: Any, **kwargs: Any) -> bytes:
+            return bytes(await self.unless_crashed(super().calc_fig(*args, **kwargs)))
 
         async def derive(self, svg: str, job: Job) -> bytes:
             """A PNG or PDF of a figure from its rendered SVG, without drawing the figure again.
@@ -111,10 +162,11 @@ def _browser_class() -> Any:
             try:
                 args = (svg, job.fmt, job.width, job.height, job.scale)
                 js_id = tab._current_js_id
-                response = await devtools.exec_js_fn(tab.tab, js_id, FROM_SVG_JS, *args)
-                answer = devtools.check_kaleido_js_response(response)
+                call = devtools.exec_js_fn(tab.tab, js_id, FROM_SVG_JS, *args)
+                answer = devtools.check_kaleido_js_response(await self.unless_crashed(call))
                 if job.fmt == "pdf":
-                    return base64.b64decode(await devtools.print_pdf(tab.tab))
+                    pdf = await self.unless_crashed(devtools.print_pdf(tab.tab))
+                    return base64.b64decode(pdf)
                 return base64.b64decode(answer["result"])
             finally:
                 await self._return_kaleido_tab(tab)
@@ -140,13 +192,15 @@ class Renderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._browser: Any = None
+        self.folder: Path | None = None  # Chromium's profile and kaleido's page, while it runs
 
     # -- life cycle ---------------------------------------------------------------------------
 
     def alive(self) -> bool:
-        """True while the browser process runs."""
+        """True while the browser process runs and none of its tabs has crashed."""
         process = getattr(self._browser, "subprocess", None)
-        return process is not None and process.poll() is None
+        crashed = getattr(self._browser, "crashed", None)
+        return process is not None and process.poll() is None and not _is_set(crashed)
 
     def pid(self) -> int | None:
         """The Chromium process id (None before the first render)."""
@@ -161,12 +215,16 @@ class Renderer:
         with self._lock:
             thread_gone = self._thread is None or not self._thread.is_alive()
             if self._browser is None or thread_gone or not self.alive():
+                if self._browser is not None:
+                    log.warning("Chromium (pid %s) died or lost a tab; restarting it", self.pid())
                 self._shutdown()
                 self._start()
             assert self._loop is not None
             return self._loop, self._browser
 
     def _start(self) -> None:
+        folders.remove_folders()  # those of processes that ended without removing theirs
+        folder = folders.make_folder()
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="chromium", daemon=True)
         thread.start()
@@ -174,8 +232,12 @@ class Renderer:
         async def open_browser() -> Any:
             # One tab first, so the first render need not wait for every tab to load plotly.js;
             # the others open in the background and join the pool when ready.
-            browser = _browser_class()(n=1, timeout=TIMEOUT_S)
+            page = _write_page(folder)
+            browser = _browser_class()(
+                n=1, timeout=TIMEOUT_S, page_generator=page, tmp_dir=str(folder)
+            )
             await browser.open()
+            await browser.watch_crashes()
             # (kept referenced: the loop holds only weak references to its tasks)
             browser.opening_tabs = [
                 asyncio.ensure_future(browser._create_kaleido_tab()) for _ in range(self.tabs - 1)
@@ -186,22 +248,28 @@ class Renderer:
             browser = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(START_TIMEOUT_S)
         except Exception as exc:
             loop.call_soon_threadsafe(loop.stop)
+            shutil.rmtree(folder, ignore_errors=True)
             raise RenderError(f"could not start Chromium: {exc}") from exc
         self._loop, self._thread, self._browser = loop, thread, browser
+        self.folder = folder
         self.starts += 1
         if self.starts == 1:
-            atexit.register(self.close)  # never leave a Chromium behind the process
+            atexit.register(self.close)  # never leave a Chromium or its folder behind
 
     def _shutdown(self) -> None:
-        loop, browser = self._loop, self._browser
-        self._loop = self._thread = self._browser = None
-        if loop is None:
-            return
-        if browser is not None:
-            # A dead browser may fail to close; it is gone either way.
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
+        loop, browser, folder = self._loop, self._browser, self.folder
+        self._loop = self._thread = self._browser = self.folder = None
+        if loop is not None:
+            if browser is not None:
+                # A dead browser may fail to close; it is gone either way.
+                with contextlib.suppress(Exception):
+                    asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
+                process = getattr(browser, "subprocess", None)
+                if process is not None and process.poll() is None:
+                    process.kill()  # a browser that would not close must not outlive us
+            loop.call_soon_threadsafe(loop.stop)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         """Stop Chromium (the next render starts a new one)."""
@@ -231,8 +299,11 @@ class Renderer:
                 if self.alive() and attempt == 1 and not _browser_gone(exc):
                     raise RenderError(f"the figure could not be rendered: {exc}") from exc
                 if attempt == 2:
+                    log.error("the render failed again after restarting Chromium: %r", exc)
                     raise RenderError(f"the figure could not be rendered: {exc}") from exc
-                self.close()  # Chromium died under us: start a new one and try once more
+                # Chromium or a tab died under us: start a new one and try once more.
+                log.warning("render failed (%r); restarting Chromium and retrying once", exc)
+                self.close()
         raise AssertionError("unreachable")
 
     def render_stream(self, groups: Iterable[Sequence[Job]]) -> list[list[bytes]]:
@@ -310,15 +381,31 @@ def _cancel(futures: Sequence[Sequence[Future[Any]]]) -> None:
 
 
 def _browser_gone(exc: BaseException) -> bool:
-    """Whether an error means the browser or its pipe is gone or hung (worth one restart)."""
+    """Whether an error means the browser, a tab or the pipe is gone or hung (worth one
+    restart)."""
     name = type(exc).__name__
-    return any(k in name for k in ("Closed", "Pipe", "Channel", "Broken", "Cancelled", "Timeout"))
+    words = ("Closed", "Pipe", "Channel", "Broken", "Cancelled", "Timeout", "Crashed")
+    return any(k in name for k in words)
+
+
+def _is_set(event: asyncio.Event | None) -> bool:
+    return event is not None and event.is_set()
+
+
+def _write_page(folder: Path) -> Path:
+    """kaleido's page (plotly.js from the installed plotly) in the renderer's own folder, where
+    kaleido would otherwise make a temporary folder of its own that a killed process leaves."""
+    from kaleido._page_generator import PageGenerator
+
+    page = folder / "index.html"
+    page.write_text(PageGenerator().generate_index(), encoding="utf-8")
+    return page
 
 
 class ByteCache:
     """Rendered files by key, least recently used dropped first beyond ``max_bytes``."""
 
-    def __init__(self, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, max_bytes: int = DOWNLOAD_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0

@@ -28,6 +28,7 @@ FORMATS = {
     "zip": ("zip", "application/zip"),
 }
 EMBED_PARAM = "embed"
+EMBED_PANEL_HEIGHT = 640  # one chart: title, graph, caption
 EMBED_HEIGHT = 720
 UNKNOWN = "not recorded"
 
@@ -183,7 +184,7 @@ def ready(tables: Tables, name: str) -> pd.DataFrame:
     """The full table as downloads give it: names beside codes, values as printed."""
     frame = _table(tables, name)
     return queries.memo(
-        frame, ("takeaway-ready", name), lambda: tidy.table_frame(tables, name, frame)
+        tables, frame, ("takeaway-ready", name), lambda: tidy.table_frame(tables, name, frame)
     )
 
 
@@ -266,23 +267,26 @@ def download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
     suffix, media = FORMATS[fmt]
     make = xlsx_bytes if fmt == "xlsx" else zip_bytes
     payload = queries.memo(
-        _table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name)
+        tables, _table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name)
     )
     return payload, f"{name}.{suffix}", media
 
 
-def embed_url(href: str) -> str:
-    """The address of a view with the controls hidden: the same query plus ``embed=1``."""
+def embed_url(href: str, panel: str = "") -> str:
+    """The address of a view with the controls hidden: the same query plus ``embed=1``, or
+    ``embed=PANEL`` for one chart of the page alone."""
     parts = urlsplit(href)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != EMBED_PARAM]
-    query.append((EMBED_PARAM, "1"))
+    query.append((EMBED_PARAM, panel or "1"))
     return parts._replace(query=urlencode(query, safe="@,"), fragment="").geturl()
 
 
-def embed_snippet(href: str, title: str = "Digital-divide indicators") -> str:
-    """An iframe that shows the view at ``href`` with its controls hidden."""
-    src = html.escape(embed_url(href), quote=True)
+def embed_snippet(href: str, title: str = "Digital-divide indicators", panel: str = "") -> str:
+    """An iframe that shows the view at ``href`` with its controls hidden (one panel alone when
+    ``panel`` names it)."""
+    src = html.escape(embed_url(href, panel), quote=True)
+    height = EMBED_PANEL_HEIGHT if panel else EMBED_HEIGHT
     return (
         f'<iframe src="{src}" title="{html.escape(title, quote=True)}" width="100%" '
-        f'height="{EMBED_HEIGHT}" style="border:0" loading="lazy"></iframe>'
+        f'height="{height}" style="border:0" loading="lazy"></iframe>'
     )

@@ -44,6 +44,8 @@ CARRIES: dict[str, tuple[str, str, int]] = {
     "end_gbps": ("bandwidth", "bandwidth_gbps", 0),
     "bandwidth_tbps": ("bandwidth", "bandwidth_gbps", 3),
     "per_user_kbps": ("bandwidth", "per_user_kbps", 0),
+    "per_100": ("mobile_broadband", "per_100", 0),
+    "subscriptions_millions": ("mobile_broadband", "subscriptions_millions", 0),
     **{f"median_{unit}": ("broadband_price", "value", 0) for unit in schemas.UNITS},
     **{f"price_{unit}": ("broadband_price", "value", 0) for unit in schemas.UNITS},
     "value": ("broadband_price", "value", 0),
@@ -81,6 +83,7 @@ def _lookup(tables: Tables) -> pd.DataFrame:
     if ent is None or not {"entity_id", "name"} <= set(ent.columns):
         return pd.DataFrame(columns=["name", "grouping"])
     return queries.memo(
+        tables,
         ent,
         ("tidy-names",),
         lambda: ent.set_index("entity_id")[["name", "grouping"]].astype("object"),
@@ -128,7 +131,7 @@ def _declared(tables: Tables, key: str) -> dict[str, Printed]:
     for name in fmt.tables:
         frame = tables.get(name) if name in schemas.MODELS else None
         if frame is not None and {"source", "vintage"} <= set(frame.columns):
-            frames[name] = queries.rows_of(frame, key)
+            frames[name] = queries.rows_of(tables, name, key)
     try:
         return dict(fmt.printed(frames))
     except (KeyError, ValueError):

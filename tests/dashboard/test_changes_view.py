@@ -6,6 +6,7 @@ import pytest
 
 from indicators.catalogue import queries
 from indicators.dashboard import changes_view
+from indicators.etl import build
 from tests.helpers import Without, param_values, text_of
 
 
@@ -33,11 +34,50 @@ def test_query_picks_editions_and_bad_values_fall_back(tables):
     assert single.source == "wdi"
 
 
+def test_every_value_a_link_could_not_use_is_named(tables):
+    bad = {
+        "changes.source": "<script>",
+        "changes.old": "wdi@1999-01",
+        "changes.year": "abc",
+        "changes.kind": "x",
+        "changes.at_least": "-3",
+        "changes.search": "m" * 200,
+        "changes.bogus": "1",
+    }
+    view = changes_view.resolve(tables, bad)
+    notices = changes_view.reset_notices(bad, view)
+    assert len(notices) == len(bad), notices
+    text = " ".join(notices)
+    for label in ("Source", "Old edition", "Year", "Entities", "Changes of at least", "Search"):
+        assert f"{label}: " in text
+    assert "'<script>' could not be used; showing 'wdi'" in text
+    assert "'bogus' is not a setting" in text
+    good = {"changes.source": "wdi", "changes.old": "wdi@2026-02", "changes.year": "2019"}
+    assert changes_view.reset_notices(good, changes_view.resolve(tables, good)) == []
+
+
+def test_the_page_shows_the_notice_of_a_bad_link(tables):
+    import app  # noqa: F401  (pages register themselves with the app)
+    import pages.changes as page
+    from indicators.dashboard.state import STATE
+
+    before = STATE.tables()
+    STATE.set_tables(tables)
+    try:
+        bad = text_of(page.layout(**{"changes.year": "abc", "changes.kind": "x"}))
+        good = text_of(page.layout(**{"changes.year": "2019"}))
+    finally:
+        STATE.set_tables(before)
+    assert "could not be used" in bad and "Year: 'abc'" in bad
+    assert "could not be used" not in good
+
+
 def test_nothing_to_compare_without_two_editions(tables):
     only_feb = Without(tables, "internet_use", lambda f: f["vintage"] == "2026-07")
     assert "wdi" not in changes_view.comparable(only_feb)
-    no_data = Without(tables, "internet_use", lambda f: f["year"] > 0)
-    no_data = Without(no_data, "bandwidth", lambda f: f["year"] > 0)
+    no_data = tables
+    for name in build.fact_tables():
+        no_data = Without(no_data, name, lambda f: f["year"] > 0)
     assert changes_view.resolve(no_data, {}) is None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.catalogue import cards as card_model
+from indicators import catalogue
+from indicators.catalogue import queries
 from indicators.contract import store
 from indicators.dashboard.state import STATE
 from indicators.topics import affordability, bandwidth, gender, internet
@@ -14,7 +15,7 @@ from tests.helpers import text_of
 
 @pytest.fixture(scope="module")
 def cards(tables):
-    return {card.key: card for card in card_model.cards(tables)}
+    return {card.key: card for card in catalogue.overview_cards(tables)}
 
 
 def metric(card, label):
@@ -99,7 +100,7 @@ def test_missing_tables_name_the_command():
         bandwidth.bandwidth_card(None),
     ):
         assert not card.metrics
-        assert "`indicators fetch` then `indicators build`" in card.empty
+        assert queries.BUILD_HINT in card.empty and "--from DIR" in card.empty
 
 
 def use_rows(rows: list[tuple]) -> pd.DataFrame:
@@ -149,8 +150,13 @@ def layouts():
 
     before = STATE.tables()
     yield {
-        name: dash.page_registry[f"pages.{name}"]["layout"]
-        for name in ("overview", "bandwidth", "report", "data")
+        name: dash.page_registry[module]["layout"]
+        for name, module in (
+            ("overview", "pages.overview"),
+            ("bandwidth", "topics.bandwidth"),
+            ("report", "pages.report"),
+            ("data", "pages.data"),
+        )
     }
     STATE.set_tables(before)
 
@@ -168,5 +174,5 @@ def test_empty_data_folder_shows_the_build_hint_on_every_page(tmp_path, layouts)
     STATE.set_tables(store.TableCache(store.DataDir(tmp_path)))
     for name, layout in layouts.items():
         text = text_of(layout())
-        assert "`indicators fetch` then `indicators build`" in text, name
-    assert text_of(layouts["overview"]()).count("indicators build") == 4
+        assert queries.BUILD_HINT in text, name
+    assert text_of(layouts["overview"]()).count("indicators build") == len(catalogue.topics())

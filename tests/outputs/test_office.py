@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from indicators.cli import main
 from indicators.contract import store
-from indicators.outputs import deck, documents, office, pack, render, worddoc
+from indicators.outputs import deck, documents, export, office, pack, render, worddoc
 
 pytestmark = pytest.mark.office
 
@@ -142,7 +142,7 @@ def opened(published, tmp_path_factory):
     loaded = pack.load_spec(spec)
     rendered = pack.render_entries(loaded, tables)
     figs = [
-        office.figure_doc(i, e.id, c, loaded.size, *pack.dimensions(loaded.size))
+        office.figure_doc(i, e.id, c, loaded.size, pack.dimensions(loaded.size), export.alt_text(c))
         for i, (e, c) in enumerate(rendered, 1)
     ]
     geometry = office.Geometry.of(documents.Options(), ("docx", "pptx"))

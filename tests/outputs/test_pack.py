@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.cli import main
 from indicators.contract import store
 
@@ -81,7 +81,7 @@ def test_pdf_opens_with_one_page(written):
 def test_csv_equals_the_plotted_data(written, data):
     out, _ = written
     tables = store.TableCache(data)
-    chart = charts.render(
+    chart = catalogue.render(
         "internet_gap",
         tables,
         {

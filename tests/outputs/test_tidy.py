@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.contract import schemas
 from indicators.etl import sources
 from indicators.etl.sources.formats import Printed
@@ -70,8 +70,8 @@ def test_full_tables_carry_names_and_the_publishers_precision(tables):
 
 def test_every_chart_rounds_every_float_column_and_names_its_codes(tables):
     """A walk over the catalogue: a new chart column with no precision declared fails here."""
-    for spec in charts.catalogue():
-        chart = charts.render(spec.id, tables, {})
+    for spec in catalogue.load().charts.values():
+        chart = catalogue.render(spec.id, tables, {})
         assert tidy.unrounded(chart.data) == [], spec.id
         ready = tidy.chart_frame(chart, tables)
         for code, (name, grouping) in tidy.CODE_COLUMNS.items():
@@ -85,7 +85,7 @@ def test_every_chart_rounds_every_float_column_and_names_its_codes(tables):
 
 
 def test_chart_csv_of_a_gap_names_both_entities(tables):
-    chart = charts.render(
+    chart = catalogue.render(
         "internet_gap",
         tables,
         {"entity_a": "HIC", "entity_b": "LDC", "edition": "itu_aggregates@2024-11"},
@@ -98,7 +98,7 @@ def test_chart_csv_of_a_gap_names_both_entities(tables):
 
 
 def test_compared_editions_round_each_row_as_its_own_edition(tables):
-    chart = charts.render(
+    chart = catalogue.render(
         "internet_by_group",
         tables,
         {"grouping": "development", "edition": "itu_aggregates@2019-10"},

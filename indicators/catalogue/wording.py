@@ -1,0 +1,119 @@
+"""Words for findings: how shares, counts and groups read inside a sentence.
+
+Each chart's finding (declared beside the chart in its topic module) states what the plotted
+frame shows in one sentence; these helpers keep the phrasing the same across charts.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from indicators.etl.codes import GROUPS, WORLD
+
+
+def half_up(value: float, places: int) -> str:
+    """A number to ``places`` decimals with halves rounded up, as reports print them (26.5 ->
+    '27'; Python's own formatting rounds halves to even: 26.5 -> '26')."""
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def pct(value: float) -> str:
+    """A share in per cent, to two significant places below 10."""
+    return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
+
+
+def count(n: int, total: int) -> str:
+    """'none of the 30' / 'all 12' / '87 of 195'."""
+    if n == 0:
+        return f"none of the {total}"
+    if n == total:
+        return f"all {total}" if total > 2 else ("both" if total == 2 else "the one")
+    return f"{n} of {total}"
+
+
+# How a group reads inside a sentence, where its display name would not.
+IN_SENTENCE = {
+    WORLD: "the world",
+    "HIC": "high-income economies",
+    "UMC": "upper-middle-income economies",
+    "LMC": "lower-middle-income economies",
+    "LIC": "low-income economies",
+    "DEVELOPED": "developed countries",
+    "DEVELOPING": "developing countries",
+    "LDC": "the least developed countries (LDCs)",
+    "LLDC": "landlocked developing countries (LLDCs)",
+    "SIDS": "small island developing States (SIDS)",
+}
+
+
+def group_name(code: str) -> str:
+    """A group's name as it reads in a sentence (economies keep their code)."""
+    return IN_SENTENCE.get(code) or GROUPS.get(code, (code, ""))[0]
+
+
+def name(row: pd.Series) -> str:
+    """The entity of a row as it reads in a sentence."""
+    return IN_SENTENCE.get(str(row["entity_id"])) or str(row["name"])
+
+
+def latest(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:
+    """The latest year of a frame, and its rows in that year."""
+    year = int(data["year"].max())
+    return year, data[data["year"] == year]
+
+
+def extremes(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """The rows with the highest and the lowest value of a column."""
+    ordered = rows.dropna(subset=[column]).sort_values(column)
+    return ordered.iloc[-1], ordered.iloc[0]
+
+
+def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame]:
+    """The world's row (if drawn) and the other rows (all rows when the world is alone)."""
+    world = rows[rows["entity_id"] == WORLD]
+    others = rows[rows["entity_id"] != WORLD]
+    return (world.iloc[0] if len(world) else None), (others if len(others) else rows)
+
+
+# -- headlines: a finding said in one short line -------------------------------------------
+
+# How a group reads in a short title (an income group's "economies" is said once, at the end).
+SHORT = {
+    "HIC": "high-income",
+    "UMC": "upper-middle-income",
+    "LMC": "lower-middle-income",
+    "LIC": "low-income",
+    "DEVELOPED": "developed countries",
+    "DEVELOPING": "developing countries",
+    "LDC": "LDCs",
+    "LLDC": "LLDCs",
+    "SIDS": "SIDS",
+}
+INCOME = ("HIC", "UMC", "LMC", "LIC")
+
+
+def short(row: pd.Series | str) -> str:
+    """An entity as a short title names it ('LDCs', 'high-income', 'Africa')."""
+    code = row if isinstance(row, str) else str(row["entity_id"])
+    if code in SHORT:
+        return SHORT[code]
+    if isinstance(row, str):
+        return GROUPS.get(code, (code, ""))[0]
+    return str(row["name"])
+
+
+def named(row: pd.Series | str) -> str:
+    """A short name that stays a name on its own ('high-income economies', 'LDCs')."""
+    code = row if isinstance(row, str) else str(row["entity_id"])
+    return short(row) + (" economies" if code in INCOME else "")
+
+
+def pair(a: pd.Series, b: pd.Series, a_value: str, b_value: str) -> str:
+    """'93% in high-income vs 26% in low-income economies' (income groups said once)."""
+    codes = str(a["entity_id"]), str(b["entity_id"])
+    if all(c in INCOME for c in codes):
+        return f"{a_value} in {short(a)} vs {b_value} in {short(b)} economies"
+    return f"{a_value} in {named(a)} vs {b_value} in {named(b)}"
