@@ -227,6 +227,7 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     reference = _reference(p)
     if reference is not None:
         figures.reference_lines(fig, [reference])
+        _apart(fig, "parity (1x)", reference[0])
     last = data.iloc[-1]
     first_year, last_year = int(data["year"].iloc[0]), int(last["year"])
     caption = Caption(
@@ -258,6 +259,15 @@ def _reference(p: dict[str, Any]) -> tuple[str, float] | None:
     number = float(value)
     label = f"{number:g} times" if p["mode"] == "ratio" else f"{number:g} points"
     return label, number
+
+
+def _apart(fig: Any, lower: str, upper: str) -> None:
+    """Two line labels on the same end (parity at 1, a report's 4 times): the lower one is set
+    under its line, so close lines do not stack their labels."""
+    notes = {note.text: note for note in fig.layout.annotations}
+    low, high = notes.get(lower), notes.get(upper)
+    if low is not None and high is not None and low.x == high.x:
+        low.yanchor, high.yanchor = "top", "bottom"
 
 
 def _references(tables: Tables, p: dict[str, Any]) -> list[Any]:
