@@ -161,6 +161,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from indicators.catalogue import queries
     from indicators.contract.store import TableCache
     from indicators.metrics import diff
+    from indicators.outputs import tidy
 
     tables = TableCache(_data(args))
     try:
@@ -171,7 +172,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 2
     if args.out:
         try:
-            Path(args.out).write_text(diff.csv_text(result), encoding="utf-8")
+            text = tidy.diff_csv(tables, result, req.old_key, req.new_key)
+            Path(args.out).write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"indicators diff: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
             return 2
@@ -214,7 +216,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from indicators.contract.store import TableCache, build_record
-    from indicators.outputs import pack
+    from indicators.outputs import office, pack
     from indicators.outputs.render import RenderError
 
     data = _data(args)
@@ -237,6 +239,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         spec = pack.load_spec(args.spec)
         if formats and any(f not in pack.FORMATS for f in formats):
             raise pack.SpecError(f"--format {args.format!r}: choose among {list(pack.FORMATS)}")
+        try:
+            options = office.template_options(args.template or [], args.caption)
+        except ValueError as exc:
+            raise pack.SpecError(str(exc)) from exc
         record = build_record(data) or {}
         manifest = pack.export_pack(
             spec,
@@ -246,12 +252,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             size=args.size,
             make_zip=args.zip,
             data_built_at=record.get("built_at"),
+            force=args.force,
+            options=options,
+            claims=args.claims,
         )
     except (pack.SpecError, RenderError) as exc:
         print(f"indicators export: {exc}", file=sys.stderr)
         print("indicators export: nothing was written", file=sys.stderr)
         return 1
-    print(f"wrote {len(manifest['figures'])} figures to {args.out} (manifest.json)")
+    count = len(manifest["figures"])
+    print(f"wrote {count} figure{'s' if count != 1 else ''} to {args.out} (manifest.json)")
     return 0
 
 
@@ -350,7 +360,16 @@ def parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="write a report's figure pack from a spec file")
     exp.add_argument("spec", nargs="?", type=Path, help="report spec (YAML or TOML)")
-    exp.add_argument("--out", type=Path, help="output folder (replaced when the pack is complete)")
+    exp.add_argument(
+        "--out",
+        type=Path,
+        help="output folder; only the pack's own files in it are replaced, once all are written",
+    )
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder holding other files (still replacing only the pack's own)",
+    )
     exp.add_argument(
         "--format",
         help="comma-separated formats: png,svg,pdf,csv,docx,pptx (default: png,svg,pdf,csv)",
@@ -359,6 +378,27 @@ def parser() -> argparse.ArgumentParser:
         "--size", help="size for all figures: column, page, slide or WIDTHxHEIGHT in px"
     )
     exp.add_argument("--zip", action="store_true", help="also write one zip of the pack")
+    exp.add_argument(
+        "--claims",
+        nargs="?",
+        const="",
+        metavar="REPORT",
+        help="also write the report's claims checked against the data (SPEC-claims.docx and "
+        ".xlsx, and an annex to SPEC.docx); REPORT is its symbol (default: the spec's 'claims')",
+    )
+    exp.add_argument(
+        "--caption",
+        choices=["above", "below"],
+        default="above",
+        help="Word: figure titles above the figures (UN and ITU style, the default) or below",
+    )
+    exp.add_argument(
+        "--template",
+        type=Path,
+        action="append",
+        help="an organisation's Word (.docx, .dotx) or PowerPoint (.pptx, .potx) template; "
+        "give both to style both",
+    )
     exp.add_argument("--list", action="store_true", help="list chart ids and their parameters")
     exp.set_defaults(func=cmd_export)
     return top

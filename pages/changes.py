@@ -11,8 +11,7 @@ from indicators.catalogue import queries
 from indicators.dashboard import changes_view, guard, panels
 from indicators.dashboard.changes_view import PREFIX, View
 from indicators.dashboard.state import STATE
-from indicators.metrics import diff
-from indicators.outputs import export, render
+from indicators.outputs import export, render, tidy
 
 dash.register_page(
     __name__,
@@ -320,9 +319,10 @@ def download_csv(n_clicks: int | None, *values: Any) -> Any:
     if not n_clicks or view is None:
         return dash.no_update
     compared = changes_view.comparison(STATE.tables(), view)
-    return dcc.send_string(
-        diff.csv_text(compared), changes_view.download_name(view), type="text/csv"
+    text = tidy.diff_csv(
+        STATE.tables(), compared, f"{view.source}@{view.old}", f"{view.source}@{view.new}"
     )
+    return dcc.send_string(text, changes_view.download_name(view), type="text/csv")
 
 
 def figure_of(which: str, view: View) -> Any:
@@ -348,13 +348,15 @@ def download_figure(which: str, fmt: Any, values: list[Any]) -> tuple[Any, Any]:
     if chart is None:
         return dash.no_update, "Nothing to draw for these settings."
     name = f"{changes_view.download_name(view).removesuffix('.csv')}-{which}.{fmt}"
+    tables = STATE.tables()
     if fmt == "csv":
-        return dcc.send_bytes(export.file_bytes(chart, "csv"), name, type="text/csv"), None
+        text = export.file_bytes(chart, "csv", tables=tables)
+        return dcc.send_bytes(text, name, type="text/csv"), None
     if not STATE.images.acquire(timeout=STATE.image_wait_s):
         return dash.no_update, "The server is busy drawing other images; please try again."
-    key = (STATE.tables().version, which, repr(view))
+    key = (tables.version, which, repr(view))
     try:
-        data = export.download_bytes(chart, fmt, key)
+        data = export.download_bytes(chart, fmt, key, tables)
     except render.RenderError:
         return dash.no_update, "The image could not be drawn just now; please try again."
     finally:

@@ -212,4 +212,5 @@ def download_claims(n_clicks: int | None) -> Any:
     claims = STATE.tables().get("claims")
     if not n_clicks or claims is None:
         return dash.no_update
-    return dcc.send_string(claims_view.csv_text(claims), "claims.csv", type="text/csv")
+    payload, name, media = claims_view.table_download(STATE.tables(), "claims", "csv")
+    return dcc.send_string(payload.decode("utf-8"), name, type=media)

@@ -133,6 +133,7 @@ def render(
     resolved = resolve(spec, tables, params or {}, strict)
     built = spec.build(tables, resolved)
     built.finding = spec.finding.of(built.data, resolved)
+    built.headline = spec.finding.headline_of(built.data, resolved)
     built.kind = spec.finding.kind_of(resolved)
     finished = explore.finish(spec, tables, resolved, built)
     finished.meta.setdefault("chart", chart_id)

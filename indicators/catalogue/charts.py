@@ -100,24 +100,36 @@ State = Callable[[pd.DataFrame, dict[str, Any]], str]
 
 @dataclass(frozen=True)
 class Finding:
-    """How a chart states its key finding, and what kind of chart it is (for alt text)."""
+    """How a chart states its key finding, and what kind of chart it is (for alt text).
+
+    ``headline`` says the same message in one short line (about 70 characters, the numbers
+    first, the year last): the action title of the chart's slide."""
 
     kind: str | Callable[[dict[str, Any]], str]  # "Line chart", or one that depends on values
     state: State
+    headline: State | None = None
 
     def kind_of(self, params: dict[str, Any]) -> str:
         return self.kind(params) if callable(self.kind) else self.kind
 
     def of(self, data: pd.DataFrame, params: dict[str, Any]) -> str:
         """The sentence for a plotted frame ('' for a frame without the rows it needs)."""
-        if data.empty:
-            return ""
-        try:
-            return self.state(data, params)
-        except (KeyError, IndexError, ValueError):
-            # A frame without the rows a finding needs (one group only) gets no sentence rather
-            # than a wrong one.
-            return ""
+        return _stated(self.state, data, params)
+
+    def headline_of(self, data: pd.DataFrame, params: dict[str, Any]) -> str:
+        """The headline for a plotted frame ('' when none is declared or it cannot be said)."""
+        return _stated(self.headline, data, params) if self.headline else ""
+
+
+def _stated(state: State | None, data: pd.DataFrame, params: dict[str, Any]) -> str:
+    if state is None or data.empty:
+        return ""
+    try:
+        return state(data, params)
+    except (KeyError, IndexError, ValueError):
+        # A frame without the rows a finding needs (one group only) gets no sentence rather
+        # than a wrong one.
+        return ""
 
 
 @dataclass(frozen=True)

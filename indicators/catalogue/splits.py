@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from indicators import figures
 from indicators.catalogue import queries
 from indicators.catalogue.errors import NoData
-from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
+from indicators.catalogue.wording import extremes, latest, name, pct, short, world_and_groups
 from indicators.contract.store import Tables
 from indicators.etl.codes import WORLD
 from indicators.figures import Caption, Chart, theme
@@ -170,6 +170,22 @@ def rates_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     )
 
 
+def _place(world: pd.Series | None, lead: pd.Series) -> str:
+    return " worldwide" if world is not None else f" in {short(lead)}"
+
+
+def rates_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
+    """'Internet use worldwide: 83% of urban dwellers vs 48% of rural dwellers (2024)'."""
+    year, rows = latest(data)
+    wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
+    world, groups = world_and_groups(wide.reset_index())
+    lead = world if world is not None else groups.iloc[0]
+    return (
+        f"Internet use{_place(world, lead)}: {pct(lead[split.ahead])} of {split.ahead_short} vs "
+        f"{pct(lead[split.behind])} of {split.behind_short} ({year})"
+    )
+
+
 def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
     """The gap over time, one line per group, in points (ahead - behind) or as a ratio."""
     measure = SPLIT_MEASURES[p["measure"]]
@@ -229,3 +245,19 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     if int(first["year"]) != year:
         text += f" ({was} in {int(first['year'])})"
     return f"{text}; it was widest in {name(widest)} ({widest_text})."
+
+
+def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
+    """'Urban dwellers 1.7 times as likely to be online as rural dwellers worldwide (2024)'."""
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    lead = world if world is not None else groups.iloc[0]
+    place = _place(world, lead)
+    if p.get("measure", "ratio") == "ratio":
+        who = split.ahead_short[0].upper() + split.ahead_short[1:]
+        return (
+            f"{who} {lead['ratio']:.1f} times as likely to be online as {split.behind_short}"
+            f"{place} ({year})"
+        )
+    gap = split.gap_name[0].upper() + split.gap_name[1:]
+    return f"{gap} in Internet use{place}: {lead['gap_pp']:.1f} points ({year})"

@@ -13,11 +13,16 @@ import pandas as pd
 from indicators.etl.codes import GROUPS, WORLD
 
 
+def half_up(value: float, places: int) -> str:
+    """A number to ``places`` decimals with halves rounded up, as reports print them (26.5 ->
+    '27'; Python's own formatting rounds halves to even: 26.5 -> '26')."""
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def pct(value: float) -> str:
-    """A share in per cent, to two significant places below 10, rounded half up as reports
-    print it (78.5 reads 79%, where Python's own rounding would give 78%)."""
-    places = Decimal("0.1") if abs(value) < 10 else Decimal("1")
-    return f"{Decimal(repr(float(value))).quantize(places, ROUND_HALF_UP)}%"
+    """A share in per cent, to two significant places below 10."""
+    return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
 
 
 def count(n: int, total: int) -> str:
@@ -71,3 +76,44 @@ def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame
     world = rows[rows["entity_id"] == WORLD]
     others = rows[rows["entity_id"] != WORLD]
     return (world.iloc[0] if len(world) else None), (others if len(others) else rows)
+
+
+# -- headlines: a finding said in one short line -------------------------------------------
+
+# How a group reads in a short title (an income group's "economies" is said once, at the end).
+SHORT = {
+    "HIC": "high-income",
+    "UMC": "upper-middle-income",
+    "LMC": "lower-middle-income",
+    "LIC": "low-income",
+    "DEVELOPED": "developed countries",
+    "DEVELOPING": "developing countries",
+    "LDC": "LDCs",
+    "LLDC": "LLDCs",
+    "SIDS": "SIDS",
+}
+INCOME = ("HIC", "UMC", "LMC", "LIC")
+
+
+def short(row: pd.Series | str) -> str:
+    """An entity as a short title names it ('LDCs', 'high-income', 'Africa')."""
+    code = row if isinstance(row, str) else str(row["entity_id"])
+    if code in SHORT:
+        return SHORT[code]
+    if isinstance(row, str):
+        return GROUPS.get(code, (code, ""))[0]
+    return str(row["name"])
+
+
+def named(row: pd.Series | str) -> str:
+    """A short name that stays a name on its own ('high-income economies', 'LDCs')."""
+    code = row if isinstance(row, str) else str(row["entity_id"])
+    return short(row) + (" economies" if code in INCOME else "")
+
+
+def pair(a: pd.Series, b: pd.Series, a_value: str, b_value: str) -> str:
+    """'93% in high-income vs 26% in low-income economies' (income groups said once)."""
+    codes = str(a["entity_id"]), str(b["entity_id"])
+    if all(c in INCOME for c in codes):
+        return f"{a_value} in {short(a)} vs {b_value} in {short(b)} economies"
+    return f"{a_value} in {named(a)} vs {b_value} in {named(b)}"

@@ -18,16 +18,10 @@ from dash import ALL, Input, Output, State, dcc
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.dashboard import guard, panels, viewstate
 from indicators.dashboard.state import STATE
-from indicators.figures import Chart
-from indicators.outputs import export, render, safe_csv
+from indicators.outputs import export, render
 
 log = logging.getLogger(__name__)
 PLAY_LABEL, PAUSE_LABEL, RESUME_LABEL = panels.PLAY_LABEL, "❚❚ Pause", "▶ Resume"
-
-
-def safe_chart(chart: Chart) -> Chart:
-    """The chart with its data escaped for spreadsheets (text cells never start a formula)."""
-    return Chart(chart.figure, safe_csv.escape_formulas(chart.data), chart.caption, chart.meta)
 
 
 def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any, Any]:
@@ -42,13 +36,13 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
         return dash.no_update, str(why)
     name = panels.download_name(chart_id, params, fmt)
     if fmt == "csv":
-        data = export.file_bytes(safe_chart(chart), "csv")
+        data = export.file_bytes(chart, "csv", tables=STATE.tables())
         return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None
     if not STATE.images.acquire(timeout=STATE.image_wait_s):
         return dash.no_update, "The server is busy drawing other images; please try again."
     key = (STATE.tables().version, chart_id, repr(sorted(params.items())))
     try:
-        data = export.download_bytes(chart, fmt, key)
+        data = export.download_bytes(chart, fmt, key, STATE.tables())
     except render.RenderError:  # logged by the renderer's caller; the button re-enables
         return dash.no_update, "The image could not be drawn just now; please try again."
     finally:

@@ -20,7 +20,7 @@ from indicators.contract import schemas, store
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.metrics import claims
-from indicators.outputs import safe_csv
+from indicators.outputs import tidy
 
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
@@ -195,9 +195,9 @@ def _state(row: pd.Series) -> str:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV, as published (no comment lines, so any reader opens it), except that a
-    text cell a spreadsheet would run as a formula is escaped with a leading apostrophe."""
-    return safe_csv.escape_formulas(frame).to_csv(index=False, lineterminator="\n")
+    """A table as CSV (no comment lines, so any reader opens it); a text cell a spreadsheet
+    would run as a formula is escaped with a leading apostrophe."""
+    return tidy.csv_text(frame)
 
 
 def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Any]) -> bytes:
@@ -346,7 +346,8 @@ def table_download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str
     if frame is None:
         raise LookupError(f"The {name} table has not been built yet: {queries.BUILD_HINT}.")
     if fmt == "csv":
-        return csv_text(frame).encode("utf-8"), f"{name}.csv", "text/csv"
+        text = csv_text(tidy.table_frame(tables, name, frame))
+        return text.encode("utf-8"), f"{name}.csv", "text/csv"
     payload = parquet_bytes(frame, tables.metadata(name))
     return payload, f"{name}.parquet", "application/vnd.apache.parquet"
 

@@ -514,6 +514,8 @@ def _provenance(item: Input) -> dict[str, Any]:
         "sha256": item.blob.sha256,
         "retrieved_at": item.entry.get("retrieved_at"),
         "url": item.entry.get("url"),
+        # How the publisher prints each value column: downloads round to it.
+        "printed": {c: p.as_dict() for c, p in item.fmt.printed(item.frames).items()},
     }
     accepted = _acceptance(item)
     if accepted:

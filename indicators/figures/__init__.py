@@ -44,6 +44,7 @@ class Chart:
     meta: dict[str, Any] = field(default_factory=dict)
     finding: str = ""  # the key finding in one sentence, stated from the plotted data
     kind: str = "Chart"  # what kind of chart it is ("Line chart"), for alt text
+    headline: str = ""  # the finding as a short action title (slides)
 
 
 def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figure:
@@ -67,10 +68,10 @@ def copy(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_plotly_json(), _validate=False)
 
 
-def bare(fig: go.Figure, width: int, height: int) -> go.Figure:
+def bare(fig: go.Figure, width: int, height: int, scale: float | None = None) -> go.Figure:
     """A copy of the figure in the house layout without title, subtitle or footer, for
-    documents that set the caption as text (Word, PowerPoint)."""
-    return layout.apply(copy(fig), "", "", [], width, height)
+    documents that set the caption as text (Word, PowerPoint); ``scale`` sets the fonts."""
+    return layout.apply(copy(fig), "", "", [], width, height, scale)
 
 
 def without_footer(fig: go.Figure) -> dict[str, Any]:

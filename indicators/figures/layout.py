@@ -139,6 +139,28 @@ def scale_for(width: int, height: int) -> float:
     return max(0.9, min(width / 1000, height / 560))
 
 
+def smallest_font(fig: go.Figure) -> float:
+    """The smallest text the figure draws at scale 1: tick labels and legend, or a smaller
+    annotation (reference-line labels) or trace text."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    house = float(meta.get("house_scale", 1.0))
+    sizes = [BASE_FONT]
+    for note in fig.layout.annotations:
+        if note.name != "caption" and note.font is not None and note.font.size:
+            sizes.append(float(note.font.size) / house)
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        if font is not None and isinstance(font.size, int | float):
+            sizes.append(float(font.size))
+    return min(sizes)
+
+
+def print_scale(fig: go.Figure, smallest_pt: float) -> float:
+    """The scale at which the figure's smallest text is ``smallest_pt`` points when one CSS
+    pixel is printed as one point (documents render their pictures at their printed size)."""
+    return smallest_pt / smallest_font(fig)
+
+
 def text_px(text: str, font: float, bold: bool = False) -> float:
     """Estimated width of a line of text (without markup) in pixels."""
     units = sum(_WIDTHS.get(c, _DEFAULT_WIDTH) for c in text)
@@ -199,19 +221,28 @@ def _legend_names(fig: go.Figure) -> list[str]:
     ]
 
 
+# Plotly's legend metrics (plotly.js legend/draw.js): every item is its text plus the symbol
+# column (itemwidth 30 px and two 5 px gaps), and items are 5 px apart; fixed px at any scale.
+LEGEND_ITEM_PX = 40.0
+LEGEND_GAP_PX = 5.0
+
+
 def legend_rows(fig: go.Figure, width: int, scale: float) -> int:
-    """Rows a horizontal legend takes at this width (plotly wraps it at the figure's edge)."""
+    """Rows a horizontal legend takes at this width, as plotly lays it out: within the plot's
+    width, all items packed in one row when they fit, otherwise every item in a column as
+    wide as the widest item (so a long name puts fewer items in each row)."""
     names = _legend_names(fig)
     if len(names) < 2 or fig.layout.showlegend is False:
         return 0
     font = BASE_FONT * scale
-    rows, used, usable = 1, 0.0, width - 2 * INSET * scale
-    for name in names:
-        item = 46 * scale + text_px(name, font)
-        if used and used + item > usable:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    m = margins(fig, caption_blocks("", "", [], width, scale), width, 0)
+    usable = width - m.left - m.right
+    # the AFM widths without the safety margin: plotly measures the text it draws
+    items = [LEGEND_ITEM_PX + text_px(name, font) / SAFETY for name in names]
+    if sum(items) + (len(items) - 1) * LEGEND_GAP_PX < usable:
+        return 1
+    per_row = max(1, int((usable + LEGEND_GAP_PX) // (max(items) + LEGEND_GAP_PX)))
+    return math.ceil(len(items) / per_row)
 
 
 def _is_cartesian(fig: go.Figure) -> bool:
@@ -308,7 +339,8 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     if _is_cartesian(fig):
         left += tick_labels_px(fig, "y", font) + 10 * s
         if _has_title(fig.layout.yaxis):
-            left += font * LINE_HEIGHT + 12 * s
+            lines = str(fig.layout.yaxis.title.text).count("<br>") + 1
+            left += font * LINE_HEIGHT * lines + 12 * s
         horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
         last_x = tick_labels_px(fig, "x", font) / 2 if not horizontal else 0
         right += max(0.0, last_x - inset)  # the last x label is centred on the plot's edge
@@ -318,6 +350,31 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     else:
         right += _colourbar_px(fig, font)
     return Margins(left, right, top, bottom)
+
+
+def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.25) -> float:
+    """The height at which a chart's plot is at least ``plot_ratio`` of its width tall, and
+    nine lines of its text (room for the value axis's ticks), given its legend and axes at
+    this width and scale (0 for a map)."""
+    if not _is_cartesian(fig):
+        return 0.0
+    blocks = caption_blocks("", "", [], width, scale)
+    m = margins(fig, blocks, width, legend_rows(fig, width, scale))
+    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale)
+    return m.top + m.bottom + plot
+
+
+def fit_y_title(fig: go.Figure, plot_h: float, font: float) -> None:
+    """A value-axis title longer than the plot is tall is set on two lines, or left out if it
+    is longer still (captions state the unit too); in place."""
+    axis = fig.layout.yaxis
+    if not _has_title(axis) or "<br>" in str(axis.title.text):
+        return
+    text = str(axis.title.text)
+    if text_px(text, font) <= plot_h:
+        return
+    lines = wrap(text, plot_h, font)
+    axis.title.text = "<br>".join(lines) if len(lines) == 2 else None
 
 
 def _colourbar_px(fig: go.Figure, font: float) -> float:
@@ -362,13 +419,25 @@ def _escape(text: str) -> str:
 
 
 def apply(
-    fig: go.Figure, title: str, subtitle: str, footer: Sequence[str], width: int, height: int
+    fig: go.Figure,
+    title: str,
+    subtitle: str,
+    footer: Sequence[str],
+    width: int,
+    height: int,
+    scale: float | None = None,
 ) -> go.Figure:
-    """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place)."""
-    s = scale_for(width, height)
+    """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place).
+
+    ``scale`` overrides the size's own (documents ask for the fonts their printed size needs).
+    """
+    s = scale if scale is not None else scale_for(width, height)
     _rescale(fig, s)
     blocks = caption_blocks(title, subtitle, footer, width, s)
     rows = legend_rows(fig, width, s)
+    if _is_cartesian(fig):
+        m = margins(fig, blocks, width, rows)
+        fit_y_title(fig, height - m.top - m.bottom, BASE_FONT * s)
     m = margins(fig, blocks, width, rows)
     inset = INSET * s
     plot_w = max(1.0, width - m.left - m.right)

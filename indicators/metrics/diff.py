@@ -213,11 +213,6 @@ def _comparer(frame: pd.DataFrame, table: str, req: Request) -> Any:
     return lambda: compare(frame, table, req.source, req.old, req.new)
 
 
-def csv_text(diff: pd.DataFrame) -> str:
-    """The comparison as CSV with the documented columns."""
-    return diff[COLUMNS].to_csv(index=False, lineterminator="\n", float_format="%.10g")
-
-
 # ---------------------------------------------------------------------------------------------
 # Summary
 

@@ -37,6 +37,8 @@ class Split:
     ahead_people: str  # 'urban dwellers', inside a sentence
     behind_people: str  # 'rural dwellers'
     gap_name: str  # 'urban-rural gap'
+    ahead_short: str  # in a one-line headline: 'urban dwellers', 'youth (15-24)'
+    behind_short: str  # 'rural dwellers', 'the rest'
 
 
 URBAN_RURAL = Split(
@@ -50,6 +52,8 @@ URBAN_RURAL = Split(
     "urban dwellers",
     "rural dwellers",
     "urban-rural gap",
+    "urban dwellers",
+    "rural dwellers",
 )
 GENERATIONAL = Split(
     "generational",
@@ -62,6 +66,8 @@ GENERATIONAL = Split(
     "people aged 15-24",
     "the rest of the population",
     "generational gap",
+    "youth (15-24)",
+    "the rest",
 )
 
 

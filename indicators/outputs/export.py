@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import queries
+from indicators.contract.store import Tables
 from indicators.figures import Chart
 from indicators.outputs import render
 
@@ -40,12 +41,14 @@ PUBLISHERS = {
 PRODUCER = "digital-divide-indicators"
 
 
-def csv_text(chart: Chart) -> str:
-    """Exactly the plotted data, preceded by '#' lines with the caption and citation."""
-    header = "".join(f"# {line}\n" for line in chart.caption.lines())
-    buffer = io.StringIO()
-    chart.data.to_csv(buffer, index=False, lineterminator="\n")
-    return header + buffer.getvalue()
+def csv_text(chart: Chart, tables: Tables | None = None) -> str:
+    """Exactly the plotted data, preceded by '#' lines with the caption and citation: with the
+    tables at hand, names beside codes and values as each publisher prints them (``tidy``);
+    text cells never start a formula."""
+    from indicators.outputs import tidy
+
+    frame = tidy.chart_frame(chart, tables) if tables is not None else chart.data
+    return tidy.csv_text(frame, chart.caption.lines())
 
 
 def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
@@ -176,51 +179,45 @@ def image_bytes(
     return image_files(chart, [fmt], scale, width, height, renderer)[fmt]
 
 
-def word_bytes(chart: Chart, width: int | None = None, height: int | None = None) -> bytes:
-    """One figure as a Word document: image with alt text, numbered caption, finding, source."""
-    from datetime import UTC, datetime
+def word_bytes(
+    chart: Chart,
+    width: int | None = None,
+    height: int | None = None,
+    tables: Tables | None = None,
+) -> bytes:
+    """One figure as a Word document, built as a pack's is (``office.chart_word``): numbered
+    caption above the picture, finding, source and notes, the sources table with licences and
+    every edition drawn (a compared one too)."""
+    from indicators.outputs import office
 
-    from indicators.outputs import documents
-
-    w, h = _size(chart, width, height)
-    bare = render.figure_dict(figures.bare(chart.figure, w, h))
-    png = render.renderer().render(render.Job(bare, "png", w, h, 2))
-    figure = documents.FigureDoc(
-        number=1,
-        id=str(chart.meta.get("chart", "figure")),
-        title=chart.caption.title,
-        subtitle=chart.caption.subtitle,
-        finding=chart.finding,
-        source=chart.caption.source,
-        notes=tuple(chart.caption.notes),
-        alt_text=alt_text(chart),
-        png=png,
-        width_px=w,
-        height_px=h,
-        size="page",
-    )
-    edition = str(chart.meta.get("edition", ""))
-    sources = [
-        documents.SourceRow(queries.edition_label(k), chart.caption.source, "", (1,))
-        for k in edition.split(",")
-        if k
-    ]
-    when = datetime.now(UTC).strftime("%d %B %Y")
-    return documents.word(documents.PackDoc(chart.caption.title, [figure], sources, when))
+    if tables is None:
+        raise ValueError("a Word document needs the tables (licences and citations)")
+    built = tables.metadata("editions").get("built_at") or None
+    pixels = _size(chart, width, height)
+    return office.chart_word(chart, tables, pixels, alt_text(chart), data_built_at=built)
 
 
 def file_bytes(
-    chart: Chart, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None
+    chart: Chart,
+    fmt: str,
+    scale: float = 2,
+    width: int | None = None,
+    height: int | None = None,
+    tables: Tables | None = None,
 ) -> bytes:
     """Any export format as bytes."""
     if fmt == "csv":
-        return csv_text(chart).encode("utf-8")
+        return csv_text(chart, tables).encode("utf-8")
     if fmt == "docx":
-        return word_bytes(chart, width, height)
+        return word_bytes(chart, width, height, tables)
     return image_bytes(chart, fmt, scale, width, height)
 
 
-def download_bytes(chart: Chart, fmt: str, key: tuple[object, ...]) -> bytes:
+def download_bytes(
+    chart: Chart, fmt: str, key: tuple[object, ...], tables: Tables | None = None
+) -> bytes:
     """A page download: rendered once per ``key`` (published version, chart, view, format)
     in this process's Chromium, then served from memory."""
-    return render.download_cache().get_or_make((*key, fmt), lambda: file_bytes(chart, fmt))
+    return render.download_cache().get_or_make(
+        (*key, fmt), lambda: file_bytes(chart, fmt, tables=tables)
+    )

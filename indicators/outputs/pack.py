@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import time
 import tomllib
 import zipfile
@@ -26,13 +23,12 @@ from typing import Any
 
 import yaml
 
-from indicators import catalogue, figures
+from indicators import catalogue
 from indicators.catalogue import queries
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
-from indicators.etl import sources
 from indicators.figures import Chart
-from indicators.outputs import documents, export, render
+from indicators.outputs import annex, deck, documents, export, folder, office, render, worddoc
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
 SIZES: dict[str, tuple[int, int]] = {
@@ -41,8 +37,6 @@ SIZES: dict[str, tuple[int, int]] = {
     "slide": (1600, 900),
 }
 PNG_SCALE = 3
-# The plot without its baked caption, for Word and PowerPoint (which carry it as text).
-DOC_PNG_SCALE = 2
 FORMATS = ("png", "svg", "pdf", "csv", "docx", "pptx")
 DEFAULT_FORMATS = ("png", "svg", "pdf", "csv")
 DOCUMENTS = ("docx", "pptx")
@@ -100,6 +94,8 @@ class PackSpec:
     size: str
     formats: tuple[str, ...]
     entries: list[Entry] = field(default_factory=list)
+    author: str = ""  # the documents' author (Word and PowerPoint properties)
+    claims: str = ""  # a report's symbol: its claims checked, as an annex
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -161,7 +157,18 @@ def load_spec(path: Path) -> PackSpec:
         if entry.id in seen:
             raise SpecError(f"{_where(path, entry.index, entry.id)}: field 'id': duplicate id")
         seen.add(entry.id)
-    return PackSpec(path, str(raw.get("title", path.stem)), size, formats, entries)
+    for name in ("author", "claims"):
+        if not isinstance(raw.get(name, ""), str):
+            raise SpecError(f"{path}: field '{name}' must be a string")
+    return PackSpec(
+        path,
+        str(raw.get("title", path.stem)),
+        size,
+        formats,
+        entries,
+        author=str(raw.get("author", "")),
+        claims=str(raw.get("claims", "")),
+    )
 
 
 def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
@@ -182,21 +189,6 @@ def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
             raise SpecError(f"{where}: no data: {exc}") from exc
         out.append((entry, chart))
     return out
-
-
-def _check_writable(out: Path) -> None:
-    """The output folder's parent must exist and be writable; the folder itself too if present."""
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise SpecError(f"{out}: output folder's parent {parent} does not exist")
-    try:  # a real write: permission bits alone say nothing about read-only mounts or root
-        tempfile.TemporaryFile(dir=parent).close()
-    except OSError as exc:
-        raise SpecError(f"{out}: output folder is not writable ({exc.strerror})") from exc
-    if out.exists() and not os.access(out, os.W_OK):
-        raise SpecError(f"{out}: output folder is not writable")
-    if out.exists() and not out.is_dir():
-        raise SpecError(f"{out}: exists and is not a folder")
 
 
 def alt_text(chart: Chart) -> str:
@@ -226,30 +218,38 @@ def _size_of(spec: PackSpec, entry: Entry, size: str | None) -> str:
     return size or entry.size or spec.size
 
 
+Tagged = list[tuple[str, render.Job]]  # each job with what it is for: a format, 'word', 'slide'
+
+
 def _jobs(
-    rendered: list[tuple[Entry, Chart]], formats: tuple[str, ...], sizes: list[str]
-) -> Iterator[list[render.Job]]:
+    rendered: list[tuple[Entry, Chart]],
+    formats: tuple[str, ...],
+    sizes: list[str],
+    figs: list[documents.FigureDoc],
+    geometry: office.Geometry | None,
+) -> Iterator[Tagged]:
     """Every image of the pack, figure by figure: its image formats from one layout, plus the
-    bare plot that the Word and PowerPoint files share (one rendering for both)."""
-    for (_, chart), size in zip(rendered, sizes, strict=True):
+    pictures the Word document and the deck draw at their own printed sizes."""
+    for (_, chart), size, fig in zip(rendered, sizes, figs, strict=True):
         width, height = dimensions(size)
-        jobs = export.image_jobs(chart, formats, width, height, PNG_SCALE)
-        if any(f in formats for f in DOCUMENTS):
-            bare = figures.bare(chart.figure, width, height)
-            jobs.append(render.Job(render.figure_dict(bare), "png", width, height, DOC_PNG_SCALE))
-        yield jobs
+        tagged = [(j.fmt, j) for j in export.image_jobs(chart, formats, width, height, PNG_SCALE)]
+        if geometry is not None and "docx" in formats:
+            tagged.append(("word", office.word_job(chart, fig, geometry)))
+        if geometry is not None and "pptx" in formats:
+            tagged.append(("slide", office.slide_job(chart, fig, geometry)))
+        yield tagged
 
 
-def _kept(
-    jobs: Iterator[list[render.Job]], into: list[list[render.Job]]
-) -> Iterator[list[render.Job]]:
-    """Pass the groups through, keeping each (the renderer consumes them as they come)."""
+def _kept(jobs: Iterator[Tagged], into: list[Tagged]) -> Iterator[list[render.Job]]:
+    """Pass the jobs through, keeping each group with its tags (the renderer consumes them as
+    they come)."""
     for group in jobs:
         into.append(group)
-        yield group
+        yield [job for _, job in group]
 
 
 def _write_figure(
+    tables: Tables,
     folder: Path,
     entry: Entry,
     chart: Chart,
@@ -264,7 +264,7 @@ def _write_figure(
     for fmt in written:
         path = folder / f"{entry.id}.{fmt}"
         if fmt == "csv":
-            path.write_bytes(export.csv_text(chart).encode("utf-8"))
+            path.write_bytes(export.csv_text(chart, tables).encode("utf-8"))
         else:
             path.write_bytes(export.finish(images[fmt], fmt, chart))
     md = folder / f"{entry.id}.md"
@@ -275,7 +275,7 @@ def _write_figure(
             "sha256": _sha(path),
             "bytes": path.stat().st_size,
         }
-    edition = chart.meta.get("edition", "")
+    editions = office.chart_editions(chart)
     return {
         "id": entry.id,
         "chart": entry.chart,
@@ -290,108 +290,58 @@ def _write_figure(
         "finding": chart.finding,
         "alt_text": alt_text(chart),
         "citation": chart.caption.source,
-        "sources": sorted({queries.split_edition(e)[0] for e in edition.split(",") if e}),
-        "vintages": sorted({queries.split_edition(e)[1] for e in edition.split(",") if e}),
-        "editions": [e for e in edition.split(",") if e],
+        "sources": sorted({queries.split_edition(e)[0] for e in editions}),
+        "vintages": sorted({queries.split_edition(e)[1] for e in editions}),
+        "editions": editions,
         "notes": list(chart.caption.notes),
     }
 
 
-def _licence(tables: Tables, key: str) -> str:
-    source, vintage = queries.split_edition(key)
-    editions = tables.get("editions")
-    if editions is not None and "licence" in editions.columns:
-        row = editions[(editions["source"] == source) & (editions["edition"] == vintage)]
-        if len(row):
-            return str(row["licence"].iloc[0])
-    fmt = sources.BY_SOURCE.get(source)
-    return fmt.licence if fmt else ""
-
-
 def source_rows(tables: Tables, records: list[dict[str, Any]]) -> list[documents.SourceRow]:
     """The editions the figures draw on, with citation, licence and the figures using each."""
-    used: dict[str, list[int]] = {}
-    for number, record in enumerate(records, 1):
-        for key in record["editions"]:
-            used.setdefault(key, []).append(number)
-    return [
-        documents.SourceRow(
-            queries.edition_label(key),
-            queries.source_line(tables, key),
-            _licence(tables, key),
-            tuple(numbers),
-        )
-        for key, numbers in sorted(used.items())
-    ]
-
-
-def _day(timestamp: str | None) -> str | None:
-    """'2026-11-23T10:55:06+00:00' -> '23 November 2026' (as a document states a date)."""
-    if not timestamp:
-        return None
-    try:
-        return datetime.fromisoformat(timestamp).strftime("%d %B %Y")
-    except ValueError:
-        return timestamp
+    return office.source_rows(tables, [r["editions"] for r in records])
 
 
 def _documents(
     folder: Path,
-    spec: PackSpec,
-    tables: Tables,
-    formats: tuple[str, ...],
-    rendered: list[tuple[Entry, Chart]],
+    job: _Pack,
+    figs: list[documents.FigureDoc],
     records: list[dict[str, Any]],
-    bare_pngs: list[bytes],
-    data_built_at: str | None,
+    the_annex: documents.Annex | None,
 ) -> dict[str, dict[str, Any]]:
     """Write the pack's Word document and PowerPoint deck; return their manifest records."""
-    figs = [
-        documents.FigureDoc(
-            number=i,
-            id=entry.id,
-            title=chart.caption.title,
-            subtitle=chart.caption.subtitle,
-            finding=record["finding"],
-            source=chart.caption.source,
-            notes=tuple(chart.caption.notes),
-            alt_text=record["alt_text"],
-            png=png,
-            width_px=record["width"],
-            height_px=record["height"],
-            size=record["size"],
-        )
-        for i, ((entry, chart), record, png) in enumerate(
-            zip(rendered, records, bare_pngs, strict=True), 1
-        )
-    ]
-    keywords = sorted({k for r in records for k in [*r["sources"], *r["editions"]]})
+    used = [r["editions"] for r in records]
     doc = documents.PackDoc(
-        spec.title,
+        job.spec.title,
         figs,
-        source_rows(tables, records),
-        datetime.now(UTC).strftime("%d %B %Y"),
-        _day(data_built_at),
-        keywords,
+        office.source_rows(job.tables, used),
+        office.date_text(),
+        office.day(job.data_built_at),
+        office.keywords(used),
+        author=job.spec.author,
+        annex=the_annex,
     )
     out: dict[str, dict[str, Any]] = {}
-    for fmt, make in (("docx", documents.word), ("pptx", documents.slides)):
-        if fmt in formats:
-            path = folder / f"{spec.path.stem}.{fmt}"
-            path.write_bytes(make(doc))
+    for fmt, make in (("docx", worddoc.document), ("pptx", deck.presentation)):
+        if fmt in job.formats:
+            path = folder / f"{job.spec.path.stem}.{fmt}"
+            path.write_bytes(make(doc, job.options))
             out[fmt] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
     return out
 
 
-def _move_into_place(staging: Path, out: Path) -> None:
-    """Swap the finished pack in: the old one is kept until the new one is in place."""
-    backup = None
-    if out.exists():
-        backup = out.with_name(f".{out.name}.old-{time.time_ns()}")
-        out.rename(backup)
-    staging.rename(out)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+def planned_files(
+    spec: PackSpec, formats: tuple[str, ...], make_zip: bool = False, report: str = ""
+) -> list[str]:
+    """Every file the pack will write (the names its manifest will list), before rendering."""
+    names = []
+    for entry in spec.entries:
+        names += [f"{entry.id}.{f}" for f in formats if f not in DOCUMENTS]
+        names.append(f"{entry.id}.md")
+    names += [f"{spec.path.stem}.{f}" for f in DOCUMENTS if f in formats]
+    names += [f"{spec.path.stem}-claims.{f}" for f in ("docx", "xlsx") if report]
+    names += [folder.MANIFEST] + ([f"{spec.path.stem}.zip"] if make_zip else [])
+    return names
 
 
 def export_pack(
@@ -403,61 +353,158 @@ def export_pack(
     make_zip: bool = False,
     data_built_at: str | None = None,
     progress: Callable[[str], None] = print,
+    force: bool = False,
+    options: documents.Options | None = None,
+    claims: str | None = None,
 ) -> dict[str, Any]:
-    """Write the whole pack to ``out``, or nothing at all."""
+    """Write the whole pack's files into ``out``, or nothing at all; nothing else in ``out``
+    is touched (see ``folder``). ``claims``: a report's symbol, whose claims checked against
+    the editions are written as an annex (the spec's ``claims`` when given as '')."""
     out = Path(out)
     formats = formats or spec.formats
+    options = options or documents.Options()
     if size is not None and _size_error(size):
         raise SpecError(f"--size {_size_error(size)}")
-    _check_writable(out)
+    report = _report(spec, tables, claims)
+    try:
+        plan = folder.check(out, spec.path, planned_files(spec, formats, make_zip, report), force)
+    except folder.FolderError as exc:
+        raise SpecError(str(exc)) from exc
     render.warm_up()  # Chromium starts while the charts are built
     rendered = render_entries(spec, tables)
     sizes = [_size_of(spec, entry, size) for entry, _ in rendered]
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.resolve().parent))
+    staging = folder.stage(plan)
     try:
-        started = time.perf_counter()
-        # Figures are laid out while Chromium renders the previous ones, as many at once as
-        # it has tabs.
-        groups: list[list[render.Job]] = []
-        results = render.renderer().render_stream(_kept(_jobs(rendered, formats, sizes), groups))
-        count = sum(len(g) for g in results)
-        progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
-        records, bare_pngs = [], []
-        for i, ((entry, chart), group, images, chosen) in enumerate(
-            zip(rendered, groups, results, sizes, strict=True), 1
-        ):
-            by_format = {job.fmt: raw for job, raw in zip(group, images, strict=True)}
-            if any(f in formats for f in DOCUMENTS):
-                bare_pngs.append(images[-1])
-                if "png" in formats:  # the last job is the bare plot, the png one came first
-                    by_format["png"] = images[[j.fmt for j in group].index("png")]
-            records.append(_write_figure(staging, entry, chart, formats, chosen, by_format))
-            progress(
-                f"[{i}/{len(rendered)}] {entry.id} ({entry.chart}, {chosen}): {', '.join(formats)}"
-            )
-        document_files = {}
-        if any(f in formats for f in DOCUMENTS):
-            document_files = _documents(
-                staging, spec, tables, formats, rendered, records, bare_pngs, data_built_at
-            )
-        manifest = {
-            "title": spec.title,
-            "spec": str(spec.path),
-            "spec_sha256": _sha(spec.path),
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data_built_at": data_built_at,
-            "formats": list(formats),
-            "documents": document_files,
-            "figures": records,
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        if make_zip:
-            _zip(staging, f"{spec.path.stem}.zip")
-        _move_into_place(staging, out)
+        manifest = _write_pack(
+            _Pack(spec, tables, formats, rendered, sizes, make_zip, data_built_at, options, report),
+            staging,
+            progress,
+        )
+        kept = folder.commit(plan)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        folder.discard(plan)
         raise
+    if kept:
+        progress(f"left in place (changed since the previous pack wrote them): {', '.join(kept)}")
     return manifest
+
+
+def _report(spec: PackSpec, tables: Tables, claims: str | None) -> str:
+    """The report whose claims the annex checks ('' for none); SpecError if it is unknown."""
+    report = (spec.claims if claims == "" else claims) if claims is not None else spec.claims
+    if claims == "" and not report:
+        raise SpecError(f"--claims: give a report's symbol, or set 'claims' in {spec.path}")
+    if report:
+        try:
+            annex.check_report(tables, report)
+        except LookupError as exc:
+            raise SpecError(f"{spec.path}: claims: {exc}") from exc
+    return report
+
+
+@dataclass(frozen=True)
+class _Pack:
+    """What one export writes."""
+
+    spec: PackSpec
+    tables: Tables
+    formats: tuple[str, ...]
+    rendered: list[tuple[Entry, Chart]]
+    sizes: list[str]
+    make_zip: bool
+    data_built_at: str | None
+    options: documents.Options
+    report: str
+
+
+def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Render every figure and write every file of the pack into the staging folder."""
+    figs = [
+        office.figure_doc(i, entry.id, chart, size, dimensions(size), export.alt_text(chart))
+        for i, ((entry, chart), size) in enumerate(zip(job.rendered, job.sizes, strict=True), 1)
+    ]
+    records = _figures(job, staging, figs, _geometry(job), progress)
+    the_annex = annex.claims_annex(job.tables, job.report) if job.report else None
+    document_files = {}
+    if any(f in job.formats for f in DOCUMENTS):
+        document_files = _documents(staging, job, figs, records, the_annex)
+    if the_annex is not None:
+        document_files.update(_annex_files(staging, job.spec, the_annex, job))
+    manifest = {
+        "title": job.spec.title,
+        "spec": str(job.spec.path),
+        "spec_sha256": _sha(job.spec.path),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_built_at": job.data_built_at,
+        "formats": list(job.formats),
+        "documents": document_files,
+        "claims": job.report or None,
+        "archive": f"{job.spec.path.stem}.zip" if job.make_zip else None,
+        "figures": records,
+    }
+    (staging / folder.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if job.make_zip:
+        _zip(staging, f"{job.spec.path.stem}.zip")
+    return manifest
+
+
+def _geometry(job: _Pack) -> office.Geometry | None:
+    """What the templates fix about the documents' pictures (None without documents)."""
+    if not any(f in job.formats for f in DOCUMENTS):
+        return None
+    try:
+        return office.Geometry.of(job.options, job.formats)
+    except (worddoc.TemplateError, deck.TemplateError) as exc:
+        raise SpecError(f"--template {exc}") from exc
+
+
+def _figures(
+    job: _Pack,
+    staging: Path,
+    figs: list[documents.FigureDoc],
+    geometry: office.Geometry | None,
+    progress: Callable[[str], None],
+) -> list[dict[str, Any]]:
+    """Render every image and write each figure's files; ``figs`` get their pictures.
+
+    Figures are laid out while Chromium renders the previous ones, as many at once as it has
+    tabs."""
+    started = time.perf_counter()
+    groups: list[Tagged] = []
+    jobs = _jobs(job.rendered, job.formats, job.sizes, figs, geometry)
+    results = render.renderer().render_stream(_kept(jobs, groups))
+    count = sum(len(g) for g in results)
+    progress(f"rendered {count} images in {time.perf_counter() - started:.2f} s")
+    records = []
+    for i, ((entry, chart), group, images, chosen) in enumerate(
+        zip(job.rendered, groups, results, job.sizes, strict=True), 1
+    ):
+        by_tag = {tag: (j, raw) for (tag, j), raw in zip(group, images, strict=True)}
+        by_format = {tag: raw for tag, (_, raw) in by_tag.items() if tag in render.IMAGE_FORMATS}
+        word, slide = by_tag.get("word", (None, None)), by_tag.get("slide", (None, None))
+        figs[i - 1] = office.with_pictures(figs[i - 1], *word, *slide)
+        records.append(
+            _write_figure(job.tables, staging, entry, chart, job.formats, chosen, by_format)
+        )
+        shown = ", ".join(job.formats)
+        progress(f"[{i}/{len(job.rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
+    return records
+
+
+def _annex_files(
+    staging: Path, spec: PackSpec, the_annex: documents.Annex, job: _Pack
+) -> dict[str, dict[str, Any]]:
+    """The claims annex on its own, as a Word table and an XLSX sheet."""
+    out = {}
+    generated = office.date_text()
+    for key, suffix, payload in (
+        ("claims_docx", "docx", annex.word_bytes(the_annex, spec, generated, job.options)),
+        ("claims_xlsx", "xlsx", annex.xlsx_bytes(the_annex)),
+    ):
+        path = staging / f"{spec.path.stem}-claims.{suffix}"
+        path.write_bytes(payload)
+        out[key] = {"path": path.name, "sha256": _sha(path), "bytes": path.stat().st_size}
+    return out
 
 
 def _zip(folder: Path, name: str) -> None:

@@ -21,6 +21,7 @@ from indicators.catalogue import queries
 from indicators.contract import schemas
 from indicators.contract.store import Tables
 from indicators.dashboard import claims_view
+from indicators.outputs import tidy
 
 FORMATS = {
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -119,16 +120,36 @@ def cite_lines(tables: Tables, name: str) -> list[str]:
 
 
 def fields(name: str) -> pd.DataFrame:
-    """Column, title, unit, type and description of a table, from its schema."""
+    """Column, title, unit, type and description of a table as downloads give it: its schema,
+    with the entity's name and grouping (from the entities table) after its code."""
     described = schemas.describe(name)
+    if name != "entities" and "entity_id" in set(described["column"]):
+        named = schemas.describe("entities").set_index("column").loc[["name", "grouping"]]
+        named = named.reset_index().assign(nullable=True)
+        named["description"] = named["description"] + " (from the entities table)"
+        at = list(described["column"]).index("entity_id") + 1
+        described = pd.concat([described.iloc[:at], named, described.iloc[at:]])
+    described = described.reset_index(drop=True)
     described["dtype"] = described["dtype"].str.split("[").str[0]
     return described[["column", "title", "unit", "dtype", "nullable", "description"]]
+
+
+def printed_text(tables: Tables, name: str, key: str) -> str:
+    """How an edition's values are rounded in downloads ('value_pct: 1 decimal; ...')."""
+    rules = tidy.printed(tables, name, key)
+    shown = [c for c in tidy.value_columns(name) if c in rules] if name in schemas.MODELS else []
+    return "; ".join(f"{c}: {rules[c].text()}" for c in shown)
 
 
 def editions_frame(tables: Tables, name: str) -> pd.DataFrame:
     """The editions behind a table as rows (for the metadata sheet and the README)."""
     columns = ["source", "edition", "title", "citation", "licence", "retrieved", "sha256"]
-    return pd.DataFrame([e.__dict__ for e in editions(tables, name)], columns=columns)
+    frame = pd.DataFrame([e.__dict__ for e in editions(tables, name)], columns=columns)
+    frame["printed"] = [
+        printed_text(tables, name, f"{s}@{e}")
+        for s, e in zip(frame["source"], frame["edition"], strict=True)
+    ]
+    return frame
 
 
 def about(tables: Tables, name: str, frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -142,6 +163,7 @@ def about(tables: Tables, name: str, frame: pd.DataFrame) -> list[tuple[str, str
         ("Unique key", ", ".join(schemas.unique_key(name))),
         ("Built", claims_view.built_text(str(meta.get("built_at", ""))) or UNKNOWN),
         ("Licence", str(meta.get("licence") or "see the publishers' terms")),
+        ("Values", tidy.PRINTED_NOTE),
         *[("How to cite", line) for line in cite_lines(tables, name)],
     ]
 
@@ -155,18 +177,20 @@ def _table(tables: Tables, name: str) -> pd.DataFrame:
     return frame
 
 
-def _cell(value: Any) -> Any:
-    """A value openpyxl writes as a plain cell (missing values as empty cells)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+_cell = tidy.cell  # missing values as empty cells, text never a formula
+
+
+def ready(tables: Tables, name: str) -> pd.DataFrame:
+    """The full table as downloads give it: names beside codes, values as printed."""
+    frame = _table(tables, name)
+    return queries.memo(
+        tables, frame, ("takeaway-ready", name), lambda: tidy.table_frame(tables, name, frame)
+    )
 
 
 def xlsx_bytes(tables: Tables, name: str) -> bytes:
     """The full table as an Excel workbook: sheet ``data`` and sheet ``metadata``."""
-    frame = _table(tables, name)
+    frame = ready(tables, name)
     from openpyxl import Workbook  # about 0.3 s to import: only when a workbook is asked for
 
     book = Workbook(write_only=True)
@@ -206,10 +230,10 @@ def _markdown_table(frame: pd.DataFrame) -> list[str]:
 
 def readme_text(tables: Tables, name: str) -> str:
     """README.md for the zip: what the table is, its fields and units, editions, how to cite."""
-    frame = _table(tables, name)
+    frame = ready(tables, name)
     pairs = about(tables, name, frame)
     lines = [f"# {name}.csv", "", pairs[1][1], ""]
-    lines += [f"- {label}: {value}" for label, value in pairs[2:6]]
+    lines += [f"- {label}: {value}" for label, value in pairs[2:7]]
     lines += ["", "## How to cite", ""]
     lines += [f"- {line}" for line in cite_lines(tables, name)]
     lines += ["", "## Fields", "", *_markdown_table(fields(name))]
@@ -225,10 +249,10 @@ def readme_text(tables: Tables, name: str) -> str:
 
 def zip_bytes(tables: Tables, name: str) -> bytes:
     """The full table as CSV with a README, in one zip."""
-    frame = _table(tables, name)
+    frame = ready(tables, name)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{name}/{name}.csv", claims_view.csv_text(frame))
+        archive.writestr(f"{name}/{name}.csv", tidy.csv_text(frame))
         archive.writestr(f"{name}/README.md", readme_text(tables, name))
     return out.getvalue()
 

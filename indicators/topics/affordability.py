@@ -15,7 +15,16 @@ from indicators.catalogue.charts import ChartSpec, Finding, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
-from indicators.catalogue.wording import count, extremes, group_name, latest, name, world_and_groups
+from indicators.catalogue.wording import (
+    count,
+    extremes,
+    group_name,
+    latest,
+    name,
+    named,
+    short,
+    world_and_groups,
+)
 from indicators.contract import schemas
 from indicators.contract.store import Tables
 from indicators.etl.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
@@ -457,6 +466,34 @@ def medians_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + "."
 
 
+def _cost(value: float, unit: str) -> str:
+    return (
+        f"{value:.1f}%"
+        if unit == "pct_gni_pc"
+        else f"{'USD' if unit == 'usd' else 'PPP$'} {value:,.2f}"
+    )
+
+
+def medians_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Fixed broadband costs 29.9% of GNI p.c. in low-income vs 1.0% in high-income (2025)'."""
+    unit = p.get("unit", "pct_gni_pc")
+    column = f"median_{unit}"
+    official = data[~data["experimental"]] if "experimental" in data else data
+    if "sample" in official:
+        official = official[official["sample"] == ANNUAL]
+    year, rows = latest(official)
+    _, groups = world_and_groups(rows)
+    top, low = extremes(groups, column)
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband").capitalize()
+    of = " of GNI p.c." if unit == "pct_gni_pc" else " a month"
+    if len(groups) == 1:
+        return f"{basket} costs {_cost(top[column], unit)}{of} in {named(top)} ({year})"
+    return (
+        f"{basket} costs {_cost(top[column], unit)}{of} in {short(top)} vs "
+        f"{_cost(low[column], unit)} in {short(low)} ({year})"
+    )
+
+
 def _members(tables: Tables, group: str) -> set[str]:
     """Economies in a group (entities table: ldc, development_status, itu_region, income)."""
     ent = queries.entities(tables)
@@ -675,6 +712,28 @@ def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
     )
 
 
+def economy_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'87 of 195 economies price fixed broadband below the 2% target (2025)'."""
+    unit = p.get("unit", "pct_gni_pc")
+    column = f"price_{unit}"
+    official = data[~data["experimental"]] if "experimental" in data else data
+    year = int(official["year"].max())
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
+    values = official[column].dropna()
+    group = str(p.get("group", "all"))
+    where = "economies" if group in ("all", "") else named(group)
+    if group.startswith("ITU_"):
+        where = f"economies in {short(group)}"
+    if unit != "pct_gni_pc":
+        median = f"{'USD' if unit == 'usd' else 'PPP$'} {float(values.median()):,.2f}"
+        return f"Median {basket} price {median} a month ({year})"
+    below = int((values < TARGET_PCT).sum())
+    return (
+        f"{count(below, len(values)).capitalize()} {where} price {basket} below the 2% target "
+        f"({year})"
+    )
+
+
 def _group_words(group: str) -> str:
     if group in ("all", ""):
         return "economies"
@@ -814,7 +873,7 @@ MEDIANS = ChartSpec(
     ),
     query=median_rows,
     figure=medians,
-    finding=Finding("Line chart", medians_finding),
+    finding=Finding("Line chart", medians_finding, headline=medians_headline),
     tables=("broadband_price", "entities"),
     explore=Explore("broadband_price", years=True, compare=True),
     value="median_{unit}",
@@ -839,7 +898,7 @@ DISTRIBUTION = ChartSpec(
     ),
     query=distribution_rows,
     figure=distribution,
-    finding=Finding("Strip plot", distribution_finding),
+    finding=Finding("Strip plot", distribution_finding, headline=economy_headline),
     tables=("broadband_price", "entities"),
     value="price_{unit}",
     unit="% of monthly GNI per capita, US$ or PPP$ per month",
@@ -852,7 +911,7 @@ MAP = ChartSpec(
     (BASKET, YEAR, UNIT, EDITION),
     query=map_rows,
     figure=world_map,
-    finding=Finding("World map", map_finding),
+    finding=Finding("World map", map_finding, headline=economy_headline),
     tables=("broadband_price", "entities"),
     explore=Explore("broadband_price", play="year"),
     value="price_{unit}",

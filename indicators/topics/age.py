@@ -85,6 +85,10 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return splits.rates_finding(data, p, SPLIT)
 
 
+def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.rates_headline(data, p, SPLIT)
+
+
 def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """The generational gap (points and ratio) of the world and the groups, by year."""
     return splits.group_gaps(tables, p, SPLIT)
@@ -99,6 +103,10 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return splits.gap_finding(data, p, SPLIT)
 
 
+def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.gap_headline(data, p, SPLIT)
+
+
 BY_GROUP = ChartSpec(
     "age_by_group",
     "Internet use of young people and the rest, by group",
@@ -107,7 +115,7 @@ BY_GROUP = ChartSpec(
     (GROUPING, EDITION),
     query=rate_rows,
     figure=by_group,
-    finding=Finding("Line chart", by_group_finding),
+    finding=Finding("Line chart", by_group_finding, headline=by_group_headline),
     tables=(TABLE, "entities"),
     explore=Explore(TABLE, years=True, compare=True),
     value="value_pct",
@@ -132,7 +140,7 @@ GAP = ChartSpec(
     ),
     query=gap_rows,
     figure=gap,
-    finding=Finding("Line chart", gap_finding),
+    finding=Finding("Line chart", gap_finding, headline=gap_headline),
     tables=(TABLE, "entities"),
     explore=Explore(TABLE, years=True, compare=True),
     value=lambda p: SPLIT_MEASURES[p["measure"]].column,

@@ -14,7 +14,15 @@ from indicators.catalogue.charts import ChartSpec, Finding, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
-from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
+from indicators.catalogue.wording import (
+    extremes,
+    latest,
+    name,
+    named,
+    pair,
+    pct,
+    world_and_groups,
+)
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, WORLD
@@ -189,6 +197,23 @@ def regions_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + f"{name(top)} used the most ({top['bandwidth_tbps']:,.0f} Tbit/s)."
 
 
+def regions_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Asia & Pacific uses 44% of the world's international bandwidth (2024)'."""
+    year, rows = latest(data)
+    world, regions = world_and_groups(rows)
+    if "share_pct" in rows:
+        top, _ = extremes(regions, "share_pct")
+        share = pct(top["share_pct"])
+        return f"{named(top)} uses {share} of the world's international bandwidth ({year})"
+    top, _ = extremes(regions, "bandwidth_tbps")
+    if world is not None:
+        return (
+            f"International bandwidth reached {world['bandwidth_tbps']:,.0f} Tbit/s; "
+            f"{named(top)} used the most ({year})"
+        )
+    return f"{named(top)} used the most international bandwidth ({year})"
+
+
 def _ordered_span(p: dict[str, Any]) -> tuple[int, int]:
     """Start and end year, swapped if given the wrong way round; NoData for an empty span."""
     try:
@@ -288,6 +313,16 @@ def growth_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def growth_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Bandwidth grew fastest in developing countries: 39.0% a year, 2015-2019'."""
+    top, _ = extremes(data, "cagr_pct")
+    first = data.iloc[0]
+    return (
+        f"Bandwidth grew fastest in {named(top)}: {top['cagr_pct']:.1f}% a year, "
+        f"{int(first['start_year'])}-{int(first['end_year'])}"
+    )
+
+
 def _missing_note(rows: pd.DataFrame) -> tuple[str, ...]:
     """Name the groups (and years) the publisher leaves without a per-user value."""
     missing = rows[rows["per_user_kbps"].isna()]
@@ -356,6 +391,15 @@ def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + "."
 
 
+def per_user_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Bandwidth per user: 61 kbit/s in low-income vs 858 in high-income economies (2024)'."""
+    year, rows = latest(data)
+    _, groups = world_and_groups(rows)
+    top, low = extremes(groups, "per_user_kbps")
+    text = pair(low, top, f"{low['per_user_kbps']:,.0f} kbit/s", f"{top['per_user_kbps']:,.0f}")
+    return f"Bandwidth per user: {text} ({year})"
+
+
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
     return sorted(queries.edition_values(tables, "bandwidth", p["edition"], "year"))
 
@@ -402,7 +446,7 @@ REGIONS = ChartSpec(
     ),
     query=region_rows,
     figure=by_region,
-    finding=Finding(_regions_kind, regions_finding),
+    finding=Finding(_regions_kind, regions_finding, headline=regions_headline),
     tables=("bandwidth", "entities"),
     explore=Explore("bandwidth", years=True, compare=True, end_labels=True),
     value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
@@ -422,7 +466,7 @@ GROWTH = ChartSpec(
     ),
     query=growth_rows,
     figure=growth,
-    finding=Finding("Bar chart", growth_finding),
+    finding=Finding("Bar chart", growth_finding, headline=growth_headline),
     tables=("bandwidth", "entities"),
     ranges=(("start_year", "end_year"),),
     value="cagr_pct",
@@ -443,7 +487,7 @@ PER_USER = ChartSpec(
     (GROUPING, EDITION),
     query=per_user_rows,
     figure=per_user,
-    finding=Finding("Line chart", per_user_finding),
+    finding=Finding("Line chart", per_user_finding, headline=per_user_headline),
     tables=("bandwidth", "entities"),
     explore=Explore("bandwidth", years=True, scale=True, compare=True, end_labels=True),
     value="per_user_kbps",

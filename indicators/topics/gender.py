@@ -16,7 +16,15 @@ from indicators.catalogue.charts import ChartSpec, Finding, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
-from indicators.catalogue.wording import count, extremes, latest, name, pct, world_and_groups
+from indicators.catalogue.wording import (
+    count,
+    extremes,
+    latest,
+    name,
+    named,
+    pct,
+    world_and_groups,
+)
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, LDC, WORLD
@@ -71,7 +79,7 @@ METRICS: dict[str, Metric] = {
     "relative_gap": Metric(
         "relative_gap_pct",
         "Relative gender gap in Internet use (ITU)",
-        "% ((male - female) / male)",
+        "%, (male - female) / male",
         ".1f",
         lambda female, male: 100 * gaps.relative_gender_gap(female, male),
         "ITU's gender gap = (male rate - female rate) / male rate: how much less likely "
@@ -316,6 +324,37 @@ def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def parity_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Gender parity score 0.94 worldwide, 0.66 in low-income economies (2024)'."""
+    year, rows = latest(data)
+    metric = p.get("metric", "parity")
+    if metric == "rates":
+        wide = rows.pivot_table(index="entity_id", columns="sex", values="value_pct")
+        at = list(wide.index).index(WORLD) if WORLD in wide.index else 0
+        women, men = float(wide["female"].iloc[at]), float(wide["male"].iloc[at])
+        return f"{pct(women)} of women vs {pct(men)} of men online ({year})"
+    world, groups = world_and_groups(rows)
+    lead = world if world is not None else groups.iloc[0]
+    where = "worldwide" if world is not None else f"in {named(lead)}"
+    if metric == "parity":
+        _, low = extremes(groups, "parity")
+        return (
+            f"Gender parity score {lead['parity']:.2f} {where}, {low['parity']:.2f} in "
+            f"{named(low)} ({year})"
+        )
+    if metric == "points":
+        top, _ = extremes(groups, "gap_pp")
+        return (
+            f"Men {lead['gap_pp']:.1f} points ahead of women online {where}, "
+            f"{top['gap_pp']:.1f} in {named(top)} ({year})"
+        )
+    top, _ = extremes(groups, "relative_gap_pct")
+    return (
+        f"Women {lead['relative_gap_pct']:.0f}% less likely than men to be online {where}, "
+        f"{top['relative_gap_pct']:.0f}% in {named(top)} ({year})"
+    )
+
+
 def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Economies with both sexes in the edition, optionally in one ITU region."""
     rows = _edition_rows(tables, p["edition"], "Internet use by sex for economies")
@@ -441,6 +480,12 @@ def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def countries_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'More men than women online in all 10 economies shown'."""
+    men_ahead = int((data["gap_pp"] > 0).sum())
+    return f"More men than women online in {count(men_ahead, len(data))} economies shown"
+
+
 def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, ...]:
     """Name the economies that no ITU region holds (they show under all regions only)."""
     if region != "all":
@@ -497,7 +542,7 @@ PARITY = ChartSpec(
     ),
     query=parity_rows,
     figure=parity,
-    finding=Finding("Line chart", parity_finding),
+    finding=Finding("Line chart", parity_finding, headline=parity_headline),
     tables=("internet_use", "entities"),
     explore=Explore("internet_use", years=True, compare=True, end_labels=True),
     value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
@@ -521,7 +566,7 @@ COUNTRIES = ChartSpec(
     ),
     query=country_rows,
     figure=countries,
-    finding=Finding("Dot plot", countries_finding),
+    finding=Finding("Dot plot", countries_finding, headline=countries_headline),
     tables=("internet_use", "entities"),
     value="gap_pp",
     unit="percentage points",

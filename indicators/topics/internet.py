@@ -19,6 +19,8 @@ from indicators.catalogue.wording import (
     group_name,
     latest,
     name,
+    named,
+    pair,
     pct,
     world_and_groups,
 )
@@ -173,6 +175,14 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + "."
 
 
+def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Internet use: 93% in high-income vs 26% in low-income economies (2024)'."""
+    year, rows = latest(data)
+    _, groups = world_and_groups(rows)
+    top, low = extremes(groups, "value_pct")
+    return f"Internet use: {pair(top, low, pct(top['value_pct']), pct(low['value_pct']))} ({year})"
+
+
 def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Both entities' Internet use in the years they share, and the gap between them."""
     frame = queries.in_years(queries.rows_of(tables, "internet_use", p["edition"]), p)
@@ -214,6 +224,10 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     )
     if p["mode"] == "ratio":
         figures.reference_lines(fig, [("parity (1x)", 1.0)])
+    reference = _reference(p)
+    if reference is not None:
+        figures.reference_lines(fig, [reference])
+        _apart(fig, "parity (1x)", reference[0])
     last = data.iloc[-1]
     first_year, last_year = int(data["year"].iloc[0]), int(last["year"])
     caption = Caption(
@@ -225,9 +239,39 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         source=queries.source_of(data),
         notes=(
             f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in {last_year}.",
+            *([f"Dashed line: {reference[0]}, for comparison."] if reference else []),
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+# Reference lines a gap chart offers: the multiples and gaps reports cite ("more than four
+# times", "twice"), so that a report's figure is drawn against its own threshold.
+REFERENCES = {"ratio": (2, 3, 4, 5), "points": (10, 20, 25, 50)}
+NO_REFERENCE = "none"
+
+
+def _reference(p: dict[str, Any]) -> tuple[str, float] | None:
+    """The chosen reference line as (label, value), or None."""
+    value = p.get("reference", NO_REFERENCE)
+    if value in (None, "", NO_REFERENCE):
+        return None
+    number = float(value)
+    label = f"{number:g} times" if p["mode"] == "ratio" else f"{number:g} points"
+    return label, number
+
+
+def _apart(fig: Any, lower: str, upper: str) -> None:
+    """Two line labels on the same end (parity at 1, a report's 4 times): the lower one is set
+    under its line, so close lines do not stack their labels."""
+    notes = {note.text: note for note in fig.layout.annotations}
+    low, high = notes.get(lower), notes.get(upper)
+    if low is not None and high is not None and low.x == high.x:
+        low.yanchor, high.yanchor = "top", "bottom"
+
+
+def _references(tables: Tables, p: dict[str, Any]) -> list[Any]:
+    return [NO_REFERENCE, *REFERENCES.get(str(p.get("mode")), ())]
 
 
 def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
@@ -246,6 +290,17 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
             f", against {first['gap']:.1f} {'times' if ratio else 'points'} in {int(first['year'])}"
         )
     return text + "."
+
+
+def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Internet use in developed countries: 4.5 times that of LDCs (2019)'."""
+    last = data.iloc[-1]
+    a, b = named(str(last["entity_a"])), named(str(last["entity_b"]))
+    if p.get("mode", "ratio") == "ratio":
+        size = f"{last['gap']:.1f} times that of {b}"
+    else:
+        size = f"{last['gap']:.1f} points above {b}"
+    return f"Internet use in {a}: {size} ({int(last['year'])})"
 
 
 def map_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -304,6 +359,13 @@ def map_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
         f"population online; use ranged from {pct(low['value_pct'])} in {name(low)} to "
         f"{pct(top['value_pct'])} in {name(top)}."
     )
+
+
+def map_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'147 of 186 economies have most people online (2024)'."""
+    half = int((data["value_pct"] > 50).sum())
+    year = p.get("year") or int(data["year"].max())
+    return f"{count(half, len(data)).capitalize()} economies have most people online ({year})"
 
 
 def _fallback_notes(
@@ -396,6 +458,15 @@ def compare_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def compare_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Internet use: 94% in high-income economies vs 34% in LDCs'."""
+    newest = data.sort_values("year").groupby("entity_id").tail(1)
+    top, low = extremes(newest, "value_pct")
+    if top["entity_id"] == low["entity_id"]:
+        return f"{pct(top['value_pct'])} online in {named(top)} ({int(top['year'])})"
+    return f"Internet use: {pair(top, low, pct(top['value_pct']), pct(low['value_pct']))}"
+
+
 def _map_years(tables: Tables) -> list[int]:
     return queries.years_of(tables, "internet_use", source="wdi")
 
@@ -469,7 +540,7 @@ BY_GROUP = ChartSpec(
     ),
     query=group_rows,
     figure=by_group,
-    finding=Finding("Line chart", by_group_finding),
+    finding=Finding("Line chart", by_group_finding, headline=by_group_headline),
     tables=("internet_use", "entities"),
     explore=Explore("internet_use", years=True, compare=True, end_labels=True),
     views=(NamedView(_development_groups),),
@@ -506,10 +577,23 @@ GAP = ChartSpec(
             labels={"ratio": "Ratio (times)", "points": "Gap in percentage points"},
         ),
         EDITION,
+        Param(
+            "reference",
+            "Reference line",
+            NO_REFERENCE,
+            [NO_REFERENCE, *sorted({v for vs in REFERENCES.values() for v in vs})],
+            within=_references,
+            labels={
+                NO_REFERENCE: "None",
+                **{v: f"{v} times" for v in REFERENCES["ratio"]},
+                **{v: f"{v} points" for v in REFERENCES["points"]},
+            },
+            help="A dashed line at a multiple (ratio) or gap (points) a report cites.",
+        ),
     ),
     query=gap_rows,
     figure=gap,
-    finding=Finding("Line chart", gap_finding),
+    finding=Finding("Line chart", gap_finding, headline=gap_headline),
     tables=("internet_use", "entities"),
     views=(NamedView(_developed_vs_ldcs),),
     explore=Explore(
@@ -550,7 +634,7 @@ MAP = ChartSpec(
     ),
     query=map_rows,
     figure=world_map,
-    finding=Finding("World map", map_finding),
+    finding=Finding("World map", map_finding, headline=map_headline),
     tables=("internet_use", "entities"),
     explore=Explore("internet_use", play="year"),
     value="value_pct",
@@ -577,7 +661,7 @@ COMPARE = ChartSpec(
     ),
     query=compare_rows,
     figure=compare,
-    finding=Finding("Line chart", compare_finding),
+    finding=Finding("Line chart", compare_finding, headline=compare_headline),
     tables=("internet_use", "entities"),
     explore=Explore(
         "internet_use",

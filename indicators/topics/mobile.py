@@ -18,7 +18,15 @@ from indicators.catalogue.charts import ChartSpec, Finding, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
-from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
+from indicators.catalogue.wording import (
+    extremes,
+    latest,
+    name,
+    pair,
+    pct,
+    short,
+    world_and_groups,
+)
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
@@ -117,6 +125,17 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + "."
 
 
+def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Mobile broadband: 153 per 100 people in high-income vs 40 in low-income (2024)'."""
+    year, rows = latest(data)
+    _, groups = world_and_groups(rows)
+    top, low = extremes(groups, "per_100")
+    return (
+        f"Mobile broadband: {top['per_100']:.0f} per 100 people in {short(top)} vs "
+        f"{low['per_100']:.0f} in {short(low)} ({year})"
+    )
+
+
 BY_GROUP = ChartSpec(
     "mobile_by_group",
     "Mobile-broadband subscriptions by group",
@@ -136,7 +155,7 @@ BY_GROUP = ChartSpec(
     ),
     query=group_rows,
     figure=by_group,
-    finding=Finding("Line chart", by_group_finding),
+    finding=Finding("Line chart", by_group_finding, headline=by_group_headline),
     tables=(TABLE, "entities"),
     explore=Explore(TABLE, years=True, compare=True, end_labels=True),
     value="per_100",
@@ -168,6 +187,8 @@ TECHNOLOGY_WORDS = {
     "mobile_cellular": "a mobile-cellular signal",
 }
 AREA_LABELS = {"total": "Whole population", "urban": "Urban areas", "rural": "Rural areas"}
+# The technology in a one-line headline.
+TECHNOLOGY_SHORT = {"3g": "3G", "lte": "LTE", "5g": "5G", "mobile_cellular": "a mobile signal"}
 AREA_WORDS = {"total": "", "urban": " in urban areas", "rural": " in rural areas"}
 # The usage gap counts people within reach who are offline; that needs (nearly) everyone online
 # to be within reach, which holds for mobile broadband and any mobile signal, mostly for LTE,
@@ -399,6 +420,18 @@ def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def usage_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Covered but not connected: 34% of the world's population, 3G (2024)'."""
+    world, groups = world_and_groups(data)
+    lead = world if world is not None else groups.iloc[0]
+    who = "the world's population" if world is not None else short(lead)
+    tech = TECHNOLOGY_SHORT[p.get("technology", "3g")]
+    return (
+        f"Covered by {tech} but offline: {pct(lead['usage_gap_pp'])} of {who}"
+        f"{AREA_WORDS[p.get('location', 'total')]} ({int(lead['year'])})"
+    )
+
+
 # ---- the best network within reach (the 5G split)
 
 
@@ -521,6 +554,19 @@ def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def networks_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'5G reaches 51% of the world's population (2024)'."""
+    world, groups = world_and_groups(data)
+    lead = world if world is not None else groups.iloc[0]
+    place = ("the world's population" if world is not None else short(lead)) + AREA_WORDS[
+        p.get("location", "total")
+    ]
+    year = int(lead["year"])
+    if "best_5g_pct" in data.columns:
+        return f"5G reaches {pct(lead['best_5g_pct'])} of {place} ({year})"
+    return f"No mobile signal for {pct(lead['best_none_pct'])} of {place} ({year})"
+
+
 # ---- the coverage and usage gaps over time
 
 GAP_MEASURES: dict[str, tuple[str, str, str]] = {
@@ -622,6 +668,22 @@ def gaps_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def gaps_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Usage gap for 3G: 34% of the population worldwide (2024)'."""
+    column = GAP_MEASURES[p.get("measure", "usage_gap")][0]
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    lead = world if world is not None else groups.iloc[0]
+    place = "worldwide" if world is not None else f"in {short(lead)}"
+    what = {
+        "usage_gap": "Usage gap for {tech}",
+        "coverage_gap": "Coverage gap for {tech}",
+        "coverage": "Coverage by {tech}",
+    }[p.get("measure", "usage_gap")]
+    tech = TECHNOLOGY_SHORT[p.get("technology", "3g")]
+    return f"{what.format(tech=tech)}: {pct(lead[column])} of the population {place} ({year})"
+
+
 # ---- mobile-phone ownership
 
 
@@ -697,6 +759,16 @@ def ownership_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return text + "."
 
 
+def ownership_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Mobile phone ownership: 98% in high-income vs 56% in low-income economies (2024)'."""
+    year, rows = latest(data)
+    _, groups = world_and_groups(rows)
+    top, low = extremes(groups, "value_pct")
+    among = {"total": "", "female": " among women", "male": " among men"}[p.get("sex", "total")]
+    values = pair(top, low, pct(top["value_pct"]), pct(low["value_pct"]))
+    return f"Mobile phone ownership{among}: {values} ({year})"
+
+
 COVERAGE_GROUPING = Param(
     "grouping",
     "Grouping",
@@ -744,7 +816,7 @@ USAGE = ChartSpec(
     ),
     query=usage_rows,
     figure=usage,
-    finding=Finding("Stacked bar chart", usage_finding),
+    finding=Finding("Stacked bar chart", usage_finding, headline=usage_headline),
     tables=(COVERAGE, "internet_use", "internet_use_by_location", "entities"),
     value="usage_gap_pp",
     unit=SHARE_UNIT,
@@ -763,7 +835,7 @@ NETWORKS = ChartSpec(
     ),
     query=network_rows,
     figure=networks,
-    finding=Finding("Stacked bar chart", networks_finding),
+    finding=Finding("Stacked bar chart", networks_finding, headline=networks_headline),
     tables=(COVERAGE, "entities"),
     value="best_none_pct",
     unit=SHARE_UNIT,
@@ -793,7 +865,7 @@ GAPS = ChartSpec(
     ),
     query=gap_rows,
     figure=gaps_chart,
-    finding=Finding("Line chart", gaps_finding),
+    finding=Finding("Line chart", gaps_finding, headline=gaps_headline),
     tables=(COVERAGE, "internet_use", "internet_use_by_location", "entities"),
     explore=Explore(COVERAGE, years=True, compare=True),
     value=lambda p: GAP_MEASURES[p["measure"]][0],
@@ -825,7 +897,7 @@ OWNERS = ChartSpec(
     ),
     query=ownership_rows,
     figure=ownership,
-    finding=Finding("Line chart", ownership_finding),
+    finding=Finding("Line chart", ownership_finding, headline=ownership_headline),
     tables=(OWNERSHIP, "entities"),
     explore=Explore(OWNERSHIP, years=True, compare=True),
     value="value_pct",

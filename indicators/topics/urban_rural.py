@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from indicators import figures
-from indicators.catalogue import cards, queries, splits
+from indicators.catalogue import cards, queries, splits, wording
 from indicators.catalogue.charts import ChartSpec, Finding, Param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
@@ -83,6 +83,10 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return splits.rates_finding(data, p, SPLIT)
 
 
+def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.rates_headline(data, p, SPLIT)
+
+
 def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """The urban-rural gap (points and ratio) of the world and the groups, by year."""
     return splits.group_gaps(tables, p, SPLIT)
@@ -95,6 +99,10 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return splits.gap_finding(data, p, SPLIT)
+
+
+def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    return splits.gap_headline(data, p, SPLIT)
 
 
 # ---- economies: urban against rural at each economy's latest survey year
@@ -198,6 +206,16 @@ def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
 
 
+def countries_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """'Urban use above rural in 80 of 95 economies; widest in Niger (2022): 56 points'."""
+    urban_ahead = int((data["gap_pp"] > 0).sum())
+    widest = data.sort_values("gap_pp").iloc[-1]
+    return (
+        f"Urban use above rural in {count(urban_ahead, len(data))} economies; widest in "
+        f"{wording.short(widest)} ({int(widest['year'])}): {widest['gap_pp']:.0f} points"
+    )
+
+
 BY_GROUP = ChartSpec(
     "urban_rural_by_group",
     "Urban and rural Internet use by group",
@@ -206,7 +224,7 @@ BY_GROUP = ChartSpec(
     (GROUPING, EDITION),
     query=rate_rows,
     figure=by_group,
-    finding=Finding("Line chart", by_group_finding),
+    finding=Finding("Line chart", by_group_finding, headline=by_group_headline),
     tables=(TABLE, "entities"),
     explore=Explore(TABLE, years=True, compare=True),
     value="value_pct",
@@ -231,7 +249,7 @@ GAP = ChartSpec(
     ),
     query=gap_rows,
     figure=gap,
-    finding=Finding("Line chart", gap_finding),
+    finding=Finding("Line chart", gap_finding, headline=gap_headline),
     tables=(TABLE, "entities"),
     explore=Explore(TABLE, years=True, compare=True),
     value=lambda p: SPLIT_MEASURES[p["measure"]].column,
@@ -255,7 +273,7 @@ COUNTRIES = ChartSpec(
     ),
     query=country_rows,
     figure=countries,
-    finding=Finding("Dot plot", countries_finding),
+    finding=Finding("Dot plot", countries_finding, headline=countries_headline),
     tables=(TABLE, "entities"),
     value="gap_pp",
     unit="percentage points",

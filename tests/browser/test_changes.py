@@ -90,8 +90,11 @@ def test_download_delivers_every_compared_value(dash_duo, dash_app):
     dash_duo.find_element("#changes-dl-csv").click()
     path = wait_for_file(Path(dash_duo.download_path), "csv")
     lines = path.read_text().splitlines()
-    assert lines[0] == "source,table,series,entity_id,year,old,new,change,change_pct,status"
-    assert any(",MDA,2019," in line and line.endswith(",revised") for line in lines)
+    head = "source,table,series,entity_id,name,grouping,year,old,new,change,change_pct,status"
+    assert lines[0] == head
+    assert any(
+        ",MDA,Republic of Moldova,,2019," in line and line.endswith(",revised") for line in lines
+    )
     assert all(",2019," in line for line in lines[1:])
 
 

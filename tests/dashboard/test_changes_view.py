@@ -148,7 +148,9 @@ def test_page_layout_restores_the_view_from_the_link(tables, page):
     assert "Republic of Moldova (MDA)" in text
     sent = page.download_csv(1, *[getattr(view, p) for p in page.PARAMS])
     assert sent["filename"] == "diff-wdi-2026-02-2026-07.csv"
-    assert sent["content"].startswith("source,table,series,entity_id,year,old,new,change")
+    head = "source,table,series,entity_id,name,grouping,year,old,new,change,change_pct,status"
+    assert sent["content"].startswith(head + "\n")
+    assert "\nwdi,internet_use,value_pct;sex=total,ZWE,Zimbabwe,,2019," in sent["content"]
     picked = page.pick_source("itu_aggregates", "2019")
     assert (picked[1], picked[3], picked[7]) == ("2019-10", "2024-11", "2019")
     assert page.pick_source("itu_aggregates", "1995")[7] == "all"  # ITU starts in 2005

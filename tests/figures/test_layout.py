@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -18,7 +19,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from indicators import catalogue
-from indicators.figures import layout
+from indicators.figures import layout, theme
 from indicators.outputs import export, render
 from indicators.outputs.pack import SIZES
 from tests.figure_tables import MadeUpTables
@@ -130,3 +131,41 @@ def test_long_caption_lines_wrap_inside_the_width():
         assert len(lines) > 1
         assert all(layout.text_px(line, layout.CAPTION_FONT * scale) <= usable for line in lines)
         assert " ".join(lines) == words
+
+
+LEGENDS = [
+    [
+        "World",
+        "Least developed countries (LDCs)",
+        "Landlocked developing countries (LLDCs)",
+        "Small island developing States (SIDS)",
+    ],
+    ["World", "High income", "Upper middle income", "Lower middle income", "Low income"],
+    ["World", "Africa", "The Americas", "Arab States", "Asia & Pacific", "CIS", "Europe"],
+]
+
+
+def legend_rows_drawn(svg: str) -> int:
+    """How many rows plotly drew the legend in (distinct vertical offsets of its items)."""
+    legend = svg[svg.index('class="legend"') :]
+    offsets = re.findall(r'class="traces"[^>]*transform="translate\(([\d.]+),\s*([\d.]+)\)', legend)
+    return len({round(float(y)) for _, y in offsets})
+
+
+@pytest.mark.parametrize("names", LEGENDS, ids=["special", "income", "regions"])
+def test_legend_rows_are_counted_as_plotly_draws_them(names):
+    """The layout reserves room for every legend row plotly draws (a legend that wrapped into
+    more rows than counted was drawn over the plot), at sizes from a Word column to a slide;
+    text widths are estimated on the wide side, so a row more at most."""
+    cases = [(227, 0.73), (454, 0.727), (600, 0.9), (1000, 1.0), (888, 1.27), (1600, 1.6)]
+    jobs, expected = [], []
+    for width, scale in cases:
+        fig = go.Figure([go.Scatter(x=[2019, 2024], y=[1, 2], name=n) for n in names])
+        theme.install()
+        fig.update_layout(template=theme.TEMPLATE)
+        laid = layout.apply(fig, "", "", [], width, int(width * 0.6), scale)
+        jobs.append(render.Job(render.figure_dict(laid), "svg", width, int(width * 0.6)))
+        expected.append(layout.legend_rows(fig, width, scale))
+    drawn = [legend_rows_drawn(svg.decode()) for svg in render.renderer().render_many(jobs)]
+    pairs = list(zip(cases, drawn, expected, strict=True))
+    assert all(d <= e <= d + 1 for _, d, e in pairs), pairs

@@ -33,13 +33,22 @@ def test_xlsx_holds_the_full_table_and_its_metadata(tables, retrieved):
     assert book.sheetnames == ["data", "metadata"]
     frame = tables.get("internet_use")
     data = sheet_rows(book, "data")
-    assert list(data[0]) == list(frame.columns) and len(data) == len(frame) + 1
+    columns = list(frame.columns)
+    at = columns.index("entity_id") + 1
+    assert list(data[0]) == [*columns[:at], "name", "grouping", *columns[at:]]
+    assert len(data) == len(frame) + 1
     got = pd.DataFrame(data[1:], columns=data[0])
     mda = got[(got["entity_id"] == "MDA") & (got["year"] == 2019) & (got["source"] == "wdi")]
     want = frame[
         (frame["entity_id"] == "MDA") & (frame["year"] == 2019) & (frame["source"] == "wdi")
     ]
-    assert sorted(mda["value_pct"]) == pytest.approx(sorted(want["value_pct"]))
+    assert set(mda["name"]) == {"Republic of Moldova"} and set(mda["grouping"].fillna("")) == {""}
+    # WDI prints 6 significant digits: 73.32610321 in the Jul 2026 file is 73.3261
+    assert sorted(mda["value_pct"]) == [57.7605, 73.3261]
+    assert sorted(want["value_pct"]) == pytest.approx([57.7605, 73.3261], abs=1e-4)
+    world = got[(got["entity_id"] == "WLD") & (got["vintage"] == "2019-10")]
+    assert set(world["grouping"]) == {"world"}
+    assert world["value_pct"].iloc[0] == 16.8  # the sheet's '0.0' of 16.82022389756357
     meta = sheet_rows(book, "metadata")
     flat = [str(c) for row in meta for c in row if c is not None]
     assert ("Table", "internet_use") in [r[:2] for r in meta]
@@ -58,7 +67,12 @@ def test_zip_holds_the_csv_and_a_readme(tables, retrieved):
     assert sorted(archive.namelist()) == ["bandwidth/README.md", "bandwidth/bandwidth.csv"]
     frame = pd.read_csv(archive.open("bandwidth/bandwidth.csv"))
     assert len(frame) == len(tables.get("bandwidth"))
-    assert list(frame.columns) == list(tables.get("bandwidth").columns)
+    columns = list(tables.get("bandwidth").columns)
+    assert list(frame.columns) == [*columns[:3], "name", "grouping", *columns[3:]]
+    world = frame[(frame["entity_id"] == "WLD") & (frame["year"] == 2024)]
+    assert world[["name", "bandwidth_gbps", "per_user_kbps"]].values.tolist() == [
+        ["World", 1778500.0, 322.8]
+    ]
     readme = archive.read("bandwidth/README.md").decode()
     assert "## How to cite" in readme and "## Fields" in readme and "## Editions" in readme
     assert "| per_user_kbps | Bandwidth per Internet user | kbit/s |" in readme

@@ -323,6 +323,72 @@ DOUBLES = Noise(significant=12)
 
 
 @dataclass(frozen=True)
+class Printed:
+    """How a publisher prints a column's values: to ``decimals`` places (negative: to tens,
+    hundreds, ...) or to ``significant`` digits. Downloads round to it; the Parquet keeps every
+    digit the file holds."""
+
+    decimals: int | None = None
+    significant: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.decimals is None) == (self.significant is None):
+            raise ValueError("Printed takes either decimals or significant digits")
+
+    def round(self, values: pd.Series) -> pd.Series:
+        """The values as the publisher prints them (missing values stay missing)."""
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        if self.decimals is not None:
+            return numbers.round(self.decimals) + 0.0  # + 0.0: no '-0.0' in print
+        magnitude = np.abs(numbers.to_numpy())
+        exponent = np.floor(np.log10(np.where(magnitude > 0, magnitude, 1.0)))
+        places = (int(self.significant or 1) - 1 - exponent).astype("int64")
+        rounded = [
+            round(float(v), int(d)) + 0.0 if v == v else v
+            for v, d in zip(numbers.to_numpy(), places, strict=True)
+        ]
+        return pd.Series(rounded, index=values.index, dtype="float64")
+
+    def text(self) -> str:
+        """'1 decimal', 'to the hundred', '6 significant digits' (for metadata sheets)."""
+        if self.significant is not None:
+            return f"{self.significant} significant digits"
+        assert self.decimals is not None
+        if self.decimals < 0:
+            return f"to the nearest {10**-self.decimals:,}"
+        return f"{self.decimals} decimal{'s' if self.decimals != 1 else ''}"
+
+    def as_dict(self) -> dict[str, int]:
+        """The declaration as the build records it in the Parquet metadata."""
+        if self.significant is not None:
+            return {"significant": self.significant}
+        assert self.decimals is not None
+        return {"decimals": self.decimals}
+
+    @classmethod
+    def from_dict(cls, recorded: Mapping[str, Any]) -> Printed | None:
+        """A recorded declaration (None if it is not one)."""
+        try:
+            if "significant" in recorded:
+                return cls(significant=int(recorded["significant"]))
+            if "decimals" in recorded:
+                return cls(decimals=int(recorded["decimals"]))
+        except (TypeError, ValueError):
+            return None
+        return None
+
+
+# Column -> how the format prints it, given the frames one edition was read into (a format whose
+# layouts print differently tells them apart from what was read).
+PrintedBy = Callable[[Frames], Mapping[str, Printed]]
+
+
+def printed_always(columns: Mapping[str, Printed]) -> PrintedBy:
+    """The same printing in every edition of a format."""
+    return lambda frames: columns
+
+
+@dataclass(frozen=True)
 class Context:
     """What a reader is told about the file it reads."""
 
@@ -459,6 +525,8 @@ class SourceFormat:
     # Whether the bytes can be read whole (a damaged copy is refused by add and fetch).
     intact: Intact = readable_whole
     locate_value: Locate = near_code
+    # How the publisher prints each value column: downloads round to it (see ``Printed``).
+    printed: PrintedBy = printed_always({})
 
     def cite(self, edition: Edition) -> str:
         return self.citation.format(edition=edition.text)

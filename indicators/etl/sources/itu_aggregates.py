@@ -33,6 +33,7 @@ from indicators.etl.sources.formats import (
     Edition,
     Frames,
     Known,
+    Printed,
     SourceFormat,
     Where,
     as_blob,
@@ -1097,11 +1098,50 @@ def _cell_of(sheet: Sheet, block: Block, where: Where, sex: str) -> tuple[int, i
     return None
 
 
+def _present(frames: Frames) -> set[str]:
+    totals = frames["internet_use"]
+    return set(totals.loc[totals["sex"] == "total", "entity_id"])
+
+
+def layout_name(frames: Frames) -> str:
+    """Which layout an edition was read from: only Oct 2019 splits developed and developing."""
+    present = _present(frames)
+    return "oct2019" if "DEVELOPED" in present or "DEVELOPING" in present else "nov2024"
+
+
+# How each layout prints its values. The Oct 2019 cells hold unrounded doubles that the sheet
+# shows with the formats '#,##0' (millions, Gbit/s, kbit/s per user) and '0.0' (%); the Nov 2024
+# notes say "Values are rounded to 1 decimal", bandwidth in Tbit/s (so to 100 Gbit/s here).
+PRINTED = {
+    "oct2019": {
+        "value_pct": Printed(decimals=1),
+        "users_millions": Printed(decimals=0),
+        "bandwidth_gbps": Printed(decimals=0),
+        "per_user_kbps": Printed(decimals=0),
+        "per_100": Printed(decimals=1),
+        "subscriptions_millions": Printed(decimals=0),
+        "coverage_pct": Printed(decimals=1),
+        "covered_millions": Printed(decimals=0),
+        "owners_millions": Printed(decimals=0),
+    },
+    "nov2024": {
+        "value_pct": Printed(decimals=1),
+        "users_millions": Printed(decimals=1),
+        "bandwidth_gbps": Printed(decimals=-2),
+        "per_user_kbps": Printed(decimals=1),
+        "per_100": Printed(decimals=1),
+        "subscriptions_millions": Printed(decimals=1),
+        "coverage_pct": Printed(decimals=1),
+        "covered_millions": Printed(decimals=1),
+        "owners_millions": Printed(decimals=1),
+    },
+}
+
+
 def check(frames: Frames, references: Mapping[str, Frames], blob: Blob) -> list[str]:
     """Every group row of the layout's Internet-use blocks, and the six ITU regions."""
-    totals = frames["internet_use"]
-    present = set(totals.loc[totals["sex"] == "total", "entity_id"])
-    layout = "oct2019" if "DEVELOPED" in present or "DEVELOPING" in present else "nov2024"
+    present = _present(frames)
+    layout = layout_name(frames)
     missing = [g for g in (*REQUIRED_GROUPS[layout], *ITU_REGIONS) if g not in present]
     if not missing:
         return []
@@ -1156,6 +1196,7 @@ FORMAT = SourceFormat(
     },
     vocabularies=(SEX_LABELS, MISSING_VALUES),
     locate_value=locate_value,
+    printed=lambda frames: PRINTED[layout_name(frames)],
     known={
         "902e8e253d09cbdccbf979780524fc294bf9f4e8cb2de88c6181430595cf8106": Known(
             Edition("2019-10", "updated 28 October 2019"),

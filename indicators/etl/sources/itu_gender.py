@@ -22,10 +22,12 @@ from indicators.etl.sources.formats import (
     Edition,
     Frames,
     Known,
+    Printed,
     SourceFormat,
     Where,
     as_blob,
     points,
+    printed_always,
     workbook_text,
 )
 
@@ -344,6 +346,8 @@ FORMAT = SourceFormat(
     moves={"value_pct": points(30)},
     vocabularies=(MISSING_VALUES,),
     locate_value=locate_value,
+    # The workbook holds its rates as text with one decimal ("49.0").
+    printed=printed_always({"value_pct": Printed(decimals=1)}),
     urls=(
         "https://www.itu.int/en/ITU-D/Statistics/Documents/statistics/2019/"
         "Individuals_Internet_by_gender_urban_rural_Dec2019.xls",

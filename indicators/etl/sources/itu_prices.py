@@ -23,9 +23,11 @@ from indicators.etl.sources.formats import (
     Edition,
     Frames,
     Known,
+    Printed,
     SourceFormat,
     as_blob,
     month_edition,
+    printed_always,
     workbook_text,
 )
 
@@ -740,6 +742,8 @@ FORMAT = SourceFormat(
         "ITU_ICTPriceBaskets_2008-2025.xlsx",
     ),
     reference=True,
+    # Prices, medians and shares of GNI are stored with two decimals ("28.06", "2.81").
+    printed=printed_always({"value": Printed(decimals=2)}),
     known={
         "bc09d24b171c5d5c8492de06ee5e73124a9c82c64ba166eb18d5cb39a0d32094": Known(
             Edition("2025-12", "Dec 2025 release"),

@@ -18,11 +18,13 @@ from indicators.etl.sources.formats import (
     Frames,
     Known,
     Noise,
+    Printed,
     SourceFormat,
     Where,
     as_blob,
     locate,
     points,
+    printed_always,
 )
 
 ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
@@ -347,6 +349,9 @@ FORMAT = SourceFormat(
     country_list=("wdi_meta", "wdi_meta"),
     intact=intact,
     locate_value=locate_value,
+    # As the Feb 2026 file prints them ("57.7605", "0.00472257"); the Jul 2026 file's
+    # "16.79999924" is the float32 16.8 printed with its noise.
+    printed=printed_always({"value_pct": Printed(significant=6)}),
     known={
         # Feb 2026 download whose uploader stripped the preamble (no 'Last Updated Date').
         "66ef75942d6380132f35e6fa7af1ec5d0674d5784909d54bb7d6feae8d159f77": Known(
