@@ -48,6 +48,30 @@ DOWNLOAD_CACHE_BYTES = 16 * 2**20
 log = logging.getLogger(__name__)
 
 
+class _WireNoise(logging.Filter):
+    """choreographer logs a message from Chromium it could not decode, and ignores it, with a
+    full traceback (seen under heavy load). The render it belonged to times out and is retried
+    like any other failure, so the traceback says nothing a user can act on: it is kept for
+    debugging only, without its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and "JSONError" in record.getMessage():
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_WIRE_NOISE = _WireNoise()
+
+
+def quiet_wire_noise() -> None:
+    """Install the filter on choreographer's loggers (once; done when Chromium starts)."""
+    for name in ("choreographer", "choreographer.channels.pipe"):
+        logger = logging.getLogger(name)
+        if _WIRE_NOISE not in logger.filters:
+            logger.addFilter(_WIRE_NOISE)
+
+
 class RenderError(RuntimeError):
     """Chromium could not render a figure (it is restarted for the next one)."""
 
@@ -223,6 +247,7 @@ class Renderer:
             return self._loop, self._browser
 
     def _start(self) -> None:
+        quiet_wire_noise()
         folders.remove_folders()  # those of processes that ended without removing theirs
         folder = folders.make_folder()
         loop = asyncio.new_event_loop()

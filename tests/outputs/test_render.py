@@ -230,3 +230,19 @@ def test_png_and_pdf_made_from_the_svg_equal_direct_renders(renderer, tables):
     pages = [PdfReader(io.BytesIO(content)).pages for content in (streamed[2], direct[1])]
     assert [len(p) for p in pages] == [1, 1]
     assert [round(float(p[0].mediabox.width)) for p in pages] == [450, 450]  # 600 px at 96 dpi
+
+
+def test_a_message_chromium_garbled_is_kept_for_debugging_without_a_traceback(caplog):
+    """choreographer logs an undecodable message from Chromium with its traceback and goes on;
+    the user of a pack sees nothing of it, other warnings still reach them."""
+    render.quiet_wire_noise()
+    wire = logging.getLogger("choreographer.channels.pipe")
+    with caplog.at_level(logging.DEBUG, logger="choreographer.channels.pipe"):
+        try:
+            raise ValueError("Expecting ',' delimiter")
+        except ValueError:
+            wire.exception("JSONError decoding message. Ignoring")
+        wire.warning("Chromium closed the pipe")
+    garbled, other = caplog.records
+    assert (garbled.levelno, garbled.exc_info) == (logging.DEBUG, None)
+    assert other.levelno == logging.WARNING
