@@ -65,11 +65,12 @@ _WIRE_NOISE = _WireNoise()
 
 
 def quiet_wire_noise() -> None:
-    """Install the filter on choreographer's loggers (once; done when Chromium starts)."""
-    for name in ("choreographer", "choreographer.channels.pipe"):
-        logger = logging.getLogger(name)
-        if _WIRE_NOISE not in logger.filters:
-            logger.addFilter(_WIRE_NOISE)
+    """Install the filter on the logger of choreographer's pipe (once; done when Chromium
+    starts). The module is imported first: it makes its logger with its own logger class."""
+    from choreographer.channels import pipe
+
+    if _WIRE_NOISE not in pipe._logger.filters:
+        pipe._logger.addFilter(_WIRE_NOISE)
 
 
 class RenderError(RuntimeError):

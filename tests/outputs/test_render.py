@@ -235,8 +235,10 @@ def test_png_and_pdf_made_from_the_svg_equal_direct_renders(renderer, tables):
 def test_a_message_chromium_garbled_is_kept_for_debugging_without_a_traceback(caplog):
     """choreographer logs an undecodable message from Chromium with its traceback and goes on;
     the user of a pack sees nothing of it, other warnings still reach them."""
+    from choreographer.channels import pipe
+
     render.quiet_wire_noise()
-    wire = logging.getLogger("choreographer.channels.pipe")
+    wire = pipe._logger
     with caplog.at_level(logging.DEBUG, logger="choreographer.channels.pipe"):
         try:
             raise ValueError("Expecting ',' delimiter")
