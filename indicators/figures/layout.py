@@ -225,6 +225,18 @@ def _legend_names(fig: go.Figure) -> list[str]:
 # column (itemwidth 30 px and two 5 px gaps), and items are 5 px apart; fixed px at any scale.
 LEGEND_ITEM_PX = 40.0
 LEGEND_GAP_PX = 5.0
+LINE_HEIGHT_LEGEND = 1.3  # plotly's line spacing
+
+
+def legend_px(rows: int, font: float, scale: float) -> float:
+    """Height a horizontal legend of ``rows`` rows takes, with a gap below it. Plotly draws a
+    row at least 16 px plus 3 px tall (1.3 lines of a larger font) and pads the legend by
+    5 px above and below, fixed px at any scale: a Word picture's 8 pt legend needs more
+    than two lines of its font per row."""
+    if not rows:
+        return 0.0
+    drawn = rows * (max(LINE_HEIGHT_LEGEND * font, 16.0) + 3.0) + 10.0 + 4 * scale
+    return max(rows * font * 2.0 + 10 * scale, drawn)
 
 
 def legend_rows(fig: go.Figure, width: int, scale: float) -> int:
@@ -333,7 +345,7 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     s = blocks.scale
     font = BASE_FONT * s
     inset = INSET * s
-    top = inset + blocks.head_px + 10 * s + (rows * font * 2.0 + 10 * s if rows else 0)
+    top = inset + blocks.head_px + 10 * s + legend_px(rows, font, s)
     bottom = inset + blocks.footer_px + 16 * s
     left = right = inset
     if _is_cartesian(fig):

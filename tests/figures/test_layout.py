@@ -152,13 +152,28 @@ def legend_rows_drawn(svg: str) -> int:
     return len({round(float(y)) for _, y in offsets})
 
 
+def legend_bottom_drawn(svg: str) -> float:
+    """Where plotly's legend box ends, in px from the top of the image."""
+    legend = svg[svg.index('class="legend"') :]
+    top = float(re.search(r'transform="translate\([\d.]+,\s*([\d.]+)\)"', legend).group(1))
+    return top + float(re.search(r'class="bg"[^>]*height="([\d.]+)"', legend).group(1))
+
+
 @pytest.mark.parametrize("names", LEGENDS, ids=["special", "income", "regions"])
 def test_legend_rows_are_counted_as_plotly_draws_them(names):
     """The layout reserves room for every legend row plotly draws (a legend that wrapped into
     more rows than counted was drawn over the plot), at sizes from a Word column to a slide;
     text widths are estimated on the wide side, so a row more at most."""
-    cases = [(227, 0.73), (454, 0.727), (600, 0.9), (1000, 1.0), (888, 1.27), (1600, 1.6)]
-    jobs, expected = [], []
+    cases = [
+        (227, 0.73),
+        (454, 0.615),
+        (454, 0.727),
+        (600, 0.9),
+        (1000, 1.0),
+        (888, 1.27),
+        (1600, 1.6),
+    ]
+    jobs, expected, plot_tops = [], [], []
     for width, scale in cases:
         fig = go.Figure([go.Scatter(x=[2019, 2024], y=[1, 2], name=n) for n in names])
         theme.install()
@@ -166,6 +181,12 @@ def test_legend_rows_are_counted_as_plotly_draws_them(names):
         laid = layout.apply(fig, "", "", [], width, int(width * 0.6), scale)
         jobs.append(render.Job(render.figure_dict(laid), "svg", width, int(width * 0.6)))
         expected.append(layout.legend_rows(fig, width, scale))
-    drawn = [legend_rows_drawn(svg.decode()) for svg in render.renderer().render_many(jobs)]
+        plot_tops.append(laid.layout.margin.t)
+    svgs = [svg.decode() for svg in render.renderer().render_many(jobs)]
+    drawn = [legend_rows_drawn(svg) for svg in svgs]
     pairs = list(zip(cases, drawn, expected, strict=True))
     assert all(d <= e <= d + 1 for _, d, e in pairs), pairs
+    # and the box it draws ends above the plot (an 8 pt legend in Word once hid the top of
+    # a 0-100 axis and the line along it)
+    bottoms = [legend_bottom_drawn(svg) for svg in svgs]
+    assert all(b <= t for b, t in zip(bottoms, plot_tops, strict=True)), (cases, bottoms, plot_tops)
