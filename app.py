@@ -12,7 +12,7 @@ import flask
 import pyarrow
 from dash import dcc, html
 
-from indicators.dashboard import callbacks, embed, guard, headers
+from indicators.dashboard import callbacks, embed, guard, headers, health
 from indicators.figures import theme
 
 # The server keeps its tables for its life: Arrow's default pool (mimalloc) would also keep the
@@ -58,6 +58,7 @@ callbacks.register_url_sync()
 guard.install(app)
 embed.register()
 headers.install(app)
+health.install(app)
 
 
 def first_request_setup() -> None:

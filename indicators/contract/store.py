@@ -156,12 +156,19 @@ class TableCache:
             self._meta.clear()
             self._version = version
 
+    def _folder(self) -> Path:
+        """The version folder this cache reads: the one the link named when last checked, so a
+        build that swaps the link between two reads never mixes two versions' tables."""
+        if self._version is not None and self.data.processed.is_symlink():
+            return self.data.root / self._version
+        return self.data.processed
+
     def get(self, name: str) -> pd.DataFrame | None:
         """The published table, or None if it has not been built."""
         with self._lock:
             self._refresh()
             if name not in self._tables:
-                path = table_path(self.data, name)
+                path = self._folder() / f"{name}.parquet"
                 self._tables[name] = read_parquet(path) if path.exists() else None
                 self._meta[name] = read_metadata(path) if path.exists() else {}
             return self._tables[name]
