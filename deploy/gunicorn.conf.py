@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 chdir = str(Path(__file__).resolve().parents[1])  # the repository, where app.py is
+sys.path.insert(0, chdir)  # the package, for the hooks below (also when not installed)
+
+from indicators.outputs import folders, render_service  # noqa: E402  (light: no plotly, no pandas)
+
 bind = os.environ.get("INDICATORS_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("INDICATORS_WORKERS", "2"))  # about 250 MB each, plus Chromium
 worker_class = "gthread"
@@ -43,6 +47,9 @@ logconfig_dict: dict[str, Any] = {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}
     },
 }
+# Images are drawn by one render server per machine (one Chromium for every worker), which the
+# first worker to need it starts and which stops after 10 minutes without a download.
+os.environ.setdefault(render_service.SOCKET_ENV, str(render_service.default_socket()))
 # glibc gives each thread its own heap arena; a worker's four threads then hold memory their
 # siblings freed. Two arenas keep a worker's resident size near what it uses.
 MALLOC_ARENAS = 2
@@ -58,7 +65,5 @@ def post_fork(server: Any, worker: Any) -> None:
 
 def child_exit(server: Any, worker: Any) -> None:
     """Remove the folder of the worker's Chromium, however the worker ended (even killed)."""
-    from indicators.outputs import folders
-
     for folder in folders.remove_folders(worker.pid):
         server.log.info("removed %s of worker %s", folder, worker.pid)

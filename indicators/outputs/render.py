@@ -24,12 +24,13 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -45,6 +46,7 @@ IMAGE_FORMATS = ("png", "svg", "pdf")
 # Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
 # a worker's memory budget.
 DOWNLOAD_CACHE_BYTES = 16 * 2**20
+WARM_CHECK_S = 30.0  # a page served within this of the last check does not check again
 log = logging.getLogger(__name__)
 
 
@@ -435,42 +437,80 @@ class ByteCache:
         return len(self._items)
 
 
+class ImageRenderer(Protocol):
+    """What draws images: this process's Chromium, or the machine's render server."""
+
+    starts: int
+
+    def render(self, job: Job) -> bytes: ...
+
+    def render_many(self, jobs: Sequence[Job]) -> list[bytes]: ...
+
+    def render_stream(self, groups: Iterable[Sequence[Job]]) -> list[list[bytes]]: ...
+
+    def alive(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def pid(self) -> int | None: ...
+
+    def close(self) -> None: ...
+
+
 class _Process:
-    """The renderer and download cache of this process, created on first use."""
+    """The renderers and download cache of this process, created on first use."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.renderer: Renderer | None = None
+        self.remote: ImageRenderer | None = None
         self.cache = ByteCache()
         self.warming = False
+        self.warmed_at = -WARM_CHECK_S  # when the renderer was last found running
 
 
 _PROCESS = _Process()
 
 
-def renderer() -> Renderer:
-    """This process's renderer (one Chromium, started on the first render)."""
+def local_renderer() -> Renderer:
+    """This process's own Chromium (started on the first render)."""
     with _PROCESS.lock:
         if _PROCESS.renderer is None:
             _PROCESS.renderer = Renderer()
         return _PROCESS.renderer
 
 
+def renderer() -> ImageRenderer:
+    """What draws this process's images: the machine's render server when
+    ``INDICATORS_RENDER_SOCKET`` names one (server workers), else this process's Chromium."""
+    from indicators.outputs import render_service
+
+    path = os.environ.get(render_service.SOCKET_ENV)
+    if not path:
+        return local_renderer()
+    with _PROCESS.lock:
+        if _PROCESS.remote is None or getattr(_PROCESS.remote, "path", None) != Path(path):
+            _PROCESS.remote = render_service.RemoteRenderer(Path(path))
+        return _PROCESS.remote
+
+
 def warm_up() -> None:
-    """Start this process's Chromium in the background if it is not running yet.
+    """Start the renderer in the background if it is not running yet.
 
     Called when a page with download buttons is served, so that the first click finds a
     browser ready instead of waiting for one to start (processes that never show a chart
     never start one)."""
     current = renderer()
     with _PROCESS.lock:
-        if _PROCESS.warming or current.alive():
+        if _PROCESS.warming or time.monotonic() - _PROCESS.warmed_at < WARM_CHECK_S:
             return
         _PROCESS.warming = True
 
     def start() -> None:
         try:
-            current.start()
+            if not current.alive():
+                current.start()
+            _PROCESS.warmed_at = time.monotonic()
         except RenderError:
             pass  # the first download will try again and report the failure
         finally:

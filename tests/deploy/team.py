@@ -13,6 +13,7 @@ import http.client
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
@@ -88,7 +90,8 @@ class Team:
         conf = self.folder / "nginx.conf"
         conf.write_text(nginx_conf(self.port, self.upstreams))
         run = self.folder / "run"
-        env = dict(os.environ)
+        # The team's own render server (the machine's default is shared by every gunicorn).
+        env = {**os.environ, "INDICATORS_RENDER_SOCKET": str(self.render_socket)}
         for line in commands():
             line = line.replace("$PWD/data", str(self.data))
             line = line.replace('"$PWD/run"', shlex.quote(str(run)))
@@ -145,8 +148,22 @@ class Team:
         """The master of the index-th gunicorn."""
         return [p for p in self.procs if "gunicorn" in " ".join(map(str, p.args))][index]
 
+    @property
+    def render_socket(self) -> Path:
+        return self.folder / "render.sock"
+
+    def render_server(self) -> int | None:
+        """The pid of the render server the team's workers started (None if none runs)."""
+        from indicators.outputs import render_service
+
+        remote = render_service.RemoteRenderer(self.render_socket)
+        return remote.server_pid() if remote.alive() else None
+
     def stop(self) -> None:
         """Stop every server this team started (by pid), gracefully, then for good."""
+        renderer = self.render_server()
+        if renderer is not None:
+            os.kill(renderer, signal.SIGTERM)
         for proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
@@ -156,9 +173,24 @@ class Team:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Team:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def controls(node: Any, found: dict[str, list[dict[str, Any]]]) -> None:
+    """Every chart control in a page-content answer, by panel: its id and value."""
+    if isinstance(node, dict):
+        props = node.get("props")
+        ident = props.get("id") if isinstance(props, dict) else None
+        if isinstance(ident, dict) and ident.get("type") == "param":
+            found.setdefault(ident["panel"], []).append({"id": ident, "value": props["value"]})
+        for value in node.values():
+            controls(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            controls(value, found)

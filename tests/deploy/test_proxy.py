@@ -11,10 +11,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.deploy.team import HOST, Team, commands
+from tests.deploy.team import HOST, Team, commands, controls
 
 pytestmark = pytest.mark.proxy
 
@@ -217,6 +218,73 @@ def test_a_link_too_long_gets_a_page_saying_so_and_a_long_link_its_notice(team):
     assert len(search) > 6000
     _, content = open_page(team.port, "/internet", search)
     assert b"could not be used" in content
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid:
+                found += [int(entry.name), *descendants(int(entry.name))]
+    return found
+
+
+def chromiums(pid: int) -> list[int]:
+    """The Chromium browser processes below ``pid`` (not their renderers and helpers)."""
+    out = []
+    for child in descendants(pid):
+        with contextlib.suppress(OSError):
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+            # (Chromium's helpers rewrite their command line into one string, --type= within)
+            if b"chromium" in command.split(b"\0")[0] and b"--type=" not in command:
+                out.append(child)
+    return out
+
+
+def download_body(deps: list[dict], panel: str, entries: list[dict], fmt: str) -> bytes:
+    """What a panel's download button posts when clicked."""
+    callback = next(c for c in deps if c["output"].startswith(f"..{panel}-download.data"))
+    outputs = [
+        dict(zip(("id", "property"), o.split(".", 1), strict=True))
+        for o in callback["output"].strip(".").split("...")
+    ]
+    clicked = f"{panel}-dl-{fmt}"
+    body = {
+        "output": callback["output"],
+        "outputs": outputs,
+        "inputs": [{**d, "value": 1 if d["id"] == clicked else None} for d in callback["inputs"]],
+        "state": [
+            [{"id": e["id"], "property": "value", "value": e["value"]} for e in entries],
+            [{"id": e["id"], "property": "id", "value": e["id"]} for e in entries],
+        ],
+        "changedPropIds": [f"{clicked}.n_clicks"],
+    }
+    return json.dumps(body).encode()
+
+
+def test_every_worker_draws_its_images_with_the_one_chromium_of_the_machine(team):
+    _, _, raw = request(team.port, "GET", "/_dash-dependencies")
+    deps = json.loads(raw)
+    found: dict[str, list] = {}
+    for path in ("/internet", "/affordability", "/bandwidth"):
+        controls(json.loads(open_page(team.port, path)[1]), found)
+    panels = [p for p in found if any(c["output"].startswith(f"..{p}-download") for c in deps)]
+    assert len(panels) >= 6
+    for panel in panels:  # a different view each time: no worker answers from its cache
+        status, _, answer = request(
+            team.port, "POST", "/_dash-update-component",
+            download_body(deps, panel, found[panel], "png"), {"Content-Type": "application/json"},
+        )  # fmt: skip
+        assert status == 200 and b'"filename"' in answer and b"iVBORw0KGgo" in answer  # a PNG
+    server = team.render_server()
+    assert server is not None
+    assert len(chromiums(server)) == 1  # one Chromium drew them all...
+    assert server not in descendants(team.gunicorn(0).pid)  # ...in a server of the machine's
+    assert chromiums(team.gunicorn(0).pid) == []  # and none in the workers
 
 
 def test_a_dashboard_that_is_down_gets_the_proxy_s_page_with_the_headers(published):

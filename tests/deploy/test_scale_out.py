@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.team import HOST, Team
+from tests.deploy.team import HOST, Team, controls
 
 pytestmark = pytest.mark.proxy
 
@@ -57,20 +57,6 @@ def call(conn: http.client.HTTPConnection, method: str, path: str, body: bytes |
     if method == "POST" and not payload.startswith(b'{"multi":true,"response"'):
         raise AssertionError(f"{method} {path}: {payload[:200]!r}")
     return payload
-
-
-def controls(node: Any, found: dict[str, list[dict[str, Any]]]) -> None:
-    """Every chart control in a page-content answer, by panel: its id and value."""
-    if isinstance(node, dict):
-        props = node.get("props")
-        ident = props.get("id") if isinstance(props, dict) else None
-        if isinstance(ident, dict) and ident.get("type") == "param":
-            found.setdefault(ident["panel"], []).append({"id": ident, "value": props["value"]})
-        for value in node.values():
-            controls(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            controls(value, found)
 
 
 @dataclass
