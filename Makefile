@@ -11,10 +11,10 @@ lint:
 types:
 	mypy
 
-# Everything but the slow tiers (Chromium, LibreOffice, nginx): the pre-push hook and the tier
-# to run while working. `make check` runs every tier.
+# Everything but the slow tiers (Chromium, LibreOffice, nginx), on both cores: the pre-push
+# hook and the tier to run while working. `make check` runs every tier.
 test-fast:
-	pytest -m "not browser and not office and not proxy"
+	pytest -n 2 -m "not browser and not office and not proxy"
 
 test-browser:
 	pytest -m "browser or office or proxy"

@@ -1,18 +1,23 @@
-"""The dashboard: a thin Dash shell around the pages in pages/.
+"""The dashboard: a thin Dash shell around the topics' pages and the bespoke pages in pages/.
 
 Run with `indicators serve`, `python app.py`, or under gunicorn: `gunicorn app:server`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from typing import Any
 
 import dash
 import flask
 import pyarrow
 from dash import dcc, html
 
-from indicators.dashboard import callbacks, embed, guard, headers, health
+from indicators import catalogue
+from indicators.catalogue.topic import Topic
+from indicators.dashboard import callbacks, embed, guard, headers, health, panels
+from indicators.dashboard.state import STATE
 from indicators.figures import theme
 
 # The server keeps its tables for its life: Arrow's default pool (mimalloc) would also keep the
@@ -28,6 +33,26 @@ app = dash.Dash(
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
 server = app.server
+theme.install()
+
+
+def topic_layout(topic: Topic, **query: Any) -> Any:
+    """A topic's page for a link: its panels drawn for the link's view (once per published
+    version and link)."""
+    return STATE.page(topic.path, query, lambda given: panels.topic_page(topic, given))
+
+
+# One page per topic, registered from the declarations (pages/ holds only the bespoke pages).
+for topic in catalogue.topics():
+    dash.register_page(
+        f"topics.{topic.key}",
+        path=topic.path,
+        name=topic.nav,
+        order=topic.order,
+        title=f"{topic.nav} - Digital-divide indicators",
+        layout=functools.partial(topic_layout, topic),
+    )
+    callbacks.register_panels(panels.panels_of(topic))
 
 
 @server.route(f"{theme.TOPOJSON_ROUTE}<path:name>")

@@ -305,10 +305,11 @@ def param_choices(param: Any, tables: Any, default: Any) -> list[Any]:
 
 def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list[str]]]:
     """(values, view, changed ids): defaults, then one parameter changed at a time; chart, table."""
+    from indicators import catalogue
     from indicators.catalogue import charts
     from indicators.dashboard.state import STATE
 
-    spec = {s.id: s for s in charts.catalogue()}[chart_id]
+    spec = catalogue.chart(chart_id)
     tables = STATE.tables()
     defaults = {k: plain(v) for k, v in charts.resolve(spec, tables, {}, strict=False).items()}
     changes: list[tuple[dict[str, Any], list[str]]] = [(defaults, [])]
@@ -390,10 +391,10 @@ def page_requests(pages: list[Page], callback_map: dict[str, Any]) -> list[Reque
 def random_values(chart_id: str, rng: random.Random) -> dict[str, Any]:
     """Valid values for every parameter of a chart, each drawn at random from its choices
     (those that depend on others, such as an edition's entities, drawn after them)."""
-    from indicators.catalogue import charts
+    from indicators import catalogue
     from indicators.dashboard.state import STATE
 
-    spec = {s.id: s for s in charts.catalogue()}[chart_id]
+    spec = catalogue.chart(chart_id)
     tables = STATE.tables()
     values: dict[str, Any] = {}
     for param in sorted(spec.params, key=lambda p: p.within is not None):

@@ -171,7 +171,7 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
     the Overview's card links), each with what it draws."""
     import dash
 
-    from indicators.catalogue import cards
+    from indicators import catalogue
     from indicators.catalogue.topic import all_topics, page_href
     from indicators.contract import store
     from indicators.dashboard.state import STATE
@@ -197,7 +197,7 @@ def discover(data_root: Path) -> tuple[list[Target], list[Target]]:
             path = page_href(topic.path, prefix, {"view": "chart"})
             panels, graphs = drawn_on(layouts[topic.path](**query_of(path)))
             deep.append(Target(f"{chart_id}", path, panels, graphs, prefix))
-    for card in STATE.per_version("overview", cards.cards):
+    for card in STATE.per_version("overview", catalogue.overview_cards):
         for metric in card.metrics:
             if not metric.href or "?" not in metric.href:
                 continue

@@ -19,7 +19,7 @@ from typing import Any
 chdir = str(Path(__file__).resolve().parents[1])  # the repository, where app.py is
 sys.path.insert(0, chdir)  # the package, for the hooks below (also when not installed)
 
-from indicators.outputs import folders, render_service  # noqa: E402  (light: no plotly, no pandas)
+from indicators.outputs import folders, render_client  # noqa: E402  (light: no plotly, no pandas)
 
 bind = os.environ.get("INDICATORS_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("INDICATORS_WORKERS", "2"))  # about 250 MB each, plus Chromium
@@ -49,7 +49,7 @@ logconfig_dict: dict[str, Any] = {
 }
 # Images are drawn by one render server per machine (one Chromium for every worker), which the
 # first worker to need it starts and which stops after 10 minutes without a download.
-os.environ.setdefault(render_service.SOCKET_ENV, str(render_service.default_socket()))
+os.environ.setdefault(render_client.SOCKET_ENV, str(render_client.default_socket()))
 # glibc gives each thread its own heap arena; a worker's four threads then hold memory their
 # siblings freed. Two arenas keep a worker's resident size near what it uses.
 MALLOC_ARENAS = 2

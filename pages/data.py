@@ -17,7 +17,7 @@ dash.register_page(
     __name__,
     path="/data",
     name="Data & sources",
-    order=7,
+    order=92,
     title="Data & sources - Digital-divide indicators",
 )
 

@@ -7,8 +7,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from indicators import figures
-from indicators.catalogue import cards as card_model
+from indicators import catalogue, figures
 from indicators.catalogue.cards import Card, Metric
 from indicators.dashboard.state import STATE
 
@@ -80,7 +79,7 @@ def card(item: Card) -> html.Section:
 
 def cards(tables: Any) -> list[html.Section]:
     """Every card as layout, built once per published version."""
-    return [card(c) for c in STATE.per_version("overview", card_model.cards)]
+    return [card(c) for c in STATE.per_version("overview", catalogue.overview_cards)]
 
 
 def layout(**query: Any) -> Any:

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from indicators.catalogue import cards as card_model
+from indicators.catalogue.topic import page_href
 from indicators.dashboard import claims_view, panels
 from indicators.dashboard.state import STATE
 from indicators.etl import sources
@@ -17,7 +18,7 @@ dash.register_page(
     __name__,
     path="/report",
     name="Report check",
-    order=5,
+    order=90,
     title="Report check - Digital-divide indicators",
 )
 
@@ -37,7 +38,7 @@ def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
     links = [
         dcc.Link(
             symbol,
-            href=claims_view.page_href("/report", "report", {"symbol": symbol}),
+            href=page_href("/report", "report", {"symbol": symbol}),
             className="report-tab active" if symbol == chosen else "report-tab",
             title=title,
         )

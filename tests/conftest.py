@@ -11,6 +11,15 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("INDICATORS_MIRROR", REPO.parent / "shared" / "data"))
 
 
+def pytest_configure(config):
+    """Hermetic tests: the default data folder is an empty one made for the run, so a test that
+    leans on the project's own ``data/`` (or on the app's tables without setting them) fails
+    here as it would in a fresh clone."""
+    import tempfile
+
+    os.environ["INDICATORS_DATA"] = tempfile.mkdtemp(prefix="indicators-empty-data-")
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     """The folder of real publisher files (``../shared/data``, or $INDICATORS_MIRROR)."""

@@ -151,6 +151,20 @@ def bandwidth() -> pd.DataFrame:
     return frame
 
 
+def mobile_broadband() -> pd.DataFrame:
+    """Mobile-broadband subscriptions per 100 inhabitants of the world and the groups, rising."""
+    rows = [
+        (code, year, LEVEL[code] * 1.2 * (0.7 + 0.05 * (year - YEARS[0])), None, False)
+        for code in ("WLD", "HIC", "UMC", "LMC", "LIC", "LDC", "LLDC", "SIDS", "DEVELOPED")
+        for year in YEARS
+    ]
+    columns = ["entity_id", "year", "per_100", "subscriptions_millions", "estimate"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.insert(0, "source", "itu_aggregates")
+    frame.insert(1, "vintage", "2024-11")
+    return frame
+
+
 class MadeUpTables:
     """The Tables protocol over the made-up frames."""
 
@@ -160,6 +174,7 @@ class MadeUpTables:
             "internet_use": internet_use(),
             "broadband_price": broadband_price(),
             "bandwidth": bandwidth(),
+            "mobile_broadband": mobile_broadband(),
         }
 
     def get(self, name: str) -> pd.DataFrame | None:

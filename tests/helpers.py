@@ -60,3 +60,21 @@ def next_wdi(mirror, date="9/20/2026", world_2019="54.1") -> bytes:
     cells[4 + 2019 - 1960] = world_2019
     lines[world] = ",".join(cells)
     return "\ufeff".encode() + "\r\n".join(lines).encode()
+
+
+SOURCE = "Made-up publisher, test edition"
+
+
+def rows(records, notes=(), names=None, **attrs):
+    """A query's frame written by hand: the records, with the source line and notes a query
+    attaches (``frame.attrs``), for testing a pure figure on a few rows."""
+    import pandas as pd
+
+    frame = pd.DataFrame(records)
+    frame.attrs = {"source": SOURCE, "notes": tuple(notes), "names": dict(names or {}), **attrs}
+    return frame
+
+
+def drawn(chart):
+    """Trace name -> {x: y} of a chart's line traces."""
+    return {t.name: dict(zip(t.x, t.y, strict=True)) for t in chart.figure.data if t.x is not None}

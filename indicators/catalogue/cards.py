@@ -106,13 +106,6 @@ def estimate_years(frame: pd.DataFrame, vintage: str, entities: list[str]) -> se
     return {int(y) for y in rows["year"]}
 
 
-def cards(tables: Tables) -> list[Card]:
-    """The Overview cards, one per topic, from whatever tables are built."""
-    from indicators.catalogue import topic
-
-    return [topic.card(tables) for topic in topic.all_topics()]
-
-
 def empty_card(card: Card, table: str) -> Card:
     return Card(card.key, card.title, card.href, card.link_text, empty=missing_table(table))
 

@@ -1,28 +1,25 @@
-"""The chart catalogue: every chart the dashboard shows and `indicators export` writes.
+"""What a chart declaration is made of: parameters, their resolution, and the chart itself.
 
-A chart is an id, its parameters (with their choices and defaults) and a function of the
-processed tables and those parameters that returns a :class:`~indicators.figures.Chart`. The
-dashboard pages and the export command both call :func:`render`, so a figure downloaded from a
+A chart is an id, its parameters (with their choices and defaults), a query of the published
+tables, a figure that is a pure function of the query's frame, and the finding it states. Topic
+modules declare their charts with these; :mod:`indicators.catalogue` collects them, and the
+dashboard pages and the export command both render through it, so a figure downloaded from a
 page and one written by an export are the same figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
+from indicators.catalogue import queries
+from indicators.catalogue.errors import ParamError
 from indicators.contract.store import Tables
+from indicators.etl import sources
 from indicators.figures import Chart
-
-
-class ParamError(ValueError):
-    """A parameter value outside its choices; names the parameter and the choices."""
-
-
-class NoData(LookupError):
-    """The tables hold no data for what was asked; the message says which command builds it."""
-
 
 Choices = Sequence[Any] | Callable[[Tables], Sequence[Any]]
 # Choices that depend on the other parameters' values (an entity picker on its edition).
@@ -37,8 +34,9 @@ class Param:
     groupings of the chosen edition); ``aliases`` are former names still accepted in links and
     specs; ``max_items`` caps a multi choice (more series than colours would repeat colours);
     ``labels`` says how fixed choices read in a control. ``fallback`` says which choice stands
-    in when the default is not among them (``last``: the newest year of a span). A ``view_only``
-    parameter changes how the page offers choices (a picker's order), not the chart.
+    in when the default is not among them (``last``: the newest year of a span), unless
+    ``stand_ins`` names a counterpart that is. A ``view_only`` parameter changes how the page
+    offers choices (a picker's order), not the chart.
     """
 
     name: str
@@ -53,6 +51,9 @@ class Param:
     labels: dict[Any, str] = field(default_factory=dict)  # how each choice reads to a person
     fallback: str = "first"
     view_only: bool = False
+    # value -> the values that stand in for it, in order, where a context lacks it (High income
+    # for Developed countries in an edition without the development split).
+    stand_ins: dict[Any, tuple[Any, ...]] = field(default_factory=dict)
 
     def options(self, tables: Tables, context: dict[str, Any] | None = None) -> list[Any]:
         """The allowed values, given the data at hand (and the other values, if given)."""
@@ -75,23 +76,69 @@ class Param:
         if not options:
             return value
         if self.kind == "multi":
-            kept = [v for v in value if v in options]
-            return kept or options[:1]
+            kept = [self.stand_in(v, options) or v for v in value]
+            return list(dict.fromkeys(v for v in kept if v in options)) or options[:1]
         if value in options:
             return value
+        stand_in = self.stand_in(value, options)
+        if stand_in is not None:
+            return stand_in
         return options[-1] if self.fallback == "last" else options[0]
+
+    def stand_in(self, value: Any, options: Sequence[Any]) -> Any:
+        """The first declared counterpart of a value that is among the options, or None."""
+        return next((v for v in self.stand_ins.get(value, ()) if v in options), None)
+
+
+# (tables, values) -> the frame a chart draws, with its source line in ``frame.attrs``.
+Query = Callable[[Tables, dict[str, Any]], pd.DataFrame]
+# (frame, values) -> the finished chart: a pure function, testable on a few hand-written rows.
+Figure = Callable[[pd.DataFrame, dict[str, Any]], Chart]
+# (plotted frame, values) -> the chart's key finding in one sentence.
+State = Callable[[pd.DataFrame, dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How a chart states its key finding, and what kind of chart it is (for alt text)."""
+
+    kind: str | Callable[[dict[str, Any]], str]  # "Line chart", or one that depends on values
+    state: State
+
+    def kind_of(self, params: dict[str, Any]) -> str:
+        return self.kind(params) if callable(self.kind) else self.kind
+
+    def of(self, data: pd.DataFrame, params: dict[str, Any]) -> str:
+        """The sentence for a plotted frame ('' for a frame without the rows it needs)."""
+        if data.empty:
+            return ""
+        try:
+            return self.state(data, params)
+        except (KeyError, IndexError, ValueError):
+            # A frame without the rows a finding needs (one group only) gets no sentence rather
+            # than a wrong one.
+            return ""
+
+
+@dataclass(frozen=True)
+class NamedView:
+    """A view of a chart one click away, named for what it shows ('Developed vs developing:
+    ITU key ICT indicators, Oct 2019, the last edition with this split'). ``make`` derives the
+    name and the values it sets from the data, or None where the data have no such view."""
+
+    make: Callable[[Tables], tuple[str, dict[str, Any]] | None]
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart in the catalogue.
+    """A chart: its parameters, query, pure figure and finding.
 
     ``ranges`` pairs parameters that bound a span (start year, end year): a reversed pair is put
     the right way round before the chart and the controls see it. ``value`` names the column
     holding the plotted value (``{unit}`` and other parameters are filled in), ``unit`` says
     what it is measured in, and ``columns`` labels the chart's own columns (with units) for
     tables; shared columns are labelled in ``queries.COLUMN_LABELS``. ``explore`` declares the
-    explorer controls the chart offers (see ``explore.Explore``); registering adds their
+    explorer controls the chart offers (see ``explore.Explore``); the catalogue adds their
     parameters.
     """
 
@@ -99,36 +146,61 @@ class ChartSpec:
     title: str
     description: str
     params: tuple[Param, ...]
-    build: Callable[[Tables, dict[str, Any]], Chart]
+    query: Query
+    figure: Figure
+    finding: Finding
     tables: tuple[str, ...] = field(default_factory=tuple)
     ranges: tuple[tuple[str, str], ...] = ()
     value: str | Callable[[dict[str, Any]], str] = ""
     unit: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     explore: Any = None  # an explore.Explore, or None
+    views: tuple[NamedView, ...] = ()  # views one click away, beside the controls
 
     def value_column(self, params: dict[str, Any]) -> str:
         """The value column for these parameter values."""
         return self.value(params) if callable(self.value) else self.value.format(**params)
 
-
-REGISTRY: dict[str, ChartSpec] = {}
-
-
-def register(spec: ChartSpec) -> ChartSpec:
-    """Add a chart to the catalogue, with the parameters of its explorer controls."""
-    from indicators.catalogue import explore
-
-    added, ranges = explore.params(spec)
-    if added:
-        spec = replace(spec, params=spec.params + added, ranges=spec.ranges + ranges)
-    REGISTRY[spec.id] = spec
-    return spec
+    def build(self, tables: Tables, params: dict[str, Any]) -> Chart:
+        """The chart for resolved values: the query's frame drawn by the pure figure."""
+        return self.figure(self.query(tables, params), params)
 
 
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _quoted(value: Any) -> str:
+    """A value someone typed, as a notice quotes it (short, no Python repr)."""
+    text = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    text = " ".join(text.split())
+    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+
+
+def value_text(param: Param, value: Any, tables: Tables) -> str:
+    """A value as the page names it: a choice's label, an edition's title, an entity's name,
+    a list of them, a year."""
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(param, v, tables) for v in value)
+    if value in param.labels:
+        return param.labels[value]
+    text = str(value)
+    if "@" in text:
+        source, _, vintage = text.partition("@")
+        return sources.edition_title(source, vintage)
+    return queries.names(tables).get(text) or text.replace("_", " ")
+
+
+def years_text(years: Sequence[Any]) -> str:
+    """A set of years as a span ('2005-2024'), or as a short list where it has gaps."""
+    ordered = sorted(int(y) for y in years)
+    if not ordered:
+        return "no year"
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}-{ordered[-1]}" if len(ordered) > 1 else str(ordered[0])
+    shown = ", ".join(map(str, ordered[:6]))
+    return shown + (f" ... {ordered[-1]}" if len(ordered) > 6 else "")
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -184,6 +256,39 @@ def _check(param: Param, value: Any, options: list[Any], where: str = "") -> tup
     return value, []
 
 
+def _reset_notice(
+    param: Param,
+    value: Any,
+    shown: Any,
+    tables: Tables,
+    context: dict[str, Any] | None,
+) -> str:
+    """What the page says when a value could not be used, in the page's own words: what was
+    asked, why it is not there, and what is shown instead."""
+    instead = value_text(param, shown, tables)
+    edition = _edition_text(context)
+    everywhere = param.options(tables, None) if param.within is not None else []
+    if param.kind == "int" and isinstance(value, int | str) and str(value).strip().isdigit():
+        span = years_text(param.options(tables, context))
+        where = f"{edition}, which covers {span}" if edition else span
+        return f"{param.label}: {str(value).strip()} is not a year of {where}; showing {instead}."
+    if isinstance(value, str) and value.partition("@")[0] in sources.BY_SOURCE:
+        why = "is not published here" if param.name == "edition" else "has nothing to draw here"
+        return f"{value_text(param, value, tables)} {why}; showing {instead}."
+    known = isinstance(value, str | int) and value in (everywhere or param.options(tables, None))
+    if known and edition:
+        return f"{value_text(param, value, tables)} is not in {edition}; showing {instead}."
+    return f"{param.label}: {_quoted(value)} is not one of the choices; showing {instead}."
+
+
+def _edition_text(context: dict[str, Any] | None) -> str:
+    """The chosen edition as the page names it ('' when the choices do not depend on it)."""
+    if not context or not context.get("edition"):
+        return ""
+    source, _, vintage = str(context["edition"]).partition("@")
+    return sources.edition_title(source, vintage)
+
+
 def _given(spec: ChartSpec, given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The given values keyed by current parameter names (former names accepted), and the
     names that are not parameters of the chart."""
@@ -220,7 +325,9 @@ def resolve(
             f"expected {[p.name for p in spec.params]}"
         )
     if unknown and notices is not None:
-        notices.append(f"Ignored unknown setting(s): {', '.join(sorted(unknown))}.")
+        names = ", ".join(_quoted(u) for u in sorted(unknown)[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        notices.append(f"Ignored settings this chart does not have: {names}{more}.")
     out: dict[str, Any] = {}
     # Parameters whose choices depend on others come last, so their context is resolved.
     ordered = sorted(spec.params, key=lambda p: p.within is not None)
@@ -231,14 +338,18 @@ def resolve(
             out[param.name] = param.default_for(tables, context)
             continue
         where = _where(context)
+        options = param.options(tables, context)
         try:
-            out[param.name], dropped = _check(param, value, param.options(tables, context), where)
-        except ParamError as exc:
+            out[param.name], dropped = _check(param, value, options, where)
+        except ParamError:
             if strict:
                 raise
-            out[param.name], dropped = param.default_for(tables, context), []
+            stand_in = param.stand_in(value, options) if isinstance(value, str) else None
+            out[param.name] = (
+                stand_in if stand_in is not None else param.default_for(tables, context)
+            )
             if notices is not None:
-                notices.append(f"{param.label}: {exc}; reset to {_display(out[param.name])}.")
+                notices.append(_reset_notice(param, value, out[param.name], tables, context))
             continue
         if dropped:
             if strict:
@@ -247,7 +358,7 @@ def resolve(
                     + (f" (at most {param.max_items})" if param.max_items else "")
                 )
             if notices is not None:
-                notices.append(f"{param.label}: left out {', '.join(dropped)} (not available).")
+                notices.append(_dropped_notice(param, dropped, tables, context))
     _order_ranges(spec, out, notices)
     return {p.name: out[p.name] for p in spec.params}
 
@@ -256,13 +367,22 @@ def _where(context: dict[str, Any] | None) -> str:
     """' in <edition>' for choices that depend on the chosen edition."""
     if not context or not context.get("edition"):
         return ""
-    from indicators.catalogue import queries
+    source, _, vintage = str(context["edition"]).partition("@")
+    return f" in {sources.edition_title(source, vintage)}"
 
-    return f" in {queries.edition_label(str(context['edition']))}"
 
-
-def _display(value: Any) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+def _dropped_notice(
+    param: Param, dropped: list[str], tables: Tables, context: dict[str, Any] | None
+) -> str:
+    """What a partly usable list lost, named as the page names it."""
+    known = set(param.options(tables, None))
+    names = [value_text(param, v, tables) if v in known else _quoted(v) for v in dropped[:6]]
+    more = f" and {len(dropped) - 6} more" if len(dropped) > 6 else ""
+    edition = _edition_text(context)
+    why = f"not in {edition}" if edition else "not among the choices"
+    if param.max_items and all(v in known for v in dropped):
+        why += f", or more than the {param.max_items} a chart can draw"
+    return f"{param.label}: left out {', '.join(names)}{more} ({why})."
 
 
 def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | None) -> None:
@@ -273,33 +393,3 @@ def _order_ranges(spec: ChartSpec, values: dict[str, Any], notices: list[str] | 
             values[low], values[high] = b, a
             if notices is not None:
                 notices.append(f"The years were given the wrong way round; showing {b}-{a}.")
-
-
-def render(
-    chart_id: str, tables: Tables, params: dict[str, Any] | None = None, strict: bool = False
-) -> Chart:
-    """Build a chart from the tables. Lenient (page URLs) unless ``strict`` (report specs)."""
-    catalogue()
-    if chart_id not in REGISTRY:
-        raise ParamError(f"unknown chart id {chart_id!r}; available: {sorted(REGISTRY)}")
-    spec = REGISTRY[chart_id]
-    from indicators.catalogue import explore
-
-    resolved = resolve(spec, tables, params or {}, strict)
-    chart = explore.finish(spec, tables, resolved, spec.build(tables, resolved))
-    chart.meta.setdefault("chart", chart_id)
-    chart.meta.setdefault("params", resolved)
-    chart.meta.setdefault("edition", str(resolved.get("edition", "")))
-    if spec.value:
-        chart.meta.setdefault("value_column", spec.value_column(resolved))
-        chart.meta.setdefault("unit", spec.unit)
-    return chart
-
-
-def catalogue() -> list[ChartSpec]:
-    """All charts, in page order: each topic's panels top to bottom (importing the topic modules
-    registers their charts)."""
-    from indicators.catalogue import topic
-
-    shown = [chart for topic in topic.all_topics() for _, chart in topic.panels]
-    return [REGISTRY[c] for c in shown] + [s for c, s in REGISTRY.items() if c not in shown]

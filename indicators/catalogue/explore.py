@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, ParamError
+from indicators.catalogue.charts import ChartSpec, Param
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.etl.codes import GROUPS, WORLD
@@ -65,15 +66,37 @@ def _edition_years(table: str) -> Any:
 
 
 def _other_editions(spec: ChartSpec) -> Any:
+    """The editions that draw something for the chosen view (the others would put nothing
+    behind it), besides 'none'."""
     edition = next((p for p in spec.params if p.name == "edition"), None)
 
     def others(tables: Tables, p: dict[str, Any]) -> list[str]:
         if edition is None:
             return [NO_COMPARISON]
         options = edition.options(tables, p if edition.within is not None else None)
-        return [NO_COMPARISON, *(e for e in options if e != p.get("edition"))]
+        chosen = p.get("edition")
+        return [NO_COMPARISON, *(e for e in options if e != chosen and _draws(spec, tables, p, e))]
 
     return others
+
+
+def _draws(spec: ChartSpec, tables: Tables, p: dict[str, Any], other: str) -> bool:
+    """Whether the view, drawn from another edition, has anything to draw (once per loaded
+    table, view and edition)."""
+    ex: Explore | None = spec.explore
+    frame = tables.get(ex.table) if ex is not None else None
+    if frame is None:
+        return False
+    view = {k: v for k, v in p.items() if k not in ("compare", "sort", "list")}
+    key = ("draws", spec.id, other, tuple(sorted((k, repr(v)) for k, v in view.items())))
+
+    def compute() -> bool:
+        try:
+            return not spec.query(tables, {**view, "edition": other}).empty
+        except (NoData, ParamError, KeyError):
+            return False
+
+    return bool(queries.memo(tables, frame, key, compute))
 
 
 def _lists(tables: Tables) -> list[str]:
@@ -84,6 +107,7 @@ def _lists(tables: Tables) -> list[str]:
     economies = ent[ent["kind"] == "economy"]
     return list(
         queries.memo(
+            tables,
             ent,
             ("explore-lists",),
             lambda: [*LISTS, *(g for g in declared if member_mask(economies, g).any())],
@@ -178,7 +202,7 @@ def latest_values(tables: Tables, ex: Explore, edition: str) -> dict[str, tuple[
 
     def compute() -> dict[str, tuple[float, int]]:
         try:
-            rows = queries.rows_of(frame, edition)
+            rows = queries.rows_of(tables, ex.table, edition)
         except NoData:
             return {}
         for column, value in ex.match:
@@ -190,7 +214,9 @@ def latest_values(tables: Tables, ex: Explore, edition: str) -> dict[str, tuple[
         }
 
     return dict(
-        queries.memo(frame, ("latest-values", ex.table, edition, ex.value, ex.match), compute)
+        queries.memo(
+            tables, frame, ("latest-values", ex.table, edition, ex.value, ex.match), compute
+        )
     )
 
 
@@ -255,7 +281,7 @@ def finish(spec: ChartSpec, tables: Tables, p: dict[str, Any], chart: Chart) -> 
     if not notes and subtitle == caption.subtitle:
         return chart
     caption = replace(caption, subtitle=subtitle, notes=(*caption.notes, *notes))
-    return Chart(figures.with_caption(fig, caption), data, caption, chart.meta)
+    return replace(chart, figure=figures.with_caption(fig, caption), data=data, caption=caption)
 
 
 def _compare(

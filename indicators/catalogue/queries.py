@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.etl.codes import GROUPS
@@ -48,18 +48,15 @@ def table(tables: Tables, name: str) -> pd.DataFrame:
     return frame
 
 
-_MEMO: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] = {}
-
-
-def memo(frame: pd.DataFrame, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+def memo(
+    tables: Tables, frame: pd.DataFrame, key: tuple[Any, ...], compute: Callable[[], Any]
+) -> Any:
     """``compute()`` once per loaded frame: control choices and defaults are asked for on every
-    page visit, and the published tables change only when a build publishes a new version."""
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0] is frame:
-        return hit[1]
-    value = compute()
-    _MEMO[key] = (frame, value)
-    return value
+    page visit, and the published tables change only when a build publishes a new version. The
+    table cache holds the memo (and drops it with the tables it was computed from); tables that
+    keep no memo (a test's made-up tables) compute every time."""
+    keep = getattr(tables, "memo", None)
+    return compute() if keep is None else keep(frame, key, compute)
 
 
 def editions(tables: Tables, name: str, sources: tuple[str, ...] | None = None) -> list[str]:
@@ -67,7 +64,7 @@ def editions(tables: Tables, name: str, sources: tuple[str, ...] | None = None) 
     frame = tables.get(name)
     if frame is None or frame.empty:
         return []
-    return list(memo(frame, ("editions", name, sources), lambda: _editions(frame, sources)))
+    return list(memo(tables, frame, ("editions", name, sources), lambda: _editions(frame, sources)))
 
 
 def _editions(frame: pd.DataFrame, sources: tuple[str, ...] | None) -> list[str]:
@@ -102,11 +99,52 @@ def source_line(tables: Tables, key: str) -> str:
     return fmt.citation.format(edition=label) if fmt else f"{source}, {vintage}"
 
 
-def rows_of(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The rows of one edition."""
+def framed(
+    data: pd.DataFrame,
+    tables: Tables,
+    edition: str,
+    notes: tuple[str, ...] = (),
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """A query's result: the rows a chart draws, with what its pure figure needs to caption them
+    and cannot read from the rows, in ``frame.attrs``: the edition's source line, notes about
+    rows the query left out, and names of entities the rows give only by code."""
+    out = data.reset_index(drop=True)
+    out.attrs = {
+        "source": source_line(tables, edition),
+        "edition": edition,
+        "notes": tuple(notes),
+        "names": dict(names or {}),
+    }
+    return out
+
+
+def source_of(data: pd.DataFrame) -> str:
+    """The source line a query attached to its frame ('' for a hand-made frame)."""
+    return str(data.attrs.get("source", ""))
+
+
+def notes_of(data: pd.DataFrame) -> tuple[str, ...]:
+    """The notes a query attached to its frame."""
+    return tuple(data.attrs.get("notes", ()))
+
+
+def names_in(data: pd.DataFrame) -> dict[str, str]:
+    """entity_id -> name, as the frame carries them (its name column, or the names its query
+    attached), for legends and captions."""
+    found = dict(data.attrs.get("names") or {})
+    if {"entity_id", "name"} <= set(data.columns):
+        found.update(zip(data["entity_id"], data["name"], strict=True))
+    return found
+
+
+def rows_of(tables: Tables, name: str, key: str) -> pd.DataFrame:
+    """The rows of one edition of a published table (NoData naming the command that builds it)."""
+    frame = table(tables, name)
     source, vintage = split_edition(key)
     # Copy-on-write (pandas 3) keeps the memoised slice safe from callers' changes.
     rows = memo(
+        tables,
         frame,
         ("rows", key),
         lambda: frame[(frame["source"] == source) & (frame["vintage"] == vintage)],
@@ -139,7 +177,7 @@ def names(tables: Tables) -> dict[str, str]:
     if ent is None:
         return {}
     return dict(
-        memo(ent, ("names",), lambda: dict(zip(ent["entity_id"], ent["name"], strict=True)))
+        memo(tables, ent, ("names",), lambda: dict(zip(ent["entity_id"], ent["name"], strict=True)))
     )
 
 
@@ -157,7 +195,7 @@ def grouping_of(entity: str) -> str:
 def group_ids(tables: Tables, grouping: str) -> list[str]:
     """Group codes of a grouping in their declared order (income high to low), then any others."""
     ent = entities(tables)
-    return list(memo(ent, ("group-ids", grouping), lambda: _group_ids(ent, grouping)))
+    return list(memo(tables, ent, ("group-ids", grouping), lambda: _group_ids(ent, grouping)))
 
 
 def _group_ids(ent: pd.DataFrame, grouping: str) -> list[str]:
@@ -173,6 +211,7 @@ def entity_choices(tables: Tables) -> list[str]:
         return []
     return list(
         memo(
+            tables,
             ent,
             ("choices",),
             lambda: ent.sort_values(["kind", "name"], ascending=[False, True])[
@@ -194,7 +233,7 @@ def edition_entities(tables: Tables, name: str, key: str) -> list[str]:
         present = set(rows["entity_id"].unique())
         return [e for e in entity_choices(tables) if e in present]
 
-    return list(memo(frame, ("edition-entities", name, key), compute))
+    return list(memo(tables, frame, ("edition-entities", name, key), compute))
 
 
 def edition_values(tables: Tables, name: str, key: str, column: str) -> list[Any]:
@@ -211,7 +250,7 @@ def edition_values(tables: Tables, name: str, key: str, column: str) -> list[Any
             return sorted((int(v) for v in values), reverse=True)
         return values
 
-    return list(memo(frame, ("edition-values", name, key, column), compute))
+    return list(memo(tables, frame, ("edition-values", name, key, column), compute))
 
 
 def edition_groupings(tables: Tables, name: str, key: str, groupings: list[str]) -> list[str]:
@@ -224,7 +263,7 @@ def edition_groupings(tables: Tables, name: str, key: str, groupings: list[str])
         present = set(edition_entities(tables, name, key))
         return [g for g in groupings if present & set(group_ids(tables, g))] if present else []
 
-    return list(memo(frame, ("edition-groupings", name, key, tuple(groupings)), compute))
+    return list(memo(tables, frame, ("edition-groupings", name, key, tuple(groupings)), compute))
 
 
 def latest_within(frame: pd.DataFrame, year: int, tolerance: int, by: list[str]) -> pd.DataFrame:
@@ -245,7 +284,7 @@ def years_of(tables: Tables, name: str, **match: Any) -> list[int]:
     if frame is None or frame.empty:
         return []
     key = ("years", name, tuple(sorted(match.items())))
-    return list(memo(frame, key, lambda: _years(frame, match)))
+    return list(memo(tables, frame, key, lambda: _years(frame, match)))
 
 
 def _years(frame: pd.DataFrame, match: dict[str, Any]) -> list[int]:

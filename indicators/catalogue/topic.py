@@ -1,41 +1,57 @@
-"""The indicators, one module each: everything an indicator means is declared in its module.
+"""What a topic declares: its page, its charts, its Overview card and the claim metrics it
+checks, each with the unit a value reads in and the link to the chart that shows it.
 
-A topic module registers its charts (each a query of the published tables and a figure that is
-a pure function of the resulting frame, with its value column, unit and column labels), and
-ends with a :class:`Topic`: the page that shows it (path, title, intro, panels), its Overview
-card, the claim metrics it charts and the links into its views. Pages, the Overview, the Report
-check and the catalogue test read these declarations instead of keeping lists of their own.
+A topic module (one per indicator, in :mod:`indicators.topics`) ends with a :class:`Topic`;
+:mod:`indicators.catalogue` discovers every topic and derives the lookups the rest of the
+project reads (the chart registry, findings, claim metrics and units, pages, cards).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+
+from indicators.catalogue.cards import Card
+from indicators.catalogue.charts import ChartSpec
+from indicators.contract.store import Tables
+from indicators.metrics.claims import Compute
 
 # A claim row (metric, source, vintage, year) and its spec (entities, years) -> a link, or ''.
 ClaimLink = Callable[[Mapping[str, Any], Mapping[str, Any], str], str]
 
 
 @dataclass(frozen=True)
+class ClaimMetric:
+    """A figure reports cite that this topic can recompute: how, from which table, the unit a
+    value reads in ('×', '%', ' billion') and the chart that shows it."""
+
+    name: str  # as report files name it (``metric: ratio``)
+    table: str
+    compute: Compute
+    unit: str
+    link: ClaimLink
+
+
+@dataclass(frozen=True)
 class Topic:
-    """One indicator: its page, panels, Overview card, claim metrics and links."""
+    """One indicator: its page, panels, Overview card and claim metrics."""
 
     key: str
     title: str
     nav: str  # the page's name in the navigation bar
     path: str
-    order: int
+    order: int  # place in the navigation bar: topics take 1-89, after the Overview (0)
     intro: str
-    panels: tuple[tuple[str, str], ...]  # (panel prefix, chart id), top to bottom
-    card: Callable[[Any], Any]  # tables -> overview.Card
-    claim_links: dict[str, ClaimLink] = field(default_factory=dict)
+    panels: tuple[tuple[str, ChartSpec], ...]  # (panel prefix, chart), top to bottom
+    card: Callable[[Tables], Card]
+    claims: tuple[ClaimMetric, ...] = ()
     tables: tuple[str, ...] = ()  # tables the page needs (it says which command builds them)
 
     def prefix_of(self, chart_id: str) -> str:
         """The panel that shows a chart on this topic's page."""
-        return next(prefix for prefix, chart in self.panels if chart == chart_id)
+        return next(prefix for prefix, spec in self.panels if spec.id == chart_id)
 
     def link(self, chart_id: str, params: Mapping[str, Any] | None = None) -> str:
         """A link to this topic's page whose query string sets one chart's controls."""
@@ -52,17 +68,3 @@ def page_href(path: str, prefix: str = "", params: Mapping[str, Any] | None = No
         if v not in (None, "", [])
     }
     return f"{path}?{urlencode(query, safe='@,')}" if query else path
-
-
-def all_topics() -> list[Topic]:
-    """Every topic, in page order (importing them registers their charts)."""
-    from indicators.topics import affordability, bandwidth, gender, internet
-
-    return sorted(
-        (m.TOPIC for m in (internet, gender, affordability, bandwidth)), key=lambda t: t.order
-    )
-
-
-def for_chart(chart_id: str) -> Topic:
-    """The topic whose page shows a chart."""
-    return next(t for t in all_topics() if any(c == chart_id for _, c in t.panels))

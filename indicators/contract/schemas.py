@@ -85,6 +85,7 @@ class Entities(pa.DataFrameModel):
     )
 
     class Config:
+        name = "entities"
         unique = ["entity_id"]
         strict = True
         coerce = True
@@ -119,6 +120,7 @@ class InternetUse(pa.DataFrameModel):
     )
 
     class Config:
+        name = "internet_use"
         unique = ["source", "vintage", "entity_id", "year", "sex"]
         strict = True
         coerce = True
@@ -157,6 +159,7 @@ class BroadbandPrice(pa.DataFrameModel):
     )
 
     class Config:
+        name = "broadband_price"
         unique = [
             "source",
             "vintage",
@@ -196,6 +199,35 @@ class Bandwidth(pa.DataFrameModel):
     )
 
     class Config:
+        name = "bandwidth"
+        unique = ["source", "vintage", "entity_id", "year"]
+        strict = True
+        coerce = True
+
+
+class MobileBroadband(pa.DataFrameModel):
+    """Active mobile-broadband subscriptions by group and region."""
+
+    source: Series[str] = field("Source", "Publisher file family (itu_aggregates)")
+    vintage: Series[str] = field("Edition", "Edition of the source, yyyy-mm")
+    entity_id: Series[str] = field("Entity", "Group or region code (see entities)")
+    year: Series[int] = field("Year", "Reference year", "year", ge=1990, le=2100)
+    per_100: Series[float] = field(
+        "Active mobile-broadband subscriptions",
+        "Subscriptions per 100 inhabitants (more than 100 where people hold several)",
+        "per 100 inhabitants",
+        ge=0,
+        le=1000,
+    )
+    subscriptions_millions: Series[float] = field(
+        "Subscriptions", "Active mobile-broadband subscriptions", "millions", nullable=True, ge=0
+    )
+    estimate: Series[bool] = field(
+        "Estimate", "True where the publisher marks the value as an estimate (ITU's 2019*)"
+    )
+
+    class Config:
+        name = "mobile_broadband"
         unique = ["source", "vintage", "entity_id", "year"]
         strict = True
         coerce = True
@@ -238,6 +270,7 @@ class Claims(pa.DataFrameModel):
     note: Series[str] = field("Note", "Reading of the claim, proxies used, why not computable")
 
     class Config:
+        name = "claims"
         unique = ["report", "claim_id", "source", "vintage"]
         strict = True
         coerce = True
@@ -266,19 +299,25 @@ class Editions(pa.DataFrameModel):
     last_year: Series[pd.Int64Dtype] = field("Last year", "Latest year with data", nullable=True)
 
     class Config:
+        name = "editions"
         unique = ["source", "edition"]
         strict = True
         coerce = True
 
 
-MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "entities": Entities,
-    "internet_use": InternetUse,
-    "broadband_price": BroadbandPrice,
-    "bandwidth": Bandwidth,
-    "claims": Claims,
-    "editions": Editions,
-}
+def _models() -> dict[str, type[pa.DataFrameModel]]:
+    """Every model declared in this module, by its table name, in the order declared: a table
+    is published because its model is declared here (the build refuses a model no source feeds)."""
+    return {
+        str(model.Config.name): model
+        for model in globals().values()
+        if isinstance(model, type)
+        and issubclass(model, pa.DataFrameModel)
+        and model.__module__ == __name__
+    }
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = _models()
 
 
 def columns(table: str) -> list[str]:

@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,6 +138,7 @@ class TableCache:
     _tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
     _meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _memo: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] = field(default_factory=dict)
 
     def _current_version(self) -> str | None:
         try:
@@ -154,6 +155,7 @@ class TableCache:
         if version != self._version:
             self._tables.clear()
             self._meta.clear()
+            self._memo.clear()
             self._version = version
 
     def _folder(self) -> Path:
@@ -177,6 +179,17 @@ class TableCache:
         """The Parquet key-value metadata of a published table ({} if not built)."""
         self.get(name)
         return self._meta.get(name, {})
+
+    def memo(self, frame: pd.DataFrame, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per loaded ``frame`` (a value derived from a published table, such
+        as a control's choices); recomputed when a new version replaces the frame. Two threads
+        may compute the same value once each, never a stale one."""
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is frame:
+            return hit[1]
+        value = compute()
+        self._memo[key] = (frame, value)
+        return value
 
     @property
     def version(self) -> str | None:

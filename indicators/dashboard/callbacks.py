@@ -1,8 +1,10 @@
 """The dashboard's callbacks as named functions, and their registration.
 
-Each callback first checks what it received: a request crafted outside the page (wrong types,
-missing or extra values, thousands of ids, a scalar where a list belongs) gets the panel's
-default view and a notice, never an exception.
+A panel's render callback answers with :func:`indicators.dashboard.panels.render_panel`, which
+first checks what it received: a request crafted outside the page (wrong types, missing or
+extra values, thousands of ids, a scalar where a list belongs) gets the panel's default view
+and a notice, never an exception. Downloads, controls that follow the edition and the maps'
+Play buttons are wired here.
 """
 
 from __future__ import annotations
@@ -14,90 +16,14 @@ import dash
 from dash import ALL, Input, Output, State, dcc
 
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData, ParamError
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.dashboard import guard, panels
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render, safe_csv
 
 log = logging.getLogger(__name__)
-HIDE: dict[str, str] = {"display": "none"}
-SHOW: dict[str, str] = {}
-MAX_VALUES = 64  # no control holds more; a longer list is not from the page
 PLAY_LABEL, PAUSE_LABEL = panels.PLAY_LABEL, "❚❚ Pause"
-# Each wired panel's chart (prefix -> chart id): the request guard reads the declared kind of
-# each control's parameter from it.
-PANEL_CHARTS: dict[str, str] = {}
-
-
-def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
-    """Control values keyed by parameter, from the (values, ids) lists a callback receives.
-
-    Anything not shaped as the page sends it is left out and named in the returned notices.
-    """
-    if not isinstance(values, list) or not isinstance(ids, list) or len(values) != len(ids):
-        return {}, ["The request did not carry the panel's settings; showing the default view."]
-    out: dict[str, Any] = {}
-    notices: list[str] = []
-    for ident, value in zip(ids, values, strict=True):
-        param = ident.get("param") if isinstance(ident, dict) else None
-        if not isinstance(param, str):
-            notices.append("A setting without a name was ignored.")
-            continue
-        if isinstance(value, list) and len(value) > MAX_VALUES:
-            notices.append(f"{param[:40]}: {len(value)} values is more than any control holds.")
-            continue
-        if not (value is None or isinstance(value, str | int | float | list)):
-            notices.append(f"{param[:40]}: a value of this shape was ignored.")
-            continue
-        out[param] = value
-    return out, notices
-
-
-def resolved(chart_id: str, values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
-    """The chart's values from what the controls sent, and a sentence for each value reset."""
-    given, notices = received(values, ids)
-    spec = panels.spec_of(chart_id)
-    names = {p.name for p in spec.params}
-    given = {k: v for k, v in given.items() if k in names}
-    params = charts.resolve(spec, STATE.tables(), given, False, notices)
-    return params, notices
-
-
-def empty_figure() -> dict[str, Any]:
-    """A blank figure (the empty-state message is HTML above it)."""
-    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-
-
-def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
-    """Figure, table, caption, empty state, graph and table styles, title, notice."""
-    params, notices = resolved(chart_id, values, ids)
-    notice = panels.notice_block(notices, "Some settings could not be used:") or None
-    spec = panels.spec_of(chart_id)
-    shown = panels.chart_params(spec, params)
-    try:
-        chart = STATE.chart(chart_id, shown)
-    except (NoData, ParamError) as why:
-        return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
-    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
-    view = view if view in panels.VIEWS else "chart"
-    graph_style, table_style = (
-        (panels.graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
-    )
-    table = None
-    if view == "table":
-        table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
-    return figure, table, caption, None, graph_style, table_style, title, notice
-
-
-def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    """The figure, caption and title a panel shows of a chart (cached per published version)."""
-    return panels.page_figure(chart), panels.caption_block(chart), panels.title_block(chart)
-
-
-def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
-    """The chart's data as the panel's table (cached per published version)."""
-    return panels.data_table(panels.spec_of(chart_id), chart.data, prefix)
 
 
 def safe_chart(chart: Chart) -> Chart:
@@ -109,7 +35,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
     """The chart as a file named after its view, or why not (busy, no data, bad format)."""
     if fmt not in export.FORMATS:
         return dash.no_update, "Unknown download format."
-    params, _ = resolved(chart_id, values, ids)
+    params, _ = panels.resolved(chart_id, values, ids)
     params = panels.chart_params(panels.spec_of(chart_id), params)
     try:
         chart = STATE.chart(chart_id, params)
@@ -165,10 +91,9 @@ def scoped_options(
 def register_panel(prefix: str, chart_id: str) -> None:
     """Wire one panel: render, downloads, and controls that follow the edition."""
     param_ids = {"type": "param", "panel": prefix, "param": ALL}
-    PANEL_CHARTS[prefix] = chart_id
 
     def render(values: Any, view: Any, ids: Any) -> tuple:
-        return render_panel(chart_id, values, view, ids, prefix)
+        return panels.render_panel(chart_id, values, view, ids, prefix)
 
     render.__name__ = f"render_{prefix.replace('-', '_')}"
     dash.callback(

@@ -87,7 +87,7 @@ def measures(tables: Tables, source: str) -> list[str]:
         frame = tables.get(name)
         if frame is None:
             continue
-        held = queries.memo(frame, ("measures", name, source), _held(frame, name, source))
+        held = queries.memo(tables, frame, ("measures", name, source), _held(frame, name, source))
         out += [f"{name}.{c}" for c in held]
     return out
 

@@ -15,24 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalogue import queries
-from indicators.catalogue.topic import page_href  # noqa: F401  (pages link into a panel with it)
+from indicators.catalogue import claim_metrics, queries
 from indicators.contract import schemas, store
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.metrics import claims
 from indicators.outputs import safe_csv
 
-METRIC_UNITS = {
-    "ratio": "×",
-    "relative_gender_gap": "%",
-    "cagr": "%",
-    "count_meeting": "",
-    "level": "%",
-    "users_billions": " billion",
-    "offline_billions": " billion",
-    "parity_score": "",
-}
 COMPARATOR_WORDS = {"=": "", ">": "more than ", "<": "less than ", ">=": "at least "}
 SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
 
@@ -40,7 +29,8 @@ SPEC_COLUMNS = ["entity_a", "entity_b", "start_year", "year", "basket"]
 def claim_specs(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """Entities and years of each claim id, from the claims file the build reads."""
     try:
-        frame = claims.read_claims(path or claims.default_claims_path())  # the shipped reports
+        # the shipped reports
+        frame = claims.read_claims(path or claims.default_claims_path(), claim_metrics())
     except Exception:  # a missing or broken claims file only costs the deep links
         return {}
     out: dict[str, dict[str, Any]] = {}
@@ -60,15 +50,16 @@ def _edition_key(row: Mapping[str, Any]) -> str:
 
 
 def claim_href(row: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> str:
-    """The view whose chart shows a claim's figure, as the topic charting its metric links it
-    ('' for a metric no topic charts)."""
-    from indicators.catalogue.topic import all_topics
+    """The view whose chart shows a claim's figure, as the topic declaring its metric links it
+    ('' for a metric no topic declares)."""
+    metric = claim_metrics().get(str(row.get("metric", "")))
+    return metric.link(row, spec or {}, _edition_key(row)) if metric else ""
 
-    metric = str(row.get("metric", ""))
-    for topic in all_topics():
-        if metric in topic.claim_links:
-            return topic.claim_links[metric](row, spec or {}, _edition_key(row))
-    return ""
+
+def metric_unit(metric: str) -> str:
+    """How a value of a claim metric reads after the number ('×', '%', ' billion')."""
+    declared = claim_metrics().get(metric)
+    return declared.unit if declared else ""
 
 
 def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:
@@ -78,9 +69,7 @@ def format_value(value: Any, metric: str, comparator: str = "=", digits: int | N
     number = float(value)
     if digits is None:
         digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
-    return (
-        f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{METRIC_UNITS.get(metric, '')}"
-    )
+    return f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{metric_unit(metric)}"
 
 
 def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:

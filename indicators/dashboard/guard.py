@@ -26,6 +26,8 @@ import flask
 from dash import exceptions
 from werkzeug.exceptions import BadRequest
 
+from indicators import catalogue
+
 UPDATE_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 2**20  # the largest callback request a page sends is a few kB
 MAX_DEPTH = 10  # body > inputs > wildcard list > entry > value > list > option: 7 at most
@@ -130,14 +132,10 @@ def check_value(value: Any, limit: Limit, name: str) -> None:
 def param_limit(ident: dict[str, Any]) -> Limit:
     """A chart control's limit from its declared parameter: a list of choices for a multi
     choice, one choice otherwise (and for the controls of pages without charts)."""
-    from indicators.dashboard import callbacks  # it registers the panels and imports this
-
-    chart_id = callbacks.PANEL_CHARTS.get(str(ident.get("panel")))
-    if chart_id is None:
+    spec = catalogue.panel_chart(str(ident.get("panel")))
+    if spec is None:
         return SCALAR_CHOICE
-    from indicators.dashboard import panels
-
-    kinds = {p.name: p.kind for p in panels.spec_of(chart_id).params}
+    kinds = {p.name: p.kind for p in spec.params}
     return MULTI_CHOICE if kinds.get(str(ident.get("param"))) == "multi" else SCALAR_CHOICE
 
 

@@ -13,15 +13,24 @@ from typing import Any
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from indicators import figures
-from indicators.catalogue import cards, charts, explore, findings, queries
+from indicators import catalogue, figures
+from indicators.catalogue import cards, charts, explore, queries
 from indicators.catalogue.charts import ChartSpec, Param
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.catalogue.topic import Topic
+from indicators.contract.store import Tables
 from indicators.dashboard.state import STATE
 from indicators.figures import Chart
 from indicators.outputs import export, render
 
-Panels = list[tuple[str, str]]
+Panels = list[tuple[str, str]]  # (panel prefix, chart id), top to bottom
+
+
+def panels_of(topic: Topic) -> Panels:
+    """A topic's panels as (prefix, chart id) pairs."""
+    return [(prefix, spec.id) for prefix, spec in topic.panels]
+
+
 # No camera button: its PNG has no caption or source; the panel's own PNG button does.
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -47,12 +56,14 @@ MAP_COLORBAR = {
 TALL_PX = 1200  # charts taller than this repeat their value axis on top
 PLAY_MS = 1500  # a year of a playing map stays this long
 PLAY_LABEL = "▶ Play"
+HIDE: dict[str, str] = {"display": "none"}
+SHOW: dict[str, str] = {}
+MAX_VALUES = 64  # no control holds more; a longer list is not from the page
 
 
 def spec_of(chart_id: str) -> ChartSpec:
     """The catalogue entry of a chart."""
-    charts.catalogue()
-    return charts.REGISTRY[chart_id]
+    return catalogue.chart(chart_id)
 
 
 def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
@@ -68,11 +79,15 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
 
 
 def options(
-    param: Param, values: dict[str, Any], spec: ChartSpec | None = None
+    param: Param,
+    values: dict[str, Any],
+    spec: ChartSpec | None = None,
+    tables: Tables | None = None,
 ) -> list[dict[str, Any]]:
     """The dropdown options of a parameter, given the other values (the chosen edition); an
-    entity picker's list in the order and of the group its explorer controls choose."""
-    tables = STATE.tables()
+    entity picker's list in the order and of the group its explorer controls choose. The
+    tables are the app's unless given."""
+    tables = tables if tables is not None else STATE.tables()
     names = queries.names(tables)
     context = values if param.within is not None else None
     choices = param.options(tables, context)
@@ -246,11 +261,9 @@ def initial_render(
 ) -> tuple:
     """What the panel's render callback would answer for the link's values, drawn into the
     layout so a page arrives with its charts (the callback then waits for a control to change)."""
-    from indicators.dashboard import callbacks  # it builds on this module
-
     ids = [{"type": "param", "panel": prefix, "param": p.name} for p in spec.params]
     given = [values[p.name] for p in spec.params]
-    return callbacks.render_panel(chart_id, given, view, ids, prefix)
+    return render_panel(chart_id, given, view, ids, prefix)
 
 
 def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.Div:
@@ -267,7 +280,7 @@ def page(title: str, intro: str, panels: Panels, query: dict[str, Any]) -> html.
 
 def topic_page(topic: Topic, query: dict[str, Any]) -> html.Div:
     """A topic's page: its panels, and the build hint if one of its tables is missing."""
-    body = page(topic.title, topic.intro, list(topic.panels), query)
+    body = page(topic.title, topic.intro, panels_of(topic), query)
     hint = cards.missing_tables(STATE.tables(), topic.tables)
     if hint:
         body.children.insert(2, html.Div(hint, className="empty-state", role="status"))
@@ -289,7 +302,7 @@ def caption_block(chart: Chart) -> list[Any]:
     """Source and notes under the figure (also baked into the exported image)."""
     cap = chart.caption
     return [
-        html.P(findings.of(chart), className="finding"),
+        html.P(chart.finding, className="finding"),
         html.P(f"Source: {cap.source}"),
         *[html.P(n, className="note") for n in cap.notes],
     ]
@@ -475,3 +488,74 @@ def download_name(chart_id: str, params: dict[str, Any], fmt: str) -> str:
         if k != "edition" and v not in (None, "", [], explore.NO_COMPARISON)
     ]
     return "_".join(p for p in parts if p) + f".{fmt}"
+
+
+# ---- what a panel shows for the values its controls send
+
+
+def received(values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """Control values keyed by parameter, from the (values, ids) lists a callback receives.
+
+    Anything not shaped as the page sends it is left out and named in the returned notices.
+    """
+    if not isinstance(values, list) or not isinstance(ids, list) or len(values) != len(ids):
+        return {}, ["The request did not carry the panel's settings; showing the default view."]
+    out: dict[str, Any] = {}
+    notices: list[str] = []
+    for ident, value in zip(ids, values, strict=True):
+        param = ident.get("param") if isinstance(ident, dict) else None
+        if not isinstance(param, str):
+            notices.append("A setting without a name was ignored.")
+            continue
+        if isinstance(value, list) and len(value) > MAX_VALUES:
+            notices.append(f"{param[:40]}: {len(value)} values is more than any control holds.")
+            continue
+        if not (value is None or isinstance(value, str | int | float | list)):
+            notices.append(f"{param[:40]}: a value of this shape was ignored.")
+            continue
+        out[param] = value
+    return out, notices
+
+
+def resolved(chart_id: str, values: Any, ids: Any) -> tuple[dict[str, Any], list[str]]:
+    """The chart's values from what the controls sent, and a sentence for each value reset."""
+    given, notices = received(values, ids)
+    spec = spec_of(chart_id)
+    names = {p.name for p in spec.params}
+    given = {k: v for k, v in given.items() if k in names}
+    params = charts.resolve(spec, STATE.tables(), given, False, notices)
+    return params, notices
+
+
+def empty_figure() -> dict[str, Any]:
+    """A blank figure (the empty-state message is HTML above it)."""
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
+    """Figure, table, caption, empty state, graph and table styles, title, notice."""
+    params, notices = resolved(chart_id, values, ids)
+    notice = notice_block(notices, "Some settings could not be used:") or None
+    spec = spec_of(chart_id)
+    shown = chart_params(spec, params)
+    try:
+        chart = STATE.chart(chart_id, shown)
+    except (NoData, ParamError) as why:
+        return empty_figure(), None, None, str(why), HIDE, HIDE, None, notice
+    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
+    view = view if view in VIEWS else "chart"
+    shown_style, table_style = (graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
+    table = None
+    if view == "table":
+        table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
+    return figure, table, caption, None, shown_style, table_style, title, notice
+
+
+def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """The figure, caption and title a panel shows of a chart (cached per published version)."""
+    return page_figure(chart), caption_block(chart), title_block(chart)
+
+
+def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:
+    """The chart's data as the panel's table (cached per published version)."""
+    return data_table(spec_of(chart_id), chart.data, prefix)

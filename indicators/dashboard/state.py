@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.contract import store
 from indicators.dashboard.cache import ByteLRU
 from indicators.figures import Chart
@@ -77,7 +77,7 @@ class AppState:
     def _render(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
         with self._render_lock:
-            return charts.render(chart_id, self.tables(), params, strict=False)
+            return catalogue.render(chart_id, self.tables(), params, strict=False)
 
     def _chart(self, version: str | None, chart_id: str, frozen: tuple[Any, ...]) -> Chart:
         key = (version, chart_id, frozen)
@@ -94,7 +94,7 @@ class AppState:
         frozen = _frozen(params)
         if frozen is None:  # a value of a shape no control produces: render without the cache
             with self._render_lock:
-                return charts.render(chart_id, self.tables(), params, strict=False)
+                return catalogue.render(chart_id, self.tables(), params, strict=False)
         return self._chart(self.tables().version, chart_id, frozen)
 
     def chart_view(

@@ -27,6 +27,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 import indicators
+from indicators import catalogue
 from indicators.contract import schemas, store
 from indicators.contract.errors import SourceError
 from indicators.etl import entities as entities_mod
@@ -37,7 +38,25 @@ from indicators.etl.sources.formats import retrieval_year as _retrieval_year
 from indicators.metrics import claims as claims_mod
 
 Progress = Callable[[str], None]
-FACT_TABLES = ["internet_use", "broadband_price", "bandwidth"]
+# Tables the build makes itself; every other model in the contract is a fact table that some
+# source format feeds (a model no format feeds stops the build: it would never be published).
+BUILT = ("entities", "claims", "editions")
+
+
+def fact_tables() -> list[str]:
+    """The published fact tables: every model of the contract the build does not make itself."""
+    return [name for name in schemas.MODELS if name not in BUILT]
+
+
+def unfed_tables() -> list[str]:
+    """Fact tables that no source format declares it feeds, each as a sentence."""
+    fed = {t for fmt in sources.FORMATS for t in fmt.tables}
+    return [
+        f"schema {name!r} ({schemas.MODELS[name].__name__}) is declared in the contract but no "
+        "source format feeds it: add it to a format's tables, or remove the model"
+        for name in fact_tables()
+        if name not in fed
+    ]
 
 
 class BuildError(Exception):
@@ -321,7 +340,7 @@ def assemble_entities(inputs: Inputs) -> tuple[pd.DataFrame, dict[str, list[str]
 def assemble_facts(inputs: Inputs) -> dict[str, pd.DataFrame]:
     """Concatenate each fact table across the editions that provide it."""
     out: dict[str, pd.DataFrame] = {}
-    for table in FACT_TABLES:
+    for table in fact_tables():
         parts = [i.frames[table] for i in inputs.items if len(i.frames.get(table, []))]
         if parts:
             frame = pd.concat(parts, ignore_index=True)
@@ -342,7 +361,7 @@ def validate(
         except pa.errors.SchemaErrors as exc:
             report.extend(_schema_report(name, frame, exc.failure_cases, files))
     known = set(tables["entities"]["entity_id"]) if "entities" in tables else set()
-    for name in FACT_TABLES:
+    for name in fact_tables():
         if name in tables:
             report.extend(_unknown_entities(name, tables[name], known, inputs))
     return valid, report
@@ -501,6 +520,9 @@ def build(
     inputs = discover(data, read_raw(data))
     if inputs.errors:
         raise BuildError(inputs.errors)
+    unfed = unfed_tables()
+    if unfed:
+        raise BuildError(unfed)
     stamp = fingerprint(data, inputs, claim_files)
     previous = store.build_record(data)
     if not force and previous is not None and previous.get("raw_stamp") == stamp:
@@ -550,10 +572,10 @@ def _checked_editions(inputs: Inputs, tables: dict[str, pd.DataFrame]) -> pd.Dat
 def _checked_claims(files: list[Path], tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Evaluate the report files' claims and validate the result."""
     try:
-        claims = claims_mod.read_claims(files)
+        claims = claims_mod.read_claims(files, catalogue.claim_metrics())
     except SourceError as exc:
         raise BuildError([str(exc)]) from exc
-    result = claims_mod.evaluate(claims, dict(tables))
+    result = claims_mod.evaluate(claims, dict(tables), catalogue.claim_metrics())
     try:
         return schemas.Claims.validate(result, lazy=True)
     except pa.errors.SchemaErrors as exc:

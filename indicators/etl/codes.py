@@ -44,6 +44,16 @@ GROUPS: dict[str, tuple[str, str]] = {
     "SSF": ("Sub-Saharan Africa", "wb_region"),
 }
 
+# Where an edition lacks a group, the groups that stand in for it, in order: recent editions
+# report income groups where older ones reported the development split (the claims' notes
+# read high income for "developed" the same way). LMY is the World Bank's low and middle income.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    DEVELOPED: ("HIC",),
+    DEVELOPING: ("LMY", "LMC"),
+}
+# Likewise for a grouping: an edition without the development split offers income groups.
+GROUPING_STAND_INS: dict[str, tuple[str, ...]] = {"development": ("income",)}
+
 ITU_REGIONS = [c for c, (_, g) in GROUPS.items() if g == "itu_region"]
 INCOME_GROUPS = ["HIC", "UMC", "LMC", "LIC"]
 WB_REGIONS = [c for c, (_, g) in GROUPS.items() if g == "wb_region"]

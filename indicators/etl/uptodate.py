@@ -33,7 +33,9 @@ def code_fingerprint() -> str:
     """Hash of the reader and build code, so a changed reader invalidates caches and builds."""
     package = Path(indicators.__file__).parent
     digest = hashlib.sha256()
-    layers = ("*.py", "etl/**/*.py", "contract/*.py", "metrics/*.py")
+    # Claims are recomputed with the metrics the topics declare: their code is an input too.
+    layers = ["*.py", "etl/**/*.py", "contract/*.py", "metrics/*.py", "catalogue/*.py"]
+    layers.append("topics/*.py")
     for path in sorted(p for pattern in layers for p in package.glob(pattern)):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -40,6 +40,8 @@ class Chart:
     data: pd.DataFrame
     caption: Caption
     meta: dict[str, Any] = field(default_factory=dict)
+    finding: str = ""  # the key finding in one sentence, stated from the plotted data
+    kind: str = "Chart"  # what kind of chart it is ("Line chart"), for alt text
 
 
 def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figure:

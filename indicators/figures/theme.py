@@ -142,10 +142,17 @@ def _template() -> go.layout.Template:
     return template
 
 
-pio.templates[TEMPLATE] = _template()
-# As the default, new figures take the template without the validating deep copy that
-# `update_layout(template=...)` costs (about 10 ms a figure).
-pio.templates.default = TEMPLATE
+def install() -> None:
+    """Make the house template plotly's default (once per process; the app, the catalogue's
+    render and the page figures call it). As the default, new figures take the template
+    without the validating deep copy that `update_layout(template=...)` costs (about 10 ms a
+    figure)."""
+    if pio.templates.default == TEMPLATE:
+        return
+    pio.templates[TEMPLATE] = _template()
+    pio.templates.default = TEMPLATE
+
+
 # Exports read the base maps from here (set as plotly's default when the renderer starts: reading
 # ``pio.defaults`` imports kaleido and its browser driver, which a dashboard start does not need).
 TOPOJSON_URI = TOPOJSON_DIR.as_uri() + "/"

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 import yaml
 
-from indicators.contract import schemas
 from indicators.contract.errors import SourceError
 from indicators.etl import uptodate
-from indicators.etl.entities import member_mask
-from indicators.metrics import gaps
 
 OUTPUT = [
     "report",
@@ -78,10 +76,12 @@ NUMERIC = {
 }
 
 
-def read_claims(path: Path | list[Path]) -> pd.DataFrame:
-    """Every claim of one report file, a folder of them, or a list: one row per claim."""
+def read_claims(path: Path | list[Path], metrics: Metrics) -> pd.DataFrame:
+    """Every claim of one report file, a folder of them, or a list: one row per claim.
+
+    ``metrics`` are the metrics a claim may name (the topics declare them)."""
     paths = uptodate.report_files(path) if isinstance(path, Path) else path
-    frames = [_read_one(p) for p in paths]
+    frames = [_read_one(p, metrics) for p in paths]
     if not frames:
         raise SourceError(path if isinstance(path, Path) else "claims", "no report files found")
     claims = pd.concat(frames, ignore_index=True)
@@ -99,11 +99,13 @@ def read_claims(path: Path | list[Path]) -> pd.DataFrame:
     return claims.drop(columns=["_file", "_line"])
 
 
-def _read_one(path: Path) -> pd.DataFrame:
+def _read_one(path: Path, metrics: Metrics) -> pd.DataFrame:
     if path.suffix.lower() in (".yaml", ".yml"):
         claims, lines = _read_yaml(path)
     else:
         claims, lines = _read_csv(path)
+    if "metric" in claims.columns:  # the table a claim reads follows from its metric
+        claims["table"] = [metrics[m].table if m in metrics else "" for m in claims["metric"]]
     claims["_file"], claims["_line"] = str(path), lines
     missing = [c for c in REQUIRED if c not in claims.columns]
     if missing:
@@ -114,10 +116,10 @@ def _read_one(path: Path) -> pd.DataFrame:
             shown = _yaml_field(column) if is_yaml else column
             claims[column] = _numbers(claims[column], shown, required, path, lines)
     for i, claim in zip(lines, claims.to_dict("records"), strict=True):
-        if claim["metric"] not in METRICS:
+        if claim["metric"] not in metrics:
             raise SourceError(
                 path,
-                f"unknown metric; expected one of {sorted(METRICS)}",
+                f"unknown metric; expected one of {sorted(metrics)}",
                 row=i,
                 column="metric",
                 value=claim["metric"],
@@ -223,8 +225,6 @@ def _claim_row(path: Path, claim: dict, line: int, report: dict) -> dict[str, st
             path, f"unknown parameter(s) {sorted(unknown)}; known: {PARAMS}", row=line
         )
     row.update({k: str(v) for k, v in params.items()})
-    metric = METRICS.get(row["metric"])
-    row["table"] = metric.table if metric else ""
     return row
 
 
@@ -258,7 +258,24 @@ class Computed:
     inputs: str  # the input values, for the note
 
 
-def _with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
+# (one source's rows of the metric's table in one edition, the claim, every table) -> the figure
+Compute = Callable[[pd.DataFrame, dict[str, Any], dict[str, Any]], Computed]
+
+
+class Metric(Protocol):
+    """How a claim's figure is recomputed and from which table (each topic declares its own)."""
+
+    @property
+    def table(self) -> str: ...
+
+    @property
+    def compute(self) -> Compute: ...
+
+
+Metrics = Mapping[str, Metric]
+
+
+def with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
     """Evaluate ``fn`` on the inputs and on every corner of their rounding intervals.
 
     Published values carry their precision (ITU rounds to one decimal): the true value of 21.9
@@ -283,13 +300,15 @@ def _decimals(value: float) -> int:
     return 6
 
 
-def evaluate(claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None]) -> pd.DataFrame:
+def evaluate(
+    claims: pd.DataFrame, tables: dict[str, pd.DataFrame | None], metrics: Metrics
+) -> pd.DataFrame:
     """One output row per claim and edition of its source, the report's edition marked."""
     rows = []
     seen: set[tuple[str, str, str, str]] = set()
     for claim in claims.to_dict("records"):
         for edition in _editions(tables, claim):
-            row = _evaluate_one(claim, edition, tables)
+            row = _evaluate_one(claim, edition, tables, metrics[claim["metric"]])
             key = (row["report"], row["claim_id"], row["source"], row["vintage"])
             if key not in seen:
                 seen.add(key)
@@ -309,7 +328,9 @@ def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
     return present or [""]
 
 
-def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | None]) -> dict:
+def _evaluate_one(
+    claim: dict, edition: str, tables: dict[str, pd.DataFrame | None], metric: Metric
+) -> dict:
     """Recompute one claim against one edition."""
     out = {k: claim.get(k) for k in OUTPUT if k in claim}
     out["year"] = int(claim["year"]) if not pd.isna(claim["year"]) else None
@@ -323,7 +344,7 @@ def _evaluate_one(claim: dict, edition: str, tables: dict[str, pd.DataFrame | No
         frame = frame[frame["vintage"] == edition]
         if frame.empty:
             raise NotComputable(f"edition {edition} is not in the processed data")
-        got = METRICS[claim["metric"]].compute(frame, claim, tables)
+        got = metric.compute(frame, claim, tables)
         if math.isnan(got.value):
             raise NotComputable("the recomputed value is undefined")
     except NotComputable as why:
@@ -369,7 +390,7 @@ def _table(tables: dict[str, pd.DataFrame | None], name: str, source: str) -> pd
     return frame
 
 
-def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: str) -> float:
+def value_of(frame: pd.DataFrame, entity: str, year: int, column: str, **match: str) -> float:
     """One value of one entity and year, or NotComputable naming what is missing."""
     rows = frame[(frame["entity_id"] == entity) & (frame["year"] == year)]
     for key, wanted in match.items():
@@ -378,103 +399,3 @@ def _value(frame: pd.DataFrame, entity: str, year: int, column: str, **match: st
         extra = "".join(f", {k}={v}" for k, v in match.items())
         raise NotComputable(f"no value for {entity} in {year}{extra}")
     return float(rows[column].iloc[0])
-
-
-def _ratio(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    year = int(claim["year"])
-    a = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
-    b = _value(frame, claim["entity_b"], year, "value_pct", sex="total")
-    return _with_rounding(gaps.ratio, {claim["entity_a"]: a, claim["entity_b"]: b})
-
-
-def _relative_gender_gap(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    year = int(claim["year"])
-    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
-    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
-    return _with_rounding(
-        lambda f, m: 100 * gaps.relative_gender_gap(f, m), {"female": female, "male": male}
-    )
-
-
-def _cagr(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    start, end = int(claim["start_year"]), int(claim["year"])
-    first = _value(frame, claim["entity_a"], start, "bandwidth_gbps")
-    last = _value(frame, claim["entity_a"], end, "bandwidth_gbps")
-    return _with_rounding(
-        lambda a, b: 100 * gaps.cagr(a, b, end - start), {str(start): first, str(end): last}
-    )
-
-
-def _level(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    """One published value: Internet use (%) of an entity in a year (of one sex if given)."""
-    sex = str(claim.get("sex") or "total")
-    value = _value(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex=sex)
-    return _with_rounding(lambda v: v, {f"{claim['entity_a']} {sex}": value})
-
-
-def _parity(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    """Gender parity score: the female rate over the male rate."""
-    year = int(claim["year"])
-    female = _value(frame, claim["entity_a"], year, "value_pct", sex="female")
-    male = _value(frame, claim["entity_a"], year, "value_pct", sex="male")
-    return _with_rounding(gaps.parity_score, {"female": female, "male": male})
-
-
-def _offline(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    """People not using the Internet, in billions: users / share - users."""
-    year = int(claim["year"])
-    users = _value(frame, claim["entity_a"], year, "users_millions", sex="total")
-    pct = _value(frame, claim["entity_a"], year, "value_pct", sex="total")
-    return _with_rounding(
-        lambda u, p: (u * 100 / p - u) / 1000, {"users (millions)": users, "per cent": pct}
-    )
-
-
-def _users(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    """Internet users in an entity and year, in billions."""
-    value = _value(frame, claim["entity_a"], int(claim["year"]), "users_millions", sex="total")
-    return _with_rounding(lambda v: v / 1000, {claim["entity_a"]: value})
-
-
-def _count_meeting(frame: pd.DataFrame, claim: dict, tables: dict) -> Computed:
-    entities = tables.get("entities")
-    group = claim["entity_a"]
-    if entities is None:
-        raise NotComputable("the entities table has not been built")
-    economies = entities[entities["kind"] == "economy"]
-    members = set(economies.loc[member_mask(economies, group), "entity_id"])
-    if not members:
-        raise NotComputable(f"no member economies of {group} in the entities table")
-    prices = frame[
-        (frame["statistic"] == "value")
-        & (frame["sample"] == schemas.ANNUAL_SAMPLE)
-        & (frame["year"] == int(claim["year"]))
-        & (frame["basket"] == claim["basket"])
-        & (frame["unit"] == "pct_gni_pc")
-        & (frame["allowance_gb"] == float(claim["allowance_gb"]))
-        & frame["entity_id"].isin(members)
-    ]
-    if prices.empty:
-        raise NotComputable(f"no {claim['basket']} prices for {group} members in {claim['year']}")
-    met, total = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
-    return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
-
-
-@dataclass(frozen=True)
-class Metric:
-    """How a claim's figure is recomputed, and from which table."""
-
-    compute: Callable[[pd.DataFrame, dict, dict], Computed]
-    table: str
-
-
-METRICS: dict[str, Metric] = {
-    "level": Metric(_level, "internet_use"),
-    "users_billions": Metric(_users, "internet_use"),
-    "offline_billions": Metric(_offline, "internet_use"),
-    "ratio": Metric(_ratio, "internet_use"),
-    "parity_score": Metric(_parity, "internet_use"),
-    "relative_gender_gap": Metric(_relative_gender_gap, "internet_use"),
-    "cagr": Metric(_cagr, "bandwidth"),
-    "count_meeting": Metric(_count_meeting, "broadband_price"),
-}

@@ -200,7 +200,7 @@ def run(tables: Tables, req: Request) -> pd.DataFrame:
     for name in req.tables:
         frame = queries.table(tables, name)
         key = ("diff", name, req.source, req.old, req.new)
-        parts.append(queries.memo(frame, key, _comparer(frame, name, req)))
+        parts.append(queries.memo(tables, frame, key, _comparer(frame, name, req)))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 

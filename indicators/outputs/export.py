@@ -78,10 +78,14 @@ def keywords(chart: Chart) -> list[str]:
 
 
 def alt_text(chart: Chart) -> str:
-    """The figure's description for screen readers (see ``findings.alt_text``)."""
-    from indicators.catalogue import findings
-
-    return findings.alt_text(chart)
+    """What the chart shows, its finding and its source, for screen readers, Word and
+    PowerPoint."""
+    cap = chart.caption
+    parts = [f"{chart.kind}: {cap.title}. {cap.subtitle}."]
+    if chart.finding:
+        parts.append(chart.finding)
+    parts.append(f"Source: {cap.source}.")
+    return " ".join(p.replace("..", ".") for p in parts)
 
 
 def with_pdf_metadata(content: bytes, chart: Chart) -> bytes:
@@ -176,7 +180,6 @@ def word_bytes(chart: Chart, width: int | None = None, height: int | None = None
     """One figure as a Word document: image with alt text, numbered caption, finding, source."""
     from datetime import UTC, datetime
 
-    from indicators.catalogue import findings
     from indicators.outputs import documents
 
     w, h = _size(chart, width, height)
@@ -187,7 +190,7 @@ def word_bytes(chart: Chart, width: int | None = None, height: int | None = None
         id=str(chart.meta.get("chart", "figure")),
         title=chart.caption.title,
         subtitle=chart.caption.subtitle,
-        finding=findings.of(chart),
+        finding=chart.finding,
         source=chart.caption.source,
         notes=tuple(chart.caption.notes),
         alt_text=alt_text(chart),

@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from indicators import figures
-from indicators.catalogue import charts, findings, queries
-from indicators.catalogue.charts import NoData, ParamError
+from indicators import catalogue, figures
+from indicators.catalogue import queries
+from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
 from indicators.etl import sources
 from indicators.figures import Chart
@@ -166,17 +166,16 @@ def load_spec(path: Path) -> PackSpec:
 
 def render_entries(spec: PackSpec, tables: Tables) -> list[tuple[Entry, Chart]]:
     """Render every entry strictly, so a bad id, parameter or empty selection fails up front."""
-    charts.catalogue()
     out = []
     for entry in spec.entries:
         where = _where(spec.path, entry.index, entry.id)
-        if entry.chart not in charts.REGISTRY:
+        if entry.chart not in catalogue.load().charts:
             raise SpecError(
                 f"{where}: field 'chart': unknown chart id {entry.chart!r}; "
                 "`indicators export --list` shows the available ones"
             )
         try:
-            chart = charts.render(entry.chart, tables, entry.params, strict=True)
+            chart = catalogue.render(entry.chart, tables, entry.params, strict=True)
         except ParamError as exc:
             raise SpecError(f"{where}: field 'params': {exc}") from exc
         except NoData as exc:
@@ -202,13 +201,13 @@ def _check_writable(out: Path) -> None:
 
 def alt_text(chart: Chart) -> str:
     """What the chart shows, its finding and its source (screen readers, Word, PowerPoint)."""
-    return findings.alt_text(chart)
+    return export.alt_text(chart)
 
 
 def caption_markdown(entry: Entry, chart: Chart, files: list[str]) -> str:
     """The Markdown caption written beside each figure."""
     cap = chart.caption
-    finding = findings.of(chart)
+    finding = chart.finding
     lines = [f"### {cap.title}", "", f"*{cap.subtitle}*", ""]
     lines += [finding, ""] if finding else []
     lines += [f"Source: {cap.source}"]
@@ -288,7 +287,7 @@ def _write_figure(
         "files": files,
         "title": chart.caption.title,
         "subtitle": chart.caption.subtitle,
-        "finding": findings.of(chart),
+        "finding": chart.finding,
         "alt_text": alt_text(chart),
         "citation": chart.caption.source,
         "sources": sorted({queries.split_edition(e)[0] for e in edition.split(",") if e}),
@@ -472,7 +471,7 @@ def _zip(folder: Path, name: str) -> None:
 def describe_catalogue(tables: Tables) -> str:
     """`indicators export --list`: every chart id with its parameters and their choices."""
     lines = []
-    for spec in charts.catalogue():
+    for spec in catalogue.load().charts.values():
         lines.append(f"{spec.id}: {spec.title}")
         lines.append(f"    {spec.description}")
         for param in spec.params:

@@ -1,4 +1,5 @@
-"""One long-lived Chromium per process for every static image: page downloads and figure packs.
+"""One long-lived Chromium per process for every static image: page downloads and figure packs
+(server workers send theirs to the machine's render server instead: ``renderer()``).
 
 kaleido's ``Kaleido`` is an asynchronous browser with a pool of tabs. Here it runs on its own
 event loop in a daemon thread, started on the first render (so a forked server worker starts
@@ -28,21 +29,28 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.figures import theme
-from indicators.outputs import folders
+from indicators.outputs import folders, render_client
+from indicators.outputs.imaging import (
+    IMAGE_FORMATS,
+    TIMEOUT_S,
+    ImageRenderer,
+    Job,
+    RenderError,
+    check_formats,
+)
+
+__all__ = ["IMAGE_FORMATS", "TIMEOUT_S", "ImageRenderer", "Job", "RenderError", "Renderer"]
 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
-TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
-IMAGE_FORMATS = ("png", "svg", "pdf")
 # Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
 # a worker's memory budget.
 DOWNLOAD_CACHE_BYTES = 16 * 2**20
@@ -50,23 +58,8 @@ WARM_CHECK_S = 30.0  # a page served within this of the last check does not chec
 log = logging.getLogger(__name__)
 
 
-class RenderError(RuntimeError):
-    """Chromium could not render a figure (it is restarted for the next one)."""
-
-
 class TabCrashed(RuntimeError):
     """A tab's renderer process died while (or before) drawing a figure."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One image to render: a laid-out figure, its format, size in CSS px and pixel scale."""
-
-    figure: dict[str, Any]
-    fmt: str
-    width: int
-    height: int
-    scale: float = 1.0
 
 
 def figure_dict(fig: go.Figure | dict[str, Any]) -> dict[str, Any]:
@@ -288,9 +281,7 @@ class Renderer:
 
     def render_many(self, jobs: Sequence[Job]) -> list[bytes]:
         """Render several images concurrently (as many at once as there are tabs)."""
-        for job in jobs:
-            if job.fmt not in IMAGE_FORMATS:
-                raise ValueError(f"unknown image format {job.fmt!r}")
+        check_formats(jobs)
         for attempt in (1, 2):
             futures = [self._submit(job) for job in jobs]
             try:
@@ -437,26 +428,6 @@ class ByteCache:
         return len(self._items)
 
 
-class ImageRenderer(Protocol):
-    """What draws images: this process's Chromium, or the machine's render server."""
-
-    starts: int
-
-    def render(self, job: Job) -> bytes: ...
-
-    def render_many(self, jobs: Sequence[Job]) -> list[bytes]: ...
-
-    def render_stream(self, groups: Iterable[Sequence[Job]]) -> list[list[bytes]]: ...
-
-    def alive(self) -> bool: ...
-
-    def start(self) -> None: ...
-
-    def pid(self) -> int | None: ...
-
-    def close(self) -> None: ...
-
-
 class _Process:
     """The renderers and download cache of this process, created on first use."""
 
@@ -483,14 +454,12 @@ def local_renderer() -> Renderer:
 def renderer() -> ImageRenderer:
     """What draws this process's images: the machine's render server when
     ``INDICATORS_RENDER_SOCKET`` names one (server workers), else this process's Chromium."""
-    from indicators.outputs import render_service
-
-    path = os.environ.get(render_service.SOCKET_ENV)
+    path = os.environ.get(render_client.SOCKET_ENV)
     if not path:
         return local_renderer()
     with _PROCESS.lock:
         if _PROCESS.remote is None or getattr(_PROCESS.remote, "path", None) != Path(path):
-            _PROCESS.remote = render_service.RemoteRenderer(Path(path))
+            _PROCESS.remote = render_client.RemoteRenderer(Path(path), fallback=local_renderer)
         return _PROCESS.remote
 
 

@@ -242,7 +242,7 @@ def download(tables: Tables, name: str, fmt: str) -> tuple[bytes, str, str]:
     suffix, media = FORMATS[fmt]
     make = xlsx_bytes if fmt == "xlsx" else zip_bytes
     payload = queries.memo(
-        _table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name)
+        tables, _table(tables, name), ("takeaway", name, fmt), lambda: make(tables, name)
     )
     return payload, f"{name}.{suffix}", media
 

@@ -11,17 +11,21 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.catalogue.wording import count, extremes, group_name, latest, name, world_and_groups
 from indicators.contract import schemas
 from indicators.contract.store import Tables
 from indicators.etl.codes import INCOME_GROUPS, ITU_REGIONS, LDC, WORLD
 from indicators.etl.entities import member_mask
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, NotComputable
 
 BASKETS = {"fixed_broadband": "Fixed broadband", "mobile_broadband": "Mobile broadband (data only)"}
+BASKET_TEXT = {"fixed_broadband": "fixed broadband", "mobile_broadband": "mobile broadband"}
 # unit -> (axis and subtitle text, short form for colour bars and hover)
 UNITS = {
     "pct_gni_pc": ("% of monthly GNI per capita", "% GNI p.c."),
@@ -116,7 +120,7 @@ def _basket_rows(
     """One edition's rows of a basket, unit and statistic, in the given samples (annual)."""
     if not p["edition"]:
         raise NoData(f"The broadband_price table has not been built yet: {queries.BUILD_HINT}.")
-    frame = queries.rows_of(queries.table(tables, "broadband_price"), p["edition"])
+    frame = queries.rows_of(tables, "broadband_price", p["edition"])
     return frame[
         (frame["basket"] == p["basket"])
         & (frame["unit"] == p["unit"])
@@ -341,33 +345,49 @@ def _window_notes(
     return span, (WINDOW_NOTE.format(n=n, span=whole),)
 
 
-def medians(tables: Tables, p: dict[str, Any]) -> Chart:
-    """ITU's published price medians for World and the groups of a grouping: annual medians as
-    points, and the chosen window's constant-sample medians as lines."""
+def median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """ITU's group medians to draw: the annual medians and the chosen window's constant-sample
+    medians, with what the caption says about the basket's allowances, ITU's experimental
+    collections and the window's economies."""
     whole = _median_rows(tables, p)
     rows = queries.in_years(whole, p)
     window = p.get("window", NO_WINDOW)
     annual = rows[rows["sample"] == ANNUAL]
     include = p["experimental"] == "include"
-    names = queries.names(tables)
     column = f"median_{p['unit']}"
     data = rows[include | ~rows["experimental"]][
         ["entity_id", "year", "allowance_gb", "experimental", "sample", "value"]
     ].rename(columns={"value": column})
     data, single = _trend_rows(data)
-    data.insert(1, "name", data["entity_id"].map(names))
-    data = data.reset_index(drop=True)
+    data.insert(1, "name", data["entity_id"].map(queries.names(tables)))
+    symbols = _symbols(data[data["sample"] == ANNUAL])
+    defined = whole.loc[whole["sample"] == window, "year"]
+    drawn = bool((data["sample"] != ANNUAL).any())
+    span, window_notes = _window_notes(rows, window, drawn, defined)
+    outlines = {g: s.replace("-open", " outline") for g, s in symbols.items()}
+    out = queries.framed(data, tables, p["edition"])
+    out.attrs.update(
+        runs=_allowance_runs(annual),
+        span=span,
+        experimental_notes=_experimental_note(annual, include, outlines),
+        window_notes=(*window_notes, *single),
+    )
+    return out
+
+
+def medians(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """ITU's published price medians for World and the groups of a grouping: annual medians as
+    points, and the chosen window's constant-sample medians as lines."""
+    column = f"median_{p['unit']}"
     keys = _series_keys(data)
     unit_text = UNITS[p["unit"]][0]
     fig = figures.lines(
         data.assign(series=keys), "year", column, "series", y_title=unit_text, hover_format=".2f"
     )
+    span = str(data.attrs.get("span", ""))
     symbols = _symbols(data[data["sample"] == ANNUAL])
-    defined = whole.loc[whole["sample"] == window, "year"]
-    drawn = bool((data["sample"] != ANNUAL).any())
-    span, window_notes = _window_notes(rows, window, drawn, defined)
-    _style_series(fig, keys.unique().tolist(), names, symbols, span)
-    runs = _allowance_runs(annual)
+    _style_series(fig, keys.unique().tolist(), queries.names_in(data), symbols, span)
+    runs = list(data.attrs.get("runs", ()))
     _break_lines(fig, runs)
     pct = p["unit"] == "pct_gni_pc"
     if pct:
@@ -385,19 +405,56 @@ def medians(tables: Tables, p: dict[str, Any]) -> Chart:
         subtitle=f"{unit_text}{' (log scale)' if pct else ''}, World and {label}; "
         f"points: annual medians, {_span(int(years.min()), int(years.max()))}"
         f"{lines}",
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=(
             *_runs_note(p["basket"], runs),
             *((TARGET_NOTE,) if pct else ()),
-            *_experimental_note(
-                annual, include, {g: s.replace("-open", " outline") for g, s in symbols.items()}
-            ),
+            *data.attrs.get("experimental_notes", ()),
             ANNUAL_CAUTION,
-            *window_notes,
-            *single,
+            *data.attrs.get("window_notes", ()),
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _price(value: float, unit: str) -> str:
+    if unit == "pct_gni_pc":
+        return f"{value:.1f}% of monthly GNI per capita"
+    return f"{'USD' if unit == 'usd' else 'PPP$'} {value:,.2f} a month"
+
+
+def _short(value: float, unit: str) -> str:
+    return f"{value:.1f}%" if unit == "pct_gni_pc" else f"{value:,.2f}"
+
+
+def medians_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The world's median in the latest year, the range across groups, and how many groups
+    have a median below the target (annual medians only; the lines are not restated)."""
+    unit = p.get("unit", "pct_gni_pc")
+    column = f"median_{unit}"
+    official = data[~data["experimental"]] if "experimental" in data else data
+    if "sample" in official:
+        official = official[official["sample"] == ANNUAL]
+    year, rows = latest(official)
+    world, groups = world_and_groups(rows)
+    top, low = extremes(groups, column)
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
+    text = f"In {year}, the median {basket} price was "
+    if world is not None:
+        text += f"{_price(world[column], unit)} worldwide, "
+    if len(groups) == 1:
+        text += f"and {_short(top[column], unit)} in {name(top)}"
+    else:
+        text += (
+            f"from {_short(low[column], unit)} in {name(low)} to "
+            f"{_short(top[column], unit)} in {name(top)}"
+        )
+    if unit == "pct_gni_pc" and len(groups) == 1:
+        text += f", {'below' if top[column] < TARGET_PCT else 'not below'} the 2% target"
+    elif unit == "pct_gni_pc":
+        below = int((groups[column] < TARGET_PCT).sum())
+        text += f"; {count(below, len(groups))} groups had a median below the 2% target"
+    return text + "."
 
 
 def _members(tables: Tables, group: str) -> set[str]:
@@ -410,10 +467,15 @@ def _members(tables: Tables, group: str) -> set[str]:
 
 
 def _group_label(tables: Tables, group: str) -> str:
+    """How the chosen group reads in a subtitle ('ITU region Africa', 'all economies')."""
+    return _group_label_of(group, queries.names(tables).get(group, group))
+
+
+def _group_label_of(group: str, label: str = "") -> str:
     if group == "all":
         return "all economies"
-    name = queries.names(tables).get(group, group)
-    return f"ITU region {name}" if group in ITU_REGIONS else name
+    label = label or group
+    return f"ITU region {label}" if group in ITU_REGIONS else label
 
 
 def _year_up_to(rows: pd.DataFrame, requested: Any, what: str) -> int:
@@ -476,12 +538,12 @@ def _strip(
         )
     )
     hover = data["name"] + " (" + data["entity_id"] + ")"
-    for name, mask, colour in classes:
+    for label, mask, colour in classes:
         fig.add_trace(
             go.Box(
                 y=data.loc[mask, column],
                 x=[s for s, m in zip(series, mask, strict=True) if m],
-                name=name,
+                name=label,
                 text=hover[mask],
                 boxpoints="all",
                 jitter=0.8,
@@ -554,26 +616,35 @@ def _high_line(fig: go.Figure) -> None:
     figures.reference_lines(fig, [(HIGH_LABEL, HIGH_PCT)], dash="dot")
 
 
-def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
+def distribution_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Every economy's price in the group, at the latest year with data up to the asked one."""
+    include = p["experimental"] == "include"
+    data, _ = _economy_prices(tables, p, include)
+    if p["unit"] == "pct_gni_pc":
+        data = data.assign(below_2pct=data[f"price_{p['unit']}"] < TARGET_PCT)
+    out = queries.framed(data, tables, p["edition"])
+    out.attrs["group_label"] = _group_label(tables, p["group"])
+    return out
+
+
+def distribution(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Every economy's price in a year against the 2% target, with how many meet it."""
     include = p["experimental"] == "include"
-    data, year = _economy_prices(tables, p, include)
+    year = int(data["year"].max())
     column, pct = f"price_{p['unit']}", p["unit"] == "pct_gni_pc"
     unit_text, unit_short = UNITS[p["unit"]]
-    if pct:
-        data = data.assign(below_2pct=data[column] < TARGET_PCT)
-    data = data.reset_index(drop=True)
     fig = _strip(data, column, unit_short, _target_classes(data, column, pct))
     if pct:
         figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
         _high_line(fig)
     _log_axis(fig, data[column])
     official = data[~data["experimental"]]
-    count = _count_text(official[column]) if pct else f"{len(official)} economies"
+    counted = _count_text(official[column]) if pct else f"{len(official)} economies"
+    group = data.attrs.get("group_label") or _group_label_of(p["group"])
     caption = Caption(
         title=f"{BASKETS[p['basket']]} prices across economies, {year}",
-        subtitle=f"{unit_text} (log scale), {_group_label(tables, p['group'])}: {count}",
-        source=queries.source_line(tables, p["edition"]),
+        subtitle=f"{unit_text} (log scale), {group}: {counted}",
+        source=queries.source_of(data),
         notes=(
             *_runs_note(p["basket"], _allowance_runs(data)),
             *_distribution_notes(data, column, p, year),
@@ -581,6 +652,39 @@ def distribution(tables: Tables, p: dict[str, Any]) -> Chart:
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
+    """How many economies price the basket below 2% (and above 5%), or the median price."""
+    unit = p.get("unit", "pct_gni_pc")
+    column = f"price_{unit}"
+    official = data[~data["experimental"]] if "experimental" in data else data
+    year = int(official["year"].max())
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
+    values = official[column].dropna()
+    if unit != "pct_gni_pc":
+        return (
+            f"In {year}, the median {basket} price across {len(values)} {where} was "
+            f"{_price(float(values.median()), unit)}."
+        )
+    below = int((values < TARGET_PCT).sum())
+    above = int((values > HIGH_PCT).sum())
+    return (
+        f"In {year}, {count(below, len(values))} {where} priced {basket} below 2% of "
+        f"monthly GNI per capita; {above or 'none'} priced it above 5%."
+    )
+
+
+def _group_words(group: str) -> str:
+    if group in ("all", ""):
+        return "economies"
+    label = group_name(group).removeprefix("the ")
+    return f"economies in {label}" if group.startswith("ITU_") else label
+
+
+def distribution_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """How many economies of the group meet the target."""
+    return _economy_finding(data, p, _group_words(str(p.get("group", "all"))))
 
 
 def _colour_cap(values: pd.Series, unit: str) -> float:
@@ -603,11 +707,17 @@ def _colourbar(fig: go.Figure, cap: float, unit: str) -> go.Figure:
     return fig
 
 
-def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
+def map_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Every economy's official price at the latest year with data up to the asked one."""
+    data, _ = _economy_prices(tables, {**p, "group": "all"}, include=False)
+    data = data.drop(columns="experimental").sort_values("entity_id")
+    return queries.framed(data, tables, p["edition"])
+
+
+def world_map(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """A world map of the official basket's price in a year; darker is dearer."""
-    data, year = _economy_prices(tables, {**p, "group": "all"}, include=False)
+    year = int(data["year"].max())
     column, unit_text = f"price_{p['unit']}", UNITS[p["unit"]][0]
-    data = data.drop(columns="experimental").sort_values("entity_id").reset_index(drop=True)
     hover = (
         data["name"]
         + ": "
@@ -638,10 +748,15 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"{BASKETS[p['basket']]} prices, {year}",
         subtitle=f"{unit_text}, {_gb(float(data['allowance_gb'].iloc[0]))} basket, "
         f"{len(data)} economies; grey: no price collected",
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=(*notes, "ITU's experimental collections are not mapped."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def map_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """How many economies meet the target."""
+    return _economy_finding(data, p, "economies")
 
 
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
@@ -682,67 +797,67 @@ EXPERIMENTAL = Param(
     labels={"exclude": "Official only", "include": "Include experimental"},
 )
 
-register(
-    ChartSpec(
-        "price_medians",
-        "Broadband prices: group medians",
-        "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, "
-        "as a share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability "
-        "target: annual medians as points, and ITU's medians over the same economies in every "
-        "year of a window as lines.",
-        (
-            BASKET,
-            Param("grouping", "Grouping", "income", GROUPINGS, labels=GROUPING_LABELS),
-            UNIT,
-            WINDOW,
-            EXPERIMENTAL,
-            EDITION,
-        ),
-        medians,
-        ("broadband_price", "entities"),
-        explore=Explore("broadband_price", years=True, compare=True),
-        value="median_{unit}",
-        unit="% of monthly GNI per capita, US$ or PPP$ per month",
-        columns={
-            **{f"median_{u}": f"Median price ({text})" for u, (text, _) in UNITS.items()},
-            "sample": "Economies (annual: priced that year; last_N_years: the same in every year)",
-        },
-    )
+MEDIANS = ChartSpec(
+    "price_medians",
+    "Broadband prices: group medians",
+    "ITU's median fixed- or mobile-broadband price for World and the groups of a grouping, "
+    "as a share of monthly GNI per capita, in USD or in PPP$, with the 2% affordability "
+    "target: annual medians as points, and ITU's medians over the same economies in every "
+    "year of a window as lines.",
+    (
+        BASKET,
+        Param("grouping", "Grouping", "income", GROUPINGS, labels=GROUPING_LABELS),
+        UNIT,
+        WINDOW,
+        EXPERIMENTAL,
+        EDITION,
+    ),
+    query=median_rows,
+    figure=medians,
+    finding=Finding("Line chart", medians_finding),
+    tables=("broadband_price", "entities"),
+    explore=Explore("broadband_price", years=True, compare=True),
+    value="median_{unit}",
+    unit="% of monthly GNI per capita, US$ or PPP$ per month",
+    columns={
+        **{f"median_{u}": f"Median price ({text})" for u, (text, _) in UNITS.items()},
+        "sample": "Economies (annual: priced that year; last_N_years: the same in every year)",
+    },
 )
-register(
-    ChartSpec(
-        "price_distribution",
-        "Broadband prices across economies",
-        "Every economy's fixed- or mobile-broadband price in a year, against the 2% target, with "
-        "the count that meets it, for all economies or a group.",
-        (
-            BASKET,
-            YEAR,
-            Param("group", "Economies", "all", GROUPS, labels={"all": "All economies"}),
-            UNIT,
-            EXPERIMENTAL,
-            EDITION,
-        ),
-        distribution,
-        ("broadband_price", "entities"),
-        value="price_{unit}",
-        unit="% of monthly GNI per capita, US$ or PPP$ per month",
-        columns={**PRICE_COLUMNS, "below_2pct": "Below the 2% target"},
-    )
+DISTRIBUTION = ChartSpec(
+    "price_distribution",
+    "Broadband prices across economies",
+    "Every economy's fixed- or mobile-broadband price in a year, against the 2% target, with "
+    "the count that meets it, for all economies or a group.",
+    (
+        BASKET,
+        YEAR,
+        Param("group", "Economies", "all", GROUPS, labels={"all": "All economies"}),
+        UNIT,
+        EXPERIMENTAL,
+        EDITION,
+    ),
+    query=distribution_rows,
+    figure=distribution,
+    finding=Finding("Strip plot", distribution_finding),
+    tables=("broadband_price", "entities"),
+    value="price_{unit}",
+    unit="% of monthly GNI per capita, US$ or PPP$ per month",
+    columns={**PRICE_COLUMNS, "below_2pct": "Below the 2% target"},
 )
-register(
-    ChartSpec(
-        "price_map",
-        "Broadband prices: world map",
-        "A world map of the official fixed- or mobile-broadband basket price in a year.",
-        (BASKET, YEAR, UNIT, EDITION),
-        world_map,
-        ("broadband_price", "entities"),
-        explore=Explore("broadband_price", play="year"),
-        value="price_{unit}",
-        unit="% of monthly GNI per capita, US$ or PPP$ per month",
-        columns=PRICE_COLUMNS,
-    )
+MAP = ChartSpec(
+    "price_map",
+    "Broadband prices: world map",
+    "A world map of the official fixed- or mobile-broadband basket price in a year.",
+    (BASKET, YEAR, UNIT, EDITION),
+    query=map_rows,
+    figure=world_map,
+    finding=Finding("World map", map_finding),
+    tables=("broadband_price", "entities"),
+    explore=Explore("broadband_price", play="year"),
+    value="price_{unit}",
+    unit="% of monthly GNI per capita, US$ or PPP$ per month",
+    columns=PRICE_COLUMNS,
 )
 
 
@@ -778,6 +893,31 @@ def _count_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) 
     basket = str(spec.get("basket") or "fixed_broadband")
     when = int(year) if known and year is not None else None
     return distribution_link(str(spec["entity_a"]), when, basket, edition)
+
+
+def _count_meeting(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """How many economies of a group price a basket below (or above) a threshold in a year."""
+    entities = tables.get("entities")
+    group = claim["entity_a"]
+    if entities is None:
+        raise NotComputable("the entities table has not been built")
+    economies = entities[entities["kind"] == "economy"]
+    members = set(economies.loc[member_mask(economies, group), "entity_id"])
+    if not members:
+        raise NotComputable(f"no member economies of {group} in the entities table")
+    prices = frame[
+        (frame["statistic"] == "value")
+        & (frame["sample"] == ANNUAL)
+        & (frame["year"] == int(claim["year"]))
+        & (frame["basket"] == claim["basket"])
+        & (frame["unit"] == "pct_gni_pc")
+        & (frame["allowance_gb"] == float(claim["allowance_gb"]))
+        & frame["entity_id"].isin(members)
+    ]
+    if prices.empty:
+        raise NotComputable(f"no {claim['basket']} prices for {group} members in {claim['year']}")
+    met, total = gaps.count_meeting(prices["value"], float(claim["threshold"]), claim["op"])
+    return Computed(float(met), float(met), float(met), f"{met} of {total} {group} economies")
 
 
 def _median_prices(prices: pd.DataFrame, vintage: str) -> pd.DataFrame:
@@ -924,11 +1064,13 @@ TOPIC = Topic(
         "marked)."
     ),
     panels=(
-        ("prices-medians", "price_medians"),
-        ("prices-distribution", "price_distribution"),
-        ("prices-map", "price_map"),
+        ("prices-medians", MEDIANS),
+        ("prices-distribution", DISTRIBUTION),
+        ("prices-map", MAP),
     ),
     card=lambda tables: price_card(tables.get("broadband_price")),
-    claim_links={"count_meeting": _count_claim},
+    claims=(
+        ClaimMetric("count_meeting", "broadband_price", _count_meeting, " economies", _count_claim),
+    ),
     tables=("broadband_price", "entities"),
 )

@@ -10,14 +10,17 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.catalogue.wording import extremes, latest, name, pct, world_and_groups
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, value_of, with_rounding
 
 GROUPINGS = ["itu_region", "development", "income", "special"]
 GBPS_PER_TBPS = 1000.0
@@ -50,7 +53,7 @@ def _last_year(tables: Tables) -> int | str:
 
 def _edition_rows(tables: Tables, edition: str) -> pd.DataFrame:
     """The bandwidth rows of one edition."""
-    return queries.rows_of(queries.table(tables, "bandwidth"), edition)
+    return queries.rows_of(tables, "bandwidth", edition)
 
 
 def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataFrame:
@@ -101,16 +104,15 @@ def _world_line(fig: go.Figure, world: pd.DataFrame) -> None:
     )
 
 
-def _regions_absolute(tables: Tables, rows: pd.DataFrame, world: pd.DataFrame) -> go.Figure:
+def _regions_absolute(rows: pd.DataFrame, world: pd.DataFrame) -> go.Figure:
     """Stacked regions in Tbit/s, the world total as a dashed line."""
-    names = queries.names(tables)
     regions = rows[rows["entity_id"] != WORLD]
     fig = figures.stacked_area(
         regions,
         "year",
         "bandwidth_tbps",
         "entity_id",
-        names,
+        queries.names_in(rows),
         "Tbit/s",
         colours=theme.entity_colours(regions["entity_id"]),
     )
@@ -119,47 +121,72 @@ def _regions_absolute(tables: Tables, rows: pd.DataFrame, world: pd.DataFrame) -
     return fig
 
 
-def by_region(tables: Tables, p: dict[str, Any]) -> Chart:
-    """International bandwidth by ITU region: stacked Tbit/s, or each region's share of world."""
+def region_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """The ITU regions and the world: Tbit/s, or each region's share of the world total."""
     rows = _group_rows(tables, {**p, "grouping": "itu_region"}, with_world=True)
     world = rows[rows["entity_id"] == WORLD]
     regions = rows[rows["entity_id"] != WORLD]
-    note = _coverage_note(regions, world.set_index("year")["bandwidth_gbps"])
+    notes = [_coverage_note(regions, world.set_index("year")["bandwidth_gbps"])]
+    last = int(world["year"].max()) if not world.empty else int(regions["year"].max())
+    total = world.loc[world["year"] == last, "bandwidth_gbps"]
+    if not total.empty:
+        notes.insert(0, f"World {last}: {total.iloc[0] / GBPS_PER_TBPS:,.1f} Tbit/s.")
     if p["mode"] == "share":
         if world.empty:
             raise NoData(f"{queries.edition_label(p['edition'])} has no world total to share.")
         shares = gaps.shares_of_total(rows, "bandwidth_gbps", WORLD, ["year"])
         data = shares.assign(share_pct=100 * shares["share"])
         data = data[["entity_id", "name", "year", "bandwidth_gbps", "share_pct"]]
-        data = data.reset_index(drop=True)
+    else:
+        data = rows.assign(bandwidth_tbps=rows["bandwidth_gbps"] / GBPS_PER_TBPS)
+        data = data[["entity_id", "name", "year", "bandwidth_gbps", "bandwidth_tbps"]]
+    return queries.framed(data, tables, p["edition"], notes=tuple(n for n in notes if n))
+
+
+def by_region(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """International bandwidth by ITU region: stacked Tbit/s, or each region's share of world."""
+    if p["mode"] == "share":
         fig = figures.lines(
             data,
             "year",
             "share_pct",
             "entity_id",
-            queries.names(tables),
+            queries.names_in(data),
             "%",
             colours=theme.entity_colours(data["entity_id"]),
         )
         subtitle = f"Share of the world total, %, {_span(data)}"
     else:
-        data = rows.assign(bandwidth_tbps=rows["bandwidth_gbps"] / GBPS_PER_TBPS)
-        data = data[["entity_id", "name", "year", "bandwidth_gbps", "bandwidth_tbps"]]
-        data = data.reset_index(drop=True)
-        fig = _regions_absolute(tables, data, data[data["entity_id"] == WORLD])
+        fig = _regions_absolute(data, data[data["entity_id"] == WORLD])
         subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {_span(data)}"
-    last = int(world["year"].max()) if not world.empty else int(regions["year"].max())
-    total = world.loc[world["year"] == last, "bandwidth_gbps"]
-    notes = [note] if note else []
-    if not total.empty:
-        notes.insert(0, f"World {last}: {total.iloc[0] / GBPS_PER_TBPS:,.1f} Tbit/s.")
     caption = Caption(
         title="International bandwidth by ITU region",
         subtitle=subtitle,
-        source=queries.source_line(tables, p["edition"]),
-        notes=tuple(notes),
+        source=queries.source_of(data),
+        notes=queries.notes_of(data),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _regions_kind(p: dict[str, Any]) -> str:
+    return "Line chart" if p.get("mode") == "share" else "Stacked area chart"
+
+
+def regions_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The largest region in the latest year (and the smallest share), with the world."""
+    year, rows = latest(data)
+    world, regions = world_and_groups(rows)
+    if "share_pct" in rows:
+        top, low = extremes(regions, "share_pct")
+        return (
+            f"In {year}, {name(top)} used {pct(top['share_pct'])} of the world's "
+            f"international bandwidth and {name(low)} {pct(low['share_pct'])}."
+        )
+    top, _ = extremes(regions, "bandwidth_tbps")
+    text = f"In {year}, "
+    if world is not None:
+        text += f"international bandwidth reached {world['bandwidth_tbps']:,.0f} Tbit/s; "
+    return text + f"{name(top)} used the most ({top['bandwidth_tbps']:,.0f} Tbit/s)."
 
 
 def _ordered_span(p: dict[str, Any]) -> tuple[int, int]:
@@ -176,13 +203,13 @@ def _ordered_span(p: dict[str, Any]) -> tuple[int, int]:
 def _growth_table(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """CAGR per entity between two years, one row per entity that has both."""
     out = []
-    for (entity, name), series in rows.groupby(["entity_id", "name"], sort=False):
+    for (entity, label), series in rows.groupby(["entity_id", "name"], sort=False):
         values = series.set_index("year")["bandwidth_gbps"]
         if start in values.index and end in values.index:
             out.append(
                 {
                     "entity_id": entity,
-                    "name": name,
+                    "name": label,
                     "start_year": start,
                     "end_year": end,
                     "start_gbps": float(values[start]),
@@ -208,8 +235,9 @@ def _world_reference(fig: go.Figure, rate: float) -> None:
     )
 
 
-def growth(tables: Tables, p: dict[str, Any]) -> Chart:
-    """Compound annual growth of international bandwidth per group, world as reference."""
+def growth_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Compound annual growth per group between two years; the world's as a note-like row
+    kept aside in the frame's attrs (it is drawn as the reference, not as a bar)."""
     rows = _group_rows(tables, p, with_world=True)
     start, end = _ordered_span(p)
     present = set(rows["year"])
@@ -219,25 +247,45 @@ def growth(tables: Tables, p: dict[str, Any]) -> Chart:
         )
     table = _growth_table(rows, start, end)
     world = table[table["entity_id"] == WORLD]
-    data = table[table["entity_id"] != WORLD].reset_index(drop=True)
+    data = table[table["entity_id"] != WORLD]
     if data.empty:
         raise NoData(f"No group has bandwidth in both {start} and {end}.")
     data = data.assign(label=data["cagr_pct"].map(lambda v: f"{v:.1f}%"))
+    framed = queries.framed(data, tables, p["edition"])
+    if not world.empty:
+        framed.attrs["world_cagr_pct"] = float(world["cagr_pct"].iloc[0])
+    return framed
+
+
+def growth(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Compound annual growth of international bandwidth per group, world as reference."""
+    start, end = int(data["start_year"].iloc[0]), int(data["end_year"].iloc[0])
     # No axis title: the subtitle gives the unit, and a title would collide with the footer.
     fig = figures.bars(data, "cagr_pct", "name", text="label")
     notes = ["Compound annual growth: (end / start) ^ (1 / years) - 1."]
     subtitle = f"Compound annual growth, % a year, {start}-{end}"
-    if not world.empty:
-        rate = float(world["cagr_pct"].iloc[0])
-        _world_reference(fig, rate)
+    rate = data.attrs.get("world_cagr_pct")
+    if rate is not None:
+        _world_reference(fig, float(rate))
         subtitle += f"; world {rate:.1f}% (dashed line)"
     caption = Caption(
         title=f"Growth of international bandwidth by {queries.grouping_phrase(p['grouping'])}",
         subtitle=subtitle,
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=tuple(notes),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def growth_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The fastest and slowest growing group."""
+    top, low = extremes(data, "cagr_pct")
+    first = data.iloc[0]
+    return (
+        f"Between {int(first['start_year'])} and {int(first['end_year'])}, international "
+        f"bandwidth grew fastest in {name(top)} ({top['cagr_pct']:.1f}% a year) and "
+        f"slowest in {name(low)} ({low['cagr_pct']:.1f}% a year)."
+    )
 
 
 def _missing_note(rows: pd.DataFrame) -> tuple[str, ...]:
@@ -246,8 +294,8 @@ def _missing_note(rows: pd.DataFrame) -> tuple[str, ...]:
     if missing.empty:
         return ()
     cells = []
-    for name, years in missing.groupby("name", sort=False)["year"]:
-        cells.append(f"{name} ({_years_text(sorted(int(y) for y in years))})")
+    for label, years in missing.groupby("name", sort=False)["year"]:
+        cells.append(f"{label} ({_years_text(sorted(int(y) for y in years))})")
     return (f"The publisher gives no per-user value for {'; '.join(cells)}.",)
 
 
@@ -262,19 +310,24 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
-    """International bandwidth per Internet user over time, by group, with the world."""
+def per_user_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Bandwidth per Internet user of the world and the groups; a note names the gaps."""
     rows = _group_rows(tables, p, with_world=True)
     data = rows.dropna(subset=["per_user_kbps"])
     if data.empty:
         raise NoData(f"{queries.edition_label(p['edition'])} has no bandwidth per user.")
-    data = data[["entity_id", "name", "year", "per_user_kbps"]].reset_index(drop=True)
+    data = data[["entity_id", "name", "year", "per_user_kbps"]]
+    return queries.framed(data, tables, p["edition"], notes=_missing_note(rows))
+
+
+def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """International bandwidth per Internet user over time, by group, with the world."""
     fig = figures.lines(
         data,
         "year",
         "per_user_kbps",
         "entity_id",
-        queries.names(tables),
+        queries.names_in(data),
         colours=theme.entity_colours(data["entity_id"]),
     )
     fig.update_layout(yaxis_title=PER_USER_UNIT)
@@ -282,10 +335,25 @@ def per_user(tables: Tables, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"International bandwidth per Internet user by {by}",
         subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
-        source=queries.source_line(tables, p["edition"]),
-        notes=_missing_note(rows),
+        source=queries.source_of(data),
+        notes=queries.notes_of(data),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The range across groups in the latest year, and the world."""
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    top, low = extremes(groups, "per_user_kbps")
+    text = (
+        f"In {year}, international bandwidth per Internet user ranged from "
+        f"{low['per_user_kbps']:,.0f} kbit/s in {name(low)} to "
+        f"{top['per_user_kbps']:,.0f} kbit/s in {name(top)}"
+    )
+    if world is not None:
+        text += f" (world: {world['per_user_kbps']:,.0f} kbit/s)"
+    return text + "."
 
 
 def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
@@ -314,72 +382,73 @@ GROUPING = Param(
     GROUPINGS,
     within=_groupings_in_edition,
     labels=queries.GROUPING_LABELS,
+    stand_ins=GROUPING_STAND_INS,
 )
 
-register(
-    ChartSpec(
-        "bandwidth_regions",
-        "International bandwidth by ITU region",
-        "International bandwidth usage of the six ITU regions, stacked in Tbit/s with the world "
-        "total, or as each region's share of the world total.",
-        (
-            Param(
-                "mode",
-                "Show",
-                "absolute",
-                ["absolute", "share"],
-                labels={"absolute": "Tbit/s, regions stacked", "share": "Share of world total"},
-            ),
-            EDITION,
+REGIONS = ChartSpec(
+    "bandwidth_regions",
+    "International bandwidth by ITU region",
+    "International bandwidth usage of the six ITU regions, stacked in Tbit/s with the world "
+    "total, or as each region's share of the world total.",
+    (
+        Param(
+            "mode",
+            "Show",
+            "absolute",
+            ["absolute", "share"],
+            labels={"absolute": "Tbit/s, regions stacked", "share": "Share of world total"},
         ),
-        by_region,
-        ("bandwidth", "entities"),
-        explore=Explore("bandwidth", years=True, compare=True),
-        value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
-        unit="Tbit/s, or % of the world total",
-        columns=BANDWIDTH_COLUMNS,
-    )
+        EDITION,
+    ),
+    query=region_rows,
+    figure=by_region,
+    finding=Finding(_regions_kind, regions_finding),
+    tables=("bandwidth", "entities"),
+    explore=Explore("bandwidth", years=True, compare=True),
+    value=lambda p: "share_pct" if p["mode"] == "share" else "bandwidth_tbps",
+    unit="Tbit/s, or % of the world total",
+    columns=BANDWIDTH_COLUMNS,
 )
-register(
-    ChartSpec(
-        "bandwidth_growth",
-        "Growth of international bandwidth",
-        "Compound annual growth of international bandwidth per group between two years, with "
-        "the world's growth as the reference line.",
-        (
-            Param("start_year", "From", _first_year, _years, kind="int", within=_years_in_edition),
-            Param("end_year", "To", _last_year, _years, kind="int", within=_end_years_in_edition),
-            GROUPING,
-            EDITION,
-        ),
-        growth,
-        ("bandwidth", "entities"),
-        ranges=(("start_year", "end_year"),),
-        value="cagr_pct",
-        unit="% a year",
-        columns={
-            "start_year": "From",
-            "end_year": "To",
-            "start_gbps": "Bandwidth at start (Gbit/s)",
-            "end_gbps": "Bandwidth at end (Gbit/s)",
-            "cagr_pct": "Compound annual growth (% a year)",
-            "label": "Growth (as labelled)",
-        },
-    )
+GROWTH = ChartSpec(
+    "bandwidth_growth",
+    "Growth of international bandwidth",
+    "Compound annual growth of international bandwidth per group between two years, with "
+    "the world's growth as the reference line.",
+    (
+        Param("start_year", "From", _first_year, _years, kind="int", within=_years_in_edition),
+        Param("end_year", "To", _last_year, _years, kind="int", within=_end_years_in_edition),
+        GROUPING,
+        EDITION,
+    ),
+    query=growth_rows,
+    figure=growth,
+    finding=Finding("Bar chart", growth_finding),
+    tables=("bandwidth", "entities"),
+    ranges=(("start_year", "end_year"),),
+    value="cagr_pct",
+    unit="% a year",
+    columns={
+        "start_year": "From",
+        "end_year": "To",
+        "start_gbps": "Bandwidth at start (Gbit/s)",
+        "end_gbps": "Bandwidth at end (Gbit/s)",
+        "cagr_pct": "Compound annual growth (% a year)",
+        "label": "Growth (as labelled)",
+    },
 )
-register(
-    ChartSpec(
-        "bandwidth_per_user",
-        "International bandwidth per Internet user",
-        "International bandwidth per Internet user (kbit/s) over time, by group, with the world.",
-        (GROUPING, EDITION),
-        per_user,
-        ("bandwidth", "entities"),
-        explore=Explore("bandwidth", years=True, scale=True, compare=True),
-        value="per_user_kbps",
-        unit=PER_USER_UNIT,
-        columns={"per_user_kbps": f"Bandwidth per Internet user ({PER_USER_UNIT})"},
-    )
+PER_USER = ChartSpec(
+    "bandwidth_per_user",
+    "International bandwidth per Internet user",
+    "International bandwidth per Internet user (kbit/s) over time, by group, with the world.",
+    (GROUPING, EDITION),
+    query=per_user_rows,
+    figure=per_user,
+    finding=Finding("Line chart", per_user_finding),
+    tables=("bandwidth", "entities"),
+    explore=Explore("bandwidth", years=True, scale=True, compare=True),
+    value="per_user_kbps",
+    unit=PER_USER_UNIT,
+    columns={"per_user_kbps": f"Bandwidth per Internet user ({PER_USER_UNIT})"},
 )
 
 
@@ -402,6 +471,16 @@ def _cagr_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
     if "start_year" in spec and year is not None and not pd.isna(year) and year != "":
         return growth_link(int(spec["start_year"]), int(year), edition)
     return TOPIC.path
+
+
+def _cagr(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Compound annual growth of an entity's bandwidth between two years, in per cent."""
+    start, end = int(claim["start_year"]), int(claim["year"])
+    first = value_of(frame, claim["entity_a"], start, "bandwidth_gbps")
+    last = value_of(frame, claim["entity_a"], end, "bandwidth_gbps")
+    return with_rounding(
+        lambda a, b: 100 * gaps.cagr(a, b, end - start), {str(start): first, str(end): last}
+    )
 
 
 def region_shares(bandwidth: pd.DataFrame, vintage: str) -> pd.DataFrame:
@@ -475,11 +554,11 @@ TOPIC = Topic(
         "differ."
     ),
     panels=(
-        ("bandwidth-regions", "bandwidth_regions"),
-        ("bandwidth-growth", "bandwidth_growth"),
-        ("bandwidth-per-user", "bandwidth_per_user"),
+        ("bandwidth-regions", REGIONS),
+        ("bandwidth-growth", GROWTH),
+        ("bandwidth-per-user", PER_USER),
     ),
     card=lambda tables: bandwidth_card(tables.get("bandwidth")),
-    claim_links={"cagr": _cagr_claim},
+    claims=(ClaimMetric("cagr", "bandwidth", _cagr, "%", _cagr_claim),),
     tables=("bandwidth", "entities"),
 )

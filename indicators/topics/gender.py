@@ -12,14 +12,17 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.catalogue.wording import count, extremes, latest, name, pct, world_and_groups
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, value_of, with_rounding
 
 GROUPINGS = ["development", "itu_region", "income", "special"]
 # How a grouping reads inside a sentence ("... by income group").
@@ -94,7 +97,7 @@ def _sex_editions(tables: Tables) -> list[str]:
         editions = queries.editions(tables, "internet_use", ("itu_aggregates",))
         return [k for k in editions if k in with_split]
 
-    return list(queries.memo(frame, ("sex-editions",), compute))
+    return list(queries.memo(tables, frame, ("sex-editions",), compute))
 
 
 def _country_editions(tables: Tables) -> list[str]:
@@ -113,7 +116,7 @@ def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
     """The rows of an edition, or NoData saying that no edition with ``what`` was built."""
     if not key:
         raise NoData(f"No edition with {what} has been built: {queries.BUILD_HINT}.")
-    return queries.rows_of(queries.table(tables, "internet_use"), key)
+    return queries.rows_of(tables, "internet_use", key)
 
 
 def _by_sex(rows: pd.DataFrame) -> pd.DataFrame:
@@ -174,8 +177,8 @@ def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, s
     return fig
 
 
-def _rates_chart(wide: pd.DataFrame, names: dict[str, str]) -> tuple[go.Figure, pd.DataFrame]:
-    """Female and male rates as two lines per group."""
+def _rates(wide: pd.DataFrame) -> pd.DataFrame:
+    """Female and male rates, one row per group, year and sex."""
     data = wide.melt(
         id_vars=["entity_id", "name", "year"],
         value_vars=["female_pct", "male_pct"],
@@ -184,30 +187,44 @@ def _rates_chart(wide: pd.DataFrame, names: dict[str, str]) -> tuple[go.Figure, 
     )
     data["sex"] = data["sex"].str.removesuffix("_pct")
     order = {e: i for i, e in enumerate(wide["entity_id"].unique())}
-    data = data.sort_values(
+    return data.sort_values(
         ["entity_id", "sex", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
-    ).reset_index(drop=True)
+    )
+
+
+def parity_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """The world and the groups of a grouping: both rates, or the chosen measure of the gap."""
+    wide, rows = _group_rows(tables, p)
+    if p["metric"] == "rates":
+        data = _rates(wide)
+    else:
+        spec = METRICS[p["metric"]]
+        values = [
+            spec.compute(f, m) for f, m in zip(wide["female_pct"], wide["male_pct"], strict=True)
+        ]
+        data = wide.assign(**{spec.column: values})
+    return queries.framed(data, tables, p["edition"], notes=_estimate_note(rows))
+
+
+def _rates_figure(data: pd.DataFrame) -> go.Figure:
+    """Female and male rates as two lines per group."""
     series = data["entity_id"] + "|" + data["sex"]
     fig = figures.lines(data.assign(series=series), "year", "value_pct", "series", y_title=UNIT)
     keys = [(k.split("|")[0], k.split("|")[1]) for k in series.unique()]
-    _style_rates(fig, keys, names)
+    _style_rates(fig, keys, queries.names_in(data))
     fig.update_yaxes(range=[0, 100])
-    return fig, data
+    return fig
 
 
-def _metric_chart(
-    wide: pd.DataFrame, metric: str, names: dict[str, str]
-) -> tuple[go.Figure, pd.DataFrame]:
+def _metric_figure(data: pd.DataFrame, metric: str) -> go.Figure:
     """One line per group of the chosen gap metric, with parity marked."""
     spec = METRICS[metric]
-    values = [spec.compute(f, m) for f, m in zip(wide["female_pct"], wide["male_pct"], strict=True)]
-    data = wide.assign(**{spec.column: values})
     fig = figures.lines(
         data,
         "year",
         spec.column,
         "entity_id",
-        names,
+        queries.names_in(data),
         y_title=spec.unit,
         hover_format=spec.hover,
         colours=theme.entity_colours(data["entity_id"]),
@@ -219,32 +236,84 @@ def _metric_chart(
         fig.update_yaxes(range=[low - 0.03, high + 0.03])
     else:
         figures.reference_lines(fig, [("parity", 0.0)])
-    return fig, data
+    return fig
 
 
-def parity(tables: Tables, p: dict[str, Any]) -> Chart:
+def parity(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """The gender gap over time for World and the groups of a grouping, in the chosen metric."""
-    wide, rows = _group_rows(tables, p)
-    names = queries.names(tables)
     if p["metric"] == "rates":
-        fig, data = _rates_chart(wide, names)
+        fig = _rates_figure(data)
         title, unit, note = (
             "Internet use of women and men",
             f"{UNIT}, women dashed, men solid",
             RATES_NOTE,
         )
     else:
-        fig, data = _metric_chart(wide, p["metric"], names)
+        fig = _metric_figure(data, p["metric"])
         spec = METRICS[p["metric"]]
         title, unit, note = spec.title, spec.unit, spec.note
     label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
         title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
         subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=queries.source_line(tables, p["edition"]),
-        notes=(note, f"Edition: {queries.edition_label(p['edition'])}.", *_estimate_note(rows)),
+        source=queries.source_of(data),
+        notes=(
+            note,
+            f"Edition: {queries.edition_label(p['edition'])}.",
+            *queries.notes_of(data),
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def _rates_finding(year: int, rows: pd.DataFrame) -> str:
+    """Women's and men's use in the latest year, and where the gap is widest."""
+    wide = rows.pivot_table(index=["entity_id", "name"], columns="sex", values="value_pct")
+    wide = wide.reset_index().assign(gap=lambda f: f["male"] - f["female"])
+    where = wide[wide["entity_id"] == WORLD]
+    first = where.iloc[0] if len(where) else wide.iloc[0]
+    place = "worldwide" if len(where) else f"in {name(first)}"
+    others = wide[wide["entity_id"] != WORLD]
+    text = (
+        f"In {year}, {pct(first['female'])} of women and {pct(first['male'])} of men used "
+        f"the Internet {place}"
+    )
+    if len(others):
+        widest = others.sort_values("gap").iloc[-1]
+        text += f"; the gap was widest in {name(widest)} ({widest['gap']:.1f} points)"
+    return text + "."
+
+
+def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The gap worldwide in the latest year, in the chosen measure, and the widest group."""
+    year, rows = latest(data)
+    metric = p.get("metric", "parity")
+    if metric == "rates":
+        return _rates_finding(year, rows)
+    world, groups = world_and_groups(rows)
+    where = "worldwide" if world is not None else f"in {name(groups.iloc[0])}"
+    lead = world if world is not None else groups.iloc[0]
+    if metric == "parity":
+        within = int(groups["parity"].between(*gaps.PARITY_BAND).sum())
+        _, low = extremes(groups, "parity")
+        return (
+            f"In {year}, the gender parity score was {lead['parity']:.2f} {where}; "
+            f"{count(within, len(groups))} groups {'was' if within == 1 else 'were'} within "
+            f"the parity band ({gaps.PARITY_BAND[0]:.2f}-{gaps.PARITY_BAND[1]:.2f}), "
+            f"and the lowest score was in {name(low)} ({low['parity']:.2f})."
+        )
+    column = "gap_pp" if metric == "points" else "relative_gap_pct"
+    top, _ = extremes(groups, column)
+    if metric == "points":
+        return (
+            f"In {year}, the share of men using the Internet exceeded that of women by "
+            f"{lead[column]:.1f} percentage points {where}; the gap was widest in "
+            f"{name(top)} ({top[column]:.1f} points)."
+        )
+    return (
+        f"In {year}, women were {lead[column]:.0f}% less likely than men to use the Internet "
+        f"{where}, and {top[column]:.0f}% less likely in {name(top)}."
+    )
 
 
 def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -303,11 +372,19 @@ SORTS: dict[str, tuple[list[str], list[bool], str]] = {
 }
 
 
-def countries(tables: Tables, p: dict[str, Any]) -> Chart:
-    """Female vs male Internet use by economy, each at its latest survey year."""
+def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Economies with both rates at their latest survey year, in the chosen order."""
     wide = _country_rows(tables, p)
-    by, ascending, order = SORTS[p["sort"]]
-    data = wide.sort_values(by, ascending=ascending).reset_index(drop=True)
+    by, ascending, _ = SORTS[p["sort"]]
+    data = wide.sort_values(by, ascending=ascending)
+    names = {p["region"]: queries.names(tables).get(p["region"], p["region"])}
+    notes = _region_note(tables, data, p["region"])
+    return queries.framed(data, tables, p["edition"], notes=notes, names=names)
+
+
+def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Female vs male Internet use by economy, each at its latest survey year."""
+    order = SORTS[p["sort"]][2]
     label = data["name"] + " (" + data["year"].astype(str) + ")"
     hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
     fig = figures.dumbbell(
@@ -336,21 +413,32 @@ def countries(tables: Tables, p: dict[str, Any]) -> Chart:
     fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
     # The unit is in the subtitle; an axis title would collide with the exported source line.
     fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else queries.names(tables).get(p["region"])
+    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
     years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())
     caption = Caption(
         title="Internet use by sex, by economy",
         subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=(
             f"Latest available year {years} per economy (in brackets after the name).",
             f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
             "gap = male - female, in percentage points.",
-            *_region_note(tables, data, p["region"]),
+            *queries.notes_of(data),
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """In how many economies men are ahead, and the widest gap."""
+    men_ahead = int((data["gap_pp"] > 0).sum())
+    widest = data.sort_values("gap_pp").iloc[-1]
+    return (
+        f"Men's Internet use exceeded women's in {count(men_ahead, len(data))} economies "
+        f"shown; the gap was widest in {name(widest)} ({int(widest['year'])}): "
+        f"{pct(widest['male_pct'])} of men against {pct(widest['female_pct'])} of women."
+    )
 
 
 def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, ...]:
@@ -378,65 +466,66 @@ SEX_COLUMNS = {
 }
 SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
 
-register(
-    ChartSpec(
-        "gender_parity",
-        "Gender gap in Internet use by group",
-        "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
-        "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
-        (
-            Param(
-                "grouping",
-                "Grouping",
-                "income",
-                GROUPINGS,
-                within=_groupings_in_edition,
-                labels=queries.GROUPING_LABELS,
-            ),
-            Param(
-                "metric",
-                "Measure",
-                "parity",
-                METRIC_CHOICES,
-                labels={
-                    "parity": "Parity score (female / male)",
-                    "points": "Gap in percentage points",
-                    "relative_gap": "ITU relative gap (%)",
-                    "rates": "Female and male rates",
-                },
-            ),
-            SEX_EDITION,
+PARITY = ChartSpec(
+    "gender_parity",
+    "Gender gap in Internet use by group",
+    "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
+    "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
+    (
+        Param(
+            "grouping",
+            "Grouping",
+            "income",
+            GROUPINGS,
+            within=_groupings_in_edition,
+            labels=queries.GROUPING_LABELS,
+            stand_ins=GROUPING_STAND_INS,
         ),
-        parity,
-        ("internet_use", "entities"),
-        explore=Explore("internet_use", years=True, compare=True),
-        value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
-        unit="parity score, percentage points, % or % of population, by measure",
-        columns=SEX_COLUMNS,
-    )
+        Param(
+            "metric",
+            "Measure",
+            "parity",
+            METRIC_CHOICES,
+            labels={
+                "parity": "Parity score (female / male)",
+                "points": "Gap in percentage points",
+                "relative_gap": "ITU relative gap (%)",
+                "rates": "Female and male rates",
+            },
+        ),
+        SEX_EDITION,
+    ),
+    query=parity_rows,
+    figure=parity,
+    finding=Finding("Line chart", parity_finding),
+    tables=("internet_use", "entities"),
+    explore=Explore("internet_use", years=True, compare=True),
+    value=lambda p: METRICS[p["metric"]].column if p["metric"] in METRICS else "value_pct",
+    unit="parity score, percentage points, % or % of population, by measure",
+    columns=SEX_COLUMNS,
 )
-register(
-    ChartSpec(
-        "gender_countries",
-        "Women and men online, by economy",
-        "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-        (
-            Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
-            Param(
-                "sort",
-                "Sort by",
-                "gap",
-                list(SORTS),
-                labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
-            ),
-            Param("edition", "Edition", _first(_country_editions), _country_editions),
+COUNTRIES = ChartSpec(
+    "gender_countries",
+    "Women and men online, by economy",
+    "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
+    (
+        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
+        Param(
+            "sort",
+            "Sort by",
+            "gap",
+            list(SORTS),
+            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
         ),
-        countries,
-        ("internet_use", "entities"),
-        value="gap_pp",
-        unit="percentage points",
-        columns={**SEX_COLUMNS, "year": "Survey year"},
-    )
+        Param("edition", "Edition", _first(_country_editions), _country_editions),
+    ),
+    query=country_rows,
+    figure=countries,
+    finding=Finding("Dot plot", countries_finding),
+    tables=("internet_use", "entities"),
+    value="gap_pp",
+    unit="percentage points",
+    columns={**SEX_COLUMNS, "year": "Survey year"},
 )
 
 
@@ -455,6 +544,25 @@ def _gender_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str)
         metric = "parity" if row.get("metric") == "parity_score" else "relative_gap"
         return parity_link(str(spec["entity_a"]), metric, edition)
     return TOPIC.path
+
+
+def _rates_of(frame: pd.DataFrame, claim: dict[str, Any]) -> dict[str, float]:
+    """A group's female and male rates in the claim's year."""
+    year = int(claim["year"])
+    return {
+        sex: value_of(frame, claim["entity_a"], year, "value_pct", sex=sex)
+        for sex in ("female", "male")
+    }
+
+
+def _parity(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Gender parity score: the female rate over the male rate."""
+    return with_rounding(gaps.parity_score, _rates_of(frame, claim))
+
+
+def _relative_gap(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """ITU's relative gender gap, in per cent of the male rate."""
+    return with_rounding(lambda f, m: 100 * gaps.relative_gender_gap(f, m), _rates_of(frame, claim))
 
 
 def gender_metric(use: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
@@ -517,8 +625,11 @@ TOPIC = Topic(
         "points or ITU's relative gap, for the world and groups of economies; and women's and "
         "men's use side by side for each economy at its latest survey year."
     ),
-    panels=(("gender-parity", "gender_parity"), ("gender-countries", "gender_countries")),
+    panels=(("gender-parity", PARITY), ("gender-countries", COUNTRIES)),
     card=lambda tables: gender_card(tables.get("internet_use")),
-    claim_links={"relative_gender_gap": _gender_claim, "parity_score": _gender_claim},
+    claims=(
+        ClaimMetric("relative_gender_gap", "internet_use", _relative_gap, "%", _gender_claim),
+        ClaimMetric("parity_score", "internet_use", _parity, "", _gender_claim),
+    ),
     tables=("internet_use", "entities"),
 )

@@ -9,14 +9,25 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, NoData, Param, register
+from indicators.catalogue.charts import ChartSpec, Finding, NamedView, Param
+from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
-from indicators.catalogue.topic import Topic
+from indicators.catalogue.topic import ClaimMetric, Topic
+from indicators.catalogue.wording import (
+    count,
+    extremes,
+    group_name,
+    latest,
+    name,
+    pct,
+    world_and_groups,
+)
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import DEVELOPED, DEVELOPING, LDC, WORLD
+from indicators.etl.codes import DEVELOPED, DEVELOPING, GROUPING_STAND_INS, LDC, STAND_INS, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
+from indicators.metrics.claims import Computed, value_of, with_rounding
 
 # Broadband Commission targets for 2025 (Target 3): the reference lines of the page.
 TARGETS_2025 = {
@@ -50,28 +61,42 @@ def _first(choices: Any) -> Any:
     return pick
 
 
-def _default_group_edition(tables: Tables) -> str:
-    """The newest ITU edition that has the development split, else the newest of any."""
-    options = _aggregate_editions(tables)
+def _development_edition(tables: Tables) -> str:
+    """The newest ITU edition with the developed/developing split ('' if none has it)."""
     frame = tables.get("internet_use")
-    if frame is not None:
-        with_split = queries.memo(
-            frame,
-            ("developed-editions",),
-            lambda: (
-                set(queries.editions(tables, "internet_use", ("itu_aggregates",)))
-                & {
-                    f"{s}@{v}"
-                    for s, v in frame.loc[
-                        frame["entity_id"] == "DEVELOPED", ["source", "vintage"]
-                    ].itertuples(index=False)
-                }
-            ),
-        )
-        for key in options:
-            if key in with_split:
-                return key
-    return options[0] if options else ""
+    if frame is None or frame.empty:
+        return ""
+
+    def compute() -> str:
+        split = frame.loc[frame["entity_id"] == DEVELOPED, ["source", "vintage"]]
+        with_split = {f"{s}@{v}" for s, v in split.itertuples(index=False)}
+        itu = queries.editions(tables, "internet_use", ("itu_aggregates",))
+        return next((key for key in itu if key in with_split), "")
+
+    return str(queries.memo(tables, frame, ("developed-edition",), compute))
+
+
+def _split_label(tables: Tables, what: str) -> str:
+    edition = queries.edition_label(_development_edition(tables))
+    return f"{what}: {edition}, the last edition with this split"
+
+
+def _development_groups(tables: Tables) -> tuple[str, dict[str, Any]] | None:
+    """Developed and developing countries with the LDCs, in the last edition that has them."""
+    edition = _development_edition(tables)
+    if not edition:
+        return None
+    label = _split_label(tables, "Developed vs developing")
+    return label, {"edition": edition, "grouping": "development"}
+
+
+def _developed_vs_ldcs(tables: Tables) -> tuple[str, dict[str, Any]] | None:
+    """The gap the WSIS report cites, developed countries vs LDCs, where the edition has it."""
+    edition = _development_edition(tables)
+    if not edition:
+        return None
+    label = _split_label(tables, "Developed countries vs LDCs")
+    return label, {"edition": edition, "entity_a": DEVELOPED, "entity_b": LDC, "mode": "ratio"}
 
 
 def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
@@ -84,11 +109,10 @@ def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
     return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
 
 
-def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
-    """Internet use over time for the groups of one grouping, with the 2025 targets."""
-    frame = queries.in_years(
-        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
-    )
+def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Internet use of the world and the groups of one grouping (with the LDCs beside the
+    development split), of one sex, within the chosen years."""
+    frame = queries.in_years(queries.rows_of(tables, "internet_use", p["edition"]), p)
     if not (frame["sex"] == p["sex"]).any():
         raise NoData(
             f"{queries.edition_label(p['edition'])} has no split by sex; choose Total or "
@@ -103,15 +127,18 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
             f"{queries.grouping_phrase(p['grouping'])} breakdown; choose another "
             "edition or grouping."
         )
-    names = queries.names(tables)
-    rows = rows.assign(name=rows["entity_id"].map(names))
+    rows = rows.assign(name=rows["entity_id"].map(queries.names(tables)))
     order = {e: i for i, e in enumerate(wanted)}
     rows = rows.sort_values(
         ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
     )
-    data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]].reset_index(
-        drop=True
-    )
+    data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]]
+    return queries.framed(data, tables, p["edition"])
+
+
+def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Internet use over time for the groups of one grouping, with the 2025 targets."""
+    names = queries.names_in(data)
     colours = theme.entity_colours(data["entity_id"])
     fig = figures.lines(
         data, "year", "value_pct", "entity_id", names, y_title=UNIT, colours=colours
@@ -126,26 +153,37 @@ def by_group(tables: Tables, p: dict[str, Any]) -> Chart:
         title=f"Individuals using the Internet by {queries.grouping_phrase(p['grouping'])}"
         + (f", with {' and '.join(extra)}" if extra else ""),
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
-def gap(tables: Tables, p: dict[str, Any]) -> Chart:
-    """The gap between two entities over time: ratio (times) or percentage points."""
-    frame = queries.in_years(
-        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The highest and lowest group in the latest year, and the world."""
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    top, low = extremes(groups, "value_pct")
+    text = (
+        f"In {year}, {pct(top['value_pct'])} of people used the Internet in {name(top)}, "
+        f"against {pct(low['value_pct'])} in {name(low)}"
     )
+    if world is not None:
+        text += f" and {pct(world['value_pct'])} worldwide"
+    return text + "."
+
+
+def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Both entities' Internet use in the years they share, and the gap between them."""
+    frame = queries.in_years(queries.rows_of(tables, "internet_use", p["edition"]), p)
     frame = frame[frame["sex"] == "total"]
     a = frame[frame["entity_id"] == p["entity_a"]].set_index("year")["value_pct"]
     b = frame[frame["entity_id"] == p["entity_b"]].set_index("year")["value_pct"]
     years = sorted(set(a.index) & set(b.index))
+    names = queries.names(tables)
     if not years:
-        raise NoData(
-            f"{queries.edition_label(p['edition'])} has no years with both "
-            f"{p['entity_a']} and {p['entity_b']}."
-        )
+        na, nb = (names.get(p[k], p[k]) for k in ("entity_a", "entity_b"))
+        raise NoData(f"{queries.edition_label(p['edition'])} has no years with both {na} and {nb}.")
     metric = gaps.ratio if p["mode"] == "ratio" else gaps.point_gap
     data = pd.DataFrame(
         {
@@ -157,7 +195,13 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
         }
     )
     data["gap"] = [metric(a[y], b[y]) for y in years]
-    names = queries.names(tables)
+    shown = {e: names.get(e, e) for e in (p["entity_a"], p["entity_b"])}
+    return queries.framed(data, tables, p["edition"], names=shown)
+
+
+def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """The gap between two entities over time: ratio (times) or percentage points."""
+    names = queries.names_in(data)
     na, nb = names.get(p["entity_a"], p["entity_a"]), names.get(p["entity_b"], p["entity_b"])
     unit = "times" if p["mode"] == "ratio" else "percentage points"
     fig = figures.lines(
@@ -171,26 +215,43 @@ def gap(tables: Tables, p: dict[str, Any]) -> Chart:
     if p["mode"] == "ratio":
         figures.reference_lines(fig, [("parity (1x)", 1.0)])
     last = data.iloc[-1]
+    first_year, last_year = int(data["year"].iloc[0]), int(last["year"])
     caption = Caption(
         title=f"Internet use: {na} vs {nb}",
         subtitle=(
             f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
-            f"Internet, {unit}, {years[0]}-{years[-1]}; {int(last['year'])}: {last['gap']:.2f}"
+            f"Internet, {unit}, {first_year}-{last_year}; {last_year}: {last['gap']:.2f}"
         ),
-        source=queries.source_line(tables, p["edition"]),
+        source=queries.source_of(data),
         notes=(
-            f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in "
-            f"{int(last['year'])}.",
+            f"{na}: {last['value_a_pct']:.1f}%, {nb}: {last['value_b_pct']:.1f}% in {last_year}.",
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
-def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
-    """A world map of economies at the chosen year, each at its latest year up to it."""
-    frame = queries.in_years(
-        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
+def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The gap in the latest year, against the first year drawn."""
+    last, first = data.iloc[-1], data.iloc[0]
+    a, b = group_name(str(last["entity_a"])), group_name(str(last["entity_b"]))
+    ratio = p.get("mode", "ratio") == "ratio"
+    size = f"{last['gap']:.1f} times" if ratio else f"{last['gap']:.1f} percentage points"
+    relation = "that of" if ratio else "above"
+    text = (
+        f"In {int(last['year'])}, Internet use in {a} ({pct(last['value_a_pct'])}) was "
+        f"{size} {relation} {b} ({pct(last['value_b_pct'])})"
     )
+    if len(data) > 1:
+        text += (
+            f", against {first['gap']:.1f} {'times' if ratio else 'points'} in {int(first['year'])}"
+        )
+    return text + "."
+
+
+def map_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Each economy's latest value up to the map's year, within the tolerance; the notes say
+    who falls back to an earlier year and who is left blank."""
+    frame = queries.in_years(queries.rows_of(tables, "internet_use", p["edition"]), p)
     ent = queries.entities(tables)
     economies = set(ent.loc[ent["kind"] == "economy", "entity_id"])
     rows = frame[frame["entity_id"].isin(economies) & (frame["sex"] == "total")]
@@ -202,7 +263,14 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
     names = queries.names(tables)
     data = data.assign(name=data["entity_id"].map(names))
     data = data[["entity_id", "name", "year", "value_pct"]].sort_values("entity_id")
-    data = data.reset_index(drop=True)
+    notes = _fallback_notes(data, rows, year, tolerance, names)
+    return queries.framed(data, tables, p["edition"], notes=notes)
+
+
+def world_map(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """A world map of economies at the chosen year, each at its latest year up to it."""
+    year = int(p["year"]) if p["year"] else int(data["year"].max())
+    tolerance = int(p.get("tolerance", DEFAULT_TOLERANCE))
     hover = (
         data["name"]
         + ": "
@@ -220,10 +288,22 @@ def world_map(tables: Tables, p: dict[str, Any]) -> Chart:
             if tolerance
             else f"economies reporting {year}"
         ),
-        source=queries.source_line(tables, p["edition"]),
-        notes=_fallback_notes(data, rows, year, tolerance, names),
+        source=queries.source_of(data),
+        notes=queries.notes_of(data),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def map_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """How many economies had more than half their people online, and the range."""
+    top, low = extremes(data, "value_pct")
+    half = int((data["value_pct"] > 50).sum())
+    year = p.get("year") or int(data["year"].max())
+    return (
+        f"Up to {year}, {count(half, len(data))} economies mapped had more than half of their "
+        f"population online; use ranged from {pct(low['value_pct'])} in {name(low)} to "
+        f"{pct(top['value_pct'])} in {name(top)}."
+    )
 
 
 def _fallback_notes(
@@ -259,33 +339,61 @@ def _fallback_notes(
     return tuple(notes)
 
 
-def compare(tables: Tables, p: dict[str, Any]) -> Chart:
-    """Internet use over time for chosen economies and groups."""
-    frame = queries.in_years(
-        queries.rows_of(queries.table(tables, "internet_use"), p["edition"]), p
-    )
+def compare_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
+    """Internet use of the chosen entities, in the order chosen; a note names those without."""
+    frame = queries.in_years(queries.rows_of(tables, "internet_use", p["edition"]), p)
     rows = frame[frame["entity_id"].isin(p["entities"]) & (frame["sex"] == "total")]
-    if rows.empty:
-        raise NoData(f"{queries.edition_label(p['edition'])} has no data for {p['entities']}.")
     names = queries.names(tables)
+    if rows.empty:
+        chosen = ", ".join(names.get(e, e) for e in p["entities"])
+        raise NoData(f"{queries.edition_label(p['edition'])} has no data for {chosen}.")
     rows = rows.assign(name=rows["entity_id"].map(names))
     data = rows[["entity_id", "name", "year", "value_pct"]].sort_values(["entity_id", "year"])
-    data = data.reset_index(drop=True)
     drawn = [e for e in p["entities"] if e in set(data["entity_id"])]
     data = data.set_index("entity_id").loc[drawn].reset_index()
-    colours = theme.entity_colours(drawn)
+    missing = [names.get(e, e) for e in p["entities"] if e not in drawn]
+    notes = (f"No data in this edition for {', '.join(missing)}.",) if missing else ()
+    return queries.framed(data, tables, p["edition"], notes=notes)
+
+
+def compare(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
+    """Internet use over time for chosen economies and groups."""
+    names = queries.names_in(data)
+    drawn = list(dict.fromkeys(data["entity_id"]))
     fig = figures.lines(
-        data, "year", "value_pct", "entity_id", names, y_title=UNIT, markers=False, colours=colours
+        data,
+        "year",
+        "value_pct",
+        "entity_id",
+        names,
+        y_title=UNIT,
+        markers=False,
+        colours=theme.entity_colours(drawn),
     )
     fig.update_yaxes(range=[0, 100])
-    missing = [names.get(e, e) for e in p["entities"] if e not in drawn]
     caption = Caption(
         title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in drawn),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
-        source=queries.source_line(tables, p["edition"]),
-        notes=(f"No data in this edition for {', '.join(missing)}.",) if missing else (),
+        source=queries.source_of(data),
+        notes=queries.notes_of(data),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
+
+
+def compare_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
+    """The highest and lowest entity at its latest year."""
+    newest = data.sort_values("year").groupby("entity_id").tail(1)
+    top, low = extremes(newest, "value_pct")
+    if top["entity_id"] == low["entity_id"]:
+        return (
+            f"In {int(top['year'])}, {pct(top['value_pct'])} of people in {name(top)} "
+            "used the Internet."
+        )
+    return (
+        f"In the latest year with data, {pct(top['value_pct'])} used the Internet in "
+        f"{name(top)} ({int(top['year'])}) against {pct(low['value_pct'])} in "
+        f"{name(low)} ({int(low['year'])})."
+    )
 
 
 def _map_years(tables: Tables) -> list[int]:
@@ -302,6 +410,7 @@ def _default_map_year(tables: Tables) -> int | str:
     if frame is None or frame.empty:
         return ""
     counts = queries.memo(
+        tables,
         frame,
         ("wdi-year-counts",),
         lambda: frame[frame["source"] == "wdi"].groupby("year")["entity_id"].nunique(),
@@ -329,142 +438,159 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 SEXES = ["total", "female", "male"]
-EDITION = Param("edition", "Edition", _default_group_edition, _aggregate_editions)
+# The newest edition first: ITU's own aggregates, then the World Bank's.
+EDITION = Param("edition", "Edition", _first(_aggregate_editions), _aggregate_editions)
 WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
 
-register(
-    ChartSpec(
-        "internet_by_group",
-        "Internet use by group",
-        "Share of the population using the Internet by development status, ITU region, income "
-        "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
-        (
-            Param(
-                "grouping",
-                "Grouping",
-                "development",
-                GROUPINGS,
-                within=_groupings_in_edition,
-                labels=queries.GROUPING_LABELS,
-            ),
-            EDITION,
-            Param(
-                "sex",
-                "Sex",
-                "total",
-                SEXES,
-                within=_sexes_in_edition,
-                labels={"total": "Total", "female": "Female", "male": "Male"},
-            ),
+BY_GROUP = ChartSpec(
+    "internet_by_group",
+    "Internet use by group",
+    "Share of the population using the Internet by development status, ITU region, income "
+    "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
+    (
+        Param(
+            "grouping",
+            "Grouping",
+            "development",
+            GROUPINGS,
+            within=_groupings_in_edition,
+            labels=queries.GROUPING_LABELS,
+            stand_ins=GROUPING_STAND_INS,
         ),
-        by_group,
-        ("internet_use", "entities"),
-        explore=Explore("internet_use", years=True, compare=True),
-        value="value_pct",
-        unit=UNIT,
-        columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
-    )
+        EDITION,
+        Param(
+            "sex",
+            "Sex",
+            "total",
+            SEXES,
+            within=_sexes_in_edition,
+            labels={"total": "Total", "female": "Female", "male": "Male"},
+        ),
+    ),
+    query=group_rows,
+    figure=by_group,
+    finding=Finding("Line chart", by_group_finding),
+    tables=("internet_use", "entities"),
+    explore=Explore("internet_use", years=True, compare=True),
+    views=(NamedView(_development_groups),),
+    value="value_pct",
+    unit=UNIT,
+    columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
 )
-register(
-    ChartSpec(
-        "internet_gap",
-        "Internet use gap between two entities",
-        "Ratio (times) or percentage-point gap between the Internet use of two entities.",
-        (
-            Param("entity_a", "Entity A", "DEVELOPED", queries.entity_choices, within=_in_edition),
-            Param("entity_b", "Entity B", "LDC", queries.entity_choices, within=_in_edition),
-            Param(
-                "mode",
-                "Gap",
-                "ratio",
-                ["ratio", "points"],
-                labels={"ratio": "Ratio (times)", "points": "Gap in percentage points"},
-            ),
-            EDITION,
+GAP = ChartSpec(
+    "internet_gap",
+    "Internet use gap between two entities",
+    "Ratio (times) or percentage-point gap between the Internet use of two entities.",
+    (
+        Param(
+            "entity_a",
+            "Entity A",
+            DEVELOPED,
+            queries.entity_choices,
+            within=_in_edition,
+            stand_ins=STAND_INS,
         ),
-        gap,
-        ("internet_use", "entities"),
-        explore=Explore(
-            "internet_use",
-            years=True,
-            scale=True,
-            compare=True,
-            pickers=("entity_a", "entity_b"),
-            value="value_pct",
-            match=(("sex", "total"),),
+        Param(
+            "entity_b",
+            "Entity B",
+            LDC,
+            queries.entity_choices,
+            within=_in_edition,
+            stand_ins=STAND_INS,
         ),
-        value="gap",
-        unit="times (ratio) or percentage points",
-        columns={
-            "entity_a": "Entity A",
-            "value_a_pct": f"Entity A ({UNIT})",
-            "entity_b": "Entity B",
-            "value_b_pct": f"Entity B ({UNIT})",
-            "gap": "Gap (ratio in times, or percentage points)",
-        },
-    )
-)
-register(
-    ChartSpec(
-        "internet_map",
-        "Internet use world map",
-        "Economies' Internet use at a year, each at its latest year up to it (WDI).",
-        (
-            WDI_EDITION,
-            Param(
-                "year", "Year", _default_map_year, _map_years, kind="int", within=_years_in_edition
-            ),
-            Param(
-                "tolerance",
-                "Up to years earlier",
-                DEFAULT_TOLERANCE,
-                TOLERANCES,
-                kind="int",
-                help="An economy without a value for the year shows its latest value at most "
-                "this many years older; older values are left blank.",
-            ),
+        Param(
+            "mode",
+            "Gap",
+            "ratio",
+            ["ratio", "points"],
+            labels={"ratio": "Ratio (times)", "points": "Gap in percentage points"},
         ),
-        world_map,
-        ("internet_use", "entities"),
-        explore=Explore("internet_use", play="year"),
+        EDITION,
+    ),
+    query=gap_rows,
+    figure=gap,
+    finding=Finding("Line chart", gap_finding),
+    tables=("internet_use", "entities"),
+    views=(NamedView(_developed_vs_ldcs),),
+    explore=Explore(
+        "internet_use",
+        years=True,
+        scale=True,
+        compare=True,
+        pickers=("entity_a", "entity_b"),
         value="value_pct",
-        unit=UNIT,
-        columns={"value_pct": f"Individuals using the Internet ({UNIT})", "year": "Year of value"},
-    )
+        match=(("sex", "total"),),
+    ),
+    value="gap",
+    unit="times (ratio) or percentage points",
+    columns={
+        "entity_a": "Entity A",
+        "value_a_pct": f"Entity A ({UNIT})",
+        "entity_b": "Entity B",
+        "value_b_pct": f"Entity B ({UNIT})",
+        "gap": "Gap (ratio in times, or percentage points)",
+    },
 )
-register(
-    ChartSpec(
-        "internet_compare",
-        "Internet use: country comparison",
-        "Internet use over time for chosen economies and groups (WDI).",
-        (
-            WDI_EDITION,
-            Param(
-                "entities",
-                "Entities",
-                ["WLD", "HIC", "LDC"],
-                queries.entity_choices,
-                kind="multi",
-                within=_in_edition,
-                max_items=theme.MAX_SERIES,
-                help=f"At most {theme.MAX_SERIES}, so that each has its own colour.",
-            ),
+MAP = ChartSpec(
+    "internet_map",
+    "Internet use world map",
+    "Economies' Internet use at a year, each at its latest year up to it (WDI).",
+    (
+        WDI_EDITION,
+        Param("year", "Year", _default_map_year, _map_years, kind="int", within=_years_in_edition),
+        Param(
+            "tolerance",
+            "Up to years earlier",
+            DEFAULT_TOLERANCE,
+            TOLERANCES,
+            kind="int",
+            help="An economy without a value for the year shows its latest value at most "
+            "this many years older; older values are left blank.",
         ),
-        compare,
-        ("internet_use", "entities"),
-        explore=Explore(
-            "internet_use",
-            years=True,
-            scale=True,
-            compare=True,
-            pickers=("entities",),
-            value="value_pct",
-            match=(("sex", "total"),),
+    ),
+    query=map_rows,
+    figure=world_map,
+    finding=Finding("World map", map_finding),
+    tables=("internet_use", "entities"),
+    explore=Explore("internet_use", play="year"),
+    value="value_pct",
+    unit=UNIT,
+    columns={"value_pct": f"Individuals using the Internet ({UNIT})", "year": "Year of value"},
+)
+COMPARE = ChartSpec(
+    "internet_compare",
+    "Internet use: country comparison",
+    "Internet use over time for chosen economies and groups (WDI).",
+    (
+        WDI_EDITION,
+        Param(
+            "entities",
+            "Entities",
+            ["WLD", "HIC", "LDC"],
+            queries.entity_choices,
+            kind="multi",
+            within=_in_edition,
+            max_items=theme.MAX_SERIES,
+            stand_ins=STAND_INS,
+            help=f"At most {theme.MAX_SERIES}, so that each has its own colour.",
         ),
+    ),
+    query=compare_rows,
+    figure=compare,
+    finding=Finding("Line chart", compare_finding),
+    tables=("internet_use", "entities"),
+    explore=Explore(
+        "internet_use",
+        years=True,
+        scale=True,
+        compare=True,
+        pickers=("entities",),
         value="value_pct",
-        unit=UNIT,
-        columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
-    )
+        match=(("sex", "total"),),
+    ),
+    value="value_pct",
+    unit=UNIT,
+    columns={"value_pct": f"Individuals using the Internet ({UNIT})"},
 )
 
 
@@ -495,6 +621,37 @@ def _ratio_claim(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) 
     if "entity_a" in spec and "entity_b" in spec:
         return gap_link(str(spec["entity_a"]), str(spec["entity_b"]), edition)
     return TOPIC.path
+
+
+def _ratio(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Internet use of one entity over another's in a year."""
+    year = int(claim["year"])
+    a = value_of(frame, claim["entity_a"], year, "value_pct", sex="total")
+    b = value_of(frame, claim["entity_b"], year, "value_pct", sex="total")
+    return with_rounding(gaps.ratio, {claim["entity_a"]: a, claim["entity_b"]: b})
+
+
+def _level(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """One published value: Internet use (%) of an entity in a year (of one sex if given)."""
+    sex = str(claim.get("sex") or "total")
+    value = value_of(frame, claim["entity_a"], int(claim["year"]), "value_pct", sex=sex)
+    return with_rounding(lambda v: v, {f"{claim['entity_a']} {sex}": value})
+
+
+def _offline(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """People not using the Internet, in billions: users / share - users."""
+    year = int(claim["year"])
+    users = value_of(frame, claim["entity_a"], year, "users_millions", sex="total")
+    share = value_of(frame, claim["entity_a"], year, "value_pct", sex="total")
+    return with_rounding(
+        lambda u, s: (u * 100 / s - u) / 1000, {"users (millions)": users, "per cent": share}
+    )
+
+
+def _users(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) -> Computed:
+    """Internet users in an entity and year, in billions."""
+    value = value_of(frame, claim["entity_a"], int(claim["year"]), "users_millions", sex="total")
+    return with_rounding(lambda v: v / 1000, {claim["entity_a"]: value})
 
 
 def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> cards.Metric | None:
@@ -563,17 +720,17 @@ TOPIC = Topic(
         "gap between any two entities; economies on a map and side by side."
     ),
     panels=(
-        ("internet-groups", "internet_by_group"),
-        ("internet-gap", "internet_gap"),
-        ("internet-map", "internet_map"),
-        ("internet-compare", "internet_compare"),
+        ("internet-groups", BY_GROUP),
+        ("internet-gap", GAP),
+        ("internet-map", MAP),
+        ("internet-compare", COMPARE),
     ),
     card=lambda tables: internet_card(tables.get("internet_use")),
-    claim_links={
-        "ratio": _ratio_claim,
-        "level": _level_claim,
-        "users_billions": _level_claim,
-        "offline_billions": _level_claim,
-    },
+    claims=(
+        ClaimMetric("ratio", "internet_use", _ratio, "×", _ratio_claim),
+        ClaimMetric("level", "internet_use", _level, "%", _level_claim),
+        ClaimMetric("users_billions", "internet_use", _users, " billion", _level_claim),
+        ClaimMetric("offline_billions", "internet_use", _offline, " billion", _level_claim),
+    ),
     tables=("internet_use", "entities"),
 )

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from indicators.catalogue import cards, charts
+from indicators import catalogue
+from indicators.catalogue import charts
 from indicators.dashboard import claims_view
+from indicators.dashboard.panels import panels_of
 
 
 @pytest.fixture(scope="module")
 def pages():
-    """page path -> {panel prefix: chart id}, from the pages the app registers."""
+    """page path -> {panel prefix: chart id}, from the topics the app registers as pages."""
     import dash
 
     import app  # noqa: F401  (registers the pages)
 
-    modules = {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
-    return {path: dict(m.PANELS) for path, m in modules.items() if hasattr(m, "PANELS")}
+    registered = {page["path"] for page in dash.page_registry.values()}
+    return {t.path: dict(panels_of(t)) for t in catalogue.topics() if t.path in registered}
 
 
 def landing(tables, pages, href: str):
@@ -33,7 +34,7 @@ def landing(tables, pages, href: str):
     chart_id = pages[parts.path][prefix]
     given = {k.split(".", 1)[1]: v for k, v in query.items()}
     notices: list[str] = []
-    spec = {s.id: s for s in charts.catalogue()}[chart_id]
+    spec = {s.id: s for s in list(catalogue.load().charts.values())}[chart_id]
     values = charts.resolve(spec, tables, given, False, notices)
     return chart_id, given, values, notices
 
@@ -41,7 +42,7 @@ def landing(tables, pages, href: str):
 def overview_links(tables) -> list[tuple[str, str, str]]:
     return [
         (card.key, metric.label, metric.href)
-        for card in cards.cards(tables)
+        for card in catalogue.overview_cards(tables)
         for metric in card.metrics
     ]
 
@@ -71,7 +72,7 @@ def test_overview_links_land_on_the_view_that_shows_the_figure(
     assert landed == chart_id
     assert notices == [], notices
     assert all(str(values[k]) == v for k, v in given.items())
-    chart = charts.render(chart_id, tables, values, strict=True)
+    chart = catalogue.render(chart_id, tables, values, strict=True)
     if entity:
         drawn = {
             e
@@ -109,7 +110,7 @@ def test_every_report_check_link_opens_the_claims_view(tables, pages):
         if row["status"] == "not computable":
             continue  # the edition lacks the figure; the page says what it reset
         assert notices == [], (row["claim_id"], notices)
-        chart = charts.render(chart_id, tables, values, strict=True)
+        chart = catalogue.render(chart_id, tables, values, strict=True)
         entity = claims_view.claim_specs()[row["claim_id"]].get("entity_a")
         if chart_id in ("gender_parity", "internet_by_group"):
             assert entity in set(chart.data["entity_id"]), (row["claim_id"], href)

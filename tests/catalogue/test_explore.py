@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts, explore, queries
-from indicators.catalogue.charts import ParamError
+from indicators.catalogue.errors import ParamError
 from indicators.dashboard import callbacks, panels
 
 NOV_2024, OCT_2019 = "itu_aggregates@2024-11", "itu_aggregates@2019-10"
@@ -15,14 +16,14 @@ WDI_JUL, WDI_FEB = "wdi@2026-07", "wdi@2026-02"
 
 
 def with_years() -> list[str]:
-    charts.catalogue()
-    return [c for c, s in charts.REGISTRY.items() if s.explore is not None and s.explore.years]
+    charts = catalogue.load().charts
+    return [c for c, s in charts.items() if s.explore is not None and s.explore.years]
 
 
 def test_every_line_chart_declares_a_span_of_years_and_the_comparison(tables):
     """A chart that draws a line over the years offers From-To and another edition behind."""
-    for spec in charts.catalogue():
-        figure = charts.render(spec.id, tables).figure
+    for spec in list(catalogue.load().charts.values()):
+        figure = catalogue.render(spec.id, tables).figure
         over_years = [
             t
             for t in figure.data
@@ -41,12 +42,12 @@ def test_every_line_chart_declares_a_span_of_years_and_the_comparison(tables):
 
 @pytest.mark.parametrize("chart_id", with_years())
 def test_the_span_bounds_the_data_the_subtitle_and_the_figure(tables, chart_id):
-    spec = charts.REGISTRY[chart_id]
-    full = charts.render(chart_id, tables)
+    spec = catalogue.chart(chart_id)
+    full = catalogue.render(chart_id, tables)
     years = sorted(full.data["year"].unique())
     assert len(years) >= 3, chart_id
     low, high = int(years[1]), int(years[-2])
-    chart = charts.render(chart_id, tables, {"from": low, "to": high})
+    chart = catalogue.render(chart_id, tables, {"from": low, "to": high})
     assert chart.data["year"].between(low, high).all()
     assert {low, high} <= set(chart.data["year"])
     assert f"{low}-{high}" in chart.caption.subtitle.replace("–", "-")
@@ -56,14 +57,14 @@ def test_the_span_bounds_the_data_the_subtitle_and_the_figure(tables, chart_id):
 
 
 def test_default_span_is_the_editions_first_to_last_year(tables):
-    values = charts.resolve(charts.REGISTRY["internet_compare"], tables, {}, True)
+    values = charts.resolve(catalogue.chart("internet_compare"), tables, {}, True)
     years = queries.edition_values(tables, "internet_use", values["edition"], "year")
     assert (values["from"], values["to"]) == (min(years), max(years))
 
 
 def test_a_reversed_span_is_put_right_and_said(tables):
     notices: list[str] = []
-    spec = charts.REGISTRY["internet_compare"]
+    spec = catalogue.chart("internet_compare")
     values = charts.resolve(spec, tables, {"from": 2020, "to": 2005}, False, notices)
     assert (values["from"], values["to"]) == (2005, 2020)
     assert any("wrong way round" in n for n in notices)
@@ -71,25 +72,25 @@ def test_a_reversed_span_is_put_right_and_said(tables):
 
 def test_a_year_outside_the_edition_is_refused_in_a_spec(tables):
     with pytest.raises(ParamError, match="from=1850"):
-        charts.render("internet_compare", tables, {"from": 1850}, strict=True)
+        catalogue.render("internet_compare", tables, {"from": 1850}, strict=True)
 
 
 def test_log_scale_labels_the_axis_in_whole_numbers_and_says_so(tables):
-    chart = charts.render(
+    chart = catalogue.render(
         "bandwidth_per_user", tables, {"scale": "log", "grouping": "itu_region"}, strict=True
     )
     axis = chart.figure.layout.yaxis
     assert axis.type == "log"
     assert {10, 20, 50, 100, 200} <= set(axis.tickvals)
     assert chart.caption.subtitle.endswith("logarithmic scale")
-    linear = charts.render("bandwidth_per_user", tables, {"grouping": "itu_region"})
+    linear = catalogue.render("bandwidth_per_user", tables, {"grouping": "itu_region"})
     assert linear.figure.layout.yaxis.type != "log"
 
 
 def test_log_scale_says_how_many_values_it_cannot_draw(tables):
     # LDCs minus developed countries is negative in every year.
     params = {"entity_a": "LDC", "entity_b": "DEVELOPED", "mode": "points", "edition": OCT_2019}
-    chart = charts.render("internet_gap", tables, {**params, "scale": "log"})
+    chart = catalogue.render("internet_gap", tables, {**params, "scale": "log"})
     negative = int((chart.data["gap"] <= 0).sum())
     assert negative == len(chart.data) > 0
     assert f"{negative} values of zero or less cannot be drawn" in " ".join(chart.caption.notes)
@@ -97,13 +98,13 @@ def test_log_scale_says_how_many_values_it_cannot_draw(tables):
 
 def test_another_edition_is_drawn_faintly_behind_with_its_own_values(tables):
     params = {"edition": WDI_JUL, "entities": ["MDA", "WLD"], "compare": WDI_FEB}
-    chart = charts.render("internet_compare", tables, params)
-    alone = charts.render("internet_compare", tables, {**params, "compare": "none"})
+    chart = catalogue.render("internet_compare", tables, params)
+    alone = catalogue.render("internet_compare", tables, {**params, "compare": "none"})
     faint = [t for t in chart.figure.data if t.opacity == explore.FAINT_OPACITY and t.x[0]]
     assert len(faint) == len(alone.figure.data) == 2
     # Behind: drawn first; the chosen edition's lines keep their colours and come after.
     assert chart.figure.data[: len(faint)] == tuple(faint)
-    feb = queries.rows_of(tables.get("internet_use"), WDI_FEB)
+    feb = queries.rows_of(tables, "internet_use", WDI_FEB)
     feb = feb[(feb["entity_id"] == "MDA") & (feb["sex"] == "total")].set_index("year")
     moldova = next(t for t in faint if t.name.startswith("Republic of Moldova"))
     assert dict(zip(moldova.x, moldova.y, strict=True))[2019] == feb.loc[2019, "value_pct"]
@@ -116,22 +117,33 @@ def test_another_edition_is_drawn_faintly_behind_with_its_own_values(tables):
 
 
 def test_comparison_offers_only_the_other_editions_and_says_when_one_lacks_the_view(tables):
-    spec = charts.REGISTRY["internet_by_group"]
+    spec = catalogue.chart("internet_by_group")
     compare = next(p for p in spec.params if p.name == "compare")
-    assert compare.options(tables, {"edition": NOV_2024}) == ["none", OCT_2019, WDI_JUL, WDI_FEB]
-    chart = charts.render(
-        "internet_by_group",
-        tables,
-        {"edition": OCT_2019, "grouping": "development", "compare": NOV_2024},
-    )
-    assert any("has no data for this view" in n for n in chart.caption.notes)
+    # Only editions that draw something for the view are offered: Oct 2019 has no income groups.
+    by_income = {"edition": NOV_2024, "grouping": "income", "sex": "total"}
+    assert compare.options(tables, by_income) == ["none", WDI_JUL, WDI_FEB]
+    by_region = {**by_income, "grouping": "itu_region"}
+    assert compare.options(tables, by_region) == ["none", OCT_2019]
+    # An edition that draws nothing for the view is not offered: a link asking for it gets the
+    # view alone and a notice; a report spec is refused.
+    asked = {"edition": OCT_2019, "grouping": "development", "compare": NOV_2024}
+    notices: list[str] = []
+    values = charts.resolve(spec, tables, asked, strict=False, notices=notices)
+    assert values["compare"] == "none"
+    assert notices == [
+        "ITU key ICT indicators, Nov 2024 has nothing to draw here; showing No comparison."
+    ]
+    chart = catalogue.render("internet_by_group", tables, asked)
     assert "edition" not in chart.data
+    with pytest.raises(ParamError, match="compare"):
+        catalogue.render("internet_by_group", tables, asked, strict=True)
 
 
 def test_pickers_sort_by_the_latest_value_and_keep_the_chosen_entities(tables):
-    spec = charts.REGISTRY["internet_compare"]
+    spec = catalogue.chart("internet_compare")
     values = charts.resolve(spec, tables, {"sort": "high", "entities": ["WLD", "LDC"]}, True)
-    options = panels.options(next(p for p in spec.params if p.name == "entities"), values, spec)
+    entities = next(p for p in spec.params if p.name == "entities")
+    options = panels.options(entities, values, spec, tables)
     latest = explore.latest_values(tables, spec.explore, values["edition"])
     ranked = [o["value"] for o in options if o["value"] in latest]
     assert [latest[v][0] for v in ranked] == sorted((latest[v][0] for v in ranked), reverse=True)
@@ -140,9 +152,9 @@ def test_pickers_sort_by_the_latest_value_and_keep_the_chosen_entities(tables):
 
 
 def test_pickers_filter_to_a_groups_members_but_never_drop_a_chosen_entity(tables):
-    spec = charts.REGISTRY["internet_compare"]
+    spec = catalogue.chart("internet_compare")
     values = charts.resolve(spec, tables, {"list": "LDC", "entities": ["WLD", "NOR"]}, True)
-    listed = {o["value"] for o in panels.options(spec.params[1], values, spec)}
+    listed = {o["value"] for o in panels.options(spec.params[1], values, spec, tables)}
     ent = tables.get("entities")
     ldcs = set(ent.loc[ent["ldc"].fillna(False).astype(bool), "entity_id"])
     assert {"WLD", "NOR"} <= listed
@@ -154,7 +166,7 @@ def test_picker_order_does_not_change_the_chart_or_its_file_name(tables):
     params = {"edition": WDI_JUL, "entities": ["WLD"], "sort": "high", "list": "LDC"}
     name = panels.download_name("internet_compare", params, "csv")
     assert "high" not in name and "LDC" not in name
-    assert panels.chart_params(charts.REGISTRY["internet_compare"], params) == {
+    assert panels.chart_params(catalogue.chart("internet_compare"), params) == {
         "edition": WDI_JUL,
         "entities": ["WLD"],
     }
@@ -189,7 +201,7 @@ def test_membership_is_one_rule_for_pickers_and_claims(tables):
 def test_a_span_cutting_a_price_window_keeps_the_windows_economies_in_the_note(tables):
     """The same-economies line is over the economies priced in every year of ITU's window;
     drawing fewer of its years does not redefine them."""
-    chart = charts.render("price_medians", tables, {"to": 2024, "window": "last_5_years"})
+    chart = catalogue.render("price_medians", tables, {"to": 2024, "window": "last_5_years"})
     assert "lines: same economies, 2021–2024" in chart.caption.subtitle
     assert any("priced in every year 2021–2025" in n for n in chart.caption.notes)
     assert chart.data["year"].max() == 2024

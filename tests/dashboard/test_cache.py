@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators import catalogue
 from indicators.catalogue import charts
 from indicators.dashboard import cache, state
 
@@ -55,7 +56,7 @@ def test_the_app_caches_stay_within_their_budget_under_view_churn(tables):
     for lru in app_state.caches.values():  # a few charts' worth, so a short churn fills them
         lru.max_bytes = 200_000
     rng = random.Random(7)
-    spec = {s.id: s for s in charts.catalogue()}["internet_compare"]
+    spec = catalogue.chart("internet_compare")
     options = {p.name: p.options(tables) for p in spec.params if p.kind == "multi"}
     for _ in range(24):
         params = charts.resolve(spec, tables, {}, strict=False)

@@ -126,15 +126,15 @@ def test_every_callback_survives_crafted_requests(client, caplog):
 
 
 def test_render_with_crafted_values_gives_the_default_view_and_says_so(client):
-    from indicators.dashboard import callbacks
+    from indicators.dashboard import panels
 
     ids = [{"type": "param", "panel": "p", "param": "entities"}]
-    out = callbacks.render_panel("internet_compare", [["x"] * 5000], "chart", ids)
+    out = panels.render_panel("internet_compare", [["x"] * 5000], "chart", ids)
     assert "World" in str(out[6])  # the title of the default view
     assert "5000 values" in str(out[7])
-    scalar = callbacks.render_panel("internet_compare", "WLD", None, ids)
+    scalar = panels.render_panel("internet_compare", "WLD", None, ids)
     assert "default view" in str(scalar[7])
-    wrong = callbacks.render_panel("internet_map", [{"a": 1}], 3, [{"param": "year"}])
+    wrong = panels.render_panel("internet_map", [{"a": 1}], 3, [{"param": "year"}])
     assert "2024" in str(wrong[6])
 
 

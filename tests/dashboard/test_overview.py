@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.catalogue import cards as card_model
+from indicators import catalogue
 from indicators.contract import store
 from indicators.dashboard.state import STATE
 from indicators.topics import affordability, bandwidth, gender, internet
@@ -14,7 +14,7 @@ from tests.helpers import text_of
 
 @pytest.fixture(scope="module")
 def cards(tables):
-    return {card.key: card for card in card_model.cards(tables)}
+    return {card.key: card for card in catalogue.overview_cards(tables)}
 
 
 def metric(card, label):
@@ -149,8 +149,13 @@ def layouts():
 
     before = STATE.tables()
     yield {
-        name: dash.page_registry[f"pages.{name}"]["layout"]
-        for name in ("overview", "bandwidth", "report", "data")
+        name: dash.page_registry[module]["layout"]
+        for name, module in (
+            ("overview", "pages.overview"),
+            ("bandwidth", "topics.bandwidth"),
+            ("report", "pages.report"),
+            ("data", "pages.data"),
+        )
     }
     STATE.set_tables(before)
 
@@ -169,4 +174,4 @@ def test_empty_data_folder_shows_the_build_hint_on_every_page(tmp_path, layouts)
     for name, layout in layouts.items():
         text = text_of(layout())
         assert "`indicators fetch` then `indicators build`" in text, name
-    assert text_of(layouts["overview"]()).count("indicators build") == 4
+    assert text_of(layouts["overview"]()).count("indicators build") == len(catalogue.topics())

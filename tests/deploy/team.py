@@ -154,9 +154,9 @@ class Team:
 
     def render_server(self) -> int | None:
         """The pid of the render server the team's workers started (None if none runs)."""
-        from indicators.outputs import render_service
+        from indicators.outputs import render, render_client
 
-        remote = render_service.RemoteRenderer(self.render_socket)
+        remote = render_client.RemoteRenderer(self.render_socket, fallback=render.local_renderer)
         return remote.server_pid() if remote.alive() else None
 
     def stop(self) -> None:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.etl.codes import GROUPS
 from indicators.figures import theme
 
@@ -106,9 +106,9 @@ def trace_colours(chart) -> dict[str, str]:
 
 
 def test_a_region_keeps_its_colour_across_charts_and_the_share_switch(tables):
-    absolute = trace_colours(charts.render("bandwidth_regions", tables, {"mode": "absolute"}))
-    share = trace_colours(charts.render("bandwidth_regions", tables, {"mode": "share"}))
-    per_user = trace_colours(charts.render("bandwidth_per_user", tables, {}))
+    absolute = trace_colours(catalogue.render("bandwidth_regions", tables, {"mode": "absolute"}))
+    share = trace_colours(catalogue.render("bandwidth_regions", tables, {"mode": "share"}))
+    per_user = trace_colours(catalogue.render("bandwidth_per_user", tables, {}))
     assert absolute["Africa"] == share["Africa"] == per_user["Africa"]
     assert absolute["Africa"] == theme.GROUP_COLOURS["ITU_AFR"]
     assert absolute["Europe"] != absolute["Africa"]
@@ -121,6 +121,6 @@ def test_income_legends_keep_income_order(tables):
         ("gender_parity", {"grouping": "income"}),
         ("price_medians", {"grouping": "income"}),
     ]:
-        names = [t.name for t in charts.render(chart_id, tables, params).figure.data]
+        names = [t.name for t in catalogue.render(chart_id, tables, params).figure.data]
         shown = [n for n in names if n in order]
         assert list(dict.fromkeys(shown)) == order, chart_id

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.figures import layout
 from indicators.outputs import export, render
 from indicators.outputs.pack import SIZES
@@ -41,8 +41,8 @@ def made_up():
 def rendered(made_up):
     """Every catalogue chart at every preset, rendered in one batch."""
     keys, jobs = [], []
-    for spec in charts.catalogue():
-        chart = charts.render(spec.id, made_up)
+    for spec in list(catalogue.load().charts.values()):
+        chart = catalogue.render(spec.id, made_up)
         for size, (width, height) in SIZES.items():
             keys.append((spec.id, size))
             jobs.extend(export.image_jobs(chart, ["png"], width, height, SCALE))
@@ -58,7 +58,7 @@ def difference(a: Image.Image, b: Image.Image) -> tuple[float, float]:
 
 
 def all_cases() -> list[tuple[str, str]]:
-    return [(spec.id, size) for spec in charts.catalogue() for size in SIZES]
+    return [(spec.id, size) for spec in list(catalogue.load().charts.values()) for size in SIZES]
 
 
 @pytest.mark.parametrize(("chart_id", "size"), all_cases())

@@ -8,6 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from indicators import catalogue
 from indicators.contract import store
 from indicators.contract.errors import SourceError
 from indicators.dashboard import claims_view
@@ -51,12 +52,12 @@ def test_shipped_reports_are_checked_against_every_edition(tables):
 
 def test_within_rounding_needs_the_inputs_precision():
     """87.5 / 21.9 = 3.995 against 'more than 4': the one-decimal inputs allow 3.984-4.007."""
-    got = claims._with_rounding(lambda a, b: a / b, {"HIC": 87.5, "LDC": 21.9})
+    got = claims.with_rounding(lambda a, b: a / b, {"HIC": 87.5, "LDC": 21.9})
     status, note = claims._status(got, {"comparator": ">", "reported_value": 4, "tolerance": 0})
     assert status == "within rounding"
     assert "3.984 to 4.007" in note and "HIC 87.5, LDC 21.9" in note
     # Unrounded inputs (the Oct 2019 workbook holds full floats) leave no room: revised.
-    exact = claims._with_rounding(lambda a, b: a / b, {"HIC": 87.51234567, "LDC": 21.91234567})
+    exact = claims.with_rounding(lambda a, b: a / b, {"HIC": 87.51234567, "LDC": 21.91234567})
     status, _ = claims._status(exact, {"comparator": ">", "reported_value": 4, "tolerance": 0})
     assert status == "revised"
     assert claims._decimals(21.9) == 1 and claims._decimals(16.79999924) == 6
@@ -99,7 +100,7 @@ def test_bad_report_files_are_named(tmp_path, change, expected):
     path = tmp_path / "test.yaml"
     path.write_text(change(REPORT))
     with pytest.raises(SourceError) as info:
-        claims.read_claims(path)
+        claims.read_claims(path, catalogue.claim_metrics())
     assert str(info.value).startswith("test.yaml")
     assert expected in str(info.value)
 
@@ -133,7 +134,7 @@ def test_the_first_claims_layout_still_reads(tmp_path):
     }
     path = tmp_path / "old.csv"
     pd.DataFrame([row]).to_csv(path, index=False)
-    frame = claims.read_claims(path)
+    frame = claims.read_claims(path, catalogue.claim_metrics())
     assert frame.loc[0, "report"] == "old" and frame.loc[0, "vintage"] == ""
     assert math.isclose(frame.loc[0, "reported_value"], 53.9)
 

@@ -17,7 +17,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.cli import main
 from indicators.contract import store
 
@@ -86,7 +86,7 @@ def test_pdf_opens_with_one_page(written):
 def test_csv_equals_the_plotted_data(written, data):
     out, _ = written
     tables = store.TableCache(data)
-    chart = charts.render(
+    chart = catalogue.render(
         "internet_gap",
         tables,
         {

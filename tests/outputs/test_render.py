@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from indicators.catalogue import charts
+from indicators import catalogue
 from indicators.outputs import export, folders, render
 
 FIGURE = render.figure_dict(go.Figure(go.Scatter(x=[1, 2, 3], y=[2, 1, 3])))
@@ -204,7 +204,7 @@ def test_byte_cache_makes_once_and_drops_the_oldest():
 
 
 def test_downloads_are_rendered_once_per_version_and_view(tables):
-    chart = charts.render("internet_gap", tables)
+    chart = catalogue.render("internet_gap", tables)
     cache = render.download_cache()
     key = ("version-x", "internet_gap", "view-1")
     first = export.download_bytes(chart, "svg", key)
@@ -216,7 +216,7 @@ def test_downloads_are_rendered_once_per_version_and_view(tables):
 
 
 def test_png_and_pdf_made_from_the_svg_equal_direct_renders(renderer, tables):
-    chart = charts.render("price_distribution", tables, {"year": 2025})
+    chart = catalogue.render("price_distribution", tables, {"year": 2025})
     jobs = export.image_jobs(chart, ["svg", "png", "pdf"], 600, 420, 3)
     [streamed] = renderer.render_stream([jobs])
     direct = renderer.render_many(jobs[1:])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.contract import store
 from indicators.dashboard.state import STATE
 from tests.helpers import text_of
@@ -24,7 +25,7 @@ def points(trace) -> dict:
 
 
 def test_regions_default_to_the_newest_edition_in_tbits(tables):
-    chart = charts.render("bandwidth_regions", tables)
+    chart = catalogue.render("bandwidth_regions", tables)
     world = chart.data[chart.data["entity_id"] == "WLD"].set_index("year")["bandwidth_tbps"]
     assert world[2019] == pytest.approx(556.4)
     assert world[2024] == pytest.approx(1778.5)
@@ -36,7 +37,7 @@ def test_regions_default_to_the_newest_edition_in_tbits(tables):
 
 
 def test_regions_stack_and_plot_exactly_their_data(tables):
-    chart = charts.render("bandwidth_regions", tables, {"mode": "absolute"})
+    chart = catalogue.render("bandwidth_regions", tables, {"mode": "absolute"})
     regions = [t for t in chart.figure.data if t.name != "World total"]
     assert len(regions) == 6 and all(t.stackgroup == "one" for t in regions)
     assert trace(chart, "World total").stackgroup is None
@@ -47,7 +48,7 @@ def test_regions_stack_and_plot_exactly_their_data(tables):
 
 
 def test_region_shares_of_the_world_total(tables):
-    chart = charts.render("bandwidth_regions", tables, {"mode": "share"})
+    chart = catalogue.render("bandwidth_regions", tables, {"mode": "share"})
     assert set(chart.data["entity_id"]) == REGIONS
     asia = points(trace(chart, "Asia & Pacific"))
     assert asia[2024] == pytest.approx(100 * 791.4 / 1778.5)
@@ -57,7 +58,7 @@ def test_region_shares_of_the_world_total(tables):
 
 def test_growth_confirms_the_reports_33_4_per_cent(tables):
     params = {"edition": OCT_2019, "start_year": 2015, "end_year": 2019}
-    chart = charts.render("bandwidth_growth", tables, params)
+    chart = catalogue.render("bandwidth_growth", tables, params)
     assert "world 33.4%" in chart.caption.subtitle
     (line,) = chart.figure.layout.shapes
     assert line.x0 == pytest.approx(100 * ((485662.386 / 153282.439) ** 0.25 - 1), abs=1e-3)
@@ -72,11 +73,11 @@ def test_growth_confirms_the_reports_33_4_per_cent(tables):
 
 
 def test_growth_defaults_and_swapped_years(tables):
-    default = charts.render("bandwidth_growth", tables)
+    default = catalogue.render("bandwidth_growth", tables)
     assert "2015-2024" in default.caption.subtitle and "world 31.1%" in default.caption.subtitle
-    swapped = charts.render("bandwidth_growth", tables, {"start_year": 2024, "end_year": 2015})
+    swapped = catalogue.render("bandwidth_growth", tables, {"start_year": 2024, "end_year": 2015})
     assert swapped.data.equals(default.data)
-    income = charts.render("bandwidth_growth", tables, {"grouping": "income"})
+    income = catalogue.render("bandwidth_growth", tables, {"grouping": "income"})
     assert income.caption.title == "Growth of international bandwidth by income group"
     assert set(income.data["entity_id"]) == {"HIC", "UMC", "LMC", "LIC"}
 
@@ -90,7 +91,7 @@ def test_growth_defaults_and_swapped_years(tables):
     ],
 )
 def test_growth_without_data_says_why(tables, params, message):
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     full = {"start_year": 2015, "end_year": 2024, "grouping": "itu_region", "edition": NOV_2024}
     with pytest.raises(NoData, match=message):
         spec.build(tables, {**full, **params})
@@ -99,19 +100,23 @@ def test_growth_without_data_says_why(tables, params, message):
 def test_growth_controls_offer_the_editions_years_and_groupings(tables):
     """A page or link asking for years or groups the edition lacks gets the edition's own."""
     notices: list[str] = []
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     given = {"edition": OCT_2019, "end_year": 2024, "grouping": "income"}
     values = charts.resolve(spec, tables, given, strict=False, notices=notices)
     assert (values["start_year"], values["end_year"]) == (2015, 2019)
     assert values["grouping"] in ("itu_region", "development")
-    assert len(notices) == 2 and "end_year=2024" in notices[0]
-    chart = charts.render("bandwidth_growth", tables, {"edition": OCT_2019})
+    assert notices == [
+        "To: 2024 is not a year of ITU key ICT indicators, Oct 2019, which covers 2015-2019; "
+        "showing 2019.",
+        "Income group is not in ITU key ICT indicators, Oct 2019; showing ITU region.",
+    ]
+    chart = catalogue.render("bandwidth_growth", tables, {"edition": OCT_2019})
     assert "2015-2019" in chart.caption.subtitle
 
 
 def test_reversed_span_is_normalised_for_controls_and_chart(tables):
     notices: list[str] = []
-    spec = charts.REGISTRY["bandwidth_growth"]
+    spec = catalogue.chart("bandwidth_growth")
     values = charts.resolve(
         spec, tables, {"start_year": "2024", "end_year": "2016"}, strict=False, notices=notices
     )
@@ -120,13 +125,13 @@ def test_reversed_span_is_normalised_for_controls_and_chart(tables):
 
 
 def test_per_user_plots_published_values_and_names_the_gaps(tables):
-    chart = charts.render("bandwidth_per_user", tables)
+    chart = catalogue.render("bandwidth_per_user", tables)
     assert chart.data["per_user_kbps"].notna().all()
     assert points(trace(chart, "World"))[2024] == pytest.approx(322.8)
     assert sum(len(t.y) for t in chart.figure.data) == len(chart.data)
     assert "Europe (2015-2024)" in chart.caption.notes[0]
     assert chart.figure.layout.yaxis.title.text == "kbit/s"
-    special = charts.render("bandwidth_per_user", tables, {"grouping": "special"})
+    special = catalogue.render("bandwidth_per_user", tables, {"grouping": "special"})
     assert special.caption.title.endswith("by LDC / LLDC / SIDS")
 
 
@@ -134,7 +139,7 @@ def test_empty_tables_raise_nodata_with_the_build_hint(tmp_path):
     empty = store.TableCache(store.DataDir(tmp_path))
     for chart_id in ("bandwidth_regions", "bandwidth_growth", "bandwidth_per_user"):
         with pytest.raises(NoData, match="indicators build"):
-            charts.render(chart_id, empty)
+            catalogue.render(chart_id, empty)
 
 
 @pytest.fixture
@@ -145,7 +150,7 @@ def page(tables):
 
     before = STATE.tables()
     STATE.set_tables(tables)
-    yield dash.page_registry["pages.bandwidth"]["layout"]
+    yield dash.page_registry["topics.bandwidth"]["layout"]
     STATE.set_tables(before)
 
 
@@ -159,4 +164,95 @@ def test_page_layout_with_good_and_malformed_queries(page):
             "bandwidth-regions.mode": ["absolute", "share"],
             "bandwidth-per-user.view": "sideways",
         }
+    )
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import bandwidth  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+REGION_ROWS = [
+    ("WLD", "World", 2023, 1000.0),
+    ("WLD", "World", 2024, 1500.0),
+    ("ITU_ASP", "Asia-Pacific", 2024, 900.0),
+    ("ITU_EUR", "Europe", 2024, 450.0),
+    ("ITU_AFR", "Africa", 2024, 60.0),
+]
+
+
+def test_regions_figure_stacks_the_regions_under_the_world_line():
+    data = rows(
+        [
+            {"entity_id": e, "name": n, "year": y, "bandwidth_gbps": g * 1000, "bandwidth_tbps": g}
+            for e, n, y, g in REGION_ROWS
+        ],
+        notes=("World 2024: 1,500.0 Tbit/s.",),
+    )
+    chart = bandwidth.by_region(data, {"mode": "absolute"})
+    assert [t.name for t in chart.figure.data] == [
+        "Asia-Pacific",
+        "Europe",
+        "Africa",
+        "World total",
+    ]
+    assert all(t.stackgroup for t in chart.figure.data[:3])
+    assert drawn(chart)["World total"] == {2023: 1000.0, 2024: 1500.0}
+    assert chart.caption.subtitle == "Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, 2023-2024"
+    assert chart.caption.source == SOURCE and chart.caption.notes == (
+        "World 2024: 1,500.0 Tbit/s.",
+    )
+    assert bandwidth.regions_finding(data, {"mode": "absolute"}) == (
+        "In 2024, international bandwidth reached 1,500 Tbit/s; Asia-Pacific used the most "
+        "(900 Tbit/s)."
+    )
+
+
+def test_growth_figure_draws_the_world_as_the_reference():
+    data = rows(
+        [
+            {
+                "entity_id": e,
+                "name": n,
+                "start_year": 2019,
+                "end_year": 2024,
+                "start_gbps": 1.0,
+                "end_gbps": 2.0,
+                "cagr_pct": c,
+                "label": f"{c:.1f}%",
+            }
+            for e, n, c in (("LDC", "LDCs", 45.0), ("HIC", "High income", 20.0))
+        ],
+        world_cagr_pct=26.0,
+    )
+    chart = bandwidth.growth(data, {"grouping": "income"})
+    (bars,) = chart.figure.data
+    # Fastest on top: plotly draws horizontal bars from the bottom.
+    assert list(bars.y) == ["High income", "LDCs"] and list(bars.text) == ["20.0%", "45.0%"]
+    assert [s.x0 for s in chart.figure.layout.shapes] == [26.0]
+    assert chart.caption.subtitle == (
+        "Compound annual growth, % a year, 2019-2024; world 26.0% (dashed line)"
+    )
+    assert bandwidth.growth_finding(data, {}) == (
+        "Between 2019 and 2024, international bandwidth grew fastest in the least developed "
+        "countries (LDCs) (45.0% a year) and slowest in high-income economies (20.0% a year)."
+    )
+
+
+def test_per_user_figure_names_the_missing_values():
+    data = rows(
+        [
+            {"entity_id": "WLD", "name": "World", "year": 2024, "per_user_kbps": 322.8},
+            {"entity_id": "LDC", "name": "LDCs", "year": 2024, "per_user_kbps": 60.0},
+            {"entity_id": "HIC", "name": "High income", "year": 2024, "per_user_kbps": 700.0},
+        ],
+        notes=("The publisher gives no per-user value for SIDS (2015-2024).",),
+    )
+    chart = bandwidth.per_user(data, {"grouping": "income"})
+    assert drawn(chart)["LDCs"] == {2024: 60.0}
+    assert chart.caption.title == "International bandwidth per Internet user by income group"
+    assert chart.caption.notes == ("The publisher gives no per-user value for SIDS (2015-2024).",)
+    assert bandwidth.per_user_finding(data, {}) == (
+        "In 2024, international bandwidth per Internet user ranged from 60 kbit/s in the least "
+        "developed countries (LDCs) to 700 kbit/s in high-income economies (world: 323 kbit/s)."
     )

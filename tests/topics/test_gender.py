@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pandas as pd
 import pytest
 
+from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.catalogue.charts import NoData
+from indicators.catalogue.errors import NoData
 from indicators.dashboard.state import STATE
 from indicators.metrics import gaps
 from tests.helpers import Without, param_values
@@ -26,7 +25,7 @@ def by_year(trace):
 
 
 def test_parity_world_2024_in_data_and_trace(tables):
-    chart = charts.render("gender_parity", tables)
+    chart = catalogue.render("gender_parity", tables)
     world = chart.data.set_index(["entity_id", "year"]).loc[("WLD", 2024)]
     assert world["female_pct"] == 65.3 and world["male_pct"] == 69.5
     assert world["parity"] == pytest.approx(65.3 / 69.5)
@@ -38,7 +37,7 @@ def test_parity_world_2024_in_data_and_trace(tables):
 
 
 def test_parity_band_is_shaded(tables):
-    chart = charts.render("gender_parity", tables, {"grouping": "itu_region"})
+    chart = catalogue.render("gender_parity", tables, {"grouping": "itu_region"})
     rects = [s for s in chart.figure.layout.shapes if s.type == "rect"]
     assert [(r.y0, r.y1) for r in rects] == [gaps.PARITY_BAND]
     assert any("parity band 0.98-1.02" in (a.text or "") for a in chart.figure.layout.annotations)
@@ -48,7 +47,7 @@ def test_parity_band_is_shaded(tables):
 
 def test_data_is_exactly_what_is_plotted(tables):
     for grouping in ("itu_region", "income", "special"):
-        chart = charts.render("gender_parity", tables, {"grouping": grouping})
+        chart = catalogue.render("gender_parity", tables, {"grouping": grouping})
         plotted = [y for t in chart.figure.data for y in t.y]
         assert plotted == chart.data["parity"].tolist()
         assert list(chart.data.columns) == [
@@ -62,7 +61,7 @@ def test_data_is_exactly_what_is_plotted(tables):
 
 
 def test_metric_switch_changes_the_values(tables):
-    made = {m: charts.render("gender_parity", tables, {"metric": m}) for m in METRICS}
+    made = {m: catalogue.render("gender_parity", tables, {"metric": m}) for m in METRICS}
     points, relative = made["points"], made["relative_gap"]
     ys = {m: [y for t in c.figure.data for y in t.y] for m, c in made.items()}
     assert ys["parity"] != ys["points"] != ys["relative_gap"] != ys["parity"]
@@ -80,13 +79,13 @@ def test_metric_switch_changes_the_values(tables):
 
 
 def test_relative_gap_matches_itu_2019_world(tables):
-    chart = charts.render("gender_parity", tables, {"metric": "relative_gap"})
+    chart = catalogue.render("gender_parity", tables, {"metric": "relative_gap"})
     world = chart.data.set_index(["entity_id", "year"]).loc[("WLD", 2019)]
     assert world["relative_gap_pct"] == pytest.approx(9.19, abs=0.01)  # (55.5 - 50.4) / 55.5
 
 
 def test_rates_draw_two_lines_per_group(tables):
-    chart = charts.render("gender_parity", tables, {"metric": "rates", "grouping": "special"})
+    chart = catalogue.render("gender_parity", tables, {"metric": "rates", "grouping": "special"})
     assert set(chart.data["sex"]) == {"female", "male"}
     world = traces(chart, "World")
     assert len(world) == 2 and len(chart.figure.data) == 2 * chart.data["entity_id"].nunique()
@@ -99,7 +98,7 @@ def test_rates_draw_two_lines_per_group(tables):
 
 
 def test_caption_names_metric_and_edition(tables):
-    chart = charts.render("gender_parity", tables)
+    chart = catalogue.render("gender_parity", tables)
     assert chart.caption.title == "Gender parity score in Internet use by income group"
     assert "Edition: ITU key ICT indicators, Nov 2024." in chart.caption.notes
     assert any(n.startswith("Parity score = female rate / male rate") for n in chart.caption.notes)
@@ -109,13 +108,13 @@ def test_caption_names_metric_and_edition(tables):
 
 
 def test_only_editions_with_a_sex_split_are_offered(tables):
-    spec = charts.REGISTRY["gender_parity"]
+    spec = catalogue.chart("gender_parity")
     edition = next(p for p in spec.params if p.name == "edition")
     assert edition.options(tables) == [EDITION]
 
 
 def test_grouping_without_groups_raises_nodata(tables):
-    spec = charts.REGISTRY["gender_parity"]
+    spec = catalogue.chart("gender_parity")
     params = {"grouping": "development", "metric": "parity", "edition": EDITION}
     with pytest.raises(NoData, match="no development status groups split by sex"):
         spec.build(tables, params)
@@ -123,13 +122,16 @@ def test_grouping_without_groups_raises_nodata(tables):
     assert "development" not in grouping.options(tables, {"edition": EDITION})
     notices: list[str] = []
     values = charts.resolve(spec, tables, params, strict=False, notices=notices)
-    assert values["grouping"] != "development" and notices[0].startswith("Grouping:")
+    assert values["grouping"] == "income"  # the development split's stand-in
+    assert notices == [
+        "Development status is not in ITU key ICT indicators, Nov 2024; showing Income group."
+    ]
 
 
 def test_no_edition_with_a_sex_split_raises_nodata(tables):
     no_split = Without(tables, "internet_use", lambda f: f["sex"] != "total")
     with pytest.raises(NoData, match="No edition with Internet use by sex"):
-        charts.render("gender_parity", no_split)
+        catalogue.render("gender_parity", no_split)
 
 
 def independent_economies(tables) -> pd.DataFrame:
@@ -141,7 +143,7 @@ def independent_economies(tables) -> pd.DataFrame:
 
 
 def test_countries_has_104_economies_with_both_sexes(tables):
-    chart = charts.render("gender_countries", tables)
+    chart = catalogue.render("gender_countries", tables)
     expected = independent_economies(tables)
     assert len(expected) == 104
     assert len(chart.data) == 104 and set(chart.data["entity_id"]) == set(expected.index)
@@ -155,21 +157,21 @@ def test_countries_has_104_economies_with_both_sexes(tables):
 
 
 def test_countries_sort_reads_top_to_bottom(tables):
-    by_gap = charts.render("gender_countries", tables, {"sort": "gap"})
+    by_gap = catalogue.render("gender_countries", tables, {"sort": "gap"})
     assert by_gap.data["gap_pp"].is_monotonic_decreasing
     top = by_gap.figure.layout.yaxis.categoryarray[-1]  # the last category is drawn on top
     assert top.startswith(by_gap.data["name"].iloc[0])
     assert by_gap.data.loc[0, "gap_pp"] == pytest.approx(
         by_gap.data.loc[0, "male_pct"] - by_gap.data.loc[0, "female_pct"]
     )
-    by_name = charts.render("gender_countries", tables, {"sort": "name"})
+    by_name = catalogue.render("gender_countries", tables, {"sort": "name"})
     assert by_name.data["name"].tolist() == sorted(by_name.data["name"])
-    by_female = charts.render("gender_countries", tables, {"sort": "female"})
+    by_female = catalogue.render("gender_countries", tables, {"sort": "female"})
     assert by_female.data["female_pct"].is_monotonic_decreasing
 
 
 def test_countries_region_filter_uses_entities_itu_region(tables):
-    chart = charts.render("gender_countries", tables, {"region": "ITU_CIS"})
+    chart = catalogue.render("gender_countries", tables, {"region": "ITU_CIS"})
     ent = tables.get("entities").set_index("entity_id")
     assert (ent.loc[chart.data["entity_id"], "itu_region"] == "ITU_CIS").all()
     assert len(chart.data) == 6
@@ -179,15 +181,17 @@ def test_countries_region_filter_uses_entities_itu_region(tables):
 def test_countries_without_the_edition_raise_nodata(tables):
     no_countries = Without(tables, "internet_use", lambda f: f["source"] == "itu_gender_country")
     with pytest.raises(NoData, match="No edition with Internet use by sex for economies"):
-        charts.render("gender_countries", no_countries)
+        catalogue.render("gender_countries", no_countries)
 
 
 def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
+    import dash
+
     import app  # noqa: F401  imports and registers every page
 
-    page = importlib.import_module("pages.gender")  # the module Dash loaded, not a second copy
+    layout_of = dash.page_registry["topics.gender"]["layout"]
     STATE.set_tables(tables)
-    layout = page.layout(
+    layout = layout_of(
         **{
             "gender-parity.metric": "bogus",
             "gender-parity.grouping": "<script>",
@@ -201,3 +205,108 @@ def test_page_falls_back_to_defaults_on_a_malformed_query(tables):
     assert values[("gender-parity", "edition")] == EDITION
     assert values[("gender-countries", "sort")] == "gap"
     assert values[("gender-countries", "region")] == "ITU_EUR"
+
+
+# ---- the pure figures, on a few hand-written rows
+
+from indicators.topics import gender  # noqa: E402
+from tests.helpers import SOURCE, drawn, rows  # noqa: E402
+
+PARITY_ROWS = [
+    {"entity_id": "WLD", "name": "World", "year": 2023, "female_pct": 63.0, "male_pct": 70.0},
+    {"entity_id": "WLD", "name": "World", "year": 2024, "female_pct": 65.0, "male_pct": 70.0},
+    {"entity_id": "HIC", "name": "High income", "year": 2024, "female_pct": 92.0, "male_pct": 93.0},
+    {"entity_id": "LIC", "name": "Low income", "year": 2024, "female_pct": 20.0, "male_pct": 32.0},
+]
+
+
+def test_parity_figure_on_four_rows():
+    data = rows(
+        [{**r, "parity": r["female_pct"] / r["male_pct"]} for r in PARITY_ROWS],
+        notes=("2024 = ITU estimate.",),
+    )
+    p = {"grouping": "income", "metric": "parity", "edition": EDITION}
+    chart = gender.parity(data, p)
+    lines = drawn(chart)
+    assert set(lines) == {"World", "High income", "Low income"}
+    assert lines["World"][2024] == pytest.approx(65 / 70)
+    assert chart.caption.title == "Gender parity score in Internet use by income group"
+    assert chart.caption.subtitle == "female / male rate, World and income group, 2023-2024"
+    assert chart.caption.source == SOURCE
+    assert chart.caption.notes[1:] == (
+        "Edition: ITU key ICT indicators, Nov 2024.",
+        "2024 = ITU estimate.",
+    )
+    band = [s for s in chart.figure.layout.shapes if s.type == "rect"]
+    assert [(b.y0, b.y1) for b in band] == [gaps.PARITY_BAND]
+    assert gender.parity_finding(data, p) == (
+        "In 2024, the gender parity score was 0.93 worldwide; 1 of 2 groups was within the "
+        "parity band (0.98-1.02), and the lowest score was in low-income economies (0.62)."
+    )
+
+
+def test_rates_figure_draws_women_dashed_and_men_solid():
+    long = [
+        {
+            "entity_id": r["entity_id"],
+            "name": r["name"],
+            "year": r["year"],
+            "sex": s,
+            "value_pct": r[f"{s}_pct"],
+        }
+        for r in PARITY_ROWS[1:3]
+        for s in ("female", "male")
+    ]
+    chart = gender.parity(rows(long), {"grouping": "income", "metric": "rates", "edition": EDITION})
+    styles = {(t.name, t.line.dash, t.showlegend) for t in chart.figure.data}
+    assert styles == {
+        ("World", "dash", False),
+        ("World", "solid", True),
+        ("High income", "dash", False),
+        ("High income", "solid", True),
+    }
+    assert chart.caption.title == "Internet use of women and men by income group"
+    assert gender.parity_finding(rows(long), {"metric": "rates"}) == (
+        "In 2024, 65% of women and 70% of men used the Internet worldwide; the gap was widest "
+        "in high-income economies (1.0 points)."
+    )
+
+
+def test_countries_figure_reads_in_the_order_given():
+    data = rows(
+        [
+            {
+                "entity_id": "BOL",
+                "name": "Bolivia (Plurinational State of)",
+                "year": 2018,
+                "female_pct": 40.0,
+                "male_pct": 48.0,
+                "gap_pp": 8.0,
+            },
+            {
+                "entity_id": "CUB",
+                "name": "Cuba",
+                "year": 2019,
+                "female_pct": 58.0,
+                "male_pct": 56.0,
+                "gap_pp": -2.0,
+            },
+        ],
+        notes=("Regions: ITU/BDT regions, from the ITU price-basket economy list.",),
+        names={"ITU_AMS": "Americas"},
+    )
+    chart = gender.countries(data, {"region": "ITU_AMS", "sort": "gap"})
+    axis = chart.figure.layout.yaxis
+    assert list(axis.ticktext) == ["Cuba (2019)", "Bolivia (2018)"]  # bottom to top
+    assert chart.caption.subtitle == (
+        "% of population, women vs men; 2 economies (Americas), largest gap in men's favour first"
+    )
+    assert chart.caption.notes[:2] == (
+        "Latest available year 2018–2019 per economy (in brackets after the name).",
+        "Women's use equals or exceeds men's in 1 of 2 economies; gap = male - female, in "
+        "percentage points.",
+    )
+    assert gender.countries_finding(data, {}) == (
+        "Men's Internet use exceeded women's in 1 of 2 economies shown; the gap was widest in "
+        "Bolivia (Plurinational State of) (2018): 48% of men against 40% of women."
+    )

@@ -43,6 +43,8 @@ INTERNET_COLUMNS = schemas.columns("internet_use")
 INTERNET_KEY = schemas.unique_key("internet_use")
 BANDWIDTH_COLUMNS = schemas.columns("bandwidth")
 BANDWIDTH_KEY = schemas.unique_key("bandwidth")
+MOBILE_COLUMNS = schemas.columns("mobile_broadband")
+MOBILE_KEY = schemas.unique_key("mobile_broadband")
 
 # Titles are matched as prefixes: the Nov 2024 'By BDT region' sheet glues the unit onto them
 # ('Individuals using the Internet(Millions)', 'International bandwidth usage(Tbits/s**)').
@@ -52,6 +54,7 @@ SEX_SPLIT_TITLES = (
     "Individuals using the Internet",
 )
 BANDWIDTH_TITLES = ("International bandwidth",)
+MOBILE_TITLES = ("Active mobile-broadband subscriptions",)
 
 # The Oct 2019 edition is recognised by its first title, whatever its single sheet is called.
 OCT2019_TITLE = "Key ICT indicators for developed and developing countries"
@@ -69,6 +72,7 @@ _BITRATE = re.compile(r"(?<![a-z])([kmgt])bits?/s", re.IGNORECASE)
 _POWER = {"k": 1, "m": 2, "g": 3, "t": 4}  # powers of 1000 bit/s
 _MILLIONS = re.compile(r"million", re.IGNORECASE)
 _PERCENT = re.compile(r"%|percent", re.IGNORECASE)
+_PER_100 = re.compile(r"per\s*100", re.IGNORECASE)
 
 _VALUE_COLUMNS = ["sheet", "row", "col", "entity_id", "part", "year", "starred", "value"]
 
@@ -173,6 +177,40 @@ def transform_bandwidth(
     long = pd.concat(frames, ignore_index=True)
     _check_years(raw, long, file, max_year)
     return _tidy(long, vintage, BANDWIDTH_COLUMNS, BANDWIDTH_KEY, file)
+
+
+def transform_mobile_broadband(
+    raw: dict[str, pd.DataFrame], vintage: str, max_year: int = LAST_YEAR
+) -> pd.DataFrame:
+    """Active mobile-broadband subscriptions (per 100 inhabitants and millions) by group, year."""
+    file = _file_of(raw)
+    layout = _layout(raw, file)
+    frames = [
+        _subscriptions_block(sheet, block)
+        for sheet in (_sheet(raw, name, file) for name in layout.total_sheets)
+        for block in _required_blocks(sheet, MOBILE_TITLES)
+    ]
+    long = pd.concat(frames, ignore_index=True)
+    _check_years(raw, long, file, max_year)
+    return _tidy(long, vintage, MOBILE_COLUMNS, MOBILE_KEY, file)
+
+
+def _subscriptions_block(sheet: Sheet, block: Block) -> pd.DataFrame:
+    """One subscriptions block: millions, then per 100 inhabitants (the Nov 2024 sheets state the
+    two units once, over the first block of the sheet)."""
+    _expect_parts(sheet, block, (_MILLIONS, _PER_100), ("millions", "per 100 inhabitants"))
+    values = _block_values(sheet, block)
+    _check_bounds(sheet, values, 0.0, math.inf, "negative number of subscriptions")
+    per_100 = values[values["part"] == 1]
+    _check_bounds(sheet, per_100, 0.0, 1000.0, "more than 1,000 subscriptions per 100 people")
+    millions = values.loc[values["part"] == 0, ["entity_id", "year", "value"]]
+    per_100 = per_100.assign(estimate=per_100["starred"] | _all_estimates(sheet))
+    return per_100.rename(columns={"value": "per_100"}).merge(
+        millions.rename(columns={"value": "subscriptions_millions"}),
+        on=["entity_id", "year"],
+        how="left",
+        validate="one_to_one",
+    )
 
 
 def _internet_totals(sheet: Sheet) -> pd.DataFrame:
@@ -555,11 +593,23 @@ def _expect_parts(
             )
             raise sheet.error(segment.header_row, None, message)
     for part, unit, name in zip(block.segments[0].parts, units, names, strict=True):
-        if not unit.search(f"{part.label} {block.title}"):
+        stated = part.label or _unit_above(sheet, block.segments[0].header_row, part.columns[0].col)
+        if not unit.search(f"{stated} {block.title}"):
             message = f"block {block.title!r}: expected {name} over these columns"
             raise sheet.error(
                 block.segments[0].header_row, part.columns[0].col, message, part.label
             )
+
+
+def _unit_above(sheet: Sheet, header_row: int, col: int) -> str:
+    """The nearest text over a column above a block's header (a unit a sheet states once for
+    the blocks under it), passing over blanks, numbers and other year headers."""
+    for row in range(header_row - 1, -1, -1):
+        value = sheet.cells[row, col]
+        if _is_missing(value) or _number(value) is not None or _year(value) is not None:
+            continue
+        return _text(value)
+    return ""
 
 
 def _bitrate_factor(sheet: Sheet, block: Block, index: int, target: str) -> float:
@@ -635,6 +685,8 @@ def _tidy(
         "estimate": "bool",
         "bandwidth_gbps": "float64",
         "per_user_kbps": "float64",
+        "per_100": "float64",
+        "subscriptions_millions": "float64",
     }
     out = long[columns].astype({name: dtypes[name] for name in columns})
     return out.sort_values(key).reset_index(drop=True)
@@ -688,6 +740,7 @@ def read(blob: Blob, context: Context) -> Frames:
     return {
         "internet_use": transform_internet_use(raw, key, context.max_year),
         "bandwidth": transform_bandwidth(raw, key, context.max_year),
+        "mobile_broadband": transform_mobile_broadband(raw, key, context.max_year),
     }
 
 
@@ -713,7 +766,7 @@ FORMAT = SourceFormat(
     citation="ITU, Key ICT indicators for the world, development and income groups and ITU "
     "regions, World Telecommunication/ICT Indicators database ({edition})",
     licence="ITU terms of use; cite ITU as the source.",
-    tables=("internet_use", "bandwidth"),
+    tables=("internet_use", "bandwidth", "mobile_broadband"),
     recognise=recognise,
     read_edition=read_edition,
     read=read,
