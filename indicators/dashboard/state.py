@@ -9,19 +9,20 @@ from typing import Any, TypeVar
 
 from indicators import catalogue
 from indicators.contract import store
-from indicators.dashboard.cache import ByteLRU
+from indicators.contract.lru import ByteLRU
 from indicators.figures import Chart
 
 # Image exports start a Chromium each; more at once than this and a process runs out of memory.
 IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
 MB = 2**20
-# What each cache may hold, in (estimated) bytes: a worker loads about 190 MB of code and tables
-# and must stay within 250 MB however many different views it is asked for. A chart or a
-# panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
-# INDICATORS_CACHE_MB scales them all (the default totals 32 MB).
+# What each cache may hold, in (estimated) bytes: a worker holds about 220 MB of code, tables
+# and their derived values, and must stay within 250 MB however many views it is asked for. A
+# chart or a panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
+# INDICATORS_CACHE_MB scales them all (the default, 12 MB, measured: benchmarks/bench_dashboard.py
+# --churn).
 CACHE_SHARES = {"charts": 0.25, "views": 0.25, "pages": 0.3, "per_version": 0.2}
-CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "32"))
+CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "12"))
 
 
 T = TypeVar("T")
@@ -49,6 +50,10 @@ class AppState:
         # pandas does not promise thread-safe reads of a shared frame (indexes build lazily), and
         # gunicorn threads share the cached tables: one chart render at a time per process.
         self._render_lock = threading.Lock()
+        # Page layouts and per-version values are built one at a time per process: the GIL runs
+        # one at a time anyway, and builds run side by side only pile up their garbage (a worker's
+        # resident size keeps its highest point). Reentrant: a page may ask for a per-version value.
+        self._build_lock = threading.RLock()
         self.images = threading.BoundedSemaphore(IMAGE_RENDERS)
         self.image_wait_s = IMAGE_WAIT_S
         budget = {name: int(CACHE_MB * MB * share) for name, share in CACHE_SHARES.items()}
@@ -121,19 +126,25 @@ class AppState:
         Callers must not mutate it."""
         frozen = _frozen(query)
         if frozen is None:
-            return build(query)
-        return self.caches["pages"].get((self.tables().version, name, frozen), lambda: build(query))
+            return self._built(build, query)
+        key = (self.tables().version, name, frozen)
+        return self.caches["pages"].get(key, lambda: self._built(build, query))
+
+    def _built(self, make: Callable[..., T], *args: Any) -> T:
+        with self._build_lock:
+            return make(*args)
 
     def per_version(self, name: str, compute: Callable[[Any], Any]) -> Any:
         """``compute(tables)`` once per published version (overview cards, claims views)."""
         return self.caches["per_version"].get(
-            (self.tables().version, name), lambda: compute(self.tables())
+            (self.tables().version, name), lambda: self._built(compute, self.tables())
         )
 
     def memo(self, name: str, key: Hashable, make: Callable[[], T]) -> T:
         """``make()`` once per published version and key, within the byte budget (the What
         changed page's summaries and tables)."""
-        value: T = self.caches["per_version"].get((self.tables().version, name, key), make)
+        key = (self.tables().version, name, key)
+        value: T = self.caches["per_version"].get(key, lambda: self._built(make))
         return value
 
 

@@ -51,9 +51,9 @@ __all__ = ["IMAGE_FORMATS", "TIMEOUT_S", "ImageRenderer", "Job", "RenderError", 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
 START_TIMEOUT_S = 60.0
-# Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
-# a worker's memory budget.
-DOWNLOAD_CACHE_BYTES = 16 * 2**20
+# Rendered downloads kept per process: a few dozen files (a 2x PNG is 0.1-0.3 MB), within a
+# worker's memory budget (views asked for again are the ones kept).
+DOWNLOAD_CACHE_BYTES = 4 * 2**20
 WARM_CHECK_S = 30.0  # a page served within this of the last check does not check again
 log = logging.getLogger(__name__)
 

@@ -74,6 +74,8 @@ class Team:
 
     data: Path
     gunicorns: int = 1
+    app: str = "app:server"  # another WSGI app in its place (the benchmark's trivial one)
+    pythonpath: str = ""  # where that app is found
     port: int = 0  # nginx's
     upstreams: list[int] = field(default_factory=list)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -97,6 +99,9 @@ class Team:
             line = line.replace('"$PWD/run"', shlex.quote(str(run)))
             line = line.replace('"$PWD/deploy/nginx.conf"', shlex.quote(str(conf)))
             line = re.sub(r"(?<=mkdir -p )run$", shlex.quote(str(run)), line)
+            if line.startswith("gunicorn ") and self.app != "app:server":
+                extra = f"--pythonpath {shlex.quote(self.pythonpath)} " if self.pythonpath else ""
+                line = line.replace(" app:server", f" {extra}{shlex.quote(self.app)}")
             self._run(line, env)
         for port in [*self.upstreams, self.port]:
             self._wait(port)
