@@ -19,10 +19,10 @@ MB = 2**20
 # What each cache may hold, in (estimated) bytes: a worker holds about 220 MB of code, tables
 # and their derived values, and must stay within 250 MB however many views it is asked for. A
 # chart or a panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
-# INDICATORS_CACHE_MB scales them all (the default, 12 MB, measured: benchmarks/bench_dashboard.py
+# INDICATORS_CACHE_MB scales them all (the default, 8 MB, measured: benchmarks/bench_dashboard.py
 # --churn).
 CACHE_SHARES = {"charts": 0.25, "views": 0.25, "pages": 0.3, "per_version": 0.2}
-CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "12"))
+CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "8"))
 
 
 T = TypeVar("T")
