@@ -29,9 +29,6 @@ threads = 4
 # 60 s); nginx's proxy_read_timeout is longer still.
 timeout = 120
 graceful_timeout = 30
-# Longer than nginx's upstream keepalive_timeout, so that nginx, not gunicorn, closes an idle
-# connection (a connection closed under a request it is reusing would answer 502).
-keepalive = 75
 # The same request line limit as nginx's large_client_header_buffers (8 kB).
 limit_request_line = 8190
 limit_request_field_size = 8190

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
+
+from plotly.utils import PlotlyJSONEncoder
 
 from indicators import catalogue
 from indicators.contract import store
@@ -17,15 +20,29 @@ IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
 MB = 2**20
 # What each cache may hold, in (estimated) bytes: a worker holds about 220 MB of code, tables
-# and their derived values, and must stay within 250 MB however many views it is asked for. A
-# chart or a panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
+# and their derived values, and must stay within 250 MB however many views it is asked for.
+# Views and page layouts are kept as the JSON sent (a view about 13 kB, a page 50-120 kB); a
+# chart about 50 kB; the per-version values (Overview cards, claims, Data & sources, What
+# changed blocks) up to 0.7 MB each, asked for by everyone, so they get the largest share.
 # INDICATORS_CACHE_MB scales them all (the default, 8 MB, measured: benchmarks/bench_dashboard.py
 # --churn).
-CACHE_SHARES = {"charts": 0.25, "views": 0.25, "pages": 0.3, "per_version": 0.2}
+CACHE_SHARES = {"charts": 0.15, "views": 0.25, "pages": 0.2, "per_version": 0.4}
 CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "8"))
 
 
 T = TypeVar("T")
+
+
+def pack(value: Any) -> bytes:
+    """A value the browser is sent, as the JSON it will be sent as: a page's layout or a panel's
+    view kept this way takes a sixth of the memory its Python objects would, in one block that
+    is given back whole when dropped (thousands of small objects leave the heap fragmented)."""
+    return json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
+
+
+def unpack(data: bytes) -> Any:
+    """The JSON-ready value again (Dash sends dicts of components as it sends components)."""
+    return json.loads(data)
 
 
 def _freeze(value: Any) -> Any:
@@ -107,28 +124,30 @@ class AppState:
     ) -> T:
         """``make(chart, *args)`` for the chart of these values, once per published version:
         what a page shows of a chart (figure as a JSON-ready dict, caption, title, table) costs
-        more to derive than the cached chart does to look up. Raises as ``chart`` does; callers
-        must not mutate what it returns.
+        more to derive than the cached chart does to look up. It comes back as the JSON the
+        browser receives (components as their dicts). Raises as ``chart`` does.
         """
         frozen = _frozen(params)
         if frozen is None:
             return make(self.chart(chart_id, params), *args)
         version = self.tables().version
         key = (version, chart_id, frozen, make, args)
-        view: T = self.caches["views"].get(
-            key, lambda: make(self._chart(version, chart_id, frozen), *args)
+        packed = self.caches["views"].get(
+            key, lambda: pack(make(self._chart(version, chart_id, frozen), *args))
         )
+        view: T = unpack(packed)
         return view
 
     def page(self, name: str, query: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         """``build(query)``, a page's layout for a link, once per published version and link:
-        the same links are followed again and again (the navigation bar's, the Overview's).
+        the same links are followed again and again (the navigation bar's, the Overview's). It
+        comes back as the JSON the browser receives (components as their dicts).
         Callers must not mutate it."""
         frozen = _frozen(query)
         if frozen is None:
             return self._built(build, query)
         key = (self.tables().version, name, frozen)
-        return self.caches["pages"].get(key, lambda: self._built(build, query))
+        return unpack(self.caches["pages"].get(key, lambda: pack(self._built(build, query))))
 
     def _built(self, make: Callable[..., T], *args: Any) -> T:
         with self._build_lock:
