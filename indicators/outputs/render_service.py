@@ -100,6 +100,11 @@ class RenderServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         self.shutdown()
 
 
+def _warm() -> None:
+    with contextlib.suppress(RenderError):  # the first render tries again and reports it
+        render.local_renderer().start()
+
+
 def serve(path: Path, idle_exit_s: float = IDLE_EXIT_S) -> None:
     """Run the render server on ``path`` until it has been idle for ``idle_exit_s``."""
     os.environ.pop(SOCKET_ENV, None)  # this process draws with its own Chromium
@@ -107,6 +112,9 @@ def serve(path: Path, idle_exit_s: float = IDLE_EXIT_S) -> None:
         path.unlink()  # a socket left by a server that died (the caller holds the start lock)
     server = RenderServer(path, idle_exit_s)
     threading.Thread(target=server.watch_idle, name="idle", daemon=True).start()
+    # Chromium starts now, not on the first download: a worker starts this server when it
+    # serves a chart page, so that the first click finds a browser ready.
+    threading.Thread(target=_warm, name="chromium-warm-up", daemon=True).start()
 
     def stop(*_: Any) -> None:  # SIGTERM: stop serving, then clean up below
         threading.Thread(target=server.shutdown, daemon=True).start()
