@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from indicators import catalogue
 from indicators.catalogue.topic import Topic
-from indicators.dashboard import callbacks, embed, guard, headers, panels
+from indicators.dashboard import callbacks, embed, guard, headers, health, panels
 from indicators.dashboard.state import STATE
 from indicators.figures import theme
 
@@ -86,6 +86,7 @@ callbacks.register_url_sync()
 guard.install(app)
 embed.register()
 headers.install(app)
+health.install(app)
 
 
 def first_request_setup() -> None:

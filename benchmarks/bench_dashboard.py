@@ -14,13 +14,23 @@ Builds a fresh data folder from the mirror of the publishers' files, then:
    looping over page visits (page GET, ``_dash-layout``, page content, every panel's render)
    then the trivial app under the same settings; target: no errors, and the render callbacks'
    p95 at most 8x the trivial app's callback p95 under the same load (the floor);
-4. resident memory of each gunicorn worker after the load (target <= 250 MB).
+4. resident memory of each gunicorn worker after the load (target <= 250 MB);
+5. ``--proxy``: the README's team set-up (``tests/deploy/team.py`` starts its commands: nginx in
+   front of gunicorn with ``deploy/``'s configuration), 20 clients for 60 s through nginx, then
+   the trivial app behind the same nginx set-up; target: no errors, render callbacks' p95 at
+   most 8x the trivial app's callback p95 measured in the same run; then the memory of the
+   workers and of the machine's render server and its Chromium;
+6. ``--churn``: view churn on the team set-up: every request a view not asked for before (a
+   panel's render, a link's page, one in 20 a PNG download), the resident memory of each
+   worker (target <= 250 MB) and of the render server and its Chromium sampled as it goes.
 
 Pages and panels are discovered from ``dash.page_registry`` and each page module's ``PANELS``,
 so new pages are covered without editing this file. It prints tables and asserts nothing.
 
+Sections 5 and 6 run instead of 1-4 when asked for.
+
 Usage: python benchmarks/bench_dashboard.py [MIRROR_DIR | --data-dir DIR] [--seconds 60]
-       [--clients 20] [--quick]
+       [--clients 20] [--quick] [--proxy] [--churn [--churn-seconds 120] [--workers 2]]
 """
 
 from __future__ import annotations
@@ -63,6 +73,10 @@ TARGET_COLD_S = 1.0
 TARGET_CALLBACK_P95_MS = 150.0
 TARGET_RENDER_VS_FLOOR = 8.0  # render callbacks' p95 under load over the floor's callback p95
 TARGET_RSS_MB = 250.0
+DOWNLOAD_EVERY = 20  # in the churn, one request in this many is a PNG download
+PAGE_EVERY = 9  # and one in this many any page's content (the others: chart pages' panels)
+CHURN_CLIENTS = 4
+SAMPLE_EVERY_S = 10.0
 
 COLD_START = """
 import time
@@ -223,17 +237,25 @@ def load_app(data_root: Path) -> Any:
 
 
 def discover_pages() -> list[Page]:
-    """Every registered page (in navbar order) with its module's PANELS, if any."""
+    """Every registered page (in navbar order) with its chart panels: a topic's from the
+    catalogue, a bespoke page's from its module's PANELS, if any."""
     import dash
 
+    from indicators import catalogue
+    from indicators.dashboard import panels
+
+    by_path = {t.path: tuple(panels.panels_of(t)) for t in catalogue.topics()}
     pages = []
     ordered = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") or 0, p["path"]))
     for entry in ordered:
         if entry.get("path_template"):
             print(f"note: {entry['path_template']} skipped (a path template, no fixed address)")
             continue
-        module = sys.modules.get(entry["module"]) or importlib.import_module(entry["module"])
-        pages.append(Page(entry["relative_path"], tuple(getattr(module, "PANELS", ()))))
+        found = by_path.get(entry["path"])
+        if found is None:
+            module = sys.modules.get(entry["module"]) or importlib.import_module(entry["module"])
+            found = tuple(getattr(module, "PANELS", ()))
+        pages.append(Page(entry["relative_path"], found))
     return pages
 
 
@@ -410,11 +432,30 @@ def random_values(chart_id: str, rng: random.Random) -> dict[str, Any]:
     return values
 
 
+def download_body(
+    prefix: str, values: dict[str, Any], fmt: str, callback_map: dict[str, Any]
+) -> bytes:
+    """The JSON a browser posts when a panel's download button is clicked."""
+    key = next(k for k in callback_map if k.startswith(f"..{prefix}-download.data"))
+    callback = callback_map[key]
+    clicked = f"{prefix}-dl-{fmt}"
+    inputs = [
+        {"id": d["id"], "property": d["property"], "value": 1 if d["id"] == clicked else None}
+        for d in callback["inputs"]
+    ]
+    state = [fill(d, values, "chart") for d in callback["state"]]
+    body = {"output": key, "outputs": outputs_of(callback), "inputs": inputs, "state": state,
+            "changedPropIds": [f"{clicked}.n_clicks"]}  # fmt: skip
+    return dumps(body)
+
+
 def churn_requests(
     pages: list[Page], callback_map: dict[str, Any], count: int, seed: int = 19
 ) -> list[Request]:
     """``count`` requests, each for a view not asked for before: a panel's render with random
-    valid values (chart or table), or a page's content for a link with random settings."""
+    valid values (chart or table), a chart page's content for a link with random settings, any
+    page's content for a new link (one in PAGE_EVERY), or a PNG of a view (one in
+    DOWNLOAD_EVERY)."""
     from urllib.parse import urlencode
 
     rng = random.Random(seed)
@@ -425,7 +466,16 @@ def churn_requests(
         page, prefix, chart_id = rng.choice(panels)
         values = random_values(chart_id, rng)
         view = rng.choice(["chart", "chart", "table"])
-        if rng.random() < 0.25:  # a link followed: the whole page laid out for it
+        if len(out) % DOWNLOAD_EVERY == DOWNLOAD_EVERY - 1:
+            body = download_body(prefix, values, "png", callback_map)
+            request = Request("download", prefix, "POST", UPDATE, body, prefix)
+            label = "png" + prefix + json.dumps(values, sort_keys=True)
+        elif len(out) % PAGE_EVERY == PAGE_EVERY - 1:  # any page, Overview and Data included
+            path = rng.choice(pages).path
+            search = f"?visit={len(out)}"
+            request = router_request(path, callback_map, search)
+            label = path + search
+        elif rng.random() < 0.25:  # a link followed: the whole page laid out for it
             query = {
                 f"{prefix}.{k}": ",".join(map(str, v)) if isinstance(v, list) else v
                 for k, v in values.items()
@@ -810,6 +860,183 @@ def report_memory(app: Memory, floor: Memory) -> None:
     )
 
 
+# 5. Through nginx, and 6. view churn: the README's team set-up
+
+
+def team(data_root: Path, workers: int, app: str = "app:server") -> Any:
+    """The README's team commands (nginx in front of gunicorn), as the proxy tests start them."""
+    sys.path.insert(0, str(REPO))
+    from tests.deploy.team import Team
+
+    os.environ["INDICATORS_WORKERS"] = str(workers)
+    here = str(Path(__file__).resolve().parent) if app != "app:server" else ""
+    return Team(data_root, app=app, pythonpath=here)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        found = children.get(todo.pop(), [])
+        out += found
+        todo += found
+    return out
+
+
+def rss_pss_mb(pids: list[int]) -> tuple[float, float]:
+    """Summed resident and proportional set sizes (shared pages split between sharers), MB."""
+    rss = pss = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+def team_memory(running: Any) -> list[tuple[str, float, float]]:
+    """(process, RSS MB, PSS MB): each worker, the render server, and its Chromium (all its
+    processes)."""
+    master = running.gunicorn(0).pid
+    rows = [(f"worker {w}", *rss_pss_mb([w])) for w in workers_of(master)]
+    server = running.render_server()
+    if server is not None:
+        rows.append((f"render server {server}", *rss_pss_mb([server])))
+        chromium = descendants(server)
+        rows.append((f"its Chromium ({len(chromium)} processes)", *rss_pss_mb(chromium)))
+    return rows
+
+
+def report_team_memory(title: str, rows: list[tuple[str, float, float]]) -> None:
+    table(
+        title,
+        ["process", "RSS MB", "PSS MB", "target MB"],
+        [34, 7, 7, 9],
+        [[n, rss, pss, f"<= {TARGET_RSS_MB:.0f}" if n.startswith("worker") else "-"]
+         for n, rss, pss in rows],
+    )  # fmt: skip
+    print("RSS counts shared pages in full in each process; PSS splits them between sharers")
+
+
+def through_proxy(
+    data_root: Path, visits: list[list[Request]], clients: int, seconds: float, workers: int
+) -> tuple[LoadRun, list[tuple[str, float, float]]]:
+    """Section 5's load on the app behind nginx; its samples and the team's memory after."""
+    with team(data_root, workers) as running:
+        run_load(running.port, visits, clients, WARMUP_SECONDS)
+        samples, elapsed, client_cpu = run_load(running.port, visits, clients, seconds)
+        memory = team_memory(running)
+    return LoadRun(samples, elapsed, client_cpu, []), memory
+
+
+def floor_through_proxy(data_root: Path, clients: int, seconds: float, workers: int) -> LoadRun:
+    """The trivial app behind the same nginx set-up, under the same clients."""
+    mix = [[Request("page GET", "/", "GET", "/"), floor_request(i)] for i in range(50)]
+    with team(data_root, workers, app=FLOOR_SPEC) as running:
+        run_load(running.port, mix, clients, WARMUP_SECONDS)
+        samples, elapsed, client_cpu = run_load(running.port, mix, clients, seconds)
+    return LoadRun(samples, elapsed, client_cpu, [])
+
+
+def proxy_section(data_root: Path, args: argparse.Namespace) -> None:
+    """5: 20 clients through nginx, the floor behind the same nginx, memory."""
+    _, pages, visits = prepare(data_root)
+    loaded, memory = through_proxy(data_root, visits, args.clients, args.seconds, args.workers)
+    floor = floor_through_proxy(data_root, args.clients, args.floor_seconds, args.workers)
+    floors = floor_by_method(floor)
+    setup = (
+        f"nginx + gunicorn (deploy/, {args.workers} workers x 4 threads), {args.clients} clients"
+    )
+    report_load(f"5a. Through nginx: app ({len(pages)} pages), {setup}", loaded, floors)
+    report_render_ratio(loaded, floors)
+    report_load(f"5b. Through nginx: trivial app, {setup}", floor, floors)
+    report_team_memory("5c. Memory after the load (the team set-up)", memory)
+    print(server.machine_load())
+
+
+def churn_client(port: int, requests: list[Request], deadline: float, out: list[Sample]) -> None:
+    """One client sending its share of the churn until it runs out or the time is up."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    for request in requests:
+        if time.perf_counter() >= deadline:
+            break
+        out.append(send_http(conn, request))
+    conn.close()
+
+
+def churn_section(data_root: Path, args: argparse.Namespace) -> None:
+    """6: every request a new view; memory of workers and renderer sampled as it goes."""
+    app, pages, _ = prepare(data_root)
+    requests = churn_requests(pages, app.app.callback_map, args.churn_requests)
+    shares = [requests[i::CHURN_CLIENTS] for i in range(CHURN_CLIENTS)]
+    results: list[list[Sample]] = [[] for _ in shares]
+    rows = []
+    with team(data_root, args.workers) as running:
+        started = time.perf_counter()
+        deadline = started + args.churn_seconds
+        threads = [
+            threading.Thread(target=churn_client, args=(running.port, share, deadline, out))
+            for share, out in zip(shares, results, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        while any(t.is_alive() for t in threads):
+            time.sleep(SAMPLE_EVERY_S)
+            done = sum(len(r) for r in results)
+            for name, rss, pss in team_memory(running):
+                rows.append([f"{time.perf_counter() - started:.0f}", done, name, rss, pss])
+        for thread in threads:
+            thread.join()
+        final = team_memory(running)
+    samples = [x for r in results for x in r]
+    table(
+        f"6a. View churn: {CHURN_CLIENTS} clients, each request a new view (1 in "
+        f"{DOWNLOAD_EVERY} a PNG download), {args.workers} workers",
+        ["s", "requests", "process", "RSS MB", "PSS MB"],
+        [5, 9, 34, 7, 7],
+        rows,
+        left=0,
+    )
+    for kind, group in group_by(samples, lambda r: r.kind).items():
+        st = stats(group)
+        print(f"{kind}: {st.n} requests, {st.errors} errors, p50 {st.p50:.0f} ms, "
+              f"p95 {st.p95:.0f} ms")  # fmt: skip
+    peaks = {}
+    for _, _, name, rss, _ in rows:
+        peaks[name] = max(peaks.get(name, 0.0), rss)
+    worst = max((v for k, v in peaks.items() if k.startswith("worker")), default=float("nan"))
+    verdict = "ok" if worst <= TARGET_RSS_MB else "MISSED"
+    print(f"target: each worker <= {TARGET_RSS_MB:.0f} MB RSS under churn; the largest sample "
+          f"was {worst:.0f} MB: {verdict}")  # fmt: skip
+    report_team_memory("6b. Memory at the end of the churn", final)
+    print(server.machine_load())
+
+
+def prepare(data_root: Path) -> tuple[Any, list[Page], list[list[Request]]]:
+    """The app in this process (to build requests from), its pages and the page visits."""
+    app = load_app(data_root)
+    app.server.test_client().get("/")
+    callback_map = app.app.callback_map
+    pages = discover_pages()
+    renders = {
+        page.path: [r for p, c in page.panels for r in render_requests(p, c, callback_map)]
+        for page in pages
+    }
+    return app, pages, build_visits(pages, renders, callback_map)
+
+
 # Main
 
 
@@ -821,6 +1048,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--floor-seconds", type=float, default=15.0, help="floor load duration")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 s load, 5 s floor")
+    parser.add_argument("--proxy", action="store_true", help="section 5: through nginx")
+    parser.add_argument("--churn", action="store_true", help="section 6: view churn, memory")
+    parser.add_argument("--churn-seconds", type=float, default=120.0)
+    parser.add_argument("--churn-requests", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="team set-up's workers")
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.floor_seconds = 10.0, 5.0
@@ -837,6 +1069,12 @@ def main() -> None:
             if args.data_dir
             else server.build_data(args.mirror, Path(tmp) / "data")
         )
+        if args.proxy or args.churn:
+            if args.proxy:
+                proxy_section(data_root, args)
+            if args.churn:
+                churn_section(data_root, args)
+            return
         env = {**os.environ, "INDICATORS_DATA": str(data_root)}
         report_cold(*cold_start(env), first_answer(data_root))
         pages, visits = in_process(data_root)

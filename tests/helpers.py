@@ -4,6 +4,14 @@ editions of the publishers' files."""
 from __future__ import annotations
 
 
+def prop(node, name: str):
+    """A property of a component, or of a component as the browser receives it (a dict with
+    its props: cached pages and views are kept that way)."""
+    if isinstance(node, dict) and isinstance(node.get("props"), dict):
+        return node["props"].get(name)
+    return getattr(node, name, None)
+
+
 def text_of(component) -> str:
     """Every string in a Dash component tree."""
     if component is None:
@@ -12,7 +20,7 @@ def text_of(component) -> str:
         return str(component)
     if isinstance(component, list | tuple):
         return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
+    return text_of(prop(component, "children"))
 
 
 def param_values(component) -> dict[tuple[str, str], object]:
@@ -23,10 +31,10 @@ def param_values(component) -> dict[tuple[str, str], object]:
         if isinstance(node, list | tuple):
             stack.extend(node)
             continue
-        ident = getattr(node, "id", None)
+        ident = prop(node, "id")
         if isinstance(ident, dict) and ident.get("type") == "param":
-            found[(ident["panel"], ident["param"])] = node.value
-        children = getattr(node, "children", None)
+            found[(ident["panel"], ident["param"])] = prop(node, "value")
+        children = prop(node, "children")
         if children is not None and not isinstance(children, str):
             stack.append(children)
     return found

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet
 
+from indicators.contract.lru import ByteLRU, sizeof
 from indicators.contract.paths import DataDir, default_data_dir
 
 __all__ = ["DataDir", "TableCache", "default_data_dir", "publish", "read_metadata"]
@@ -31,6 +32,7 @@ __all__ = ["DataDir", "TableCache", "default_data_dir", "publish", "read_metadat
 META_KEY = b"indicators"
 BUILD_FILE = "_build.json"
 KEEP_VERSIONS = 2
+MEMO_BYTES = 12 * 2**20
 
 
 class Tables(Protocol):
@@ -138,7 +140,12 @@ class TableCache:
     _tables: dict[str, pd.DataFrame | None] = field(default_factory=dict)
     _meta: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _memo: dict[tuple[Any, ...], tuple[pd.DataFrame, Any]] = field(default_factory=dict)
+    # Values derived from the tables (choices, an edition's rows, a comparison, a download), some
+    # keyed by view: bounded by their size, so a server asked for view after view stays in its
+    # memory budget.
+    _memo: ByteLRU[tuple[pd.DataFrame, Any]] = field(
+        default_factory=lambda: ByteLRU(MEMO_BYTES, size=lambda pair: sizeof(pair[1]))
+    )
 
     def _current_version(self) -> str | None:
         try:
@@ -158,12 +165,19 @@ class TableCache:
             self._memo.clear()
             self._version = version
 
+    def _folder(self) -> Path:
+        """The version folder this cache reads: the one the link named when last checked, so a
+        build that swaps the link between two reads never mixes two versions' tables."""
+        if self._version is not None and self.data.processed.is_symlink():
+            return self.data.root / self._version
+        return self.data.processed
+
     def get(self, name: str) -> pd.DataFrame | None:
         """The published table, or None if it has not been built."""
         with self._lock:
             self._refresh()
             if name not in self._tables:
-                path = table_path(self.data, name)
+                path = self._folder() / f"{name}.parquet"
                 self._tables[name] = read_parquet(path) if path.exists() else None
                 self._meta[name] = read_metadata(path) if path.exists() else {}
             return self._tables[name]
@@ -177,12 +191,8 @@ class TableCache:
         """``compute()`` once per loaded ``frame`` (a value derived from a published table, such
         as a control's choices); recomputed when a new version replaces the frame. Two threads
         may compute the same value once each, never a stale one."""
-        hit = self._memo.get(key)
-        if hit is not None and hit[0] is frame:
-            return hit[1]
-        value = compute()
-        self._memo[key] = (frame, value)
-        return value
+        pair = self._memo.get(key, lambda: (frame, compute()), fresh=lambda p: p[0] is frame)
+        return pair[1]
 
     @property
     def version(self) -> str | None:

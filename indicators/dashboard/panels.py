@@ -760,13 +760,13 @@ def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str)
     table styles, title (each cached once per published version and view)."""
     spec = spec_of(chart_id)
     shown = chart_params(spec, params)
-    try:
-        chart = STATE.chart(chart_id, shown)
+    try:  # a view seen before is answered from the cache, its chart not needed again
+        figure, caption, title, style = STATE.chart_view(chart_id, shown, page_parts)
     except (NoData, ParamError) as why:
         return empty_figure(), None, None, str(why), HIDE, HIDE, None
     figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
     view = view if view in VIEWS else "chart"
-    shown_style, table_style = (graph_style(chart), HIDE) if view == "chart" else (HIDE, SHOW)
+    shown_style, table_style = (style, HIDE) if view == "chart" else (HIDE, SHOW)
     table = None
     if view == "table":
         table = STATE.chart_view(chart_id, shown, table_part, chart_id, prefix or chart_id)
@@ -780,9 +780,10 @@ def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = 
     return (*panel_content(chart_id, params, view, prefix), notice_block(notices) or None)
 
 
-def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    """The figure, caption and title a panel shows of a chart (cached per published version)."""
-    return page_figure(chart), caption_block(chart), title_block(chart)
+def page_parts(chart: Chart) -> tuple[dict[str, Any], list[Any], list[Any], dict[str, str]]:
+    """The figure, caption, title and graph style a panel shows of a chart (cached per
+    published version)."""
+    return page_figure(chart), caption_block(chart), title_block(chart), graph_style(chart)
 
 
 def table_part(chart: Chart, chart_id: str, prefix: str) -> list[Any]:

@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from plotly.utils import PlotlyJSONEncoder
+
 from indicators import catalogue
 from indicators.contract import store
-from indicators.dashboard.cache import ByteLRU
+from indicators.contract.lru import ByteLRU
 from indicators.figures import Chart
 
 # Image exports start a Chromium each; more at once than this and a process runs out of memory.
 IMAGE_RENDERS = 2
 IMAGE_WAIT_S = 20.0
 MB = 2**20
-# What each cache may hold, in (estimated) bytes: a worker loads about 190 MB of code and tables
-# and must stay within 250 MB however many different views it is asked for. A chart or a
-# panel's view is about 50 kB, a page's layout 0.2-0.9 MB, a table's view up to 0.5 MB.
-# INDICATORS_CACHE_MB scales them all (the default totals 32 MB).
-CACHE_SHARES = {"charts": 0.25, "views": 0.25, "pages": 0.3, "per_version": 0.2}
-CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "32"))
+# What each cache may hold, in (estimated) bytes: a worker holds about 220 MB of code, tables
+# and their derived values, and must stay within 250 MB however many views it is asked for.
+# Views and page layouts are kept as the JSON sent (a view about 13 kB, a page 50-120 kB); a
+# chart about 50 kB; the per-version values (Overview cards, claims, Data & sources, What
+# changed blocks) up to 0.7 MB each, asked for by everyone, so they get the largest share.
+# INDICATORS_CACHE_MB scales them all (the default, 8 MB, measured: benchmarks/bench_dashboard.py
+# --churn).
+CACHE_SHARES = {"charts": 0.15, "views": 0.25, "pages": 0.2, "per_version": 0.4}
+CACHE_MB = float(os.environ.get("INDICATORS_CACHE_MB", "8"))
 
 
 T = TypeVar("T")
+
+
+def pack(value: Any) -> bytes:
+    """A value the browser is sent, as the JSON it will be sent as: a page's layout or a panel's
+    view kept this way takes a sixth of the memory its Python objects would, in one block that
+    is given back whole when dropped (thousands of small objects leave the heap fragmented)."""
+    return json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":")).encode()
+
+
+def unpack(data: bytes) -> Any:
+    """The JSON-ready value again (Dash sends dicts of components as it sends components)."""
+    return json.loads(data)
 
 
 def _freeze(value: Any) -> Any:
@@ -49,6 +67,10 @@ class AppState:
         # pandas does not promise thread-safe reads of a shared frame (indexes build lazily), and
         # gunicorn threads share the cached tables: one chart render at a time per process.
         self._render_lock = threading.Lock()
+        # Page layouts and per-version values are built one at a time per process: the GIL runs
+        # one at a time anyway, and builds run side by side only pile up their garbage (a worker's
+        # resident size keeps its highest point). Reentrant: a page may ask for a per-version value.
+        self._build_lock = threading.RLock()
         self.images = threading.BoundedSemaphore(IMAGE_RENDERS)
         self.image_wait_s = IMAGE_WAIT_S
         budget = {name: int(CACHE_MB * MB * share) for name, share in CACHE_SHARES.items()}
@@ -102,38 +124,46 @@ class AppState:
     ) -> T:
         """``make(chart, *args)`` for the chart of these values, once per published version:
         what a page shows of a chart (figure as a JSON-ready dict, caption, title, table) costs
-        more to derive than the cached chart does to look up. Raises as ``chart`` does; callers
-        must not mutate what it returns.
+        more to derive than the cached chart does to look up. It comes back as the JSON the
+        browser receives (components as their dicts). Raises as ``chart`` does.
         """
         frozen = _frozen(params)
         if frozen is None:
             return make(self.chart(chart_id, params), *args)
         version = self.tables().version
         key = (version, chart_id, frozen, make, args)
-        view: T = self.caches["views"].get(
-            key, lambda: make(self._chart(version, chart_id, frozen), *args)
+        packed = self.caches["views"].get(
+            key, lambda: pack(make(self._chart(version, chart_id, frozen), *args))
         )
+        view: T = unpack(packed)
         return view
 
     def page(self, name: str, query: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         """``build(query)``, a page's layout for a link, once per published version and link:
-        the same links are followed again and again (the navigation bar's, the Overview's).
+        the same links are followed again and again (the navigation bar's, the Overview's). It
+        comes back as the JSON the browser receives (components as their dicts).
         Callers must not mutate it."""
         frozen = _frozen(query)
         if frozen is None:
-            return build(query)
-        return self.caches["pages"].get((self.tables().version, name, frozen), lambda: build(query))
+            return self._built(build, query)
+        key = (self.tables().version, name, frozen)
+        return unpack(self.caches["pages"].get(key, lambda: pack(self._built(build, query))))
+
+    def _built(self, make: Callable[..., T], *args: Any) -> T:
+        with self._build_lock:
+            return make(*args)
 
     def per_version(self, name: str, compute: Callable[[Any], Any]) -> Any:
         """``compute(tables)`` once per published version (overview cards, claims views)."""
         return self.caches["per_version"].get(
-            (self.tables().version, name), lambda: compute(self.tables())
+            (self.tables().version, name), lambda: self._built(compute, self.tables())
         )
 
     def memo(self, name: str, key: Hashable, make: Callable[[], T]) -> T:
         """``make()`` once per published version and key, within the byte budget (the What
         changed page's summaries and tables)."""
-        value: T = self.caches["per_version"].get((self.tables().version, name, key), make)
+        key = (self.tables().version, name, key)
+        value: T = self.caches["per_version"].get(key, lambda: self._built(make))
         return value
 
 

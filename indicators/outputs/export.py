@@ -156,7 +156,7 @@ def image_files(
     scale: float = 2,
     width: int | None = None,
     height: int | None = None,
-    renderer: render.Renderer | None = None,
+    renderer: render.ImageRenderer | None = None,
 ) -> dict[str, bytes]:
     """Several image formats of one figure, rendered concurrently in the one Chromium."""
     w, h = _size(chart, width, height)
@@ -171,7 +171,7 @@ def image_bytes(
     scale: float = 2,
     width: int | None = None,
     height: int | None = None,
-    renderer: render.Renderer | None = None,
+    renderer: render.ImageRenderer | None = None,
 ) -> bytes:
     """Render the figure as PNG, SVG or PDF with the process's Chromium."""
     if fmt not in IMAGE_FORMATS:

@@ -1,4 +1,5 @@
-"""One long-lived Chromium per process for every static image: page downloads and figure packs.
+"""One long-lived Chromium per process for every static image: page downloads and figure packs
+(server workers send theirs to the machine's render server instead: ``renderer()``).
 
 kaleido's ``Kaleido`` is an asynchronous browser with a pool of tabs. Here it runs on its own
 event loop in a daemon thread, started on the first render (so a forked server worker starts
@@ -24,10 +25,10 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,25 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from indicators.figures import theme
-from indicators.outputs import folders
+from indicators.outputs import folders, render_client
+from indicators.outputs.imaging import (
+    IMAGE_FORMATS,
+    TIMEOUT_S,
+    ImageRenderer,
+    Job,
+    RenderError,
+    check_formats,
+)
+
+__all__ = ["IMAGE_FORMATS", "TIMEOUT_S", "ImageRenderer", "Job", "RenderError", "Renderer"]
 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
-TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
-IMAGE_FORMATS = ("png", "svg", "pdf")
-# Rendered downloads kept per process: about a hundred files (a 2x PNG is 0.1-0.3 MB), within
-# a worker's memory budget.
-DOWNLOAD_CACHE_BYTES = 16 * 2**20
+# Rendered downloads kept per process: a few dozen files (a 2x PNG is 0.1-0.3 MB), within a
+# worker's memory budget (views asked for again are the ones kept).
+DOWNLOAD_CACHE_BYTES = 4 * 2**20
+WARM_CHECK_S = 30.0  # a page served within this of the last check does not check again
 log = logging.getLogger(__name__)
 
 
@@ -73,23 +83,8 @@ def quiet_wire_noise() -> None:
         pipe._logger.addFilter(_WIRE_NOISE)
 
 
-class RenderError(RuntimeError):
-    """Chromium could not render a figure (it is restarted for the next one)."""
-
-
 class TabCrashed(RuntimeError):
     """A tab's renderer process died while (or before) drawing a figure."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One image to render: a laid-out figure, its format, size in CSS px and pixel scale."""
-
-    figure: dict[str, Any]
-    fmt: str
-    width: int
-    height: int
-    scale: float = 1.0
 
 
 def figure_dict(fig: go.Figure | dict[str, Any]) -> dict[str, Any]:
@@ -312,9 +307,7 @@ class Renderer:
 
     def render_many(self, jobs: Sequence[Job]) -> list[bytes]:
         """Render several images concurrently (as many at once as there are tabs)."""
-        for job in jobs:
-            if job.fmt not in IMAGE_FORMATS:
-                raise ValueError(f"unknown image format {job.fmt!r}")
+        check_formats(jobs)
         for attempt in (1, 2):
             futures = [self._submit(job) for job in jobs]
             try:
@@ -462,41 +455,57 @@ class ByteCache:
 
 
 class _Process:
-    """The renderer and download cache of this process, created on first use."""
+    """The renderers and download cache of this process, created on first use."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.renderer: Renderer | None = None
+        self.remote: ImageRenderer | None = None
         self.cache = ByteCache()
         self.warming = False
+        self.warmed_at = -WARM_CHECK_S  # when the renderer was last found running
 
 
 _PROCESS = _Process()
 
 
-def renderer() -> Renderer:
-    """This process's renderer (one Chromium, started on the first render)."""
+def local_renderer() -> Renderer:
+    """This process's own Chromium (started on the first render)."""
     with _PROCESS.lock:
         if _PROCESS.renderer is None:
             _PROCESS.renderer = Renderer()
         return _PROCESS.renderer
 
 
+def renderer() -> ImageRenderer:
+    """What draws this process's images: the machine's render server when
+    ``INDICATORS_RENDER_SOCKET`` names one (server workers), else this process's Chromium."""
+    path = os.environ.get(render_client.SOCKET_ENV)
+    if not path:
+        return local_renderer()
+    with _PROCESS.lock:
+        if _PROCESS.remote is None or getattr(_PROCESS.remote, "path", None) != Path(path):
+            _PROCESS.remote = render_client.RemoteRenderer(Path(path), fallback=local_renderer)
+        return _PROCESS.remote
+
+
 def warm_up() -> None:
-    """Start this process's Chromium in the background if it is not running yet.
+    """Start the renderer in the background if it is not running yet.
 
     Called when a page with download buttons is served, so that the first click finds a
     browser ready instead of waiting for one to start (processes that never show a chart
     never start one)."""
     current = renderer()
     with _PROCESS.lock:
-        if _PROCESS.warming or current.alive():
+        if _PROCESS.warming or time.monotonic() - _PROCESS.warmed_at < WARM_CHECK_S:
             return
         _PROCESS.warming = True
 
     def start() -> None:
         try:
-            current.start()
+            if not current.alive():
+                current.start()
+            _PROCESS.warmed_at = time.monotonic()
         except RenderError:
             pass  # the first download will try again and report the failure
         finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from types import SimpleNamespace
 from typing import Any
 
 import dash
@@ -190,13 +191,16 @@ BAD_TRIGGERS = [
 
 
 def components(dash_app: Any) -> list[Any]:
-    """Every component with an id, in the app's layout and every page's layout."""
+    """Every component with an id, in the app's layout and every page's layout (a cached page
+    comes as the JSON the browser receives)."""
     from dash.development.base_component import Component
 
     found: list[Any] = []
 
     def walk(node: Any) -> None:
-        if isinstance(node, Component):
+        if isinstance(node, dict) and isinstance(node.get("props"), dict):
+            node = SimpleNamespace(**node["props"])  # a component as the browser receives it
+        if isinstance(node, Component | SimpleNamespace):
             if getattr(node, "id", None) is not None:
                 found.append(node)
             walk(getattr(node, "children", None))

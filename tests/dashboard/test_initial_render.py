@@ -12,6 +12,7 @@ from indicators.contract import store
 from indicators.dashboard import panels
 from indicators.dashboard.state import STATE
 from indicators.topics import internet
+from tests.helpers import prop, text_of
 
 
 @pytest.fixture
@@ -23,27 +24,23 @@ def tables(published):
 
 
 def by_id(component: Any) -> dict[str, Any]:
-    """Every component under ``component`` that has a string id."""
+    """Every component under ``component`` that has a string id (as objects or as the dicts a
+    cached page holds)."""
     found = {}
     stack = [component]
     while stack:
         c = stack.pop()
-        if isinstance(getattr(c, "id", None), str):
-            found[c.id] = c
-        children = getattr(c, "children", None)
-        if children is not None:
+        if isinstance(prop(c, "id"), str):
+            found[prop(c, "id")] = c
+        children = prop(c, "children")
+        if children is not None and not isinstance(children, str):
             stack.extend(children if isinstance(children, list) else [children])
     return found
 
 
 def text(component: Any) -> str:
     """The text of a component tree."""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list):
-        return " ".join(text(c) for c in component)
-    children = getattr(component, "children", None)
-    return text(children) if children is not None else ""
+    return text_of(component)
 
 
 def test_panels_arrive_with_the_links_view_drawn(tables):

@@ -12,11 +12,13 @@ import plotly.graph_objects as go
 
 from indicators import catalogue
 from indicators.catalogue import charts
-from indicators.dashboard import cache, state
+from indicators.contract import lru as cache
+from indicators.dashboard import state
 
 
 def test_the_least_recently_used_go_first_once_the_bytes_exceed_the_budget():
-    lru: cache.ByteLRU[bytes] = cache.ByteLRU(max_bytes=10, size=len)
+    # 1 kB a byte of value, so that the keys' own few dozen bytes hardly count
+    lru: cache.ByteLRU[bytes] = cache.ByteLRU(max_bytes=10_000, size=lambda v: 1000 * len(v))
     made = []
 
     def make(value: bytes):
@@ -29,12 +31,21 @@ def test_the_least_recently_used_go_first_once_the_bytes_exceed_the_budget():
     assert lru.get("a", make(b"aaaa")) == b"aaaa"
     lru.get("b", make(b"bbbb"))
     assert lru.get("a", make(b"zzzz")) == b"aaaa"  # a hit: "a" is now the most recent
-    lru.get("c", make(b"cccc"))  # 12 bytes: "b", the least recently used, goes
-    assert lru.bytes == 8 and len(lru) == 2
+    lru.get("c", make(b"cccc"))  # over 12 kB: "b", the least recently used, goes
+    assert len(lru) == 2 and 8_000 < lru.bytes <= 10_000
     lru.get("b", make(b"bbbb"))
     assert made == [b"aaaa", b"bbbb", b"cccc", b"bbbb"]
     assert lru.get("huge", make(b"x" * 11)) == b"x" * 11  # larger than the budget: not kept
-    assert "huge" not in lru._items and lru.bytes <= 10
+    assert "huge" not in lru._items and lru.bytes <= 10_000
+    # a stored value that no longer holds is made again
+    assert lru.get("b", make(b"BBBB"), fresh=lambda v: v != b"bbbb") == b"BBBB"
+
+
+def test_keys_count_too_so_many_small_values_stay_bounded():
+    lru: cache.ByteLRU[bool] = cache.ByteLRU(max_bytes=50_000, size=lambda v: 0)
+    for i in range(10_000):
+        lru.get(("draws", "chart", f"view {i}" * 5), lambda: True)
+    assert lru.bytes <= 50_000 and len(lru) < 1000
 
 
 def test_sizes_count_buffers_once_and_not_what_values_share():

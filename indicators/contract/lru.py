@@ -1,9 +1,11 @@
 """A least-recently-used cache bounded by the bytes its values hold, not by their count.
 
-A cached chart page is 0.4 MB and a cached chart a few kB: a count bound is either far too
-loose for the one or far too tight for the other. Each value's size is estimated once, when it
-is stored, by walking what it holds (``sizeof``); the least recently used values are dropped
-until the total is within ``max_bytes``.
+A cached chart page is 0.4 MB and a cached chart a few kB; a table's derived values run from a
+flag to a slice of megabytes: a count bound is either far too loose for the one or far too
+tight for the other. Each value's size is estimated once, when it is stored, by walking what it
+holds (``sizeof``); the least recently used values are dropped until the total is within
+``max_bytes``. Used by the table cache's memo (:mod:`indicators.contract.store`) and the
+dashboard's caches (:mod:`indicators.dashboard.state`).
 """
 
 from __future__ import annotations
@@ -78,17 +80,23 @@ class ByteLRU(Generic[V]):
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, make: Callable[[], V]) -> V:
-        """The value for ``key``, made (outside the lock) and stored on a miss."""
+    def get(
+        self, key: Hashable, make: Callable[[], V], fresh: Callable[[V], bool] | None = None
+    ) -> V:
+        """The value for ``key``, made (outside the lock) and stored on a miss, or where
+        ``fresh`` says the stored one no longer holds."""
         with self._lock:
             found = self._items.get(key)
-            if found is not None:
+            if found is not None and (fresh is None or fresh(found[0])):
                 self._items.move_to_end(key)
                 self.hits += 1
                 return found[0]
+            if found is not None:
+                del self._items[key]
+                self.bytes -= found[1]
             self.misses += 1
         value = make()
-        size = self._size(value)
+        size = self._size(value) + sizeof(key)
         with self._lock:
             if key not in self._items and size <= self.max_bytes:
                 self._items[key] = (value, size)
