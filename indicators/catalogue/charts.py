@@ -411,6 +411,7 @@ def _dropped_notice(
 ) -> str:
     """What a partly usable list lost, named as the page names it."""
     known = set(param.options(tables, None))
+    dropped = list(dict.fromkeys(dropped))  # a value a link repeats is named once
     names = [value_text(param, v, tables) if v in known else _quoted(v) for v in dropped[:6]]
     more = f" and {len(dropped) - 6} more" if len(dropped) > 6 else ""
     edition = _edition_text(context)

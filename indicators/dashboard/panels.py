@@ -764,7 +764,6 @@ def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str)
         figure, caption, title, style = STATE.chart_view(chart_id, shown, page_parts)
     except (NoData, ParamError) as why:
         return empty_figure(), None, None, str(why), HIDE, HIDE, None
-    figure, caption, title = STATE.chart_view(chart_id, shown, page_parts)
     view = view if view in VIEWS else "chart"
     shown_style, table_style = (style, HIDE) if view == "chart" else (HIDE, SHOW)
     table = None

@@ -74,6 +74,12 @@ def test_a_partly_usable_list_keeps_its_usable_part(tables):
     assert state.notices[0].startswith("Entities: left out “XXX”")
 
 
+def test_a_value_a_link_repeats_is_named_once_in_its_notice(tables):
+    spec = catalogue.chart("internet_compare")
+    state = viewstate.from_link(spec, tables, {"entities": ",".join(["WLD", "XXX"] * 500)})
+    assert state.notices[0].startswith("Entities: left out “XXX” (not in")
+
+
 def test_restore_reads_what_the_page_kept_and_ignores_the_rest(tables):
     spec = catalogue.chart("internet_gap")
     kept = {"chosen": {"edition": OCT_2019, "bogus": 1}, "undo": {"edition": NOV_2024}}
