@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import server  # noqa: E402  (the folder is put on the path just above)
+import server
 
 REPO = server.REPO
 HOST = server.HOST

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import server  # noqa: E402  (the folder is put on the path just above)
+import server
 
 REPO = server.REPO
 HOST = server.HOST
@@ -337,8 +337,10 @@ def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list
     changes: list[tuple[dict[str, Any], list[str]]] = [(defaults, [])]
     for param in spec.params:
         pid = id_string({"type": "param", "panel": prefix, "param": param.name})
-        for value in param_choices(param, tables, defaults[param.name]):
-            changes.append(({**defaults, param.name: value}, [f"{pid}.value"]))
+        changes += [
+            ({**defaults, param.name: value}, [f"{pid}.value"])
+            for value in param_choices(param, tables, defaults[param.name])
+        ]
     view_id = id_string({"type": "view", "panel": prefix}) + ".value"
     chart = [(values, "chart", changed) for values, changed in changes]
     return chart + [(values, "table", [view_id]) for values, _ in changes]
@@ -509,8 +511,7 @@ def build_visits(
         ]
         by_panel = [[r for r in renders[page.path] if r.prefix == p] for p, _ in page.panels]
         by_panel = [rs for rs in by_panel if rs]
-        for j in range(VISITS_PER_PAGE):
-            visits.append(start + [rs[j % len(rs)] for rs in by_panel])
+        visits += [[*start, *(rs[j % len(rs)] for rs in by_panel)] for j in range(VISITS_PER_PAGE)]
     return visits
 
 

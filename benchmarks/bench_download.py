@@ -25,7 +25,7 @@ from selenium.webdriver.common.by import By
 from indicators.contract import store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import server  # noqa: E402  (the folder is put on the path just above)
+import server
 
 MIRROR = Path(sys.argv[1]) if len(sys.argv) > 1 else server.MIRROR
 HOST = server.HOST

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import server  # noqa: E402  (the folder is put on the path just above)
+import server
 
 TARGET_P95_S = 1.0
 TARGET_VS_FLOOR = 1.5  # each page's p95 over the one-graph floor page's p95

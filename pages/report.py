@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 import dash
@@ -48,7 +49,7 @@ def report_switch(reports: list[tuple[str, str]], chosen: str) -> html.Nav:
     return html.Nav(links, className="report-switch", id="report-switch")
 
 
-def edition_row(item: dict[str, Any]) -> html.Tr:
+def edition_row(item: dict[Hashable, Any]) -> html.Tr:
     """One edition of one claim."""
     link = dcc.Link("Open chart", href=item["href"]) if item["href"] else ""
     cells = [

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import server  # noqa: E402  (benchmarks/server.py: gunicorn on loopback, shared with them)
+import server
 
 REPO = server.REPO
 HOST = server.HOST

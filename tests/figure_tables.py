@@ -74,21 +74,24 @@ def _use(entity: str, year: int, sex: str) -> float:
 
 def internet_use() -> pd.DataFrame:
     """ITU aggregates (groups, by sex), WDI (economies and groups) and ITU by-economy sex rates."""
-    rows = []
-    groups = [c for c in GROUPS if GROUPS[c][1] in ("world", "development", "special",
-                                                    "income", "itu_region")]  # fmt: skip
-    for entity in groups:
-        for year in YEARS:
-            for sex in ("total", "female", "male"):
-                rows.append(
-                    ("itu_aggregates", "2024-11", entity, year, sex, _use(entity, year, sex))
-                )
-    for entity in [*LEVEL]:
-        for year in YEARS:
-            rows.append(("wdi", "2026-07", entity, year, "total", _use(entity, year, "total")))
-    for iso, *_ in ECONOMIES:
-        for sex in ("female", "male"):
-            rows.append(("itu_gender_country", "2019-12", iso, 2018, sex, _use(iso, 2018, sex)))
+    kinds = ("world", "development", "special", "income", "itu_region")
+    groups = [c for c in GROUPS if GROUPS[c][1] in kinds]
+    rows = [
+        ("itu_aggregates", "2024-11", entity, year, sex, _use(entity, year, sex))
+        for entity in groups
+        for year in YEARS
+        for sex in ("total", "female", "male")
+    ]
+    rows += [
+        ("wdi", "2026-07", entity, year, "total", _use(entity, year, "total"))
+        for entity in LEVEL
+        for year in YEARS
+    ]
+    rows += [
+        ("itu_gender_country", "2019-12", iso, 2018, sex, _use(iso, 2018, sex))
+        for iso, *_ in ECONOMIES
+        for sex in ("female", "male")
+    ]
     frame = pd.DataFrame(
         rows, columns=["source", "vintage", "entity_id", "year", "sex", "value_pct"]
     )

@@ -36,10 +36,8 @@ def _held(obj: Any) -> list[Any]:
     if isinstance(obj, list | tuple | set | frozenset):
         return list(obj)
     held = [vars(obj)] if hasattr(obj, "__dict__") else []
-    for cls in type(obj).__mro__:
-        for name in getattr(cls, "__slots__", ()):
-            held.append(getattr(obj, name, None))
-    return held
+    slots = (name for cls in type(obj).__mro__ for name in getattr(cls, "__slots__", ()))
+    return held + [getattr(obj, name, None) for name in slots]
 
 
 def sizeof(value: Any) -> int:

@@ -52,7 +52,7 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
 
 def update_panel(
     chart_id: str, prefix: str, trigger: Any, sent: list[Any], view: Any, stored: Any
-) -> tuple:
+) -> tuple[Any, ...]:
     """A panel after a reader's action, through its view state: a changed control becomes a
     choice and every other value is derived again (the Undo button goes back to the choices
     before a replacement). Answers every control's value and choices, the kept state, the
@@ -86,7 +86,7 @@ def register_panel(prefix: str, chart_id: str) -> None:
     param_ids = {"type": "param", "panel": prefix, "param": ALL}
     controls = [panels.param_id(prefix, p.name) for p in spec.params]
 
-    def update(*args: Any) -> tuple:
+    def update(*args: Any) -> tuple[Any, ...]:
         *sent, view, _undo, stored = args
         return update_panel(chart_id, prefix, guard.triggered_id(), sent, view, stored)
 
@@ -174,7 +174,9 @@ def register_play(prefix: str, param: str) -> None:
     """Wire a map's Play button: it runs a timer that steps the timeline."""
     year = panels.param_id(prefix, param)
 
-    def play(clicks: Any, ticks: Any, paused: Any, label: Any, value: Any, marks: Any) -> tuple:
+    def play(
+        clicks: Any, ticks: Any, paused: Any, label: Any, value: Any, marks: Any
+    ) -> tuple[Any, ...]:
         clicked = guard.triggered_id() == f"{prefix}-play"
         resuming = label == RESUME_LABEL
         year, running, text = play_step(clicked, paused is False, value, marks, resuming)

@@ -7,6 +7,7 @@ of the link it could not use.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from typing import Any
@@ -126,7 +127,7 @@ def timeline_marks(choices: list[dict[str, Any]]) -> dict[int, str]:
     shown = {years[0], years[-1], *(y for y in years if y % 5 == 0)}
     labelled = sorted(shown)
     # Two labels a year apart would overlap: keep the end, drop its neighbour.
-    crowded = {a for a, b in zip(labelled, labelled[1:], strict=False) if b - a < 3 and b != a}
+    crowded = {a for a, b in itertools.pairwise(labelled) if b - a < 3 and b != a}
     return {y: (str(y) if y in shown and y not in (crowded - {years[0]}) else "") for y in years}
 
 
@@ -755,7 +756,7 @@ def empty_figure() -> dict[str, Any]:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str) -> tuple:
+def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str) -> tuple[Any, ...]:
     """What a panel shows for resolved values: figure, table, caption, empty state, graph and
     table styles, title (each cached once per published version and view)."""
     spec = spec_of(chart_id)
@@ -772,7 +773,9 @@ def panel_content(chart_id: str, params: dict[str, Any], view: Any, prefix: str)
     return figure, table, caption, None, shown_style, table_style, title
 
 
-def render_panel(chart_id: str, values: Any, view: Any, ids: Any, prefix: str = "") -> tuple:
+def render_panel(
+    chart_id: str, values: Any, view: Any, ids: Any, prefix: str = ""
+) -> tuple[Any, ...]:
     """A panel's content for the (values, ids) lists a request carries, whatever their shape:
     figure, table, caption, empty state, graph and table styles, title, notice."""
     params, notices = resolved(chart_id, values, ids)

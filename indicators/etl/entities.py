@@ -33,7 +33,7 @@ def groups_frame(wdi_aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
             for c, n in zip(extra["entity_id"], extra["name"], strict=True)
         ]
     out = pd.DataFrame(rows).drop_duplicates("entity_id")
-    return out.assign(kind="group", **{f: False for f in FLAGS})
+    return out.assign(kind="group", **dict.fromkeys(FLAGS, False))
 
 
 def economies_frame(

@@ -17,6 +17,7 @@ accepts it (``indicators build --accept SOURCE@EDITION --reason ...``).
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import unicodedata
@@ -110,7 +111,7 @@ def review(
         )
         for item in editions:
             _file(result, _own_dates(item, scope), settled=_published(item, published))
-        for older, newer in zip(editions, editions[1:], strict=False):
+        for older, newer in itertools.pairwise(editions):
             under = _under_review(older, newer, published)
             found, notes = _pair(older, newer, under or newer, scope)
             _file(result, found, settled=under is None)

@@ -145,9 +145,11 @@ def smallest_font(fig: go.Figure) -> float:
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     house = float(meta.get("house_scale", 1.0))
     sizes = [BASE_FONT]
-    for note in fig.layout.annotations:
-        if note.name != "caption" and note.font is not None and note.font.size:
-            sizes.append(float(note.font.size) / house)
+    sizes += [
+        float(note.font.size) / house
+        for note in fig.layout.annotations
+        if note.name != "caption" and note.font is not None and note.font.size
+    ]
     for trace in fig.data:
         font = getattr(trace, "textfont", None)
         if font is not None and isinstance(font.size, int | float):

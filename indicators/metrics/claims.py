@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
 import yaml
@@ -210,7 +210,7 @@ def _claim_lines(node: yaml.Node | None) -> list[int]:
 
 
 def _claim_row(
-    path: Path, claim: dict, line: int, report: dict, metrics: Metrics
+    path: Path, claim: dict[str, Any], line: int, report: dict[str, Any], metrics: Metrics
 ) -> dict[str, str]:
     """One claim as a claims-table row; names what is missing with the claim's line. A metric
     may declare parameters of its own (``params``: a location, an age group, a technology)."""
@@ -279,6 +279,7 @@ class Metric(Protocol):
 
 
 Metrics = Mapping[str, Metric]
+Record = dict[str, Any]  # one row of the claims table (its columns are named by text)
 
 
 def with_rounding(fn: Callable[..., float], named: dict[str, float]) -> Computed:
@@ -312,7 +313,7 @@ def evaluate(
     """One output row per claim and edition of its source, the report's edition marked."""
     rows = []
     seen: set[tuple[str, str, str, str]] = set()
-    for claim in claims.to_dict("records"):
+    for claim in cast(list[Record], claims.to_dict("records")):
         for edition in _editions(tables, claim):
             row = _evaluate_one(claim, edition, tables, metrics[claim["metric"]])
             key = (row["report"], row["claim_id"], row["source"], row["vintage"])
@@ -322,7 +323,7 @@ def evaluate(
     return pd.DataFrame(rows, columns=OUTPUT)
 
 
-def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
+def _editions(tables: dict[str, pd.DataFrame | None], claim: Record) -> list[str]:
     """Every edition of the claim's source in its table, and the report's edition if absent."""
     frame = tables.get(claim["table"])
     present: list[str] = []
@@ -335,8 +336,8 @@ def _editions(tables: dict[str, pd.DataFrame | None], claim: dict) -> list[str]:
 
 
 def _evaluate_one(
-    claim: dict, edition: str, tables: dict[str, pd.DataFrame | None], metric: Metric
-) -> dict:
+    claim: Record, edition: str, tables: dict[str, pd.DataFrame | None], metric: Metric
+) -> dict[str, Any]:
     """Recompute one claim against one edition."""
     out = {k: claim.get(k) for k in OUTPUT if k in claim}
     out["report_date"] = str(claim.get("report_date") or "")  # the first layout states none
@@ -366,7 +367,7 @@ def _evaluate_one(
     return out
 
 
-def _status(got: Computed, claim: dict) -> tuple[str, str]:
+def _status(got: Computed, claim: Record) -> tuple[str, str]:
     """Confirmed, revised, or within rounding when the inputs' precision straddles the claim."""
     check = COMPARATORS[claim["comparator"]]
     want, tol = float(claim["reported_value"]), float(claim["tolerance"])

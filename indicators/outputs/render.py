@@ -127,7 +127,7 @@ def _browser_class() -> Any:
 
     pio.defaults.topojson = theme.TOPOJSON_URI  # for any other export in the process
 
-    class _Browser(kaleido.Kaleido):  # type: ignore[misc]
+    class _Browser(kaleido.Kaleido):
         """kaleido's browser, reloading a tab every RELOAD_EVERY renders instead of after each,
         and failing its renders at once when a tab crashes.
 
@@ -342,7 +342,7 @@ class Renderer:
             raise
         try:
             return [list(pending[0].result(TIMEOUT_S * 4)) for pending in futures]
-        except Exception:  # noqa: BLE001 - retried below, where a real failure is reported
+        except Exception:
             _cancel(futures)
         flat = self.render_many([job for jobs in made for job in jobs])
         out, at = [], 0

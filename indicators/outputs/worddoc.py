@@ -340,8 +340,7 @@ def _figure(doc: DocumentObject, fig: FigureDoc, above: bool) -> None:
     if fig.finding:
         tail.append(_spacing(doc.add_paragraph(fig.finding), 0, 2))
     tail.append(_small(_spacing(doc.add_paragraph(), 0, 0), f"Source: {_sentence(fig.source)}"))
-    for note in fig.notes:
-        tail.append(_small(_spacing(doc.add_paragraph(), 0, 0), f"Note: {note}"))
+    tail += [_small(_spacing(doc.add_paragraph(), 0, 0), f"Note: {n}") for n in fig.notes]
     for i, paragraph in enumerate(tail):
         _keep(paragraph, with_next=i < len(tail) - 1)
 

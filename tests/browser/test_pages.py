@@ -100,7 +100,7 @@ def test_table_toggle_shows_the_plotted_data(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     open_page(dash_duo, "/internet")
     toggle = dash_duo.driver.find_elements(By.CSS_SELECTOR, '[id*="internet-groups"] input')
-    table_radio = [t for t in toggle if t.get_attribute("value") == "table"][0]
+    table_radio = next(t for t in toggle if t.get_attribute("value") == "table")
     table_radio.click()
     dash_duo.wait_for_element("#internet-groups-table table", timeout=20)
     cells = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#internet-groups-table th.dash-header")

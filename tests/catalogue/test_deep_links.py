@@ -129,7 +129,7 @@ def test_every_report_check_link_opens_the_claims_view(tables, pages):
     for row, claim in zip(view.to_dict("records"), claims.to_dict("records"), strict=True):
         href = row["href"]
         assert "?" in href, f"claim {row['claim_id']} links to a bare page"
-        chart_id, given, values, notices = landing(tables, pages, href)
+        chart_id, _given, values, notices = landing(tables, pages, href)
         assert chart_id == METRIC_CHARTS[claim["metric"]], (row["claim_id"], href)
         if row["status"] == "not computable":
             continue  # the edition lacks the figure; the page says what it reset

@@ -180,7 +180,7 @@ def test_play_steps_through_the_years_and_stops_at_the_last():
     assert callbacks.play_step(True, False, 2024, marks)[:2] == (2022, True)
     assert callbacks.play_step(False, True, 2022, marks)[:2] == (2023, True)
     assert callbacks.play_step(False, True, 2023, marks)[:2] == (2024, False)
-    year, running, label = callbacks.play_step(True, True, 2023, marks)  # pause
+    _year, running, label = callbacks.play_step(True, True, 2023, marks)  # pause
     assert running is False and label == callbacks.RESUME_LABEL
     # A reader who paused resumes where they paused.
     assert callbacks.play_step(True, False, 2023, marks, resuming=True)[:2] == (2023, True)

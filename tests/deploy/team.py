@@ -131,7 +131,7 @@ class Team:
                         env=child,
                         stdout=sink,
                         stderr=sink,
-                    )  # fmt: skip
+                    )
                 )
             self.logs.append(log)
 

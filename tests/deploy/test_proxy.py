@@ -197,7 +197,9 @@ def test_every_response_carries_the_security_headers(team):
         assert "object-src 'none'" in headers["Content-Security-Policy"]
         assert list(headers).count("Content-Security-Policy") == 1  # never twice
     bundles = [p for p in content.decode().split('"') if p.startswith("/_dash-component-suites/")]
-    status, js, zipped = request(team.port, "GET", bundles[-1], headers={"Accept-Encoding": "gzip"})
+    status, js, _zipped = request(
+        team.port, "GET", bundles[-1], headers={"Accept-Encoding": "gzip"}
+    )
     assert (
         status == 200
         and js["Content-Encoding"] == "gzip"

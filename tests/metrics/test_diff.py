@@ -90,7 +90,7 @@ def small(tmp_path_factory):
         path.write_text(text, encoding="utf-8", newline="")
     data = tmp_path_factory.mktemp("data")
     # The Feb layout and the country list state no date: their edition is given.
-    stated, undated = list(files)[1], [list(files)[0], list(files)[2]]
+    stated, undated = list(files)[1], [next(iter(files)), list(files)[2]]
     args = ["--data-dir", str(data), "add"]
     assert cli.main([*args, *(str(mirror / f) for f in undated), "--edition", "2026-02"]) == 0
     assert cli.main([*args, str(mirror / stated)]) == 0

@@ -43,8 +43,17 @@ def written(data, tmp_path_factory):
     out = root / "figures"
     formats = "png,svg,pdf,csv"
     code = main(
-        ["--data-dir", str(data.root), "export", str(spec), "--out", str(out), "--zip"]
-        + ["--format", formats]
+        [
+            "--data-dir",
+            str(data.root),
+            "export",
+            str(spec),
+            "--out",
+            str(out),
+            "--zip",
+            "--format",
+            formats,
+        ]
     )
     assert code == 0
     return out, spec
@@ -115,7 +124,7 @@ def test_csv_equals_the_plotted_data(written, data):
 
 
 def test_manifest_hashes_match_files(written):
-    out, spec = written
+    out, _spec = written
     manifest = json.loads((out / "manifest.json").read_text())
     assert [f["id"] for f in manifest["figures"]] == ["gap", "groups"]
     assert manifest["data_built_at"]

@@ -134,10 +134,12 @@ def test_xlsx_cells_hold_no_formula(tables):
 
 def test_every_csv_writer_goes_through_the_escaping_one():
     """No module writes CSV on its own: `to_csv` appears only in the tidy writer."""
-    writers = []
-    for path in [*(REPO / "indicators").rglob("*.py"), *(REPO / "pages").rglob("*.py")]:
-        if re.search(r"\.to_csv\(", path.read_text(encoding="utf-8")):
-            writers.append(path.relative_to(REPO).as_posix())
+    modules = [*(REPO / "indicators").rglob("*.py"), *(REPO / "pages").rglob("*.py")]
+    writers = [
+        path.relative_to(REPO).as_posix()
+        for path in modules
+        if re.search(r"\.to_csv\(", path.read_text(encoding="utf-8"))
+    ]
     assert writers == ["indicators/outputs/tidy.py"]
 
 

@@ -40,7 +40,7 @@ def five_rows():
                 "gap_pp": round(a - b, 1),
                 "ratio": a / b,
                 "estimate": True,
-            }  # fmt: skip
+            }
             for e, n, y, a, b in (
                 ("WLD", "World", 2021, 74.2, 59.4),
                 ("WLD", "World", 2024, 78.5, 65.6),

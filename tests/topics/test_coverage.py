@@ -60,7 +60,7 @@ def usage_rows():
                 "usage_gap_pp": round(c - u, 1),
                 "coverage_gap_pp": round(100 - c, 1),
                 "estimate": True,
-            }  # fmt: skip
+            }
             for e, n, c, u in USAGE_ROWS
         ]
     )
@@ -114,7 +114,7 @@ def network_rows():
                 "best_mobile_cellular_pct": round(m - g3, 1),
                 "best_none_pct": round(100 - m, 1),
                 "estimate": True,
-            }  # fmt: skip
+            }
             for e, n, f, lte, g3, m in (
                 ("WLD", "World", 51.2, 91.8, 95.6, 97.9),
                 ("HIC", "High income", 83.8, 98.8, 99.5, 99.6),
@@ -145,7 +145,7 @@ def test_network_bars_on_five_rows():
 def test_network_bars_without_5g_read_lte_or_better():
     data = network_rows().drop(columns=["best_5g_pct", "5g_coverage_pct"])
     chart = mobile.networks(data, {"grouping": "income", "location": "total", "year": 2019})
-    assert [t.name for t in chart.figure.data][0] == "LTE/WiMAX or better"
+    assert next(t.name for t in chart.figure.data) == "LTE/WiMAX or better"
 
 
 def test_gaps_lines_on_five_rows():
@@ -162,7 +162,7 @@ def test_gaps_lines_on_five_rows():
                 "coverage_gap_pp": round(100 - c, 1),
                 "usage_gap_pp": round(c - u, 1),
                 "estimate": True,
-            }  # fmt: skip
+            }
             for e, n, y, c, u in (
                 ("WLD", "World", 2015, 78.0, 40.2),
                 ("WLD", "World", 2024, 95.6, 67.6),
@@ -198,7 +198,7 @@ def test_ownership_lines_on_five_rows():
                 "value_pct": v,
                 "owners_millions": None,
                 "estimate": True,
-            }  # fmt: skip
+            }
             for e, n, y, v in (
                 ("WLD", "World", 2023, 75.5),
                 ("WLD", "World", 2024, 76.8),
@@ -282,7 +282,7 @@ def test_a_share_below_zero_from_rounding_is_named_and_drawn_as_zero():
                 "best_none_pct": 0.1,
                 "estimate": True,
             }
-        ]  # fmt: skip
+        ]
     )
     note = mobile._rounding_note(data, ["lte", "3g", "mobile_cellular"])
     assert note == [
@@ -299,7 +299,7 @@ def test_the_oct_2019_edition_draws_coverage_without_5g(tables):
         "coverage_networks", tables, {"edition": edition, "grouping": "development"}
     )
     assert chart.meta["params"]["year"] == 2019
-    assert [t.name for t in chart.figure.data][0] == "LTE/WiMAX or better"
+    assert next(t.name for t in chart.figure.data) == "LTE/WiMAX or better"
     gaps = catalogue.render(
         "coverage_gaps", tables, {"edition": edition, "grouping": "development"}
     )

@@ -107,7 +107,7 @@ def test_country_dumbbell_on_five_rows():
                 "rural_pct": r,
                 "gap_pp": round(u - r, 1),
                 "ratio": u / r,
-            }  # fmt: skip
+            }
             for e, n, y, u, r in (
                 ("PER", "Peru", 2018, 62.2, 17.7),
                 ("COL", "Colombia", 2018, 72.4, 35.8),

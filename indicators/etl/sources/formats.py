@@ -388,6 +388,10 @@ def printed_always(columns: Mapping[str, Printed]) -> PrintedBy:
     return lambda frames: columns
 
 
+# A format that declares nothing: its values are printed as stored.
+AS_STORED: PrintedBy = printed_always({})
+
+
 @dataclass(frozen=True)
 class Context:
     """What a reader is told about the file it reads."""
@@ -526,7 +530,7 @@ class SourceFormat:
     intact: Intact = readable_whole
     locate_value: Locate = near_code
     # How the publisher prints each value column: downloads round to it (see ``Printed``).
-    printed: PrintedBy = printed_always({})
+    printed: PrintedBy = AS_STORED
 
     def cite(self, edition: Edition) -> str:
         return self.citation.format(edition=edition.text)

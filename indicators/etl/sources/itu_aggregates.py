@@ -10,6 +10,7 @@ next edition of the workbook still loads.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -506,7 +507,7 @@ def _check_repeats(sheet: Sheet, header_row: int, runs: Sequence[Sequence[YearCo
     """A year given twice side by side (2018, 2019, 2019, 2020) is refused, not split into a
     part of its own: which copy holds the data cannot be told. A new part starts over at its
     first year (2005 after 2019, Female's 2019 after Total's 2024)."""
-    for before, after in zip(runs, runs[1:], strict=False):
+    for before, after in itertools.pairwise(runs):
         start = after[0]
         if start.col == before[-1].col + 1 and before[0].year < start.year <= before[-1].year:
             twin = next(c for c in before if c.year == start.year)

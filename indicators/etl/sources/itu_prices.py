@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -250,7 +251,7 @@ def median_blocks(grid: pd.DataFrame, header: int) -> list[MedianBlock]:
         )
         raise _label_error(grid, named[0], message)
     blocks = [MedianBlock(schemas.ANNUAL_SAMPLE, runs[0])]
-    for before, run in zip(runs, runs[1:], strict=False):
+    for before, run in itertools.pairwise(runs):
         labels = _labels(grid, header, max(before.values()) + 1, run)
         sample = schemas.window_sample(_window(grid, header, labels, run))
         if any(block.sample == sample for block in blocks):

@@ -365,7 +365,7 @@ def test_percentage_above_100(raw2019: Raw) -> None:
 
 
 def test_percentage_above_100_in_sex_split(raw2024: Raw) -> None:
-    row, col = _find(raw2024["By gender"], "Percentage of individuals using the Internet")
+    row, _col = _find(raw2024["By gender"], "Percentage of individuals using the Internet")
     raw = _damaged(raw2024, "By gender", row + 1, 8, 140.0)  # World, female, first year
     with pytest.raises(SourceError, match="outside 0-100") as info:
         itu.transform_internet_use(raw, "2024-11")

@@ -42,5 +42,5 @@ def test_name_index_matches_accents_and_case(mirror):
 def test_empty_file(tmp_path):
     path = tmp_path / "m49.csv"
     path.write_bytes(b"")
-    with pytest.raises(SourceError, match="m49.csv: file is empty"):
+    with pytest.raises(SourceError, match=r"m49\.csv: file is empty"):
         m49.extract(path)
