@@ -299,17 +299,27 @@ class Renderer:
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def _submit(self, job: Job) -> Future[bytes]:
+    def _submit(self, job: Job) -> tuple[Future[bytes], Any]:
+        """The job's render under way, and the browser drawing it."""
         loop, browser = self._ensure()
         opts = {"format": job.fmt, "width": job.width, "height": job.height, "scale": job.scale}
         coroutine = browser.calc_fig(job.figure, opts=opts, topojson=theme.TOPOJSON_URI)
-        return asyncio.run_coroutine_threadsafe(coroutine, loop)
+        return asyncio.run_coroutine_threadsafe(coroutine, loop), browser
+
+    def _close_if_running(self, browsers: Sequence[Any]) -> None:
+        """Stop Chromium if it is still one the failed renders used: another thread's render
+        that failed on the same crash may have restarted it already, and its new browser (and
+        the renders on it) must be left alone."""
+        with self._lock:
+            if any(self._browser is b for b in browsers):
+                self._shutdown()
 
     def render_many(self, jobs: Sequence[Job]) -> list[bytes]:
         """Render several images concurrently (as many at once as there are tabs)."""
         check_formats(jobs)
         for attempt in (1, 2):
-            futures = [self._submit(job) for job in jobs]
+            submitted = [self._submit(job) for job in jobs]
+            futures = [future for future, _ in submitted]
             try:
                 return [bytes(f.result(TIMEOUT_S * max(1, len(jobs)))) for f in futures]
             except Exception as exc:
@@ -322,7 +332,7 @@ class Renderer:
                     raise RenderError(f"the figure could not be rendered: {exc}") from exc
                 # Chromium or a tab died under us: start a new one and try once more.
                 log.warning("render failed (%r); restarting Chromium and retrying once", exc)
-                self.close()
+                self._close_if_running([browser for _, browser in submitted])
         raise AssertionError("unreachable")
 
     def render_stream(self, groups: Iterable[Sequence[Job]]) -> list[list[bytes]]:

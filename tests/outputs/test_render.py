@@ -177,6 +177,31 @@ def test_a_killed_process_leaves_no_chromium_and_its_folder_is_removed_after_it(
         mine.rmdir()
 
 
+def test_what_still_runs_in_a_dead_process_folder_is_stopped_before_the_folder_goes(tmp_path):
+    """A killed worker's Chromium may outlive it for a moment and write its profile back as it
+    quits: the sweep stops it first, so the folder does not come back."""
+    gone = subprocess.Popen(["sleep", "60"])
+    gone.kill()  # killed and not reaped yet: a zombie, which runs no more than a reaped one
+    time.sleep(0.2)
+    folder = Path(folders.tempfile.gettempdir()) / f"{folders.FOLDER_PREFIX}{gone.pid}-orphan"
+    folder.mkdir()
+    # Stands for the orphaned Chromium: it runs with the folder on its command line and keeps
+    # writing into it.
+    writer = subprocess.Popen(
+        ["/bin/sh", "-c", 'while :; do mkdir -p "$0/profile"; sleep 0.05; done', str(folder)]
+    )
+    try:
+        time.sleep(0.3)
+        assert folder in folders.remove_folders()
+        writer.wait(timeout=5)  # stopped, not left running
+        time.sleep(0.3)
+        assert not folder.exists()
+    finally:
+        writer.kill()
+        writer.wait()
+        gone.wait()
+
+
 def test_a_bad_format_is_refused_before_rendering(renderer):
     with pytest.raises(ValueError, match="unknown image format"):
         renderer.render(render.Job(FIGURE, "gif", 300, 200, 1))
