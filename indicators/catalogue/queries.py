@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -77,6 +78,38 @@ def _editions(frame: pd.DataFrame, sources: tuple[str, ...] | None) -> list[str]
         pairs = pairs[pairs["source"].isin(sources)]
     pairs = pairs.sort_values(["source", "vintage"], ascending=[True, False])
     return [f"{s}@{v}" for s, v in pairs.itertuples(index=False)]
+
+
+def first_of(choices: Callable[[Tables], Sequence[Any]]) -> Callable[[Tables], Any]:
+    """A default that picks the first of the choices ('' when there are none)."""
+
+    def pick(tables: Tables) -> Any:
+        options = choices(tables)
+        return options[0] if options else ""
+
+    return pick
+
+
+@dataclass(frozen=True)
+class EditionChoices:
+    """The editions of a table a chart offers (of some sources), and the groupings it draws."""
+
+    table: str
+    sources: tuple[str, ...] | None = None
+    groupings: tuple[str, ...] = ()
+
+    def options(self, tables: Tables) -> list[str]:
+        """The table's editions of these sources, newest first within each source."""
+        return editions(tables, self.table, self.sources)
+
+    def newest(self, tables: Tables) -> str:
+        """The first of the editions ('' when none is built)."""
+        options = self.options(tables)
+        return options[0] if options else ""
+
+    def groupings_in(self, tables: Tables, p: dict[str, Any]) -> list[str]:
+        """The groupings with at least one group in the chosen edition."""
+        return edition_groupings(tables, self.table, p["edition"], list(self.groupings))
 
 
 def split_edition(key: str) -> tuple[str, str]:

@@ -23,17 +23,12 @@ from indicators.figures import Caption, Chart, theme
 from indicators.metrics.divides import SPLIT_MEASURES, Split, split_gap
 
 # The groupings ITU splits these divides by (its editions split no development status).
-GROUPINGS = ["income", "itu_region", "special"]
+GROUPINGS = ("income", "itu_region", "special")
 
 
-def editions(tables: Tables, split: Split) -> list[str]:
-    """ITU aggregate editions holding the split, newest first."""
-    return queries.editions(tables, split.table, ("itu_aggregates",))
-
-
-def groupings_in_edition(tables: Tables, split: Split, p: dict[str, Any]) -> list[str]:
-    """The groupings with at least one group in the chosen edition."""
-    return queries.edition_groupings(tables, split.table, p["edition"], GROUPINGS)
+def edition_choices(split: Split) -> queries.EditionChoices:
+    """The ITU aggregate editions holding the split, and the groupings it is drawn by."""
+    return queries.EditionChoices(split.table, ("itu_aggregates",), GROUPINGS)
 
 
 def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -97,22 +97,11 @@ LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 MAP_CAP_PCT = 10.0
 
 
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "broadband_price")
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
+EDITIONS = queries.EditionChoices("broadband_price")
 
 
 def _years(tables: Tables) -> list[int]:
     return queries.years_of(tables, "broadband_price")
-
-
-def _newest_year(tables: Tables) -> int | str:
-    years = _years(tables)
-    return years[0] if years else ""
 
 
 def _gb(allowance: Any) -> str:
@@ -148,7 +137,7 @@ def _window_choices(tables: Tables) -> list[str]:
     """Every edition's windows, longest first, then 'none'."""
     samples = [
         s
-        for key in _editions(tables)
+        for key in EDITIONS.options(tables)
         for s in queries.edition_values(tables, "broadband_price", key, "sample")
     ]
     return [*_windows_of(samples), NO_WINDOW]
@@ -161,7 +150,7 @@ def _windows_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
 
 def _default_window(tables: Tables) -> str:
     """The newest edition's longest window."""
-    return _windows_in_edition(tables, {"edition": _newest_edition(tables)})[0]
+    return _windows_in_edition(tables, {"edition": EDITIONS.newest(tables)})[0]
 
 
 def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
@@ -823,7 +812,7 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 PRICE_COLUMNS = {f"price_{u}": f"Price ({text})" for u, (text, _) in UNITS.items()}
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
+EDITION = edition_param(EDITIONS)
 BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS), labels=BASKETS)
 UNIT = Param(
     "unit", "Unit", "pct_gni_pc", list(UNITS), labels={u: text for u, (text, _) in UNITS.items()}
@@ -831,7 +820,7 @@ UNIT = Param(
 YEAR = Param(
     "year",
     "Year",
-    _newest_year,
+    queries.first_of(_years),
     _years,
     kind="int",
     help="The latest year with data up to this one is shown.",

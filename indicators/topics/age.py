@@ -11,7 +11,7 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries, splits
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.contract.schemas import field_info
@@ -40,28 +40,9 @@ REST_NOTE = (
 )
 
 
-def _editions(tables: Tables) -> list[str]:
-    return splits.editions(tables, SPLIT)
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
-
-
-def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return splits.groupings_in_edition(tables, SPLIT, p)
-
-
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    splits.GROUPINGS,
-    within=_groupings,
-    labels=queries.GROUPING_LABELS,
-)
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
+EDITIONS = splits.edition_choices(SPLIT)
+GROUPING = grouping_param(EDITIONS)
+EDITION = edition_param(EDITIONS)
 
 
 def _with_note(chart: Chart) -> Chart:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -30,18 +30,11 @@ from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
 
-GROUPINGS = ["itu_region", "development", "income", "special"]
+EDITIONS = queries.EditionChoices(
+    "bandwidth", ("itu_aggregates",), ("itu_region", "development", "income", "special")
+)
 GBPS_PER_TBPS = 1000.0
 PER_USER_UNIT = field_info("bandwidth", "per_user_kbps")["unit"]
-
-
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "bandwidth", ("itu_aggregates",))
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
 
 
 def _years(tables: Tables) -> list[int]:
@@ -409,25 +402,13 @@ def _end_years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
     return queries.edition_values(tables, "bandwidth", p["edition"], "year")
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
-
-
 BANDWIDTH_COLUMNS = {
     "bandwidth_gbps": "International bandwidth (Gbit/s)",
     "bandwidth_tbps": "International bandwidth (Tbit/s)",
     "share_pct": "Share of the world total (%)",
 }
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "itu_region",
-    GROUPINGS,
-    within=_groupings_in_edition,
-    labels=queries.GROUPING_LABELS,
-    stand_ins=GROUPING_STAND_INS,
-)
+EDITION = edition_param(EDITIONS)
+GROUPING = grouping_param(EDITIONS, "itu_region", GROUPING_STAND_INS)
 
 REGIONS = ChartSpec(
     "bandwidth_regions",

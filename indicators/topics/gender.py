@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -32,7 +32,10 @@ from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
 
-GROUPINGS = ["development", "itu_region", "income", "special"]
+ITU_EDITIONS = queries.EditionChoices(
+    "internet_use", ("itu_aggregates",), ("development", "itu_region", "income", "special")
+)
+COUNTRY_EDITIONS = queries.EditionChoices("internet_use", ("itu_gender_country",))
 # How a grouping reads inside a sentence ("... by income group").
 GROUPING_TEXT = {
     "development": "development status",
@@ -102,22 +105,9 @@ def _sex_editions(tables: Tables) -> list[str]:
             f"{s}@{v}"
             for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
         }
-        editions = queries.editions(tables, "internet_use", ("itu_aggregates",))
-        return [k for k in editions if k in with_split]
+        return [k for k in ITU_EDITIONS.options(tables) if k in with_split]
 
     return list(queries.memo(tables, frame, ("sex-editions",), compute))
-
-
-def _country_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("itu_gender_country",))
-
-
-def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
-    def pick(tables: Tables) -> str:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
 
 
 def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
@@ -497,10 +487,6 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
     return (f"Not in any ITU region, shown under all regions only: {', '.join(loose)}.",)
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
-
-
 SEX_COLUMNS = {
     "female_pct": "Women using the Internet (% of women)",
     "male_pct": "Men using the Internet (% of men)",
@@ -509,7 +495,7 @@ SEX_COLUMNS = {
     "gap_pp": "Gender gap (percentage points, male - female)",
     "relative_gap_pct": "ITU relative gender gap (%)",
 }
-SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
+SEX_EDITION = Param("edition", "Edition", queries.first_of(_sex_editions), _sex_editions)
 
 PARITY = ChartSpec(
     "gender_parity",
@@ -517,15 +503,7 @@ PARITY = ChartSpec(
     "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
     "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
+        grouping_param(ITU_EDITIONS, stand_ins=GROUPING_STAND_INS),
         Param(
             "metric",
             "Measure",
@@ -562,7 +540,7 @@ COUNTRIES = ChartSpec(
             list(SORTS),
             labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
         ),
-        Param("edition", "Edition", _first(_country_editions), _country_editions),
+        edition_param(COUNTRY_EDITIONS),
     ),
     query=country_rows,
     figure=countries,

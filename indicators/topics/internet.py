@@ -9,7 +9,14 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, NamedView, Param
+from indicators.catalogue.charts import (
+    ChartSpec,
+    Finding,
+    NamedView,
+    Param,
+    edition_param,
+    grouping_param,
+)
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -38,29 +45,19 @@ TARGETS_2025 = {
     "LMY": ("2025 target, developing / LMICs: 65%", 65.0),
     LDC: ("2025 target, LDCs: 35%", 35.0),
 }
-GROUPINGS = ["development", "itu_region", "income", "wb_region", "special"]
+# The newest edition first: ITU's own aggregates, then the World Bank's.
+EDITIONS = queries.EditionChoices(
+    "internet_use",
+    ("itu_aggregates", "wdi"),
+    ("development", "itu_region", "income", "wb_region", "special"),
+)
+WDI_EDITIONS = queries.EditionChoices("internet_use", ("wdi",))
 # Groups drawn beside a grouping's own: the LDCs with developed and developing countries.
 SHOWN_WITH = {"development": [LDC]}
 # Years an economy's latest value may lag the map's year (ITU and WDI revise and fill late).
 TOLERANCES = [0, 1, 2, 3, 5, 10]
 DEFAULT_TOLERANCE = 3
 UNIT = field_info("internet_use", "value_pct")["unit"]
-
-
-def _aggregate_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("itu_aggregates", "wdi"))
-
-
-def _wdi_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("wdi",))
-
-
-def _first(choices: Any) -> Any:
-    def pick(tables: Tables) -> Any:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
 
 
 def _development_edition(tables: Tables) -> str:
@@ -495,10 +492,6 @@ def _in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     return queries.edition_entities(tables, "internet_use", p["edition"])
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
-
-
 def _sexes_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     present = set(queries.edition_values(tables, "internet_use", p["edition"], "sex"))
     return [s for s in SEXES if s in present]
@@ -509,9 +502,8 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 SEXES = ["total", "female", "male"]
-# The newest edition first: ITU's own aggregates, then the World Bank's.
-EDITION = Param("edition", "Edition", _first(_aggregate_editions), _aggregate_editions)
-WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
+EDITION = edition_param(EDITIONS)
+WDI_EDITION = edition_param(WDI_EDITIONS)
 
 BY_GROUP = ChartSpec(
     "internet_by_group",
@@ -519,15 +511,7 @@ BY_GROUP = ChartSpec(
     "Share of the population using the Internet by development status, ITU region, income "
     "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "development",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
+        grouping_param(EDITIONS, "development", GROUPING_STAND_INS),
         EDITION,
         Param(
             "sex",

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries, splits
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -36,25 +36,14 @@ from indicators.metrics.claims import Computed, NotComputable, value_of, with_ro
 
 TABLE = "mobile_broadband"
 UNIT = field_info(TABLE, "per_100")["unit"]
-GROUPINGS = ["development", "itu_region", "income", "special"]
+EDITIONS = queries.EditionChoices(
+    TABLE, ("itu_aggregates",), ("development", "itu_region", "income", "special")
+)
 # Groups drawn beside a grouping's own: the LDCs with developed and developing countries.
 SHOWN_WITH = {"development": [LDC]}
 # Several subscriptions per person are common (a phone and a dongle): 100 is one per person, not
 # a ceiling, and is marked as such.
 ONE_EACH = ("one subscription per inhabitant", 100.0)
-
-
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, TABLE, ("itu_aggregates",))
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
-
-
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, TABLE, p["edition"], GROUPINGS)
 
 
 def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -142,16 +131,8 @@ BY_GROUP = ChartSpec(
     "Active mobile-broadband subscriptions per 100 inhabitants over time, for the world and "
     "the groups of a grouping (development status, ITU region, income, LDC/LLDC/SIDS).",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
-        Param("edition", "Edition", _newest_edition, _editions),
+        grouping_param(EDITIONS, stand_ins=GROUPING_STAND_INS),
+        edition_param(EDITIONS),
     ),
     query=group_rows,
     figure=by_group,
@@ -194,7 +175,9 @@ AREA_WORDS = {"total": "", "urban": " in urban areas", "rural": " in rural areas
 # to be within reach, which holds for mobile broadband and any mobile signal, mostly for LTE,
 # and not for 5G (most people online are outside 5G): 5G is shown in the split by network.
 USAGE_TECHNOLOGIES = ["3g", "lte", "mobile_cellular"]
-COVERAGE_GROUPINGS = ["income", "development", "itu_region", "special"]
+COVERAGE_GROUPINGS = ("income", "development", "itu_region", "special")
+COVERAGE_EDITIONS = queries.EditionChoices(COVERAGE, ("itu_aggregates",), COVERAGE_GROUPINGS)
+OWNERSHIP_EDITIONS = queries.EditionChoices(OWNERSHIP, ("itu_aggregates",), COVERAGE_GROUPINGS)
 # Segments of the usage bars: (column, legend, colour). Blues lie within reach (dark: online).
 USAGE_SEGMENTS = (
     ("use_pct", "Online", "#0072B2", "white"),
@@ -211,19 +194,6 @@ NETWORK_SEGMENTS = {
 }
 BAR_PX = 44  # per group row of a bar chart, with room for the gap between bars
 LABEL_MIN = 3.0  # the narrowest segment (in points) that is labelled with its value
-
-
-def _coverage_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, COVERAGE, ("itu_aggregates",))
-
-
-def _newest_coverage(tables: Tables) -> str:
-    options = _coverage_editions(tables)
-    return options[0] if options else ""
-
-
-def _coverage_groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, COVERAGE, p["edition"], COVERAGE_GROUPINGS)
 
 
 def _areas(tables: Tables, p: dict[str, Any]) -> list[str]:
@@ -687,19 +657,6 @@ def gaps_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
 # ---- mobile-phone ownership
 
 
-def _ownership_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, OWNERSHIP, ("itu_aggregates",))
-
-
-def _newest_ownership(tables: Tables) -> str:
-    options = _ownership_editions(tables)
-    return options[0] if options else ""
-
-
-def _ownership_groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, OWNERSHIP, p["edition"], COVERAGE_GROUPINGS)
-
-
 def ownership_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Mobile-phone ownership of the world and the groups of a grouping, of one sex."""
     rows = queries.in_years(queries.rows_of(tables, OWNERSHIP, p["edition"]), p)
@@ -769,16 +726,9 @@ def ownership_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     return f"Mobile phone ownership{among}: {values} ({year})"
 
 
-COVERAGE_GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    COVERAGE_GROUPINGS,
-    within=_coverage_groupings,
-    labels=queries.GROUPING_LABELS,
-)
+COVERAGE_GROUPING = grouping_param(COVERAGE_EDITIONS)
 AREA = Param("location", "Area", "total", list(AREA_LABELS), within=_areas, labels=AREA_LABELS)
-COVERAGE_EDITION = Param("edition", "Edition", _newest_coverage, _coverage_editions)
+COVERAGE_EDITION = edition_param(COVERAGE_EDITIONS)
 COVERAGE_COLUMNS = {
     "technology": "Technology (at least)",
     "location": "Area",
@@ -878,14 +828,7 @@ OWNERS = ChartSpec(
     "Individuals aged 10 or older owning a mobile phone over time, in all or by sex, for the "
     "world and the groups of a grouping.",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            COVERAGE_GROUPINGS,
-            within=_ownership_groupings,
-            labels=queries.GROUPING_LABELS,
-        ),
+        grouping_param(OWNERSHIP_EDITIONS),
         Param(
             "sex",
             "Sex",
@@ -893,7 +836,7 @@ OWNERS = ChartSpec(
             ["total", "female", "male"],
             labels={"total": "Total", "female": "Women", "male": "Men"},
         ),
-        Param("edition", "Edition", _newest_ownership, _ownership_editions),
+        edition_param(OWNERSHIP_EDITIONS),
     ),
     query=ownership_rows,
     figure=ownership,
@@ -1024,7 +967,7 @@ def access_card(tables: Tables) -> cards.Card:
     missing = cards.missing_tables(tables, (COVERAGE, "internet_use"))
     if missing:
         return replace(card, empty=missing)
-    edition = _newest_coverage(tables)
+    edition = COVERAGE_EDITIONS.newest(tables)
     found = [access_metric(tables, edition, e) for e in (WORLD, LDC)] if edition else []
     metrics = tuple(m for m in found if m is not None)
     if not metrics:

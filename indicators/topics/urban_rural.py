@@ -10,7 +10,7 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries, splits, wording
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -38,35 +38,10 @@ COLUMNS = {
 }
 
 
-def _editions(tables: Tables) -> list[str]:
-    return splits.editions(tables, SPLIT)
-
-
-def _country_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, TABLE, (COUNTRY_SOURCE,))
-
-
-def _first(choices: Any) -> Any:
-    def pick(tables: Tables) -> str:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
-
-
-def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return splits.groupings_in_edition(tables, SPLIT, p)
-
-
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    splits.GROUPINGS,
-    within=_groupings,
-    labels=queries.GROUPING_LABELS,
-)
-EDITION = Param("edition", "Edition", _first(_editions), _editions)
+EDITIONS = splits.edition_choices(SPLIT)
+COUNTRY_EDITIONS = queries.EditionChoices(TABLE, (COUNTRY_SOURCE,))
+GROUPING = grouping_param(EDITIONS)
+EDITION = edition_param(EDITIONS)
 
 
 def rate_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -269,7 +244,7 @@ COUNTRIES = ChartSpec(
             list(SORTS),
             labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
         ),
-        Param("edition", "Edition", _first(_country_editions), _country_editions),
+        edition_param(COUNTRY_EDITIONS),
     ),
     query=country_rows,
     figure=countries,
