@@ -8,17 +8,19 @@ between them in points or as a ratio, the way ITU's Facts and Figures states it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import queries
+from indicators.catalogue import cards, queries
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.wording import extremes, latest, name, pct, short, world_and_groups
 from indicators.contract.store import Tables
-from indicators.etl.codes import WORLD
+from indicators.etl.codes import LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics.divides import SPLIT_MEASURES, Split, split_gap
 
@@ -256,3 +258,52 @@ def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
         )
     gap = split.gap_name[0].upper() + split.gap_name[1:]
     return f"{gap} in Internet use{place}: {lead['gap_pp']:.1f} points ({year})"
+
+
+@dataclass(frozen=True)
+class GapCard:
+    """How a split's overview card states the gap: the measure, its words and its link."""
+
+    split: Split
+    card: cards.Card
+    measure: str  # a key of SPLIT_MEASURES: the column the card states and trends
+    text: Callable[[pd.Series], str]  # the latest year's row -> the headline figure
+    detail: Callable[[pd.Series], str]  # the latest year's row -> the sentence under it
+    trend_label: str
+    link: Callable[[str, str, str], str]  # (entity, measure, edition) -> the chart's link
+    missing: str  # what the tables lack when neither the world nor the LDCs have the split
+    notes: tuple[str, ...]
+
+
+def gap_metric(frame: pd.DataFrame, vintage: str, entity: str, how: GapCard) -> cards.Metric | None:
+    """The gap of one group in its latest year of an ITU edition, with both rates."""
+    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
+    wide = split_gap(rows[rows["entity_id"] == entity], how.split).set_index("year").sort_index()
+    if wide.empty:
+        return None
+    last = wide.iloc[-1]
+    column = SPLIT_MEASURES[how.measure].column
+    return cards.Metric(
+        label=cards.short_name(entity),
+        text=how.text(last),
+        value=queries.number(last[column]),
+        detail=how.detail(last),
+        year=int(wide.index.max()),
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(wide[column]),
+        trend_label=how.trend_label,
+        href=how.link(entity, how.measure, f"{cards.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def gap_card(tables: Tables, how: GapCard) -> cards.Card:
+    """The gap of the world and the LDCs (newest ITU edition)."""
+    frame = tables.get(how.split.table)
+    if frame is None or frame.empty:
+        return cards.empty_card(how.card, how.split.table)
+    vintages = cards.vintages(frame, cards.ITU_SOURCE)
+    found = [gap_metric(frame, vintages[0], e, how) for e in (WORLD, LDC)] if vintages else []
+    metrics = tuple(m for m in found if m is not None)
+    if not metrics:
+        return cards.no_rows_card(how.card, how.missing)
+    return cards.filled_card(how.card, metrics, how.notes)

@@ -16,11 +16,11 @@ from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import LDC, WORLD
+from indicators.etl.codes import WORLD
 from indicators.figures import Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
-from indicators.metrics.divides import GENERATIONAL, SPLIT_MEASURES, point_gap, split_gap
+from indicators.metrics.divides import GENERATIONAL, SPLIT_MEASURES, point_gap
 
 SPLIT = GENERATIONAL
 TABLE = SPLIT.table
@@ -177,48 +177,29 @@ def _points(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) 
     return with_rounding(point_gap, _both(frame, claim))
 
 
-def age_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
-    """The generational gap (points) of one group in its latest year, with both rates."""
-    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
-    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
-    if wide.empty:
-        return None
-    year = int(wide.index.max())
-    last = wide.loc[year]
-    return cards.Metric(
-        label=cards.short_name(entity),
-        text=f"{last['gap_pp']:+.1f}",
-        value=queries.number(last["gap_pp"]),
-        detail=(
-            f"Percentage points between people aged 15-24 ({last['youth_pct']:.1f}% online) "
-            f"and the rest of the population ({last['rest_pct']:.1f}%); a ratio of "
-            f"{last['ratio']:.2f}."
-        ),
-        year=year,
-        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
-        trend=cards.trend(wide["gap_pp"]),
-        trend_label="Gap in points",
-        href=gap_link(entity, "points", f"{cards.ITU_SOURCE}@{vintage}"),
-    )
+TOPIC_PATH = "/age"
+CARD = splits.GapCard(
+    SPLIT,
+    cards.Card("age", "Young and old", TOPIC_PATH, "Young and old page"),
+    "points",
+    text=lambda last: f"{last['gap_pp']:+.1f}",
+    detail=lambda last: (
+        f"Percentage points between people aged 15-24 ({last['youth_pct']:.1f}% online) "
+        f"and the rest of the population ({last['rest_pct']:.1f}%); a ratio of "
+        f"{last['ratio']:.2f}."
+    ),
+    trend_label="Gap in points",
+    link=gap_link,
+    missing="ITU Internet use by age for the world or LDCs",
+    notes=("Youth: aged 15-24; the rest: everyone else in the population.",),
+)
 
 
 def age_card(tables: Tables) -> cards.Card:
     """The generational gap of the world and the LDCs (newest ITU edition)."""
-    card = cards.Card("age", "Young and old", TOPIC_PATH, "Young and old page")
-    frame = tables.get(TABLE)
-    if frame is None or frame.empty:
-        return cards.empty_card(card, TABLE)
-    vintages = cards.vintages(frame, cards.ITU_SOURCE)
-    found = [age_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
-    metrics = tuple(m for m in found if m is not None)
-    if not metrics:
-        return cards.no_rows_card(card, "ITU Internet use by age for the world or LDCs")
-    return cards.filled_card(
-        card, metrics, ("Youth: aged 15-24; the rest: everyone else in the population.",)
-    )
+    return splits.gap_card(tables, CARD)
 
 
-TOPIC_PATH = "/age"
 TOPIC = Topic(
     key="age",
     title="Young and old",

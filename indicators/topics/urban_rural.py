@@ -17,7 +17,7 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import count, name, pct
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
+from indicators.etl.codes import ITU_REGIONS, WORLD
 from indicators.figures import Caption, Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
@@ -326,46 +326,29 @@ def _offline(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any])
     return with_rounding(lambda u, t, a, b: offline_in(u, t, a, b, location), named)
 
 
-def urban_rural_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
-    """The urban-rural ratio of one group in its latest year, with both rates."""
-    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
-    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
-    if wide.empty:
-        return None
-    year = int(wide.index.max())
-    last = wide.loc[year]
-    return cards.Metric(
-        label=cards.short_name(entity),
-        text=f"{last['ratio']:.1f}×",
-        value=queries.number(last["ratio"]),
-        detail=(
-            f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
-            f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
-            f"{last['gap_pp']:.1f} points)."
-        ),
-        year=year,
-        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
-        trend=cards.trend(wide["ratio"]),
-        trend_label="Urban / rural ratio",
-        href=gap_link(entity, "ratio", f"{cards.ITU_SOURCE}@{vintage}"),
-    )
+TOPIC_PATH = "/urban-rural"
+CARD = splits.GapCard(
+    SPLIT,
+    cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page"),
+    "ratio",
+    text=lambda last: f"{last['ratio']:.1f}×",
+    detail=lambda last: (
+        f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
+        f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
+        f"{last['gap_pp']:.1f} points)."
+    ),
+    trend_label="Urban / rural ratio",
+    link=gap_link,
+    missing="ITU urban and rural Internet use for the world or LDCs",
+    notes=("Ratio = urban / rural rate, as ITU states it.",),
+)
 
 
 def urban_rural_card(tables: Tables) -> cards.Card:
     """The urban-rural ratio of the world and the LDCs (newest ITU edition)."""
-    card = cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page")
-    frame = tables.get(TABLE)
-    if frame is None or frame.empty:
-        return cards.empty_card(card, TABLE)
-    vintages = cards.vintages(frame, cards.ITU_SOURCE)
-    found = [urban_rural_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
-    metrics = tuple(m for m in found if m is not None)
-    if not metrics:
-        return cards.no_rows_card(card, "ITU urban and rural Internet use for the world or LDCs")
-    return cards.filled_card(card, metrics, ("Ratio = urban / rural rate, as ITU states it.",))
+    return splits.gap_card(tables, CARD)
 
 
-TOPIC_PATH = "/urban-rural"
 TOPIC = Topic(
     key="urban_rural",
     title="Urban and rural",
