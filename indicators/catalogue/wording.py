@@ -117,3 +117,16 @@ def pair(a: pd.Series, b: pd.Series, a_value: str, b_value: str) -> str:
     if all(c in INCOME for c in codes):
         return f"{a_value} in {short(a)} vs {b_value} in {short(b)} economies"
     return f"{a_value} in {named(a)} vs {b_value} in {named(b)}"
+
+
+def word_lines(text: str, chars: int) -> list[str]:
+    """The words of a label in lines of at most ``chars`` characters (a longer word alone)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
+from indicators.catalogue import cards, economies, queries
+from indicators.catalogue.charts import ChartSpec, Finding, Param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -27,7 +26,7 @@ from indicators.catalogue.wording import (
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, LDC, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
@@ -368,33 +367,7 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return wide.assign(gap_pp=gap)
 
 
-LABEL_CHARS = 20  # per line of a row label; two lines at most, so the plot keeps a phone's width
-ROW_PX = 34  # two lines of a row label and a gap, so labels never touch their neighbours
-
-
-def _tick_label(name: str, year: int) -> str:
-    """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
-    lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
-    'Bolivia') and shortened with an ellipsis if still too long (the hover label and the table
-    have the name in full)."""
-    tail = f" ({int(year)})"
-    short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    lines, line = [], ""
-    for word in f"{short}{tail}".split():
-        if line and len(line) + 1 + len(word) > LABEL_CHARS:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 2:
-        second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
-        lines = [lines[0], f"{second}…{tail}"]
-    return "<br>".join(lines)
-
-
-# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
-SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+SORTS: economies.Sorts = {
     "gap": (["gap_pp", "name"], [False, True], "largest gap in men's favour first"),
     "female": (["female_pct", "name"], [False, True], "highest female use first"),
     "name": (["name"], [True], "by name"),
@@ -403,9 +376,7 @@ SORTS: dict[str, tuple[list[str], list[bool], str]] = {
 
 def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Economies with both rates at their latest survey year, in the chosen order."""
-    wide = _country_rows(tables, p)
-    by, ascending, _ = SORTS[p["sort"]]
-    data = wide.sort_values(by, ascending=ascending)
+    data = economies.in_order(_country_rows(tables, p), SORTS, p["sort"])
     names = {p["region"]: queries.names(tables).get(p["region"], p["region"])}
     notes = _region_note(tables, data, p["region"])
     return queries.framed(data, tables, p["edition"], notes=notes, names=names)
@@ -414,35 +385,8 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Female vs male Internet use by economy, each at its latest survey year."""
     order = SORTS[p["sort"]][2]
-    label = data["name"] + " (" + data["year"].astype(str) + ")"
-    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
-    fig = figures.dumbbell(
-        data.assign(label=label, hover=hover),
-        "label",
-        "female_pct",
-        "male_pct",
-        "Female",
-        "Male",
-        UNIT,
-        hover="hover",
-    )
-    # The figure orders rows by the male rate; the sort chosen here reads top to bottom.
-    # Autorange pads a tall category axis by several empty rows at each end; pin it to the rows,
-    # and label every row (short charts otherwise skip every other economy).
-    rows = label.tolist()[::-1]
-    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        range=[-0.7, len(data) - 0.3],
-        tickmode="array",
-        tickvals=rows,
-        ticktext=short,
-    )
-    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
-    # The unit is in the subtitle; an axis title would collide with the exported source line.
-    fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
+    fig = economies.dot_plot(data, "female_pct", "male_pct", "Female", "Male", UNIT)
+    where = economies.region_text(data, p)
     years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())
     caption = Caption(
@@ -531,17 +475,7 @@ COUNTRIES = ChartSpec(
     "gender_countries",
     "Women and men online, by economy",
     "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-    (
-        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
-        Param(
-            "sort",
-            "Sort by",
-            "gap",
-            list(SORTS),
-            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
-        ),
-        edition_param(COUNTRY_EDITIONS),
-    ),
+    economies.params(SORTS, COUNTRY_EDITIONS),
     query=country_rows,
     figure=countries,
     finding=Finding("Dot plot", countries_finding, headline=countries_headline),

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from indicators import figures
-from indicators.catalogue import cards, queries, splits, wording
+from indicators.catalogue import cards, economies, queries, splits, wording
 from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
@@ -17,12 +17,11 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import count, name, pct
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, WORLD
+from indicators.etl.codes import WORLD
 from indicators.figures import Caption, Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
 from indicators.metrics.divides import SPLIT_MEASURES, URBAN_RURAL, split_gap
-from indicators.topics.gender import ROW_PX, _tick_label
 
 SPLIT = URBAN_RURAL
 TABLE = SPLIT.table
@@ -82,8 +81,7 @@ def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 # ---- economies: urban against rural at each economy's latest survey year
 
-# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
-SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+SORTS: economies.Sorts = {
     "gap": (["gap_pp", "name"], [False, True], "largest gap in urban dwellers' favour first"),
     "rural": (["rural_pct", "name"], [False, True], "highest rural use first"),
     "name": (["name"], [True], "by name"),
@@ -95,10 +93,10 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     in the chosen order, with the economies that give one area only named in a note."""
     rows = queries.rows_of(tables, TABLE, p["edition"])
     ent = queries.entities(tables)
-    economies = ent[ent["kind"] == "economy"]
+    shown = ent[ent["kind"] == "economy"]
     if p["region"] != "all":
-        economies = economies[economies["itu_region"] == p["region"]]
-    rows = rows[rows["entity_id"].isin(set(economies["entity_id"])) & (rows["sex"] == "total")]
+        shown = shown[shown["itu_region"] == p["region"]]
+    rows = rows[rows["entity_id"].isin(set(shown["entity_id"])) & (rows["sex"] == "total")]
     wide = split_gap(rows, SPLIT)
     names = queries.names(tables)
     if wide.empty:
@@ -108,8 +106,7 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
             "in both urban and rural areas."
         )
     wide.insert(1, "name", wide["entity_id"].map(names))
-    by, ascending, _ = SORTS[p["sort"]]
-    data = wide.sort_values(by, ascending=ascending)
+    data = economies.in_order(wide, SORTS, p["sort"])
     data = data[["entity_id", "name", "year", "urban_pct", "rural_pct", "gap_pp", "ratio"]]
     one_area = rows[~rows["entity_id"].isin(set(wide["entity_id"]))]
     notes = tuple(
@@ -117,39 +114,14 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         f"{', '.join(sorted(names.get(e, e) for e in set(only['entity_id'])))}."
         for area, only in one_area.groupby("location")
     )
-    shown = {p["region"]: names.get(p["region"], p["region"])}
-    return queries.framed(data, tables, p["edition"], notes=notes, names=shown)
+    region = {p["region"]: names.get(p["region"], p["region"])}
+    return queries.framed(data, tables, p["edition"], notes=notes, names=region)
 
 
 def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Rural and urban Internet use by economy, each at its latest survey year."""
-    label = data["name"] + " (" + data["year"].astype(str) + ")"
-    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
-    fig = figures.dumbbell(
-        data.assign(label=label, hover=hover),
-        "label",
-        "rural_pct",
-        "urban_pct",
-        "Rural",
-        "Urban",
-        UNIT,
-        hover="hover",
-    )
-    # The figure orders rows by urban use; the chosen sort reads top to bottom, every row
-    # labelled and the axis pinned to the rows (as the gender chart by economy does).
-    rows = label.tolist()[::-1]
-    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        range=[-0.7, len(data) - 0.3],
-        tickmode="array",
-        tickvals=rows,
-        ticktext=short,
-    )
-    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
-    fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
+    fig = economies.dot_plot(data, "rural_pct", "urban_pct", "Rural", "Urban", UNIT)
+    where = economies.region_text(data, p)
     first, last = int(data["year"].min()), int(data["year"].max())
     years = (
         f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
@@ -235,17 +207,7 @@ COUNTRIES = ChartSpec(
     "urban_rural_countries",
     "Urban and rural Internet use, by economy",
     "Rural vs urban Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-    (
-        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
-        Param(
-            "sort",
-            "Sort by",
-            "gap",
-            list(SORTS),
-            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
-        ),
-        edition_param(COUNTRY_EDITIONS),
-    ),
+    economies.params(SORTS, COUNTRY_EDITIONS),
     query=country_rows,
     figure=countries,
     finding=Finding("Dot plot", countries_finding, headline=countries_headline),
