@@ -16,7 +16,6 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 
 from indicators.figures import layout
 from indicators.outputs.documents import FigureDoc, Options, PackDoc, figures_text
-from indicators.outputs.worddoc import PRODUCER, set_application
+from indicators.outputs.worddoc import set_properties
 
 SLIDE = (Inches(13.333), Inches(7.5))  # 16:9
 MARGIN = Inches(0.5)
@@ -318,27 +317,12 @@ def _title_slide(prs: Any, pack: PackDoc, frame_: Frame, placed: bool) -> None:
                     run.font.name = FONT
 
 
-def _properties(prs: Any, pack: PackDoc) -> None:
-    now = (pack.created or datetime.now(UTC)).replace(microsecond=0, tzinfo=None)
-    props = prs.core_properties
-    props.title = pack.title
-    props.subject = figures_text(len(pack.figures))
-    props.keywords = ", ".join(pack.keywords)
-    props.author = pack.author
-    props.last_modified_by = pack.author
-    props.comments = f"Figures generated {pack.generated} by {PRODUCER}."
-    props.created = now
-    props.modified = now
-    props.revision = 1
-    set_application(prs.part.package, PRODUCER)
-
-
 def presentation(pack: PackDoc, options: Options) -> bytes:
     """The pack as a .pptx deck."""
     prs = open_presentation(options.slide_template)
     placed = options.slide_template is not None
     frame_ = frame_of(prs, options.slide_template)
-    _properties(prs, pack)
+    set_properties(prs, pack)
     _title_slide(prs, pack, frame_, placed)
     for fig in pack.figures:
         _figure_slide(prs, fig, frame_, plan(fig, frame_, safety(options.slide_template)), placed)

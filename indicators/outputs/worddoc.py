@@ -178,10 +178,10 @@ def _table_style(doc: DocumentObject) -> str | None:
     return "Table Grid"
 
 
-def _properties(doc: DocumentObject, pack: PackDoc) -> None:
-    """Real document properties: created now, the pack's title, author and keywords."""
+def set_properties(document: Any, pack: PackDoc) -> None:
+    """Real properties of a document or deck: created now, the pack's title, author, keywords."""
     now = (pack.created or datetime.now(UTC)).replace(microsecond=0)
-    props = doc.core_properties
+    props = document.core_properties
     props.title = pack.title
     props.subject = figures_text(len(pack.figures))
     props.keywords = ", ".join(pack.keywords)
@@ -191,7 +191,7 @@ def _properties(doc: DocumentObject, pack: PackDoc) -> None:
     props.created = now
     props.modified = now
     props.revision = 1
-    set_application(doc.part.package, PRODUCER)
+    set_application(document.part.package, PRODUCER)
 
 
 def set_application(package: Any, name: str) -> None:
@@ -448,7 +448,7 @@ def document(pack: PackDoc, options: Options) -> bytes:
     doc = open_document(options.word_template)
     if pack.annex is not None and not (pack.figures or pack.sources):
         _landscape(doc, new_page=False)  # the annex alone: landscape from the first page
-    _properties(doc, pack)
+    set_properties(doc, pack)
     _spacing(doc.add_paragraph(pack.title, style=_style(doc, "Title")), 0, 6)
     built = f"; data built {pack.data_built}" if pack.data_built else ""
     intro = f"{figures_text(len(pack.figures))}, generated {pack.generated}{built}."
