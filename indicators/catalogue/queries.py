@@ -166,6 +166,16 @@ def notes_of(data: pd.DataFrame) -> tuple[str, ...]:
     return tuple(data.attrs.get("notes", ()))
 
 
+def estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Say which plotted years the publisher marks as estimates."""
+    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
+    if not years:
+        return ()
+    if len(years) == rows["year"].nunique():
+        return ("All values are ITU estimates.",)
+    return (f"{', '.join(map(str, years))} = ITU estimate.",)
+
+
 def names_in(data: pd.DataFrame) -> dict[str, str]:
     """entity_id -> name, as the frame carries them (its name column, or the names its query
     attached), for legends and captions."""

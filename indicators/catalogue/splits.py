@@ -33,16 +33,6 @@ def edition_choices(split: Split) -> queries.EditionChoices:
     return queries.EditionChoices(split.table, ("itu_aggregates",), GROUPINGS)
 
 
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(map(str, years))} = ITU estimate.",)
-
-
 def group_gaps(tables: Tables, p: dict[str, Any], split: Split) -> pd.DataFrame:
     """The world and the groups of the chosen grouping: both parts' rates, the gap in points
     and the ratio, by year (in the entities' declared order)."""
@@ -65,7 +55,7 @@ def group_gaps(tables: Tables, p: dict[str, Any], split: Split) -> pd.DataFrame:
     wide.insert(1, "name", wide["entity_id"].map(queries.names(tables)))
     columns = ["entity_id", "name", "year", f"{split.ahead}_pct", f"{split.behind}_pct"]
     data = wide[[*columns, "gap_pp", "ratio", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(rows))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(rows))
 
 
 def rates_frame(wide: pd.DataFrame, split: Split) -> pd.DataFrame:

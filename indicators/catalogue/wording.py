@@ -78,6 +78,17 @@ def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame
     return (world.iloc[0] if len(world) else None), (others if len(others) else rows)
 
 
+def latest_range(
+    data: pd.DataFrame, column: str
+) -> tuple[int, pd.Series, pd.Series, pd.Series | None]:
+    """The latest year, its groups with the highest and the lowest value of a column, and the
+    world's row (if drawn)."""
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    top, low = extremes(groups, column)
+    return year, top, low, world
+
+
 # -- headlines: a finding said in one short line -------------------------------------------
 
 # How a group reads in a short title (an income group's "economies" is said once, at the end).

@@ -17,6 +17,7 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
     extremes,
     latest,
+    latest_range,
     name,
     named,
     pair,
@@ -371,9 +372,7 @@ def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The range across groups in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_user_kbps")
+    year, top, low, world = latest_range(data, "per_user_kbps")
     text = (
         f"In {year}, international bandwidth per Internet user ranged from "
         f"{low['per_user_kbps']:,.0f} kbit/s in {name(low)} to "
@@ -386,9 +385,7 @@ def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def per_user_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Bandwidth per user: 61 kbit/s in low-income vs 858 in high-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_user_kbps")
+    year, top, low, _ = latest_range(data, "per_user_kbps")
     text = pair(low, top, f"{low['per_user_kbps']:,.0f} kbit/s", f"{top['per_user_kbps']:,.0f}")
     return f"Bandwidth per user: {text} ({year})"
 

@@ -147,14 +147,8 @@ def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.Dat
 
 
 def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    rows = rows[rows["sex"].isin(["female", "male"])]
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
+    """Say which plotted years of the female and male rates the publisher marks as estimates."""
+    return queries.estimate_note(rows[rows["sex"].isin(["female", "male"])])
 
 
 def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str]) -> go.Figure:

@@ -24,12 +24,11 @@ from indicators.catalogue.wording import (
     count,
     extremes,
     group_name,
-    latest,
+    latest_range,
     name,
     named,
     pair,
     pct,
-    world_and_groups,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -98,16 +97,6 @@ def _developed_vs_ldcs(tables: Tables) -> tuple[str, dict[str, Any]] | None:
     return label, {"edition": edition, "entity_a": DEVELOPED, "entity_b": LDC, "mode": "ratio"}
 
 
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(rows.loc[rows["estimate"], "year"].unique())
-    if not len(years):
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
-
-
 def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Internet use of the world and the groups of one grouping (with the LDCs beside the
     development split), of one sex, within the chosen years."""
@@ -153,16 +142,17 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         + (f", with {' and '.join(extra)}" if extra else ""),
         subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=queries.source_of(data),
-        notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
+        notes=(
+            *queries.estimate_note(data),
+            "Dashed lines: Broadband Commission targets for 2025.",
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
 def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, world = latest_range(data, "value_pct")
     text = (
         f"In {year}, {pct(top['value_pct'])} of people used the Internet in {name(top)}, "
         f"against {pct(low['value_pct'])} in {name(low)}"
@@ -174,9 +164,7 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Internet use: 93% in high-income vs 26% in low-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, _ = latest_range(data, "value_pct")
     return f"Internet use: {pair(top, low, pct(top['value_pct']), pct(low['value_pct']))} ({year})"
 
 

@@ -21,6 +21,7 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
     extremes,
     latest,
+    latest_range,
     name,
     pair,
     pct,
@@ -78,21 +79,12 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         colours=theme.entity_colours(data["entity_id"]),
     )
     figures.reference_lines(fig, [ONE_EACH], dash="dot")
-    years = sorted(int(y) for y in data.loc[data["estimate"], "year"].unique())
-    every = len(years) == data["year"].nunique()
-    estimates = (
-        ("All values are ITU estimates.",)
-        if years and every
-        else (f"{', '.join(map(str, years))} = ITU estimate.",)
-        if years
-        else ()
-    )
     caption = Caption(
         title="Active mobile-broadband subscriptions by " + queries.grouping_phrase(p["grouping"]),
         subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
         source=queries.source_of(data),
         notes=(
-            *estimates,
+            *queries.estimate_note(data),
             "Dotted line: one subscription per inhabitant; many people hold more than one, so "
             "values above 100 are common and do not mean everyone is connected.",
         ),
@@ -102,9 +94,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_100")
+    year, top, low, world = latest_range(data, "per_100")
     text = (
         f"In {year}, {name(top)} had {top['per_100']:.0f} active mobile-broadband "
         f"subscriptions per 100 inhabitants, against {low['per_100']:.0f} in {name(low)}"
@@ -116,9 +106,7 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Mobile broadband: 153 per 100 people in high-income vs 40 in low-income (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_100")
+    year, top, low, _ = latest_range(data, "per_100")
     return (
         f"Mobile broadband: {top['per_100']:.0f} per 100 people in {short(top)} vs "
         f"{low['per_100']:.0f} in {short(low)} ({year})"
@@ -273,16 +261,6 @@ def _usage_years(tables: Tables, p: dict[str, Any]) -> list[int]:
     return list(queries.memo(tables, frame, key, compute))
 
 
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(map(str, years))} = ITU estimate.",)
-
-
 def usage_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Each group's population in the year: online, within reach but offline (the usage gap),
     out of reach (the coverage gap). Groups with more people online than within reach cannot
@@ -298,7 +276,7 @@ def usage_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     over = joined[joined["use_pct"] > joined["coverage_pct"]]
     drawn = joined[joined["use_pct"] <= joined["coverage_pct"]]
-    notes = list(_estimate_note(drawn))
+    notes = list(queries.estimate_note(drawn))
     if len(over):
         listed = ", ".join(
             f"{n} ({u:.1f}% online, {c:.1f}% within reach)"
@@ -448,7 +426,7 @@ def network_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     data = shares.rename(columns=coverage)[
         ["entity_id", "name", "year", *coverage.values(), *best, "estimate"]
     ]
-    notes = [*_estimate_note(data), *_rounding_note(data, present)]
+    notes = [*queries.estimate_note(data), *_rounding_note(data, present)]
     return queries.framed(data, tables, p["edition"], notes=tuple(notes))
 
 
@@ -583,7 +561,7 @@ def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     columns = ["entity_id", "name", "year", "technology", "location", "coverage_pct", "use_pct"]
     data = drawn[[*columns, "coverage_gap_pp", "usage_gap_pp", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(data))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(data))
 
 
 def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -670,7 +648,7 @@ def ownership_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     rows = _in_order(rows.assign(name=rows["entity_id"].map(queries.names(tables))), wanted)
     data = rows[["entity_id", "name", "year", "sex", "value_pct", "owners_millions", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(data))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(data))
 
 
 def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -703,9 +681,7 @@ def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def ownership_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, world = latest_range(data, "value_pct")
     who = {"total": "people", "female": "women", "male": "men"}[p.get("sex", "total")]
     text = (
         f"In {year}, {pct(top['value_pct'])} of {who} aged 10 or older owned a mobile phone in "
@@ -718,9 +694,7 @@ def ownership_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def ownership_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Mobile phone ownership: 98% in high-income vs 56% in low-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, _ = latest_range(data, "value_pct")
     among = {"total": "", "female": " among women", "male": " among men"}[p.get("sex", "total")]
     values = pair(top, low, pct(top["value_pct"]), pct(low["value_pct"]))
     return f"Mobile phone ownership{among}: {values} ({year})"
