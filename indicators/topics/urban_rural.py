@@ -4,6 +4,7 @@ time, and urban against rural use by economy at each economy's latest survey yea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -53,17 +54,9 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return splits.rates_chart(data, p, SPLIT, "Internet use in urban and rural areas")
 
 
-def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_finding(data, p, SPLIT)
-
-
-def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_headline(data, p, SPLIT)
-
-
-def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
-    """The urban-rural gap (points and ratio) of the world and the groups, by year."""
-    return splits.group_gaps(tables, p, SPLIT)
+by_group_finding = partial(splits.rates_finding, split=SPLIT)
+by_group_headline = partial(splits.rates_headline, split=SPLIT)
+gap_rows = partial(splits.group_gaps, split=SPLIT)
 
 
 def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -71,12 +64,8 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return splits.gap_chart(data, p, SPLIT, "The urban-rural gap in Internet use")
 
 
-def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_finding(data, p, SPLIT)
-
-
-def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_headline(data, p, SPLIT)
+gap_finding = partial(splits.gap_finding, split=SPLIT)
+gap_headline = partial(splits.gap_headline, split=SPLIT)
 
 
 # ---- economies: urban against rural at each economy's latest survey year
