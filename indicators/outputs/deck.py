@@ -27,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 
 from indicators.figures import layout
 from indicators.outputs.documents import FigureDoc, Options, PackDoc, figures_text
-from indicators.outputs.worddoc import set_properties
+from indicators.outputs.worddoc import set_properties, untemplated
 
 SLIDE = (Inches(13.333), Inches(7.5))  # 16:9
 MARGIN = Inches(0.5)
@@ -144,7 +144,7 @@ def open_presentation(template: Path | None) -> Any:
         data = Path(template).read_bytes()
         if data[:4] != b"PK\x03\x04":
             raise TemplateError(f"{template}: not a PowerPoint deck or template (.pptx, .potx)")
-        prs = Presentation(io.BytesIO(_as_deck(data)))
+        prs = Presentation(io.BytesIO(untemplated(data, TEMPLATE_TYPE, DECK_TYPE)))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, TemplateError):
             raise
@@ -153,22 +153,6 @@ def open_presentation(template: Path | None) -> Any:
         prs.part.drop_rel(slide_id.rId)
         prs.slides._sldIdLst.remove(slide_id)
     return prs
-
-
-def _as_deck(data: bytes) -> bytes:
-    """A .potx template's bytes with the content type of a deck (python-pptx opens decks)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    types = source.read("[Content_Types].xml").decode("utf-8")
-    if TEMPLATE_TYPE not in types:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                content = types.replace(TEMPLATE_TYPE, DECK_TYPE).encode("utf-8")
-            target.writestr(item, content)
-    return out.getvalue()
 
 
 def _types(layout_: Any) -> set[Any]:

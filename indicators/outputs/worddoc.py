@@ -75,7 +75,7 @@ def open_document(template: Path | None) -> DocumentObject:
         data = Path(template).read_bytes()
         if data[:4] != b"PK\x03\x04":
             raise TemplateError(f"{template}: not a Word document or template (.docx, .dotx)")
-        doc = Document(io.BytesIO(_as_document(data)))
+        doc = Document(io.BytesIO(untemplated(data, TEMPLATE_TYPE, DOCUMENT_TYPE)))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, TemplateError):
             raise
@@ -84,19 +84,19 @@ def open_document(template: Path | None) -> DocumentObject:
     return doc
 
 
-def _as_document(data: bytes) -> bytes:
-    """A .dotx template's bytes with the content type of a document (python-docx opens only
-    documents; the parts are the same)."""
+def untemplated(data: bytes, template_type: str, main_type: str) -> bytes:
+    """A template's bytes with the content type of the file it makes (python-docx and python-pptx
+    open only documents and decks; the parts are the same)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     types = source.read("[Content_Types].xml").decode("utf-8")
-    if TEMPLATE_TYPE not in types:
+    if template_type not in types:
         return data
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "[Content_Types].xml":
-                content = types.replace(TEMPLATE_TYPE, DOCUMENT_TYPE).encode("utf-8")
+                content = types.replace(template_type, main_type).encode("utf-8")
             target.writestr(item, content)
     return out.getvalue()
 
