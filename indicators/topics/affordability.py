@@ -425,15 +425,23 @@ def _short(value: float, unit: str) -> str:
     return f"{value:.1f}%" if unit == "pct_gni_pc" else f"{value:,.2f}"
 
 
+def _official(data: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ITU's official collections (its experimental ones are left aside)."""
+    return data[~data["experimental"]] if "experimental" in data else data
+
+
+def _annual(data: pd.DataFrame) -> pd.DataFrame:
+    """The official annual medians (no constant-sample window)."""
+    official = _official(data)
+    return official[official["sample"] == ANNUAL] if "sample" in official else official
+
+
 def medians_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The world's median in the latest year, the range across groups, and how many groups
     have a median below the target (annual medians only; the lines are not restated)."""
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    if "sample" in official:
-        official = official[official["sample"] == ANNUAL]
-    year, rows = latest(official)
+    year, rows = latest(_annual(data))
     world, groups = world_and_groups(rows)
     top, low = extremes(groups, column)
     basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
@@ -467,10 +475,7 @@ def medians_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Fixed broadband costs 29.9% of GNI p.c. in low-income vs 1.0% in high-income (2025)'."""
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    if "sample" in official:
-        official = official[official["sample"] == ANNUAL]
-    year, rows = latest(official)
+    year, rows = latest(_annual(data))
     _, groups = world_and_groups(rows)
     top, low = extremes(groups, column)
     basket = BASKET_TEXT.get(p.get("basket", ""), "broadband").capitalize()
@@ -680,14 +685,17 @@ def distribution(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
+def _prices(data: pd.DataFrame, p: dict[str, Any]) -> tuple[str, int, str, pd.Series]:
+    """The unit, the latest year, the basket in words and the official prices of economies."""
+    unit = p.get("unit", "pct_gni_pc")
+    official = _official(data)
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
+    return unit, int(official["year"].max()), basket, official[f"price_{unit}"].dropna()
+
+
 def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
     """How many economies price the basket below 2% (and above 5%), or the median price."""
-    unit = p.get("unit", "pct_gni_pc")
-    column = f"price_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    year = int(official["year"].max())
-    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
-    values = official[column].dropna()
+    unit, year, basket, values = _prices(data, p)
     if unit != "pct_gni_pc":
         return (
             f"In {year}, the median {basket} price across {len(values)} {where} was "
@@ -703,12 +711,7 @@ def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
 
 def economy_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'87 of 195 economies price fixed broadband below the 2% target (2025)'."""
-    unit = p.get("unit", "pct_gni_pc")
-    column = f"price_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    year = int(official["year"].max())
-    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
-    values = official[column].dropna()
+    unit, year, basket, values = _prices(data, p)
     group = str(p.get("group", "all"))
     where = "economies" if group in ("all", "") else named(group)
     if group.startswith("ITU_"):
