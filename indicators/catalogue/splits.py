@@ -18,7 +18,15 @@ import plotly.graph_objects as go
 from indicators import figures
 from indicators.catalogue import cards, queries
 from indicators.catalogue.errors import NoData
-from indicators.catalogue.wording import extremes, latest, name, pct, short, world_and_groups
+from indicators.catalogue.wording import (
+    extremes,
+    latest,
+    name,
+    pct,
+    short,
+    world_and_groups,
+    year_span,
+)
 from indicators.contract.store import Tables
 from indicators.etl.codes import LDC, WORLD
 from indicators.figures import Caption, Chart, theme
@@ -109,10 +117,6 @@ def year_ticks(fig: go.Figure, years: pd.Series) -> None:
         fig.update_xaxes(tickmode="linear", tick0=int(years.min()), dtick=1, tickformat="d")
 
 
-def _span(data: pd.DataFrame) -> str:
-    return f"{int(data['year'].min())}-{int(data['year'].max())}"
-
-
 def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
     """Both parts' Internet use over time, one colour per group: the part ahead solid, the
     other dashed."""
@@ -129,7 +133,7 @@ def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str)
         title=f"{title} by {grouping}",
         subtitle=(
             f"% of population, {split.ahead_label.lower()} solid, "
-            f"{split.behind_label.lower()} dashed, {_span(data)}"
+            f"{split.behind_label.lower()} dashed, {year_span(data)}"
         ),
         source=queries.source_of(data),
         notes=(
@@ -197,9 +201,9 @@ def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -
     )
     caption = Caption(
         title=f"{title} by {queries.grouping_phrase(p['grouping'])}",
-        subtitle=f"{measure.unit} ({ahead} / {behind} Internet use), {_span(data)}"
+        subtitle=f"{measure.unit} ({ahead} / {behind} Internet use), {year_span(data)}"
         if p["measure"] == "ratio"
-        else f"{measure.unit} ({ahead} - {behind} Internet use), {_span(data)}",
+        else f"{measure.unit} ({ahead} - {behind} Internet use), {year_span(data)}",
         source=queries.source_of(data),
         notes=(how, *queries.notes_of(data)),
     )

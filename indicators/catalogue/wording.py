@@ -65,6 +65,11 @@ def latest(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:
     return year, data[data["year"] == year]
 
 
+def year_span(data: pd.DataFrame) -> str:
+    """The first and the last year of a frame, as a caption says them ('2015-2024')."""
+    return f"{int(data['year'].min())}-{int(data['year'].max())}"
+
+
 def extremes(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     """The rows with the highest and the lowest value of a column."""
     ordered = rows.dropna(subset=[column]).sort_values(column)

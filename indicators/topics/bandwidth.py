@@ -23,6 +23,7 @@ from indicators.catalogue.wording import (
     pair,
     pct,
     world_and_groups,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -76,10 +77,6 @@ def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataF
         name=rows["entity_id"].map(queries.names(tables)), _order=rows["entity_id"].map(order)
     )
     return rows.sort_values(["_order", "year"]).drop(columns="_order")
-
-
-def _span(data: pd.DataFrame) -> str:
-    return f"{int(data['year'].min())}-{int(data['year'].max())}"
 
 
 def _coverage_note(rows: pd.DataFrame, world: pd.Series) -> str:
@@ -157,10 +154,10 @@ def by_region(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
             "%",
             colours=theme.entity_colours(data["entity_id"]),
         )
-        subtitle = f"Share of the world total, %, {_span(data)}"
+        subtitle = f"Share of the world total, %, {year_span(data)}"
     else:
         fig = _regions_absolute(data, data[data["entity_id"] == WORLD])
-        subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {_span(data)}"
+        subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {year_span(data)}"
     caption = Caption(
         title="International bandwidth by ITU region",
         subtitle=subtitle,
@@ -262,7 +259,8 @@ def growth_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     present = set(rows["year"])
     if start not in present or end not in present:
         raise NoData(
-            f"{queries.edition_label(p['edition'])} covers {_span(rows)}; choose years within it."
+            f"{queries.edition_label(p['edition'])} covers {year_span(rows)}; choose years "
+            "within it."
         )
     table = _growth_table(rows, start, end)
     world = table[table["entity_id"] == WORLD]
@@ -363,7 +361,7 @@ def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     by = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"International bandwidth per Internet user by {by}",
-        subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
+        subtitle=f"{PER_USER_UNIT} per Internet user, {year_span(data)}",
         source=queries.source_of(data),
         notes=queries.notes_of(data),
     )

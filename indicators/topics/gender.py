@@ -23,6 +23,7 @@ from indicators.catalogue.wording import (
     named,
     pct,
     world_and_groups,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -246,7 +247,7 @@ def parity(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
         title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
-        subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{unit}, World and {label}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             note,

@@ -29,6 +29,7 @@ from indicators.catalogue.wording import (
     named,
     pair,
     pct,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -140,7 +141,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"Individuals using the Internet by {queries.grouping_phrase(p['grouping'])}"
         + (f", with {' and '.join(extra)}" if extra else ""),
-        subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {p['sex']}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             *queries.estimate_note(data),
@@ -420,7 +421,7 @@ def compare(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     fig.update_yaxes(range=[0, 100])
     caption = Caption(
         title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in drawn),
-        subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=queries.notes_of(data),
     )

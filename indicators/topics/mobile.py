@@ -27,6 +27,7 @@ from indicators.catalogue.wording import (
     pct,
     short,
     world_and_groups,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -81,7 +82,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     figures.reference_lines(fig, [ONE_EACH], dash="dot")
     caption = Caption(
         title="Active mobile-broadband subscriptions by " + queries.grouping_phrase(p["grouping"]),
-        subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             *queries.estimate_note(data),
@@ -581,11 +582,10 @@ def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         figures.reference_lines(fig, [("no usage gap", 0.0)], dash="dot")
     splits.year_ticks(fig, data["year"])
     where = AREA_WORDS[p["location"]]
-    span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     grouping = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"{title.format(tech=technology)}{where}, by {grouping}",
-        subtitle=f"{SHARE_UNIT}, {span}",
+        subtitle=f"{SHARE_UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(how.format(tech=technology), *queries.notes_of(data)),
     )
@@ -665,10 +665,9 @@ def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     fig.update_yaxes(range=[0, 100])
     splits.year_ticks(fig, data["year"])
     who = {"total": "", "female": " (women)", "male": " (men)"}[p["sex"]]
-    span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     caption = Caption(
         title=f"Individuals owning a mobile phone{who} by {queries.grouping_phrase(p['grouping'])}",
-        subtitle=f"{OWNERSHIP_UNIT}, {span}",
+        subtitle=f"{OWNERSHIP_UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             "Individuals aged 10 or older (ITU's footnote), as a share of the population of "
