@@ -180,15 +180,12 @@ def rates_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
 def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
     """The gap over time, one line per group, in points (ahead - behind) or as a ratio."""
     measure = SPLIT_MEASURES[p["measure"]]
-    fig = figures.lines(
+    fig = figures.group_lines(
         data,
-        "year",
         measure.column,
-        "entity_id",
         queries.names_in(data),
         y_title=measure.unit,
         hover_format=measure.hover,
-        colours=theme.entity_colours(data["entity_id"]),
     )
     no_gap = 1.0 if p["measure"] == "ratio" else 0.0
     figures.reference_lines(fig, [("no gap", no_gap)], dash="dot")

@@ -145,15 +145,7 @@ def region_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 def by_region(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """International bandwidth by ITU region: stacked Tbit/s, or each region's share of world."""
     if p["mode"] == "share":
-        fig = figures.lines(
-            data,
-            "year",
-            "share_pct",
-            "entity_id",
-            queries.names_in(data),
-            "%",
-            colours=theme.entity_colours(data["entity_id"]),
-        )
+        fig = figures.group_lines(data, "share_pct", queries.names_in(data), "%")
         subtitle = f"Share of the world total, %, {year_span(data)}"
     else:
         fig = _regions_absolute(data, data[data["entity_id"] == WORLD])
@@ -349,14 +341,7 @@ def per_user_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 
 def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """International bandwidth per Internet user over time, by group, with the world."""
-    fig = figures.lines(
-        data,
-        "year",
-        "per_user_kbps",
-        "entity_id",
-        queries.names_in(data),
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "per_user_kbps", queries.names_in(data))
     fig.update_layout(yaxis_title=PER_USER_UNIT)
     by = queries.grouping_phrase(p["grouping"])
     caption = Caption(

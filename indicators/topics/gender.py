@@ -211,15 +211,8 @@ def _rates_figure(data: pd.DataFrame) -> go.Figure:
 def _metric_figure(data: pd.DataFrame, metric: str) -> go.Figure:
     """One line per group of the chosen gap metric, with parity marked."""
     spec = METRICS[metric]
-    fig = figures.lines(
-        data,
-        "year",
-        spec.column,
-        "entity_id",
-        queries.names_in(data),
-        y_title=spec.unit,
-        hover_format=spec.hover,
-        colours=theme.entity_colours(data["entity_id"]),
+    fig = figures.group_lines(
+        data, spec.column, queries.names_in(data), y_title=spec.unit, hover_format=spec.hover
     )
     if metric == "parity":
         figures.band(fig, *gaps.PARITY_BAND, PARITY_LABEL)

@@ -32,7 +32,7 @@ from indicators.catalogue.wording import (
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
-from indicators.figures import Caption, Chart, theme
+from indicators.figures import Caption, Chart
 from indicators.metrics import divides
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
 
@@ -70,15 +70,7 @@ def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 
 def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Subscriptions per 100 inhabitants over time, one line per group, the world included."""
-    fig = figures.lines(
-        data,
-        "year",
-        "per_100",
-        "entity_id",
-        queries.names_in(data),
-        y_title=UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "per_100", queries.names_in(data), y_title=UNIT)
     figures.reference_lines(fig, [ONE_EACH], dash="dot")
     caption = Caption(
         title="Active mobile-broadband subscriptions by " + queries.grouping_phrase(p["grouping"]),
@@ -569,15 +561,7 @@ def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """One line per group of coverage, the coverage gap or the usage gap."""
     column, title, how = GAP_MEASURES[p["measure"]]
     technology = TECHNOLOGY_WORDS[p["technology"]]
-    fig = figures.lines(
-        data,
-        "year",
-        column,
-        "entity_id",
-        queries.names_in(data),
-        y_title=SHARE_UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, column, queries.names_in(data), y_title=SHARE_UNIT)
     if p["measure"] == "usage_gap" and (data[column] < 0).any():
         figures.reference_lines(fig, [("no usage gap", 0.0)], dash="dot")
     splits.year_ticks(fig, data["year"])
@@ -653,15 +637,7 @@ def ownership_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 
 def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Mobile-phone ownership over time, one line per group."""
-    fig = figures.lines(
-        data,
-        "year",
-        "value_pct",
-        "entity_id",
-        queries.names_in(data),
-        y_title=OWNERSHIP_UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "value_pct", queries.names_in(data), y_title=OWNERSHIP_UNIT)
     fig.update_yaxes(range=[0, 100])
     splits.year_ticks(fig, data["year"])
     who = {"total": "", "female": " (women)", "male": " (men)"}[p["sex"]]
