@@ -11,7 +11,7 @@ import pandas as pd
 from indicators.catalogue.errors import NoData
 from indicators.contract.store import Tables
 from indicators.etl import sources
-from indicators.etl.codes import GROUPS
+from indicators.etl.codes import GROUPS, WORLD
 
 # What to run when a table is missing: online, or from a folder of the publishers' files.
 BUILD_HINT = (
@@ -237,6 +237,11 @@ def grouping_of(entity: str) -> str:
     """The grouping whose charts draw a group (the world is drawn with every grouping)."""
     grouping = GROUPS.get(entity, ("", "income"))[1]
     return "income" if grouping == "world" else grouping
+
+
+def link_grouping(entity: str) -> str:
+    """The grouping a link to a group's chart names ('' for the world: the chart's default)."""
+    return "" if entity == WORLD else grouping_of(entity)
 
 
 def group_ids(tables: Tables, grouping: str) -> list[str]:

@@ -17,7 +17,6 @@ from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import WORLD
 from indicators.figures import Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
@@ -124,7 +123,7 @@ GAP = ChartSpec(
 
 def gap_link(entity: str, measure: str = "points", edition: str = "") -> str:
     """The generational gap over time of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
 
 
@@ -136,7 +135,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
         return gap_link(entity, "ratio", edition)
     if row.get("metric") == "generational_gap":
         return gap_link(entity, "points", edition)
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
 
 

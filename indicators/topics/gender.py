@@ -479,7 +479,7 @@ COUNTRIES = ChartSpec(
 
 def parity_link(entity: str, metric: str = "parity", edition: str = "") -> str:
     """The gap over time of the grouping that holds a group, in one measure."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     params = {"grouping": grouping, "metric": metric, "edition": edition}
     return TOPIC.link("gender_parity", params)
 

@@ -808,7 +808,7 @@ def usage_link(
     entity: str, year: int | None = None, location: str = "total", edition: str = ""
 ) -> str:
     """The covered-but-not-connected bars of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     params = {"grouping": grouping, "location": location, "year": year or "", "edition": edition}
     return TOPIC.link(USAGE.id, params)
 
@@ -817,7 +817,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
     if "entity_a" not in spec:
         return TOPIC.path
     entity = str(spec["entity_a"])
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     year = spec.get("year") or ""
     if row.get("metric") in ("coverage_gap", "not_online_share"):
         return usage_link(entity, int(year) if year else None, edition=edition)

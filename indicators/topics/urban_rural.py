@@ -18,7 +18,6 @@ from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import count, name, pct
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import WORLD
 from indicators.figures import Caption, Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
@@ -212,7 +211,7 @@ COUNTRIES = ChartSpec(
 
 def gap_link(entity: str, measure: str = "ratio", edition: str = "") -> str:
     """The urban-rural gap over time of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
 
 
@@ -221,7 +220,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
         return TOPIC.path
     if row.get("metric") == "urban_rural_ratio":
         return gap_link(str(spec["entity_a"]), "ratio", edition)
-    grouping = "" if spec["entity_a"] == WORLD else queries.grouping_of(str(spec["entity_a"]))
+    grouping = queries.link_grouping(str(spec["entity_a"]))
     return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
 
 
