@@ -24,7 +24,7 @@ from indicators.catalogue.wording import (
     name,
     pct,
     short,
-    world_and_groups,
+    with_lead,
     year_span,
 )
 from indicators.contract.store import Tables
@@ -150,8 +150,7 @@ def rates_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     year, rows = latest(data)
     wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
     wide = wide.reset_index().assign(gap=lambda f: f[split.ahead] - f[split.behind])
-    world, groups = world_and_groups(wide)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(wide)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, "gap")
     return (
@@ -169,8 +168,7 @@ def rates_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """'Internet use worldwide: 83% of urban dwellers vs 48% of rural dwellers (2024)'."""
     year, rows = latest(data)
     wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
-    world, groups = world_and_groups(wide.reset_index())
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(wide.reset_index())
     return (
         f"Internet use{_place(world, lead)}: {pct(lead[split.ahead])} of {split.ahead_short} vs "
         f"{pct(lead[split.behind])} of {split.behind_short} ({year})"
@@ -211,8 +209,7 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """The gap worldwide in the first and latest year, and the widest group."""
     measure = SPLIT_MEASURES[p.get("measure", "ratio")]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, measure.column)
     first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
@@ -238,8 +235,7 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
 def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """'Urban dwellers 1.7 times as likely to be online as rural dwellers worldwide (2024)'."""
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(rows)
     place = _place(world, lead)
     if p.get("measure", "ratio") == "ratio":
         who = split.ahead_short[0].upper() + split.ahead_short[1:]

@@ -83,6 +83,13 @@ def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame
     return (world.iloc[0] if len(world) else None), (others if len(others) else rows)
 
 
+def with_lead(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame, pd.Series]:
+    """The world's row (if drawn), the other rows, and the row a sentence leads with: the
+    world's, else the first group's."""
+    world, groups = world_and_groups(rows)
+    return world, groups, world if world is not None else groups.iloc[0]
+
+
 def latest_range(
     data: pd.DataFrame, column: str
 ) -> tuple[int, pd.Series, pd.Series, pd.Series | None]:

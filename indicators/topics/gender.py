@@ -22,7 +22,7 @@ from indicators.catalogue.wording import (
     name,
     named,
     pct,
-    world_and_groups,
+    with_lead,
     year_span,
 )
 from indicators.contract.schemas import field_info
@@ -275,9 +275,8 @@ def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     metric = p.get("metric", "parity")
     if metric == "rates":
         return _rates_finding(year, rows)
-    world, groups = world_and_groups(rows)
+    world, groups, lead = with_lead(rows)
     where = "worldwide" if world is not None else f"in {name(groups.iloc[0])}"
-    lead = world if world is not None else groups.iloc[0]
     if metric == "parity":
         within = int(groups["parity"].between(*gaps.PARITY_BAND).sum())
         _, low = extremes(groups, "parity")
@@ -310,8 +309,7 @@ def parity_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
         at = list(wide.index).index(WORLD) if WORLD in wide.index else 0
         women, men = float(wide["female"].iloc[at]), float(wide["male"].iloc[at])
         return f"{pct(women)} of women vs {pct(men)} of men online ({year})"
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     where = "worldwide" if world is not None else f"in {named(lead)}"
     if metric == "parity":
         _, low = extremes(groups, "parity")

@@ -26,7 +26,7 @@ from indicators.catalogue.wording import (
     pair,
     pct,
     short,
-    world_and_groups,
+    with_lead,
     year_span,
 )
 from indicators.contract.schemas import field_info
@@ -348,8 +348,7 @@ def usage(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The world's usage and coverage gaps, and where the usage gap is widest."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(data)
     where = AREA_WORDS[p.get("location", "total")]
     people = "the world's population" if world is not None else f"people in {name(lead)}"
     widest, _ = extremes(groups, "usage_gap_pp")
@@ -363,8 +362,7 @@ def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def usage_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Covered but not connected: 34% of the world's population, 3G (2024)'."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(data)
     who = "the world's population" if world is not None else short(lead)
     tech = TECHNOLOGY_SHORT[p.get("technology", "3g")]
     return (
@@ -476,8 +474,7 @@ def networks(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """5G coverage worldwide and its range across the groups, and the share out of reach of
     mobile broadband where it is largest."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(data)
     place = "the world's population" if world is not None else f"people in {name(lead)}"
     top = "best_5g_pct" if "best_5g_pct" in data.columns else None
     beyond = [c for c in ("best_mobile_cellular_pct", "best_none_pct") if c in data.columns]
@@ -497,8 +494,7 @@ def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def networks_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'5G reaches 51% of the world's population (2024)'."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(data)
     place = ("the world's population" if world is not None else short(lead)) + AREA_WORDS[
         p.get("location", "total")
     ]
@@ -580,8 +576,7 @@ def gaps_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The measure worldwide in the first and latest year, and the highest group."""
     column = GAP_MEASURES[p.get("measure", "usage_gap")][0]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     top, _ = extremes(groups, column)
     first = data[data["entity_id"] == lead["entity_id"]].sort_values("year").iloc[0]
@@ -604,8 +599,7 @@ def gaps_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Usage gap for 3G: 34% of the population worldwide (2024)'."""
     column = GAP_MEASURES[p.get("measure", "usage_gap")][0]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {short(lead)}"
     what = {
         "usage_gap": "Usage gap for {tech}",
