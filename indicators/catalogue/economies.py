@@ -59,8 +59,7 @@ def tick_label(name: str, year: int) -> str:
 def dot_plot(
     data: pd.DataFrame, low: str, high: str, low_name: str, high_name: str, unit: str
 ) -> go.Figure:
-    """Each economy's two rates (columns ``low`` and ``high``) as a dumbbell, one labelled row
-    per economy in the frame's order, hovering the gap in points."""
+    """Each economy's two rates as a dumbbell, one labelled row per economy in the frame's order."""
     label = data["name"] + " (" + data["year"].astype(str) + ")"
     hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
     fig = figures.dumbbell(

@@ -84,8 +84,7 @@ def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame
 
 
 def with_lead(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame, pd.Series]:
-    """The world's row (if drawn), the other rows, and the row a sentence leads with: the
-    world's, else the first group's."""
+    """The world's row (if drawn), the other rows, and the row a sentence leads with."""
     world, groups = world_and_groups(rows)
     return world, groups, world if world is not None else groups.iloc[0]
 
@@ -93,8 +92,7 @@ def with_lead(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame, pd.Se
 def latest_range(
     data: pd.DataFrame, column: str
 ) -> tuple[int, pd.Series, pd.Series, pd.Series | None]:
-    """The latest year, its groups with the highest and the lowest value of a column, and the
-    world's row (if drawn)."""
+    """The latest year, its groups with the highest and lowest value, and the world's row."""
     year, rows = latest(data)
     world, groups = world_and_groups(rows)
     top, low = extremes(groups, column)

@@ -85,8 +85,8 @@ def open_document(template: Path | None) -> DocumentObject:
 
 
 def untemplated(data: bytes, template_type: str, main_type: str) -> bytes:
-    """A template's bytes with the content type of the file it makes (python-docx and python-pptx
-    open only documents and decks; the parts are the same)."""
+    """A template's bytes with the content type of the file it makes (the parts are the same)."""
+    # python-docx and python-pptx open only documents and decks, not their templates.
     source = zipfile.ZipFile(io.BytesIO(data))
     types = source.read("[Content_Types].xml").decode("utf-8")
     if template_type not in types:
