@@ -90,6 +90,28 @@ class Param:
         return next((v for v in self.stand_ins.get(value, ()) if v in options), None)
 
 
+def edition_param(editions: queries.EditionChoices) -> Param:
+    """The edition control: the table's editions, the newest by default."""
+    return Param("edition", "Edition", editions.newest, editions.options)
+
+
+def grouping_param(
+    editions: queries.EditionChoices,
+    default: str = "income",
+    stand_ins: dict[Any, tuple[Any, ...]] | None = None,
+) -> Param:
+    """The grouping control: the groupings offered that have a group in the chosen edition."""
+    return Param(
+        "grouping",
+        "Grouping",
+        default,
+        list(editions.groupings),
+        within=editions.groupings_in,
+        labels=queries.GROUPING_LABELS,
+        stand_ins=stand_ins or {},
+    )
+
+
 # (tables, values) -> the frame a chart draws, with its source line in ``frame.attrs``.
 Query = Callable[[Tables, dict[str, Any]], pd.DataFrame]
 # (frame, values) -> the finished chart: a pure function, testable on a few hand-written rows.

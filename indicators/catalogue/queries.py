@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pandas as pd
 from indicators.catalogue.errors import NoData
 from indicators.contract.store import Tables
 from indicators.etl import sources
-from indicators.etl.codes import GROUPS
+from indicators.etl.codes import GROUPS, WORLD
 
 # What to run when a table is missing: online, or from a folder of the publishers' files.
 BUILD_HINT = (
@@ -79,6 +80,38 @@ def _editions(frame: pd.DataFrame, sources: tuple[str, ...] | None) -> list[str]
     return [f"{s}@{v}" for s, v in pairs.itertuples(index=False)]
 
 
+def first_of(choices: Callable[[Tables], Sequence[Any]]) -> Callable[[Tables], Any]:
+    """A default that picks the first of the choices ('' when there are none)."""
+
+    def pick(tables: Tables) -> Any:
+        options = choices(tables)
+        return options[0] if options else ""
+
+    return pick
+
+
+@dataclass(frozen=True)
+class EditionChoices:
+    """The editions of a table a chart offers (of some sources), and the groupings it draws."""
+
+    table: str
+    sources: tuple[str, ...] | None = None
+    groupings: tuple[str, ...] = ()
+
+    def options(self, tables: Tables) -> list[str]:
+        """The table's editions of these sources, newest first within each source."""
+        return editions(tables, self.table, self.sources)
+
+    def newest(self, tables: Tables) -> str:
+        """The first of the editions ('' when none is built)."""
+        options = self.options(tables)
+        return options[0] if options else ""
+
+    def groupings_in(self, tables: Tables, p: dict[str, Any]) -> list[str]:
+        """The groupings with at least one group in the chosen edition."""
+        return edition_groupings(tables, self.table, p["edition"], list(self.groupings))
+
+
 def split_edition(key: str) -> tuple[str, str]:
     """'itu_aggregates@2024-11' -> ('itu_aggregates', '2024-11')."""
     source, _, vintage = key.partition("@")
@@ -131,6 +164,16 @@ def source_of(data: pd.DataFrame) -> str:
 def notes_of(data: pd.DataFrame) -> tuple[str, ...]:
     """The notes a query attached to its frame."""
     return tuple(data.attrs.get("notes", ()))
+
+
+def estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Say which plotted years the publisher marks as estimates."""
+    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
+    if not years:
+        return ()
+    if len(years) == rows["year"].nunique():
+        return ("All values are ITU estimates.",)
+    return (f"{', '.join(map(str, years))} = ITU estimate.",)
 
 
 def names_in(data: pd.DataFrame) -> dict[str, str]:
@@ -194,6 +237,11 @@ def grouping_of(entity: str) -> str:
     """The grouping whose charts draw a group (the world is drawn with every grouping)."""
     grouping = GROUPS.get(entity, ("", "income"))[1]
     return "income" if grouping == "world" else grouping
+
+
+def link_grouping(entity: str) -> str:
+    """The grouping a link to a group's chart names ('' for the world: the chart's default)."""
+    return "" if entity == WORLD else grouping_of(entity)
 
 
 def group_ids(tables: Tables, grouping: str) -> list[str]:

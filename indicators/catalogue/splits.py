@@ -8,42 +8,37 @@ between them in points or as a ratio, the way ITU's Facts and Figures states it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import queries
+from indicators.catalogue import cards, queries
 from indicators.catalogue.errors import NoData
-from indicators.catalogue.wording import extremes, latest, name, pct, short, world_and_groups
+from indicators.catalogue.wording import (
+    extremes,
+    latest,
+    name,
+    pct,
+    short,
+    with_lead,
+    year_span,
+)
 from indicators.contract.store import Tables
-from indicators.etl.codes import WORLD
+from indicators.etl.codes import LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics.divides import SPLIT_MEASURES, Split, split_gap
 
 # The groupings ITU splits these divides by (its editions split no development status).
-GROUPINGS = ["income", "itu_region", "special"]
+GROUPINGS = ("income", "itu_region", "special")
 
 
-def editions(tables: Tables, split: Split) -> list[str]:
-    """ITU aggregate editions holding the split, newest first."""
-    return queries.editions(tables, split.table, ("itu_aggregates",))
-
-
-def groupings_in_edition(tables: Tables, split: Split, p: dict[str, Any]) -> list[str]:
-    """The groupings with at least one group in the chosen edition."""
-    return queries.edition_groupings(tables, split.table, p["edition"], GROUPINGS)
-
-
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(map(str, years))} = ITU estimate.",)
+def edition_choices(split: Split) -> queries.EditionChoices:
+    """The ITU aggregate editions holding the split, and the groupings it is drawn by."""
+    return queries.EditionChoices(split.table, ("itu_aggregates",), GROUPINGS)
 
 
 def group_gaps(tables: Tables, p: dict[str, Any], split: Split) -> pd.DataFrame:
@@ -68,7 +63,7 @@ def group_gaps(tables: Tables, p: dict[str, Any], split: Split) -> pd.DataFrame:
     wide.insert(1, "name", wide["entity_id"].map(queries.names(tables)))
     columns = ["entity_id", "name", "year", f"{split.ahead}_pct", f"{split.behind}_pct"]
     data = wide[[*columns, "gap_pp", "ratio", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(rows))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(rows))
 
 
 def rates_frame(wide: pd.DataFrame, split: Split) -> pd.DataFrame:
@@ -122,10 +117,6 @@ def year_ticks(fig: go.Figure, years: pd.Series) -> None:
         fig.update_xaxes(tickmode="linear", tick0=int(years.min()), dtick=1, tickformat="d")
 
 
-def _span(data: pd.DataFrame) -> str:
-    return f"{int(data['year'].min())}-{int(data['year'].max())}"
-
-
 def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
     """Both parts' Internet use over time, one colour per group: the part ahead solid, the
     other dashed."""
@@ -142,7 +133,7 @@ def rates_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str)
         title=f"{title} by {grouping}",
         subtitle=(
             f"% of population, {split.ahead_label.lower()} solid, "
-            f"{split.behind_label.lower()} dashed, {_span(data)}"
+            f"{split.behind_label.lower()} dashed, {year_span(data)}"
         ),
         source=queries.source_of(data),
         notes=(
@@ -159,8 +150,7 @@ def rates_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     year, rows = latest(data)
     wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
     wide = wide.reset_index().assign(gap=lambda f: f[split.ahead] - f[split.behind])
-    world, groups = world_and_groups(wide)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(wide)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, "gap")
     return (
@@ -178,8 +168,7 @@ def rates_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """'Internet use worldwide: 83% of urban dwellers vs 48% of rural dwellers (2024)'."""
     year, rows = latest(data)
     wide = rows.pivot_table(index=["entity_id", "name"], columns=split.column, values="value_pct")
-    world, groups = world_and_groups(wide.reset_index())
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(wide.reset_index())
     return (
         f"Internet use{_place(world, lead)}: {pct(lead[split.ahead])} of {split.ahead_short} vs "
         f"{pct(lead[split.behind])} of {split.behind_short} ({year})"
@@ -189,15 +178,12 @@ def rates_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
 def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -> Chart:
     """The gap over time, one line per group, in points (ahead - behind) or as a ratio."""
     measure = SPLIT_MEASURES[p["measure"]]
-    fig = figures.lines(
+    fig = figures.group_lines(
         data,
-        "year",
         measure.column,
-        "entity_id",
         queries.names_in(data),
         y_title=measure.unit,
         hover_format=measure.hover,
-        colours=theme.entity_colours(data["entity_id"]),
     )
     no_gap = 1.0 if p["measure"] == "ratio" else 0.0
     figures.reference_lines(fig, [("no gap", no_gap)], dash="dot")
@@ -210,9 +196,9 @@ def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -
     )
     caption = Caption(
         title=f"{title} by {queries.grouping_phrase(p['grouping'])}",
-        subtitle=f"{measure.unit} ({ahead} / {behind} Internet use), {_span(data)}"
+        subtitle=f"{measure.unit} ({ahead} / {behind} Internet use), {year_span(data)}"
         if p["measure"] == "ratio"
-        else f"{measure.unit} ({ahead} - {behind} Internet use), {_span(data)}",
+        else f"{measure.unit} ({ahead} - {behind} Internet use), {year_span(data)}",
         source=queries.source_of(data),
         notes=(how, *queries.notes_of(data)),
     )
@@ -223,8 +209,7 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """The gap worldwide in the first and latest year, and the widest group."""
     measure = SPLIT_MEASURES[p.get("measure", "ratio")]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, measure.column)
     first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
@@ -250,8 +235,7 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
 def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """'Urban dwellers 1.7 times as likely to be online as rural dwellers worldwide (2024)'."""
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(rows)
     place = _place(world, lead)
     if p.get("measure", "ratio") == "ratio":
         who = split.ahead_short[0].upper() + split.ahead_short[1:]
@@ -261,3 +245,52 @@ def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
         )
     gap = split.gap_name[0].upper() + split.gap_name[1:]
     return f"{gap} in Internet use{place}: {lead['gap_pp']:.1f} points ({year})"
+
+
+@dataclass(frozen=True)
+class GapCard:
+    """How a split's overview card states the gap: the measure, its words and its link."""
+
+    split: Split
+    card: cards.Card
+    measure: str  # a key of SPLIT_MEASURES: the column the card states and trends
+    text: Callable[[pd.Series], str]  # the latest year's row -> the headline figure
+    detail: Callable[[pd.Series], str]  # the latest year's row -> the sentence under it
+    trend_label: str
+    link: Callable[[str, str, str], str]  # (entity, measure, edition) -> the chart's link
+    missing: str  # what the tables lack when neither the world nor the LDCs have the split
+    notes: tuple[str, ...]
+
+
+def gap_metric(frame: pd.DataFrame, vintage: str, entity: str, how: GapCard) -> cards.Metric | None:
+    """The gap of one group in its latest year of an ITU edition, with both rates."""
+    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
+    wide = split_gap(rows[rows["entity_id"] == entity], how.split).set_index("year").sort_index()
+    if wide.empty:
+        return None
+    last = wide.iloc[-1]
+    column = SPLIT_MEASURES[how.measure].column
+    return cards.Metric(
+        label=cards.short_name(entity),
+        text=how.text(last),
+        value=queries.number(last[column]),
+        detail=how.detail(last),
+        year=int(wide.index.max()),
+        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
+        trend=cards.trend(wide[column]),
+        trend_label=how.trend_label,
+        href=how.link(entity, how.measure, f"{cards.ITU_SOURCE}@{vintage}"),
+    )
+
+
+def gap_card(tables: Tables, how: GapCard) -> cards.Card:
+    """The gap of the world and the LDCs (newest ITU edition)."""
+    frame = tables.get(how.split.table)
+    if frame is None or frame.empty:
+        return cards.empty_card(how.card, how.split.table)
+    vintages = cards.vintages(frame, cards.ITU_SOURCE)
+    found = [gap_metric(frame, vintages[0], e, how) for e in (WORLD, LDC)] if vintages else []
+    metrics = tuple(m for m in found if m is not None)
+    if not metrics:
+        return cards.no_rows_card(how.card, how.missing)
+    return cards.filled_card(how.card, metrics, how.notes)

@@ -65,6 +65,11 @@ def latest(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:
     return year, data[data["year"] == year]
 
 
+def year_span(data: pd.DataFrame) -> str:
+    """The first and the last year of a frame, as a caption says them ('2015-2024')."""
+    return f"{int(data['year'].min())}-{int(data['year'].max())}"
+
+
 def extremes(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     """The rows with the highest and the lowest value of a column."""
     ordered = rows.dropna(subset=[column]).sort_values(column)
@@ -76,6 +81,22 @@ def world_and_groups(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame
     world = rows[rows["entity_id"] == WORLD]
     others = rows[rows["entity_id"] != WORLD]
     return (world.iloc[0] if len(world) else None), (others if len(others) else rows)
+
+
+def with_lead(rows: pd.DataFrame) -> tuple[pd.Series | None, pd.DataFrame, pd.Series]:
+    """The world's row (if drawn), the other rows, and the row a sentence leads with."""
+    world, groups = world_and_groups(rows)
+    return world, groups, world if world is not None else groups.iloc[0]
+
+
+def latest_range(
+    data: pd.DataFrame, column: str
+) -> tuple[int, pd.Series, pd.Series, pd.Series | None]:
+    """The latest year, its groups with the highest and lowest value, and the world's row."""
+    year, rows = latest(data)
+    world, groups = world_and_groups(rows)
+    top, low = extremes(groups, column)
+    return year, top, low, world
 
 
 # -- headlines: a finding said in one short line -------------------------------------------
@@ -117,3 +138,16 @@ def pair(a: pd.Series, b: pd.Series, a_value: str, b_value: str) -> str:
     if all(c in INCOME for c in codes):
         return f"{a_value} in {short(a)} vs {b_value} in {short(b)} economies"
     return f"{a_value} in {named(a)} vs {b_value} in {named(b)}"
+
+
+def word_lines(text: str, chars: int) -> list[str]:
+    """The words of a label in lines of at most ``chars`` characters (a longer word alone)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines

@@ -16,7 +16,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from indicators import catalogue, figures
-from indicators.catalogue import cards, charts, explore, queries
+from indicators.catalogue import cards, charts, explore, queries, wording
 from indicators.catalogue.charts import ChartSpec, Param
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.catalogue.topic import Topic, page_href
@@ -477,14 +477,7 @@ def _points(trace: Any) -> list[tuple[Any, float]]:
 
 def _wrap(name: str) -> str:
     """A label in at most two short lines (the rest shortened), as the legend named it."""
-    words, lines, line = name.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > END_LABEL_CHARS:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
+    lines = wording.word_lines(name, END_LABEL_CHARS)
     if len(lines) > 2:
         lines = [lines[0], " ".join(lines[1:])[: END_LABEL_CHARS - 1] + "…"]
     return "<br>".join(lines)

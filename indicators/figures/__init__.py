@@ -120,6 +120,18 @@ def lines(
     return fig
 
 
+def group_lines(
+    data: pd.DataFrame,
+    value: str,
+    labels: dict[str, str],
+    y_title: str = "",
+    hover_format: str = ".1f",
+) -> go.Figure:
+    """One line per entity over the years, each in its entity's colour (``labels``: names)."""
+    colours = theme.entity_colours(data["entity_id"])
+    return lines(data, "year", value, "entity_id", labels, y_title, hover_format, colours=colours)
+
+
 def reference_lines(
     fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash"
 ) -> go.Figure:

@@ -16,7 +16,6 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from pptx.util import Emu, Inches, Pt
 
 from indicators.figures import layout
 from indicators.outputs.documents import FigureDoc, Options, PackDoc, figures_text
-from indicators.outputs.worddoc import PRODUCER, set_application
+from indicators.outputs.worddoc import set_properties, untemplated
 
 SLIDE = (Inches(13.333), Inches(7.5))  # 16:9
 MARGIN = Inches(0.5)
@@ -145,7 +144,7 @@ def open_presentation(template: Path | None) -> Any:
         data = Path(template).read_bytes()
         if data[:4] != b"PK\x03\x04":
             raise TemplateError(f"{template}: not a PowerPoint deck or template (.pptx, .potx)")
-        prs = Presentation(io.BytesIO(_as_deck(data)))
+        prs = Presentation(io.BytesIO(untemplated(data, TEMPLATE_TYPE, DECK_TYPE)))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, TemplateError):
             raise
@@ -154,22 +153,6 @@ def open_presentation(template: Path | None) -> Any:
         prs.part.drop_rel(slide_id.rId)
         prs.slides._sldIdLst.remove(slide_id)
     return prs
-
-
-def _as_deck(data: bytes) -> bytes:
-    """A .potx template's bytes with the content type of a deck (python-pptx opens decks)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    types = source.read("[Content_Types].xml").decode("utf-8")
-    if TEMPLATE_TYPE not in types:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                content = types.replace(TEMPLATE_TYPE, DECK_TYPE).encode("utf-8")
-            target.writestr(item, content)
-    return out.getvalue()
 
 
 def _types(layout_: Any) -> set[Any]:
@@ -318,27 +301,12 @@ def _title_slide(prs: Any, pack: PackDoc, frame_: Frame, placed: bool) -> None:
                     run.font.name = FONT
 
 
-def _properties(prs: Any, pack: PackDoc) -> None:
-    now = (pack.created or datetime.now(UTC)).replace(microsecond=0, tzinfo=None)
-    props = prs.core_properties
-    props.title = pack.title
-    props.subject = figures_text(len(pack.figures))
-    props.keywords = ", ".join(pack.keywords)
-    props.author = pack.author
-    props.last_modified_by = pack.author
-    props.comments = f"Figures generated {pack.generated} by {PRODUCER}."
-    props.created = now
-    props.modified = now
-    props.revision = 1
-    set_application(prs.part.package, PRODUCER)
-
-
 def presentation(pack: PackDoc, options: Options) -> bytes:
     """The pack as a .pptx deck."""
     prs = open_presentation(options.slide_template)
     placed = options.slide_template is not None
     frame_ = frame_of(prs, options.slide_template)
-    _properties(prs, pack)
+    set_properties(prs, pack)
     _title_slide(prs, pack, frame_, placed)
     for fig in pack.figures:
         _figure_slide(prs, fig, frame_, plan(fig, frame_, safety(options.slide_template)), placed)

@@ -75,7 +75,7 @@ def open_document(template: Path | None) -> DocumentObject:
         data = Path(template).read_bytes()
         if data[:4] != b"PK\x03\x04":
             raise TemplateError(f"{template}: not a Word document or template (.docx, .dotx)")
-        doc = Document(io.BytesIO(_as_document(data)))
+        doc = Document(io.BytesIO(untemplated(data, TEMPLATE_TYPE, DOCUMENT_TYPE)))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, TemplateError):
             raise
@@ -84,19 +84,19 @@ def open_document(template: Path | None) -> DocumentObject:
     return doc
 
 
-def _as_document(data: bytes) -> bytes:
-    """A .dotx template's bytes with the content type of a document (python-docx opens only
-    documents; the parts are the same)."""
+def untemplated(data: bytes, template_type: str, main_type: str) -> bytes:
+    """A template's bytes with the content type of the file it makes (the parts are the same)."""
+    # python-docx and python-pptx open only documents and decks, not their templates.
     source = zipfile.ZipFile(io.BytesIO(data))
     types = source.read("[Content_Types].xml").decode("utf-8")
-    if TEMPLATE_TYPE not in types:
+    if template_type not in types:
         return data
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "[Content_Types].xml":
-                content = types.replace(TEMPLATE_TYPE, DOCUMENT_TYPE).encode("utf-8")
+                content = types.replace(template_type, main_type).encode("utf-8")
             target.writestr(item, content)
     return out.getvalue()
 
@@ -178,10 +178,10 @@ def _table_style(doc: DocumentObject) -> str | None:
     return "Table Grid"
 
 
-def _properties(doc: DocumentObject, pack: PackDoc) -> None:
-    """Real document properties: created now, the pack's title, author and keywords."""
+def set_properties(document: Any, pack: PackDoc) -> None:
+    """Real properties of a document or deck: created now, the pack's title, author, keywords."""
     now = (pack.created or datetime.now(UTC)).replace(microsecond=0)
-    props = doc.core_properties
+    props = document.core_properties
     props.title = pack.title
     props.subject = figures_text(len(pack.figures))
     props.keywords = ", ".join(pack.keywords)
@@ -191,7 +191,7 @@ def _properties(doc: DocumentObject, pack: PackDoc) -> None:
     props.created = now
     props.modified = now
     props.revision = 1
-    set_application(doc.part.package, PRODUCER)
+    set_application(document.part.package, PRODUCER)
 
 
 def set_application(package: Any, name: str) -> None:
@@ -448,7 +448,7 @@ def document(pack: PackDoc, options: Options) -> bytes:
     doc = open_document(options.word_template)
     if pack.annex is not None and not (pack.figures or pack.sources):
         _landscape(doc, new_page=False)  # the annex alone: landscape from the first page
-    _properties(doc, pack)
+    set_properties(doc, pack)
     _spacing(doc.add_paragraph(pack.title, style=_style(doc, "Title")), 0, 6)
     built = f"; data built {pack.data_built}" if pack.data_built else ""
     intro = f"{figures_text(len(pack.figures))}, generated {pack.generated}{built}."

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -97,22 +97,11 @@ LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 MAP_CAP_PCT = 10.0
 
 
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "broadband_price")
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
+EDITIONS = queries.EditionChoices("broadband_price")
 
 
 def _years(tables: Tables) -> list[int]:
     return queries.years_of(tables, "broadband_price")
-
-
-def _newest_year(tables: Tables) -> int | str:
-    years = _years(tables)
-    return years[0] if years else ""
 
 
 def _gb(allowance: Any) -> str:
@@ -148,7 +137,7 @@ def _window_choices(tables: Tables) -> list[str]:
     """Every edition's windows, longest first, then 'none'."""
     samples = [
         s
-        for key in _editions(tables)
+        for key in EDITIONS.options(tables)
         for s in queries.edition_values(tables, "broadband_price", key, "sample")
     ]
     return [*_windows_of(samples), NO_WINDOW]
@@ -161,7 +150,7 @@ def _windows_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
 
 def _default_window(tables: Tables) -> str:
     """The newest edition's longest window."""
-    return _windows_in_edition(tables, {"edition": _newest_edition(tables)})[0]
+    return _windows_in_edition(tables, {"edition": EDITIONS.newest(tables)})[0]
 
 
 def _allowance_runs(rows: pd.DataFrame) -> list[tuple[float, int, int]]:
@@ -436,15 +425,23 @@ def _short(value: float, unit: str) -> str:
     return f"{value:.1f}%" if unit == "pct_gni_pc" else f"{value:,.2f}"
 
 
+def _official(data: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ITU's official collections (its experimental ones are left aside)."""
+    return data[~data["experimental"]] if "experimental" in data else data
+
+
+def _annual(data: pd.DataFrame) -> pd.DataFrame:
+    """The official annual medians (no constant-sample window)."""
+    official = _official(data)
+    return official[official["sample"] == ANNUAL] if "sample" in official else official
+
+
 def medians_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The world's median in the latest year, the range across groups, and how many groups
     have a median below the target (annual medians only; the lines are not restated)."""
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    if "sample" in official:
-        official = official[official["sample"] == ANNUAL]
-    year, rows = latest(official)
+    year, rows = latest(_annual(data))
     world, groups = world_and_groups(rows)
     top, low = extremes(groups, column)
     basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
@@ -478,10 +475,7 @@ def medians_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Fixed broadband costs 29.9% of GNI p.c. in low-income vs 1.0% in high-income (2025)'."""
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    if "sample" in official:
-        official = official[official["sample"] == ANNUAL]
-    year, rows = latest(official)
+    year, rows = latest(_annual(data))
     _, groups = world_and_groups(rows)
     top, low = extremes(groups, column)
     basket = BASKET_TEXT.get(p.get("basket", ""), "broadband").capitalize()
@@ -691,14 +685,17 @@ def distribution(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
+def _prices(data: pd.DataFrame, p: dict[str, Any]) -> tuple[str, int, str, pd.Series]:
+    """The unit, the latest year, the basket in words and the official prices of economies."""
+    unit = p.get("unit", "pct_gni_pc")
+    official = _official(data)
+    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
+    return unit, int(official["year"].max()), basket, official[f"price_{unit}"].dropna()
+
+
 def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
     """How many economies price the basket below 2% (and above 5%), or the median price."""
-    unit = p.get("unit", "pct_gni_pc")
-    column = f"price_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    year = int(official["year"].max())
-    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
-    values = official[column].dropna()
+    unit, year, basket, values = _prices(data, p)
     if unit != "pct_gni_pc":
         return (
             f"In {year}, the median {basket} price across {len(values)} {where} was "
@@ -714,12 +711,7 @@ def _economy_finding(data: pd.DataFrame, p: dict[str, Any], where: str) -> str:
 
 def economy_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'87 of 195 economies price fixed broadband below the 2% target (2025)'."""
-    unit = p.get("unit", "pct_gni_pc")
-    column = f"price_{unit}"
-    official = data[~data["experimental"]] if "experimental" in data else data
-    year = int(official["year"].max())
-    basket = BASKET_TEXT.get(p.get("basket", ""), "broadband")
-    values = official[column].dropna()
+    unit, year, basket, values = _prices(data, p)
     group = str(p.get("group", "all"))
     where = "economies" if group in ("all", "") else named(group)
     if group.startswith("ITU_"):
@@ -823,7 +815,7 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 PRICE_COLUMNS = {f"price_{u}": f"Price ({text})" for u, (text, _) in UNITS.items()}
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
+EDITION = edition_param(EDITIONS)
 BASKET = Param("basket", "Basket", "fixed_broadband", list(BASKETS), labels=BASKETS)
 UNIT = Param(
     "unit", "Unit", "pct_gni_pc", list(UNITS), labels={u: text for u, (text, _) in UNITS.items()}
@@ -831,7 +823,7 @@ UNIT = Param(
 YEAR = Param(
     "year",
     "Year",
-    _newest_year,
+    queries.first_of(_years),
     _years,
     kind="int",
     help="The latest year with data up to this one is shown.",

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries, splits
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import LDC, WORLD
 from indicators.figures import Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
-from indicators.metrics.divides import GENERATIONAL, SPLIT_MEASURES, point_gap, split_gap
+from indicators.metrics.divides import GENERATIONAL, SPLIT_MEASURES, point_gap
 
 SPLIT = GENERATIONAL
 TABLE = SPLIT.table
@@ -40,28 +40,9 @@ REST_NOTE = (
 )
 
 
-def _editions(tables: Tables) -> list[str]:
-    return splits.editions(tables, SPLIT)
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
-
-
-def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return splits.groupings_in_edition(tables, SPLIT, p)
-
-
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    splits.GROUPINGS,
-    within=_groupings,
-    labels=queries.GROUPING_LABELS,
-)
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
+EDITIONS = splits.edition_choices(SPLIT)
+GROUPING = grouping_param(EDITIONS)
+EDITION = edition_param(EDITIONS)
 
 
 def _with_note(chart: Chart) -> Chart:
@@ -81,17 +62,9 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return _with_note(chart)
 
 
-def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_finding(data, p, SPLIT)
-
-
-def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_headline(data, p, SPLIT)
-
-
-def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
-    """The generational gap (points and ratio) of the world and the groups, by year."""
-    return splits.group_gaps(tables, p, SPLIT)
+by_group_finding = partial(splits.rates_finding, split=SPLIT)
+by_group_headline = partial(splits.rates_headline, split=SPLIT)
+gap_rows = partial(splits.group_gaps, split=SPLIT)
 
 
 def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -99,12 +72,8 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return _with_note(splits.gap_chart(data, p, SPLIT, "The generational gap in Internet use"))
 
 
-def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_finding(data, p, SPLIT)
-
-
-def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_headline(data, p, SPLIT)
+gap_finding = partial(splits.gap_finding, split=SPLIT)
+gap_headline = partial(splits.gap_headline, split=SPLIT)
 
 
 BY_GROUP = ChartSpec(
@@ -154,7 +123,7 @@ GAP = ChartSpec(
 
 def gap_link(entity: str, measure: str = "points", edition: str = "") -> str:
     """The generational gap over time of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
 
 
@@ -166,7 +135,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
         return gap_link(entity, "ratio", edition)
     if row.get("metric") == "generational_gap":
         return gap_link(entity, "points", edition)
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
 
 
@@ -196,48 +165,29 @@ def _points(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any]) 
     return with_rounding(point_gap, _both(frame, claim))
 
 
-def age_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
-    """The generational gap (points) of one group in its latest year, with both rates."""
-    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
-    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
-    if wide.empty:
-        return None
-    year = int(wide.index.max())
-    last = wide.loc[year]
-    return cards.Metric(
-        label=cards.short_name(entity),
-        text=f"{last['gap_pp']:+.1f}",
-        value=queries.number(last["gap_pp"]),
-        detail=(
-            f"Percentage points between people aged 15-24 ({last['youth_pct']:.1f}% online) "
-            f"and the rest of the population ({last['rest_pct']:.1f}%); a ratio of "
-            f"{last['ratio']:.2f}."
-        ),
-        year=year,
-        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
-        trend=cards.trend(wide["gap_pp"]),
-        trend_label="Gap in points",
-        href=gap_link(entity, "points", f"{cards.ITU_SOURCE}@{vintage}"),
-    )
+TOPIC_PATH = "/age"
+CARD = splits.GapCard(
+    SPLIT,
+    cards.Card("age", "Young and old", TOPIC_PATH, "Young and old page"),
+    "points",
+    text=lambda last: f"{last['gap_pp']:+.1f}",
+    detail=lambda last: (
+        f"Percentage points between people aged 15-24 ({last['youth_pct']:.1f}% online) "
+        f"and the rest of the population ({last['rest_pct']:.1f}%); a ratio of "
+        f"{last['ratio']:.2f}."
+    ),
+    trend_label="Gap in points",
+    link=gap_link,
+    missing="ITU Internet use by age for the world or LDCs",
+    notes=("Youth: aged 15-24; the rest: everyone else in the population.",),
+)
 
 
 def age_card(tables: Tables) -> cards.Card:
     """The generational gap of the world and the LDCs (newest ITU edition)."""
-    card = cards.Card("age", "Young and old", TOPIC_PATH, "Young and old page")
-    frame = tables.get(TABLE)
-    if frame is None or frame.empty:
-        return cards.empty_card(card, TABLE)
-    vintages = cards.vintages(frame, cards.ITU_SOURCE)
-    found = [age_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
-    metrics = tuple(m for m in found if m is not None)
-    if not metrics:
-        return cards.no_rows_card(card, "ITU Internet use by age for the world or LDCs")
-    return cards.filled_card(
-        card, metrics, ("Youth: aged 15-24; the rest: everyone else in the population.",)
-    )
+    return splits.gap_card(tables, CARD)
 
 
-TOPIC_PATH = "/age"
 TOPIC = Topic(
     key="age",
     title="Young and old",

@@ -10,18 +10,20 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
     extremes,
     latest,
+    latest_range,
     name,
     named,
     pair,
     pct,
     world_and_groups,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -30,18 +32,11 @@ from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
 
-GROUPINGS = ["itu_region", "development", "income", "special"]
+EDITIONS = queries.EditionChoices(
+    "bandwidth", ("itu_aggregates",), ("itu_region", "development", "income", "special")
+)
 GBPS_PER_TBPS = 1000.0
 PER_USER_UNIT = field_info("bandwidth", "per_user_kbps")["unit"]
-
-
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "bandwidth", ("itu_aggregates",))
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
 
 
 def _years(tables: Tables) -> list[int]:
@@ -82,10 +77,6 @@ def _group_rows(tables: Tables, p: dict[str, Any], with_world: bool) -> pd.DataF
         name=rows["entity_id"].map(queries.names(tables)), _order=rows["entity_id"].map(order)
     )
     return rows.sort_values(["_order", "year"]).drop(columns="_order")
-
-
-def _span(data: pd.DataFrame) -> str:
-    return f"{int(data['year'].min())}-{int(data['year'].max())}"
 
 
 def _coverage_note(rows: pd.DataFrame, world: pd.Series) -> str:
@@ -154,19 +145,11 @@ def region_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 def by_region(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """International bandwidth by ITU region: stacked Tbit/s, or each region's share of world."""
     if p["mode"] == "share":
-        fig = figures.lines(
-            data,
-            "year",
-            "share_pct",
-            "entity_id",
-            queries.names_in(data),
-            "%",
-            colours=theme.entity_colours(data["entity_id"]),
-        )
-        subtitle = f"Share of the world total, %, {_span(data)}"
+        fig = figures.group_lines(data, "share_pct", queries.names_in(data), "%")
+        subtitle = f"Share of the world total, %, {year_span(data)}"
     else:
         fig = _regions_absolute(data, data[data["entity_id"] == WORLD])
-        subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {_span(data)}"
+        subtitle = f"Tbit/s (1 Tbit/s = 1,000 Gbit/s), regions stacked, {year_span(data)}"
     caption = Caption(
         title="International bandwidth by ITU region",
         subtitle=subtitle,
@@ -268,7 +251,8 @@ def growth_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     present = set(rows["year"])
     if start not in present or end not in present:
         raise NoData(
-            f"{queries.edition_label(p['edition'])} covers {_span(rows)}; choose years within it."
+            f"{queries.edition_label(p['edition'])} covers {year_span(rows)}; choose years "
+            "within it."
         )
     table = _growth_table(rows, start, end)
     world = table[table["entity_id"] == WORLD]
@@ -357,19 +341,12 @@ def per_user_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 
 def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """International bandwidth per Internet user over time, by group, with the world."""
-    fig = figures.lines(
-        data,
-        "year",
-        "per_user_kbps",
-        "entity_id",
-        queries.names_in(data),
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "per_user_kbps", queries.names_in(data))
     fig.update_layout(yaxis_title=PER_USER_UNIT)
     by = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"International bandwidth per Internet user by {by}",
-        subtitle=f"{PER_USER_UNIT} per Internet user, {_span(data)}",
+        subtitle=f"{PER_USER_UNIT} per Internet user, {year_span(data)}",
         source=queries.source_of(data),
         notes=queries.notes_of(data),
     )
@@ -378,9 +355,7 @@ def per_user(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The range across groups in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_user_kbps")
+    year, top, low, world = latest_range(data, "per_user_kbps")
     text = (
         f"In {year}, international bandwidth per Internet user ranged from "
         f"{low['per_user_kbps']:,.0f} kbit/s in {name(low)} to "
@@ -393,9 +368,7 @@ def per_user_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def per_user_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Bandwidth per user: 61 kbit/s in low-income vs 858 in high-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_user_kbps")
+    year, top, low, _ = latest_range(data, "per_user_kbps")
     text = pair(low, top, f"{low['per_user_kbps']:,.0f} kbit/s", f"{top['per_user_kbps']:,.0f}")
     return f"Bandwidth per user: {text} ({year})"
 
@@ -409,25 +382,13 @@ def _end_years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
     return queries.edition_values(tables, "bandwidth", p["edition"], "year")
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "bandwidth", p["edition"], GROUPINGS)
-
-
 BANDWIDTH_COLUMNS = {
     "bandwidth_gbps": "International bandwidth (Gbit/s)",
     "bandwidth_tbps": "International bandwidth (Tbit/s)",
     "share_pct": "Share of the world total (%)",
 }
-EDITION = Param("edition", "Edition", _newest_edition, _editions)
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "itu_region",
-    GROUPINGS,
-    within=_groupings_in_edition,
-    labels=queries.GROUPING_LABELS,
-    stand_ins=GROUPING_STAND_INS,
-)
+EDITION = edition_param(EDITIONS)
+GROUPING = grouping_param(EDITIONS, "itu_region", GROUPING_STAND_INS)
 
 REGIONS = ChartSpec(
     "bandwidth_regions",

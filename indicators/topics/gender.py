@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue import cards, economies, queries
+from indicators.catalogue.charts import ChartSpec, Finding, Param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -23,16 +22,20 @@ from indicators.catalogue.wording import (
     name,
     named,
     pct,
-    world_and_groups,
+    with_lead,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import GROUPING_STAND_INS, ITU_REGIONS, LDC, WORLD
+from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
 from indicators.figures import Caption, Chart, theme
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, value_of, with_rounding
 
-GROUPINGS = ["development", "itu_region", "income", "special"]
+ITU_EDITIONS = queries.EditionChoices(
+    "internet_use", ("itu_aggregates",), ("development", "itu_region", "income", "special")
+)
+COUNTRY_EDITIONS = queries.EditionChoices("internet_use", ("itu_gender_country",))
 # How a grouping reads inside a sentence ("... by income group").
 GROUPING_TEXT = {
     "development": "development status",
@@ -102,22 +105,9 @@ def _sex_editions(tables: Tables) -> list[str]:
             f"{s}@{v}"
             for s, v in female[["source", "vintage"]].drop_duplicates().itertuples(index=False)
         }
-        editions = queries.editions(tables, "internet_use", ("itu_aggregates",))
-        return [k for k in editions if k in with_split]
+        return [k for k in ITU_EDITIONS.options(tables) if k in with_split]
 
     return list(queries.memo(tables, frame, ("sex-editions",), compute))
-
-
-def _country_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("itu_gender_country",))
-
-
-def _first(choices: Callable[[Tables], list[str]]) -> Callable[[Tables], str]:
-    def pick(tables: Tables) -> str:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
 
 
 def _edition_rows(tables: Tables, key: str, what: str) -> pd.DataFrame:
@@ -158,14 +148,8 @@ def _group_rows(tables: Tables, p: dict[str, Any]) -> tuple[pd.DataFrame, pd.Dat
 
 
 def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    rows = rows[rows["sex"].isin(["female", "male"])]
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
+    """Say which plotted years of the female and male rates the publisher marks as estimates."""
+    return queries.estimate_note(rows[rows["sex"].isin(["female", "male"])])
 
 
 def _style_rates(fig: go.Figure, keys: list[tuple[str, str]], names: dict[str, str]) -> go.Figure:
@@ -227,15 +211,8 @@ def _rates_figure(data: pd.DataFrame) -> go.Figure:
 def _metric_figure(data: pd.DataFrame, metric: str) -> go.Figure:
     """One line per group of the chosen gap metric, with parity marked."""
     spec = METRICS[metric]
-    fig = figures.lines(
-        data,
-        "year",
-        spec.column,
-        "entity_id",
-        queries.names_in(data),
-        y_title=spec.unit,
-        hover_format=spec.hover,
-        colours=theme.entity_colours(data["entity_id"]),
+    fig = figures.group_lines(
+        data, spec.column, queries.names_in(data), y_title=spec.unit, hover_format=spec.hover
     )
     if metric == "parity":
         figures.band(fig, *gaps.PARITY_BAND, PARITY_LABEL)
@@ -263,7 +240,7 @@ def parity(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     label = GROUPING_TEXT[p["grouping"]]
     caption = Caption(
         title=f"{title} by {label}" if p["grouping"] != "special" else f"{title}: {label}",
-        subtitle=f"{unit}, World and {label}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{unit}, World and {label}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             note,
@@ -298,9 +275,8 @@ def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     metric = p.get("metric", "parity")
     if metric == "rates":
         return _rates_finding(year, rows)
-    world, groups = world_and_groups(rows)
+    world, groups, lead = with_lead(rows)
     where = "worldwide" if world is not None else f"in {name(groups.iloc[0])}"
-    lead = world if world is not None else groups.iloc[0]
     if metric == "parity":
         within = int(groups["parity"].between(*gaps.PARITY_BAND).sum())
         _, low = extremes(groups, "parity")
@@ -333,8 +309,7 @@ def parity_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
         at = list(wide.index).index(WORLD) if WORLD in wide.index else 0
         women, men = float(wide["female"].iloc[at]), float(wide["male"].iloc[at])
         return f"{pct(women)} of women vs {pct(men)} of men online ({year})"
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     where = "worldwide" if world is not None else f"in {named(lead)}"
     if metric == "parity":
         _, low = extremes(groups, "parity")
@@ -378,33 +353,7 @@ def _country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return wide.assign(gap_pp=gap)
 
 
-LABEL_CHARS = 20  # per line of a row label; two lines at most, so the plot keeps a phone's width
-ROW_PX = 34  # two lines of a row label and a gap, so labels never touch their neighbours
-
-
-def _tick_label(name: str, year: int) -> str:
-    """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
-    lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
-    'Bolivia') and shortened with an ellipsis if still too long (the hover label and the table
-    have the name in full)."""
-    tail = f" ({int(year)})"
-    short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    lines, line = [], ""
-    for word in f"{short}{tail}".split():
-        if line and len(line) + 1 + len(word) > LABEL_CHARS:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    if len(lines) > 2:
-        second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
-        lines = [lines[0], f"{second}…{tail}"]
-    return "<br>".join(lines)
-
-
-# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
-SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+SORTS: economies.Sorts = {
     "gap": (["gap_pp", "name"], [False, True], "largest gap in men's favour first"),
     "female": (["female_pct", "name"], [False, True], "highest female use first"),
     "name": (["name"], [True], "by name"),
@@ -413,9 +362,7 @@ SORTS: dict[str, tuple[list[str], list[bool], str]] = {
 
 def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Economies with both rates at their latest survey year, in the chosen order."""
-    wide = _country_rows(tables, p)
-    by, ascending, _ = SORTS[p["sort"]]
-    data = wide.sort_values(by, ascending=ascending)
+    data = economies.in_order(_country_rows(tables, p), SORTS, p["sort"])
     names = {p["region"]: queries.names(tables).get(p["region"], p["region"])}
     notes = _region_note(tables, data, p["region"])
     return queries.framed(data, tables, p["edition"], notes=notes, names=names)
@@ -424,35 +371,8 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Female vs male Internet use by economy, each at its latest survey year."""
     order = SORTS[p["sort"]][2]
-    label = data["name"] + " (" + data["year"].astype(str) + ")"
-    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
-    fig = figures.dumbbell(
-        data.assign(label=label, hover=hover),
-        "label",
-        "female_pct",
-        "male_pct",
-        "Female",
-        "Male",
-        UNIT,
-        hover="hover",
-    )
-    # The figure orders rows by the male rate; the sort chosen here reads top to bottom.
-    # Autorange pads a tall category axis by several empty rows at each end; pin it to the rows,
-    # and label every row (short charts otherwise skip every other economy).
-    rows = label.tolist()[::-1]
-    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        range=[-0.7, len(data) - 0.3],
-        tickmode="array",
-        tickvals=rows,
-        ticktext=short,
-    )
-    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
-    # The unit is in the subtitle; an axis title would collide with the exported source line.
-    fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
+    fig = economies.dot_plot(data, "female_pct", "male_pct", "Female", "Male", UNIT)
+    where = economies.region_text(data, p)
     years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())
     caption = Caption(
@@ -497,10 +417,6 @@ def _region_note(tables: Tables, data: pd.DataFrame, region: str) -> tuple[str, 
     return (f"Not in any ITU region, shown under all regions only: {', '.join(loose)}.",)
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
-
-
 SEX_COLUMNS = {
     "female_pct": "Women using the Internet (% of women)",
     "male_pct": "Men using the Internet (% of men)",
@@ -509,7 +425,7 @@ SEX_COLUMNS = {
     "gap_pp": "Gender gap (percentage points, male - female)",
     "relative_gap_pct": "ITU relative gender gap (%)",
 }
-SEX_EDITION = Param("edition", "Edition", _first(_sex_editions), _sex_editions)
+SEX_EDITION = Param("edition", "Edition", queries.first_of(_sex_editions), _sex_editions)
 
 PARITY = ChartSpec(
     "gender_parity",
@@ -517,15 +433,7 @@ PARITY = ChartSpec(
     "Gender parity score (female / male), the gap in percentage points, ITU's relative gap or "
     "both rates over time, for World and the groups of a grouping (ITU editions split by sex).",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
+        grouping_param(ITU_EDITIONS, stand_ins=GROUPING_STAND_INS),
         Param(
             "metric",
             "Measure",
@@ -553,17 +461,7 @@ COUNTRIES = ChartSpec(
     "gender_countries",
     "Women and men online, by economy",
     "Female vs male Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-    (
-        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
-        Param(
-            "sort",
-            "Sort by",
-            "gap",
-            list(SORTS),
-            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
-        ),
-        Param("edition", "Edition", _first(_country_editions), _country_editions),
-    ),
+    economies.params(SORTS, COUNTRY_EDITIONS),
     query=country_rows,
     figure=countries,
     finding=Finding("Dot plot", countries_finding, headline=countries_headline),
@@ -579,7 +477,7 @@ COUNTRIES = ChartSpec(
 
 def parity_link(entity: str, metric: str = "parity", edition: str = "") -> str:
     """The gap over time of the grouping that holds a group, in one measure."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     params = {"grouping": grouping, "metric": metric, "edition": edition}
     return TOPIC.link("gender_parity", params)
 

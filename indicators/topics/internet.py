@@ -9,7 +9,14 @@ import pandas as pd
 
 from indicators import figures
 from indicators.catalogue import cards, queries
-from indicators.catalogue.charts import ChartSpec, Finding, NamedView, Param
+from indicators.catalogue.charts import (
+    ChartSpec,
+    Finding,
+    NamedView,
+    Param,
+    edition_param,
+    grouping_param,
+)
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
@@ -17,12 +24,12 @@ from indicators.catalogue.wording import (
     count,
     extremes,
     group_name,
-    latest,
+    latest_range,
     name,
     named,
     pair,
     pct,
-    world_and_groups,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
@@ -38,29 +45,19 @@ TARGETS_2025 = {
     "LMY": ("2025 target, developing / LMICs: 65%", 65.0),
     LDC: ("2025 target, LDCs: 35%", 35.0),
 }
-GROUPINGS = ["development", "itu_region", "income", "wb_region", "special"]
+# The newest edition first: ITU's own aggregates, then the World Bank's.
+EDITIONS = queries.EditionChoices(
+    "internet_use",
+    ("itu_aggregates", "wdi"),
+    ("development", "itu_region", "income", "wb_region", "special"),
+)
+WDI_EDITIONS = queries.EditionChoices("internet_use", ("wdi",))
 # Groups drawn beside a grouping's own: the LDCs with developed and developing countries.
 SHOWN_WITH = {"development": [LDC]}
 # Years an economy's latest value may lag the map's year (ITU and WDI revise and fill late).
 TOLERANCES = [0, 1, 2, 3, 5, 10]
 DEFAULT_TOLERANCE = 3
 UNIT = field_info("internet_use", "value_pct")["unit"]
-
-
-def _aggregate_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("itu_aggregates", "wdi"))
-
-
-def _wdi_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, "internet_use", ("wdi",))
-
-
-def _first(choices: Any) -> Any:
-    def pick(tables: Tables) -> Any:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
 
 
 def _development_edition(tables: Tables) -> str:
@@ -99,16 +96,6 @@ def _developed_vs_ldcs(tables: Tables) -> tuple[str, dict[str, Any]] | None:
         return None
     label = _split_label(tables, "Developed countries vs LDCs")
     return label, {"edition": edition, "entity_a": DEVELOPED, "entity_b": LDC, "mode": "ratio"}
-
-
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(rows.loc[rows["estimate"], "year"].unique())
-    if not len(years):
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(str(y) for y in years)} = ITU estimate.",)
 
 
 def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -154,18 +141,19 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     caption = Caption(
         title=f"Individuals using the Internet by {queries.grouping_phrase(p['grouping'])}"
         + (f", with {' and '.join(extra)}" if extra else ""),
-        subtitle=f"{UNIT}, {p['sex']}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {p['sex']}, {year_span(data)}",
         source=queries.source_of(data),
-        notes=(*_estimate_note(data), "Dashed lines: Broadband Commission targets for 2025."),
+        notes=(
+            *queries.estimate_note(data),
+            "Dashed lines: Broadband Commission targets for 2025.",
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
 def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, world = latest_range(data, "value_pct")
     text = (
         f"In {year}, {pct(top['value_pct'])} of people used the Internet in {name(top)}, "
         f"against {pct(low['value_pct'])} in {name(low)}"
@@ -177,9 +165,7 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Internet use: 93% in high-income vs 26% in low-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, _ = latest_range(data, "value_pct")
     return f"Internet use: {pair(top, low, pct(top['value_pct']), pct(low['value_pct']))} ({year})"
 
 
@@ -435,7 +421,7 @@ def compare(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     fig.update_yaxes(range=[0, 100])
     caption = Caption(
         title="Individuals using the Internet: " + ", ".join(names.get(e, e) for e in drawn),
-        subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=queries.notes_of(data),
     )
@@ -495,10 +481,6 @@ def _in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     return queries.edition_entities(tables, "internet_use", p["edition"])
 
 
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, "internet_use", p["edition"], GROUPINGS)
-
-
 def _sexes_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
     present = set(queries.edition_values(tables, "internet_use", p["edition"], "sex"))
     return [s for s in SEXES if s in present]
@@ -509,9 +491,8 @@ def _years_in_edition(tables: Tables, p: dict[str, Any]) -> list[int]:
 
 
 SEXES = ["total", "female", "male"]
-# The newest edition first: ITU's own aggregates, then the World Bank's.
-EDITION = Param("edition", "Edition", _first(_aggregate_editions), _aggregate_editions)
-WDI_EDITION = Param("edition", "Edition", _first(_wdi_editions), _wdi_editions)
+EDITION = edition_param(EDITIONS)
+WDI_EDITION = edition_param(WDI_EDITIONS)
 
 BY_GROUP = ChartSpec(
     "internet_by_group",
@@ -519,15 +500,7 @@ BY_GROUP = ChartSpec(
     "Share of the population using the Internet by development status, ITU region, income "
     "group, World Bank region or LDC/LLDC/SIDS, with the Broadband Commission 2025 targets.",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "development",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
+        grouping_param(EDITIONS, "development", GROUPING_STAND_INS),
         EDITION,
         Param(
             "sex",

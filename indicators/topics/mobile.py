@@ -14,47 +14,38 @@ import plotly.graph_objects as go
 
 from indicators import figures
 from indicators.catalogue import cards, queries, splits
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
     extremes,
     latest,
+    latest_range,
     name,
     pair,
     pct,
     short,
-    world_and_groups,
+    with_lead,
+    year_span,
 )
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.etl.codes import GROUPING_STAND_INS, LDC, WORLD
-from indicators.figures import Caption, Chart, theme
+from indicators.figures import Caption, Chart
 from indicators.metrics import divides
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
 
 TABLE = "mobile_broadband"
 UNIT = field_info(TABLE, "per_100")["unit"]
-GROUPINGS = ["development", "itu_region", "income", "special"]
+EDITIONS = queries.EditionChoices(
+    TABLE, ("itu_aggregates",), ("development", "itu_region", "income", "special")
+)
 # Groups drawn beside a grouping's own: the LDCs with developed and developing countries.
 SHOWN_WITH = {"development": [LDC]}
 # Several subscriptions per person are common (a phone and a dongle): 100 is one per person, not
 # a ceiling, and is marked as such.
 ONE_EACH = ("one subscription per inhabitant", 100.0)
-
-
-def _editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, TABLE, ("itu_aggregates",))
-
-
-def _newest_edition(tables: Tables) -> str:
-    options = _editions(tables)
-    return options[0] if options else ""
-
-
-def _groupings_in_edition(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, TABLE, p["edition"], GROUPINGS)
 
 
 def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -79,31 +70,14 @@ def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
 
 def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Subscriptions per 100 inhabitants over time, one line per group, the world included."""
-    fig = figures.lines(
-        data,
-        "year",
-        "per_100",
-        "entity_id",
-        queries.names_in(data),
-        y_title=UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "per_100", queries.names_in(data), y_title=UNIT)
     figures.reference_lines(fig, [ONE_EACH], dash="dot")
-    years = sorted(int(y) for y in data.loc[data["estimate"], "year"].unique())
-    every = len(years) == data["year"].nunique()
-    estimates = (
-        ("All values are ITU estimates.",)
-        if years and every
-        else (f"{', '.join(map(str, years))} = ITU estimate.",)
-        if years
-        else ()
-    )
     caption = Caption(
         title="Active mobile-broadband subscriptions by " + queries.grouping_phrase(p["grouping"]),
-        subtitle=f"{UNIT}, {int(data['year'].min())}-{int(data['year'].max())}",
+        subtitle=f"{UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
-            *estimates,
+            *queries.estimate_note(data),
             "Dotted line: one subscription per inhabitant; many people hold more than one, so "
             "values above 100 are common and do not mean everyone is connected.",
         ),
@@ -113,9 +87,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_100")
+    year, top, low, world = latest_range(data, "per_100")
     text = (
         f"In {year}, {name(top)} had {top['per_100']:.0f} active mobile-broadband "
         f"subscriptions per 100 inhabitants, against {low['per_100']:.0f} in {name(low)}"
@@ -127,9 +99,7 @@ def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Mobile broadband: 153 per 100 people in high-income vs 40 in low-income (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "per_100")
+    year, top, low, _ = latest_range(data, "per_100")
     return (
         f"Mobile broadband: {top['per_100']:.0f} per 100 people in {short(top)} vs "
         f"{low['per_100']:.0f} in {short(low)} ({year})"
@@ -142,16 +112,8 @@ BY_GROUP = ChartSpec(
     "Active mobile-broadband subscriptions per 100 inhabitants over time, for the world and "
     "the groups of a grouping (development status, ITU region, income, LDC/LLDC/SIDS).",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            GROUPINGS,
-            within=_groupings_in_edition,
-            labels=queries.GROUPING_LABELS,
-            stand_ins=GROUPING_STAND_INS,
-        ),
-        Param("edition", "Edition", _newest_edition, _editions),
+        grouping_param(EDITIONS, stand_ins=GROUPING_STAND_INS),
+        edition_param(EDITIONS),
     ),
     query=group_rows,
     figure=by_group,
@@ -194,7 +156,9 @@ AREA_WORDS = {"total": "", "urban": " in urban areas", "rural": " in rural areas
 # to be within reach, which holds for mobile broadband and any mobile signal, mostly for LTE,
 # and not for 5G (most people online are outside 5G): 5G is shown in the split by network.
 USAGE_TECHNOLOGIES = ["3g", "lte", "mobile_cellular"]
-COVERAGE_GROUPINGS = ["income", "development", "itu_region", "special"]
+COVERAGE_GROUPINGS = ("income", "development", "itu_region", "special")
+COVERAGE_EDITIONS = queries.EditionChoices(COVERAGE, ("itu_aggregates",), COVERAGE_GROUPINGS)
+OWNERSHIP_EDITIONS = queries.EditionChoices(OWNERSHIP, ("itu_aggregates",), COVERAGE_GROUPINGS)
 # Segments of the usage bars: (column, legend, colour). Blues lie within reach (dark: online).
 USAGE_SEGMENTS = (
     ("use_pct", "Online", "#0072B2", "white"),
@@ -211,19 +175,6 @@ NETWORK_SEGMENTS = {
 }
 BAR_PX = 44  # per group row of a bar chart, with room for the gap between bars
 LABEL_MIN = 3.0  # the narrowest segment (in points) that is labelled with its value
-
-
-def _coverage_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, COVERAGE, ("itu_aggregates",))
-
-
-def _newest_coverage(tables: Tables) -> str:
-    options = _coverage_editions(tables)
-    return options[0] if options else ""
-
-
-def _coverage_groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, COVERAGE, p["edition"], COVERAGE_GROUPINGS)
 
 
 def _areas(tables: Tables, p: dict[str, Any]) -> list[str]:
@@ -303,16 +254,6 @@ def _usage_years(tables: Tables, p: dict[str, Any]) -> list[int]:
     return list(queries.memo(tables, frame, key, compute))
 
 
-def _estimate_note(rows: pd.DataFrame) -> tuple[str, ...]:
-    """Say which plotted years the publisher marks as estimates."""
-    years = sorted(int(y) for y in rows.loc[rows["estimate"], "year"].unique())
-    if not years:
-        return ()
-    if len(years) == rows["year"].nunique():
-        return ("All values are ITU estimates.",)
-    return (f"{', '.join(map(str, years))} = ITU estimate.",)
-
-
 def usage_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     """Each group's population in the year: online, within reach but offline (the usage gap),
     out of reach (the coverage gap). Groups with more people online than within reach cannot
@@ -328,7 +269,7 @@ def usage_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     over = joined[joined["use_pct"] > joined["coverage_pct"]]
     drawn = joined[joined["use_pct"] <= joined["coverage_pct"]]
-    notes = list(_estimate_note(drawn))
+    notes = list(queries.estimate_note(drawn))
     if len(over):
         listed = ", ".join(
             f"{n} ({u:.1f}% online, {c:.1f}% within reach)"
@@ -407,8 +348,7 @@ def usage(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The world's usage and coverage gaps, and where the usage gap is widest."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(data)
     where = AREA_WORDS[p.get("location", "total")]
     people = "the world's population" if world is not None else f"people in {name(lead)}"
     widest, _ = extremes(groups, "usage_gap_pp")
@@ -422,8 +362,7 @@ def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def usage_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Covered but not connected: 34% of the world's population, 3G (2024)'."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(data)
     who = "the world's population" if world is not None else short(lead)
     tech = TECHNOLOGY_SHORT[p.get("technology", "3g")]
     return (
@@ -478,7 +417,7 @@ def network_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     data = shares.rename(columns=coverage)[
         ["entity_id", "name", "year", *coverage.values(), *best, "estimate"]
     ]
-    notes = [*_estimate_note(data), *_rounding_note(data, present)]
+    notes = [*queries.estimate_note(data), *_rounding_note(data, present)]
     return queries.framed(data, tables, p["edition"], notes=tuple(notes))
 
 
@@ -535,8 +474,7 @@ def networks(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """5G coverage worldwide and its range across the groups, and the share out of reach of
     mobile broadband where it is largest."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(data)
     place = "the world's population" if world is not None else f"people in {name(lead)}"
     top = "best_5g_pct" if "best_5g_pct" in data.columns else None
     beyond = [c for c in ("best_mobile_cellular_pct", "best_none_pct") if c in data.columns]
@@ -556,8 +494,7 @@ def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def networks_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'5G reaches 51% of the world's population (2024)'."""
-    world, groups = world_and_groups(data)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(data)
     place = ("the world's population" if world is not None else short(lead)) + AREA_WORDS[
         p.get("location", "total")
     ]
@@ -613,31 +550,22 @@ def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     columns = ["entity_id", "name", "year", "technology", "location", "coverage_pct", "use_pct"]
     data = drawn[[*columns, "coverage_gap_pp", "usage_gap_pp", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(data))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(data))
 
 
 def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """One line per group of coverage, the coverage gap or the usage gap."""
     column, title, how = GAP_MEASURES[p["measure"]]
     technology = TECHNOLOGY_WORDS[p["technology"]]
-    fig = figures.lines(
-        data,
-        "year",
-        column,
-        "entity_id",
-        queries.names_in(data),
-        y_title=SHARE_UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, column, queries.names_in(data), y_title=SHARE_UNIT)
     if p["measure"] == "usage_gap" and (data[column] < 0).any():
         figures.reference_lines(fig, [("no usage gap", 0.0)], dash="dot")
     splits.year_ticks(fig, data["year"])
     where = AREA_WORDS[p["location"]]
-    span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     grouping = queries.grouping_phrase(p["grouping"])
     caption = Caption(
         title=f"{title.format(tech=technology)}{where}, by {grouping}",
-        subtitle=f"{SHARE_UNIT}, {span}",
+        subtitle=f"{SHARE_UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(how.format(tech=technology), *queries.notes_of(data)),
     )
@@ -648,8 +576,7 @@ def gaps_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The measure worldwide in the first and latest year, and the highest group."""
     column = GAP_MEASURES[p.get("measure", "usage_gap")][0]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, groups, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     top, _ = extremes(groups, column)
     first = data[data["entity_id"] == lead["entity_id"]].sort_values("year").iloc[0]
@@ -672,8 +599,7 @@ def gaps_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Usage gap for 3G: 34% of the population worldwide (2024)'."""
     column = GAP_MEASURES[p.get("measure", "usage_gap")][0]
     year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    lead = world if world is not None else groups.iloc[0]
+    world, _, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {short(lead)}"
     what = {
         "usage_gap": "Usage gap for {tech}",
@@ -685,19 +611,6 @@ def gaps_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 
 # ---- mobile-phone ownership
-
-
-def _ownership_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, OWNERSHIP, ("itu_aggregates",))
-
-
-def _newest_ownership(tables: Tables) -> str:
-    options = _ownership_editions(tables)
-    return options[0] if options else ""
-
-
-def _ownership_groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return queries.edition_groupings(tables, OWNERSHIP, p["edition"], COVERAGE_GROUPINGS)
 
 
 def ownership_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -713,27 +626,18 @@ def ownership_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         )
     rows = _in_order(rows.assign(name=rows["entity_id"].map(queries.names(tables))), wanted)
     data = rows[["entity_id", "name", "year", "sex", "value_pct", "owners_millions", "estimate"]]
-    return queries.framed(data, tables, p["edition"], notes=_estimate_note(data))
+    return queries.framed(data, tables, p["edition"], notes=queries.estimate_note(data))
 
 
 def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Mobile-phone ownership over time, one line per group."""
-    fig = figures.lines(
-        data,
-        "year",
-        "value_pct",
-        "entity_id",
-        queries.names_in(data),
-        y_title=OWNERSHIP_UNIT,
-        colours=theme.entity_colours(data["entity_id"]),
-    )
+    fig = figures.group_lines(data, "value_pct", queries.names_in(data), y_title=OWNERSHIP_UNIT)
     fig.update_yaxes(range=[0, 100])
     splits.year_ticks(fig, data["year"])
     who = {"total": "", "female": " (women)", "male": " (men)"}[p["sex"]]
-    span = f"{int(data['year'].min())}-{int(data['year'].max())}"
     caption = Caption(
         title=f"Individuals owning a mobile phone{who} by {queries.grouping_phrase(p['grouping'])}",
-        subtitle=f"{OWNERSHIP_UNIT}, {span}",
+        subtitle=f"{OWNERSHIP_UNIT}, {year_span(data)}",
         source=queries.source_of(data),
         notes=(
             "Individuals aged 10 or older (ITU's footnote), as a share of the population of "
@@ -746,9 +650,7 @@ def ownership(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 
 def ownership_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The highest and lowest group in the latest year, and the world."""
-    year, rows = latest(data)
-    world, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, world = latest_range(data, "value_pct")
     who = {"total": "people", "female": "women", "male": "men"}[p.get("sex", "total")]
     text = (
         f"In {year}, {pct(top['value_pct'])} of {who} aged 10 or older owned a mobile phone in "
@@ -761,24 +663,15 @@ def ownership_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 def ownership_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Mobile phone ownership: 98% in high-income vs 56% in low-income economies (2024)'."""
-    year, rows = latest(data)
-    _, groups = world_and_groups(rows)
-    top, low = extremes(groups, "value_pct")
+    year, top, low, _ = latest_range(data, "value_pct")
     among = {"total": "", "female": " among women", "male": " among men"}[p.get("sex", "total")]
     values = pair(top, low, pct(top["value_pct"]), pct(low["value_pct"]))
     return f"Mobile phone ownership{among}: {values} ({year})"
 
 
-COVERAGE_GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    COVERAGE_GROUPINGS,
-    within=_coverage_groupings,
-    labels=queries.GROUPING_LABELS,
-)
+COVERAGE_GROUPING = grouping_param(COVERAGE_EDITIONS)
 AREA = Param("location", "Area", "total", list(AREA_LABELS), within=_areas, labels=AREA_LABELS)
-COVERAGE_EDITION = Param("edition", "Edition", _newest_coverage, _coverage_editions)
+COVERAGE_EDITION = edition_param(COVERAGE_EDITIONS)
 COVERAGE_COLUMNS = {
     "technology": "Technology (at least)",
     "location": "Area",
@@ -878,14 +771,7 @@ OWNERS = ChartSpec(
     "Individuals aged 10 or older owning a mobile phone over time, in all or by sex, for the "
     "world and the groups of a grouping.",
     (
-        Param(
-            "grouping",
-            "Grouping",
-            "income",
-            COVERAGE_GROUPINGS,
-            within=_ownership_groupings,
-            labels=queries.GROUPING_LABELS,
-        ),
+        grouping_param(OWNERSHIP_EDITIONS),
         Param(
             "sex",
             "Sex",
@@ -893,7 +779,7 @@ OWNERS = ChartSpec(
             ["total", "female", "male"],
             labels={"total": "Total", "female": "Women", "male": "Men"},
         ),
-        Param("edition", "Edition", _newest_ownership, _ownership_editions),
+        edition_param(OWNERSHIP_EDITIONS),
     ),
     query=ownership_rows,
     figure=ownership,
@@ -916,7 +802,7 @@ def usage_link(
     entity: str, year: int | None = None, location: str = "total", edition: str = ""
 ) -> str:
     """The covered-but-not-connected bars of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     params = {"grouping": grouping, "location": location, "year": year or "", "edition": edition}
     return TOPIC.link(USAGE.id, params)
 
@@ -925,7 +811,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
     if "entity_a" not in spec:
         return TOPIC.path
     entity = str(spec["entity_a"])
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     year = spec.get("year") or ""
     if row.get("metric") in ("coverage_gap", "not_online_share"):
         return usage_link(entity, int(year) if year else None, edition=edition)
@@ -1024,7 +910,7 @@ def access_card(tables: Tables) -> cards.Card:
     missing = cards.missing_tables(tables, (COVERAGE, "internet_use"))
     if missing:
         return replace(card, empty=missing)
-    edition = _newest_coverage(tables)
+    edition = COVERAGE_EDITIONS.newest(tables)
     found = [access_metric(tables, edition, e) for e in (WORLD, LDC)] if edition else []
     metrics = tuple(m for m in found if m is not None)
     if not metrics:

@@ -4,25 +4,24 @@ time, and urban against rural use by economy at each economy's latest survey yea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from indicators import figures
-from indicators.catalogue import cards, queries, splits, wording
-from indicators.catalogue.charts import ChartSpec, Finding, Param
+from indicators.catalogue import cards, economies, queries, splits, wording
+from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param, grouping_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import count, name, pct
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
-from indicators.etl.codes import ITU_REGIONS, LDC, WORLD
 from indicators.figures import Caption, Chart
 from indicators.metrics import gaps
 from indicators.metrics.claims import Computed, NotComputable, value_of, with_rounding
 from indicators.metrics.divides import SPLIT_MEASURES, URBAN_RURAL, split_gap
-from indicators.topics.gender import ROW_PX, _tick_label
 
 SPLIT = URBAN_RURAL
 TABLE = SPLIT.table
@@ -38,35 +37,10 @@ COLUMNS = {
 }
 
 
-def _editions(tables: Tables) -> list[str]:
-    return splits.editions(tables, SPLIT)
-
-
-def _country_editions(tables: Tables) -> list[str]:
-    return queries.editions(tables, TABLE, (COUNTRY_SOURCE,))
-
-
-def _first(choices: Any) -> Any:
-    def pick(tables: Tables) -> str:
-        options = choices(tables)
-        return options[0] if options else ""
-
-    return pick
-
-
-def _groupings(tables: Tables, p: dict[str, Any]) -> list[str]:
-    return splits.groupings_in_edition(tables, SPLIT, p)
-
-
-GROUPING = Param(
-    "grouping",
-    "Grouping",
-    "income",
-    splits.GROUPINGS,
-    within=_groupings,
-    labels=queries.GROUPING_LABELS,
-)
-EDITION = Param("edition", "Edition", _first(_editions), _editions)
+EDITIONS = splits.edition_choices(SPLIT)
+COUNTRY_EDITIONS = queries.EditionChoices(TABLE, (COUNTRY_SOURCE,))
+GROUPING = grouping_param(EDITIONS)
+EDITION = edition_param(EDITIONS)
 
 
 def rate_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -79,17 +53,9 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return splits.rates_chart(data, p, SPLIT, "Internet use in urban and rural areas")
 
 
-def by_group_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_finding(data, p, SPLIT)
-
-
-def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.rates_headline(data, p, SPLIT)
-
-
-def gap_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
-    """The urban-rural gap (points and ratio) of the world and the groups, by year."""
-    return splits.group_gaps(tables, p, SPLIT)
+by_group_finding = partial(splits.rates_finding, split=SPLIT)
+by_group_headline = partial(splits.rates_headline, split=SPLIT)
+gap_rows = partial(splits.group_gaps, split=SPLIT)
 
 
 def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -97,18 +63,13 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     return splits.gap_chart(data, p, SPLIT, "The urban-rural gap in Internet use")
 
 
-def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_finding(data, p, SPLIT)
-
-
-def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    return splits.gap_headline(data, p, SPLIT)
+gap_finding = partial(splits.gap_finding, split=SPLIT)
+gap_headline = partial(splits.gap_headline, split=SPLIT)
 
 
 # ---- economies: urban against rural at each economy's latest survey year
 
-# sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
-SORTS: dict[str, tuple[list[str], list[bool], str]] = {
+SORTS: economies.Sorts = {
     "gap": (["gap_pp", "name"], [False, True], "largest gap in urban dwellers' favour first"),
     "rural": (["rural_pct", "name"], [False, True], "highest rural use first"),
     "name": (["name"], [True], "by name"),
@@ -120,10 +81,10 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     in the chosen order, with the economies that give one area only named in a note."""
     rows = queries.rows_of(tables, TABLE, p["edition"])
     ent = queries.entities(tables)
-    economies = ent[ent["kind"] == "economy"]
+    shown = ent[ent["kind"] == "economy"]
     if p["region"] != "all":
-        economies = economies[economies["itu_region"] == p["region"]]
-    rows = rows[rows["entity_id"].isin(set(economies["entity_id"])) & (rows["sex"] == "total")]
+        shown = shown[shown["itu_region"] == p["region"]]
+    rows = rows[rows["entity_id"].isin(set(shown["entity_id"])) & (rows["sex"] == "total")]
     wide = split_gap(rows, SPLIT)
     names = queries.names(tables)
     if wide.empty:
@@ -133,8 +94,7 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
             "in both urban and rural areas."
         )
     wide.insert(1, "name", wide["entity_id"].map(names))
-    by, ascending, _ = SORTS[p["sort"]]
-    data = wide.sort_values(by, ascending=ascending)
+    data = economies.in_order(wide, SORTS, p["sort"])
     data = data[["entity_id", "name", "year", "urban_pct", "rural_pct", "gap_pp", "ratio"]]
     one_area = rows[~rows["entity_id"].isin(set(wide["entity_id"]))]
     notes = tuple(
@@ -142,39 +102,14 @@ def country_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         f"{', '.join(sorted(names.get(e, e) for e in set(only['entity_id'])))}."
         for area, only in one_area.groupby("location")
     )
-    shown = {p["region"]: names.get(p["region"], p["region"])}
-    return queries.framed(data, tables, p["edition"], notes=notes, names=shown)
+    region = {p["region"]: names.get(p["region"], p["region"])}
+    return queries.framed(data, tables, p["edition"], notes=notes, names=region)
 
 
 def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Rural and urban Internet use by economy, each at its latest survey year."""
-    label = data["name"] + " (" + data["year"].astype(str) + ")"
-    hover = "- " + label + ", gap " + data["gap_pp"].map("{:+.1f} pp".format)
-    fig = figures.dumbbell(
-        data.assign(label=label, hover=hover),
-        "label",
-        "rural_pct",
-        "urban_pct",
-        "Rural",
-        "Urban",
-        UNIT,
-        hover="hover",
-    )
-    # The figure orders rows by urban use; the chosen sort reads top to bottom, every row
-    # labelled and the axis pinned to the rows (as the gender chart by economy does).
-    rows = label.tolist()[::-1]
-    short = [_tick_label(n, y) for n, y in zip(data["name"], data["year"], strict=True)][::-1]
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=rows,
-        range=[-0.7, len(data) - 0.3],
-        tickmode="array",
-        tickvals=rows,
-        ticktext=short,
-    )
-    fig.update_layout(height=max(420, ROW_PX * len(data) + 200))
-    fig.update_xaxes(title=None)
-    where = "all economies" if p["region"] == "all" else queries.names_in(data).get(p["region"])
+    fig = economies.dot_plot(data, "rural_pct", "urban_pct", "Rural", "Urban", UNIT)
+    where = economies.region_text(data, p)
     first, last = int(data["year"].min()), int(data["year"].max())
     years = (
         f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
@@ -260,17 +195,7 @@ COUNTRIES = ChartSpec(
     "urban_rural_countries",
     "Urban and rural Internet use, by economy",
     "Rural vs urban Internet use for each economy at its latest survey year (ITU, Dec 2019).",
-    (
-        Param("region", "ITU region", "all", ["all", *ITU_REGIONS], labels={"all": "All"}),
-        Param(
-            "sort",
-            "Sort by",
-            "gap",
-            list(SORTS),
-            labels={s: text.replace(" first", "") for s, (_, _, text) in SORTS.items()},
-        ),
-        Param("edition", "Edition", _first(_country_editions), _country_editions),
-    ),
+    economies.params(SORTS, COUNTRY_EDITIONS),
     query=country_rows,
     figure=countries,
     finding=Finding("Dot plot", countries_finding, headline=countries_headline),
@@ -286,7 +211,7 @@ COUNTRIES = ChartSpec(
 
 def gap_link(entity: str, measure: str = "ratio", edition: str = "") -> str:
     """The urban-rural gap over time of the grouping that holds a group."""
-    grouping = "" if entity == WORLD else queries.grouping_of(entity)
+    grouping = queries.link_grouping(entity)
     return TOPIC.link(GAP.id, {"grouping": grouping, "measure": measure, "edition": edition})
 
 
@@ -295,7 +220,7 @@ def _claim_link(row: Mapping[str, Any], spec: Mapping[str, Any], edition: str) -
         return TOPIC.path
     if row.get("metric") == "urban_rural_ratio":
         return gap_link(str(spec["entity_a"]), "ratio", edition)
-    grouping = "" if spec["entity_a"] == WORLD else queries.grouping_of(str(spec["entity_a"]))
+    grouping = queries.link_grouping(str(spec["entity_a"]))
     return TOPIC.link(BY_GROUP.id, {"grouping": grouping, "edition": edition})
 
 
@@ -351,46 +276,29 @@ def _offline(frame: pd.DataFrame, claim: dict[str, Any], tables: dict[str, Any])
     return with_rounding(lambda u, t, a, b: offline_in(u, t, a, b, location), named)
 
 
-def urban_rural_metric(frame: pd.DataFrame, vintage: str, entity: str) -> cards.Metric | None:
-    """The urban-rural ratio of one group in its latest year, with both rates."""
-    rows = frame[(frame["source"] == cards.ITU_SOURCE) & (frame["vintage"] == vintage)]
-    wide = split_gap(rows[rows["entity_id"] == entity], SPLIT).set_index("year").sort_index()
-    if wide.empty:
-        return None
-    year = int(wide.index.max())
-    last = wide.loc[year]
-    return cards.Metric(
-        label=cards.short_name(entity),
-        text=f"{last['ratio']:.1f}×",
-        value=queries.number(last["ratio"]),
-        detail=(
-            f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
-            f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
-            f"{last['gap_pp']:.1f} points)."
-        ),
-        year=year,
-        edition=cards.edition_name(cards.ITU_SOURCE, vintage),
-        trend=cards.trend(wide["ratio"]),
-        trend_label="Urban / rural ratio",
-        href=gap_link(entity, "ratio", f"{cards.ITU_SOURCE}@{vintage}"),
-    )
+TOPIC_PATH = "/urban-rural"
+CARD = splits.GapCard(
+    SPLIT,
+    cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page"),
+    "ratio",
+    text=lambda last: f"{last['ratio']:.1f}×",
+    detail=lambda last: (
+        f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
+        f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
+        f"{last['gap_pp']:.1f} points)."
+    ),
+    trend_label="Urban / rural ratio",
+    link=gap_link,
+    missing="ITU urban and rural Internet use for the world or LDCs",
+    notes=("Ratio = urban / rural rate, as ITU states it.",),
+)
 
 
 def urban_rural_card(tables: Tables) -> cards.Card:
     """The urban-rural ratio of the world and the LDCs (newest ITU edition)."""
-    card = cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page")
-    frame = tables.get(TABLE)
-    if frame is None or frame.empty:
-        return cards.empty_card(card, TABLE)
-    vintages = cards.vintages(frame, cards.ITU_SOURCE)
-    found = [urban_rural_metric(frame, vintages[0], e) for e in (WORLD, LDC)] if vintages else []
-    metrics = tuple(m for m in found if m is not None)
-    if not metrics:
-        return cards.no_rows_card(card, "ITU urban and rural Internet use for the world or LDCs")
-    return cards.filled_card(card, metrics, ("Ratio = urban / rural rate, as ITU states it.",))
+    return splits.gap_card(tables, CARD)
 
 
-TOPIC_PATH = "/urban-rural"
 TOPIC = Topic(
     key="urban_rural",
     title="Urban and rural",
