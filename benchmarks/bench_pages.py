@@ -148,7 +148,7 @@ def floor_server() -> Any:
     figure = go.Figure(
         [go.Scatter(x=years, y=[i * 10 + y % 7 for y in years], name=f"Line {i}") for i in range(5)]
     )
-    floor.layout = html.Div(
+    floor.layout = html.Main(  # the recorder waits for `main .page`, as on the dashboard
         html.Div(
             [
                 html.H1("Floor"),
@@ -163,7 +163,6 @@ def floor_server() -> Any:
             ],
             className="page",
         ),
-        id="main-like",
     )
     return floor.server
 
