@@ -41,6 +41,7 @@ import importlib
 import json
 import os
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -262,7 +263,7 @@ def discover_pages() -> list[Page]:
 def uncovered(pages: list[Page], callback_map: dict[str, Any]) -> list[str]:
     """Panels with a render callback that no page's PANELS lists (so not measured)."""
     known = {prefix for page in pages for prefix, _ in page.panels}
-    found = [k[2:].split("-graph.figure.")[0] for k in callback_map if "-graph.figure." in k]
+    found = [m for k in callback_map for m in re.findall(r"\.\.([\w-]+)-graph\.figure\.\.", k)]
     return sorted(p for p in found if p not in known)
 
 
@@ -289,16 +290,27 @@ def outputs_of(callback: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def fill(dep: dict[str, str], values: dict[str, Any], view: str) -> Any:
-    """One input or state entry of a render request, from its dependency in the callback map."""
+    """One input or state entry of a request, from its dependency in the callback map: every
+    control's value and id (a download's state), a control's value, the chart/table toggle,
+    the Undo button's clicks (none) or the kept view state (no choices yet, as a link without
+    parameters opens the panel)."""
     raw, prop = dep["id"], dep["property"]
     ident = json.loads(raw) if raw.startswith("{") else raw
-    if isinstance(ident, dict) and ["ALL"] in ident.values():
+    if isinstance(ident, dict) and ["ALL"] in ident.values():  # every control (downloads)
         key = next(k for k, v in ident.items() if v == ["ALL"])
         ids = [{**ident, key: name} for name in values]
         return [
             {"id": i, "property": prop, "value": i if prop == "id" else values[i[key]]} for i in ids
         ]
-    return {"id": ident, "property": prop, "value": view if prop == "value" else ident}
+    kind = ident.get("type") if isinstance(ident, dict) else None
+    value: Any = None  # the Undo button, never clicked
+    if kind == "param":
+        value = values[ident["param"]]
+    elif kind == "view":
+        value = view
+    elif kind == "chosen":
+        value = {"chosen": {}}
+    return {"id": ident, "property": prop, "value": value}
 
 
 def render_body(
@@ -348,7 +360,7 @@ def variants(prefix: str, chart_id: str) -> list[tuple[dict[str, Any], str, list
 
 def render_key(prefix: str, callback_map: dict[str, Any]) -> str:
     """The callback-map key of a panel's render callback ("" if there is not exactly one)."""
-    keys = [k for k in callback_map if k.startswith(f"..{prefix}-graph.figure.")]
+    keys = [k for k in callback_map if f"..{prefix}-graph.figure.." in k]
     if len(keys) != 1:
         print(f"note: panel {prefix!r} has {len(keys)} render callbacks, expected 1; not measured")
         return ""
