@@ -426,17 +426,25 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
     equal = str(rows["comparator"].iloc[0]) == "="
     values = rows["recomputed_value"].astype(float)
     traces: list[dict[str, Any]] = []
+    # The band and the reported line run across the whole plot (a line through one edition's
+    # single category would draw nothing); their legend keys are traces without values.
+    shapes: list[dict[str, Any]] = []
     if equal and tolerance > 0:
+        shapes.append(
+            {
+                "type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
+                "y0": reported - tolerance, "y1": reported + tolerance,
+                "fillcolor": "rgba(27,120,55,0.12)", "line": {"width": 0}, "layer": "below",
+            }
+        )  # fmt: skip
         traces.append(
             {
                 "type": "scatter",
-                "mode": "lines",
-                "x": labels + labels[::-1],
-                "y": [reported + tolerance] * len(labels) + [reported - tolerance] * len(labels),
-                "fill": "toself",
-                "fillcolor": "rgba(27,120,55,0.12)",
-                "line": {"width": 0},
+                "mode": "markers",
+                "x": labels[:1],
+                "y": [None],
                 "name": f"holds ({reported - tolerance:g}-{reported + tolerance:g})",
+                "marker": {"symbol": "square", "size": 12, "color": "rgba(27,120,55,0.35)"},
                 "hoverinfo": "skip",
             }
         )
@@ -463,14 +471,22 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
                     "marker": {"size": 11, "color": colour, "symbol": symbol},
                 }
             )
+    line = {"color": "#333", "dash": "dash", "width": 2}
+    shapes.append(
+        {
+            "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
+            "y0": reported, "y1": reported, "line": line,
+        }
+    )  # fmt: skip
     traces.append(
         {
             "type": "scatter",
             "mode": "lines",
-            "x": labels,
-            "y": [reported] * len(labels),
+            "x": labels[:1],
+            "y": [None],
             "name": f"reported ({reported:g})",
-            "line": {"color": "#333", "dash": "dash", "width": 2},
+            "line": line,
+            "hoverinfo": "skip",
         }
     )
     known = [v for v in values if v == v] + [reported - tolerance, reported + tolerance]
@@ -488,6 +504,7 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             "height": 220,
             "margin": {"l": 50, "r": 10, "t": 36, "b": 30},
             "showlegend": True,
+            "shapes": shapes,
             "legend": {"orientation": "h", "y": -0.25},
             # Editions oldest first, whichever trace names them first.
             "xaxis": {

@@ -78,7 +78,10 @@ def choice_label(param: Param, value: Any, names: dict[str, str]) -> str:
     if "@" in text:
         return queries.edition_label(text)
     if text in names:
-        return f"{names[text]} ({text})"
+        name = names[text]
+        # "Least developed countries (LDCs)" names its code already: not "(LDCs) (LDC)".
+        said = re.search(rf"\({re.escape(text)}s?\)$", name)
+        return name if said else f"{name} ({text})"
     return text.replace("_", " ")
 
 

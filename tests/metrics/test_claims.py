@@ -179,7 +179,11 @@ def test_history_says_since_which_edition_a_claim_stopped_holding(tables):
     assert dots["holds"]["x"] == ["Oct 2019"]
     assert figure["layout"]["xaxis"]["categoryarray"] == ["Oct 2019", "Nov 2024"]
     assert dots["does not hold"]["y"] == [pytest.approx(37.513, abs=1e-3)]
-    assert set(dots["reported (33.4)"]["y"]) == {33.4}
+    # The reported line runs across the plot (also where one edition is drawn), keyed in the
+    # legend by a trace of its style.
+    (line,) = [s for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert (line["y0"], line["y1"], line["x0"], line["x1"]) == (33.4, 33.4, 0, 1)
+    assert dots["reported (33.4)"]["line"] == line["line"]
 
 
 def test_history_chart_draws_a_value_within_rounding_on_the_reported_line(tables):
@@ -196,12 +200,15 @@ def test_history_chart_draws_a_value_within_rounding_on_the_reported_line(tables
     reported = float(within["reported_value"])
     assert high - low >= 0.1 * abs(reported)
     assert low < float(within["recomputed_value"]) < high and low < reported < high
-    shown = [t for t in figure["data"] if t.get("mode") == "markers"]
-    assert all(t["y"] for t in shown)  # no empty trace, so no legend entry for nothing
+    statuses = ("holds", "within rounding", "does not hold")
+    shown = [t for t in figure["data"] if t["name"] in statuses]
+    assert shown and all(t["y"] for t in shown)  # no legend entry for a status not drawn
     equal = claims[(claims["comparator"] == "=") & (claims["tolerance"] > 0)].iloc[0]
     rows = claims[(claims["report"] == equal["report"]) & (claims["claim_id"] == equal["claim_id"])]
-    band = claims_view.history_figure(rows, "band")["data"][0]
+    drawn = claims_view.history_figure(rows, "band")
+    (band,) = [s for s in drawn["layout"]["shapes"] if s["type"] == "rect"]
     tol = float(equal["tolerance"])
-    assert band["fill"] == "toself"
-    assert max(band["y"]) == pytest.approx(float(equal["reported_value"]) + tol)
-    assert min(band["y"]) == pytest.approx(float(equal["reported_value"]) - tol)
+    assert (band["x0"], band["x1"]) == (0, 1)  # across the plot, however many editions
+    assert band["y1"] == pytest.approx(float(equal["reported_value"]) + tol)
+    assert band["y0"] == pytest.approx(float(equal["reported_value"]) - tol)
+    assert drawn["data"][0]["name"].startswith("holds (")  # its legend key
