@@ -26,5 +26,5 @@ def layout(**query: Any) -> Any:
                 ]
             ),
         ],
-        className="page",
+        className="page not-found",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -359,12 +360,22 @@ def _evaluate_one(
         out.update(
             recomputed_value=math.nan,
             status="not computable",
-            note=f"{claim['note']}{marker} Not computable: {why}.",
+            note=f"{claim['note']}{marker} Not computable: {_named(str(why), tables)}.",
         )
         return out
     status, reading = _status(got, claim)
     out.update(recomputed_value=got.value, status=status, note=f"{claim['note']}{marker}{reading}")
     return out
+
+
+def _named(text: str, tables: dict[str, pd.DataFrame | None]) -> str:
+    """A reason as the reader reads it: the codes of economies and groups by their names
+    ("no value for Developed countries in 2024", not DEVELOPED)."""
+    entities = tables.get("entities")
+    if entities is None or entities.empty:
+        return text
+    names = dict(zip(entities["entity_id"], entities["name"], strict=True))
+    return re.sub(r"\b[A-Z][A-Z0-9_]+\b", lambda m: names.get(m.group(), m.group()), text)
 
 
 def _status(got: Computed, claim: Record) -> tuple[str, str]:
@@ -404,6 +415,6 @@ def value_of(frame: pd.DataFrame, entity: str, year: int, column: str, **match: 
     for key, wanted in match.items():
         rows = rows[rows[key] == wanted]
     if rows.empty:
-        extra = "".join(f", {k}={v}" for k, v in match.items())
+        extra = f" ({', '.join(f'{k}: {v}' for k, v in match.items())})" if match else ""
         raise NotComputable(f"no value for {entity} in {year}{extra}")
     return float(rows[column].iloc[0])

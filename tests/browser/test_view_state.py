@@ -183,5 +183,7 @@ def test_an_unknown_address_leads_home(dash_duo, dash_app):
     dash_duo.start_server(dash_app)
     visit(dash_duo, "phone", "/no-such-page")
     assert dash_duo.find_element("main h1").text == "Page not found"
+    assert not dash_duo.find_element(".embed-footer").is_displayed()  # no view to embed
     dash_duo.driver.find_element(By.LINK_TEXT, "Go to the Overview").click()
     dash_duo.wait_for_element("#overview-internet", timeout=30)
+    assert dash_duo.find_element(".embed-footer").is_displayed()

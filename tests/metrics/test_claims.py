@@ -212,3 +212,13 @@ def test_history_chart_draws_a_value_within_rounding_on_the_reported_line(tables
     assert band["y1"] == pytest.approx(float(equal["reported_value"]) + tol)
     assert band["y0"] == pytest.approx(float(equal["reported_value"]) - tol)
     assert drawn["data"][0]["name"].startswith("holds (")  # its legend key
+
+
+def test_a_claim_not_computable_says_why_in_the_readers_words(tables):
+    """The reason names economies and groups as the page does, not by their codes."""
+    claims = tables.get("claims")
+    missing = claims[claims["note"].str.contains("Not computable: no value for", regex=False)]
+    assert len(missing)
+    reasons = missing["note"].str.split("Not computable: ").str[-1]
+    assert not reasons.str.contains(r"\b(?:DEVELOPED|HIC|WLD|LDC)\b|sex=").any(), reasons.tolist()
+    assert reasons.str.contains(r"Developed countries|High income|World").any()
