@@ -18,6 +18,11 @@ from indicators.etl.codes import ITU_REGIONS
 Sorts = dict[str, tuple[list[str], list[bool], str]]
 
 LABEL_CHARS = 20  # per line of a row label; two lines at most, so the plot keeps a phone's width
+# The short forms the UN's own tables print for names too long for a row label.
+SHORT_FORMS = {
+    "Special Administrative Region": "SAR",
+    "United Kingdom of Great Britain and Northern Ireland": "United Kingdom",
+}
 ROW_PX = 34  # two lines of a row label and a gap, so labels never touch their neighbours
 
 
@@ -45,10 +50,12 @@ def in_order(wide: pd.DataFrame, sorts: Sorts, sort: str) -> pd.DataFrame:
 def tick_label(name: str, year: int) -> str:
     """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
     lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
-    'Bolivia') and shortened with an ellipsis if still too long (the hover label and the table
-    have the name in full)."""
+    'Bolivia'), in the UN's short forms ('China, Hong Kong SAR'), and shortened with an
+    ellipsis if still too long (the hover label and the table have the name in full)."""
     tail = f" ({int(year)})"
     short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    for long, brief in SHORT_FORMS.items():
+        short = short.replace(long, brief)
     lines = word_lines(f"{short}{tail}", LABEL_CHARS)
     if len(lines) > 2:
         second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
