@@ -425,15 +425,14 @@ def download_name(view: View) -> str:
 
 
 def source_options(tables: Tables) -> list[dict[str, str]]:
-    """Dropdown options for the sources with two editions or more, named by their newest."""
-    return [
-        {
-            "label": f"{source}: {len(v)} editions, newest "
-            f"{diff.edition_title(tables, f'{source}@{v[0]}')}",
-            "value": source,
-        }
-        for source, v in comparable(tables).items()
-    ]
+    """Dropdown options for the sources with two editions or more, named as their editions
+    are ('ITU key ICT indicators: 2 editions, newest Nov 2024')."""
+    out = []
+    for source, editions in comparable(tables).items():
+        name, _, month = diff.edition_title(tables, f"{source}@{editions[0]}").rpartition(", ")
+        label = f"{name or source}: {len(editions)} editions, newest {month}"
+        out.append({"label": label, "value": source})
+    return out
 
 
 def series_text(table: str, series: str) -> str:

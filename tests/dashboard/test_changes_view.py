@@ -160,3 +160,4 @@ def test_page_layout_restores_the_view_from_the_link(tables, page):
 def test_source_options_name_the_newest_edition(tables, source):
     options = {o["value"]: o["label"] for o in changes_view.source_options(tables)}
     assert source in options and "editions, newest" in options[source]
+    assert not options[source].startswith(source)  # named as the page names it, not by its id
