@@ -18,9 +18,10 @@ from indicators.etl.codes import ITU_REGIONS
 Sorts = dict[str, tuple[list[str], list[bool], str]]
 
 LABEL_CHARS = 20  # per line of a row label; two lines at most, so the plot keeps a phone's width
-# The short forms the UN's own tables print for names too long for a row label.
+# The short forms ITU's own charts print for names too long for a row label.
 SHORT_FORMS = {
-    "Special Administrative Region": "SAR",
+    "China, Hong Kong Special Administrative Region": "Hong Kong, China",
+    "China, Macao Special Administrative Region": "Macao, China",
     "United Kingdom of Great Britain and Northern Ireland": "United Kingdom",
 }
 ROW_PX = 34  # two lines of a row label and a gap, so labels never touch their neighbours
@@ -50,12 +51,10 @@ def in_order(wide: pd.DataFrame, sorts: Sorts, sort: str) -> pd.DataFrame:
 def tick_label(name: str, year: int) -> str:
     """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
     lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
-    'Bolivia'), in the UN's short forms ('China, Hong Kong SAR'), and shortened with an
+    'Bolivia'), in ITU's short forms ('Hong Kong, China'), and shortened with an
     ellipsis if still too long (the hover label and the table have the name in full)."""
     tail = f" ({int(year)})"
-    short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    for long, brief in SHORT_FORMS.items():
-        short = short.replace(long, brief)
+    short = SHORT_FORMS.get(name) or re.sub(r"\s*\([^)]*\)", "", name).strip() or name
     lines = word_lines(f"{short}{tail}", LABEL_CHARS)
     if len(lines) > 2:
         second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from indicators.catalogue import economies
 
 
-def test_a_row_label_uses_the_uns_short_forms_rather_than_cutting_a_name():
+def test_a_row_label_uses_itus_short_forms_rather_than_cutting_a_name():
     assert economies.tick_label("China, Hong Kong Special Administrative Region", 2018) == (
-        "China, Hong Kong SAR<br>(2018)"
+        "Hong Kong, China<br>(2018)"
     )
     assert economies.tick_label("United Kingdom of Great Britain and Northern Ireland", 2019) == (
         "United Kingdom<br>(2019)"
