@@ -479,9 +479,13 @@ def _points(trace: Any) -> list[tuple[Any, float]]:
 
 
 def _wrap(name: str) -> str:
-    """A label in at most two short lines (the rest shortened), as the legend named it."""
+    """A label in at most two short lines, as the legend named it; a longer name by the
+    abbreviation it gives ('Least developed countries (LDCs)' -> 'LDCs'), or else cut short."""
     lines = wording.word_lines(name, END_LABEL_CHARS)
     if len(lines) > 2:
+        brief = re.search(r"\(([^()]+)\)$", name)
+        if brief and len(brief.group(1)) <= END_LABEL_CHARS:
+            return brief.group(1)
         lines = [lines[0], " ".join(lines[1:])[: END_LABEL_CHARS - 1] + "…"]
     return "<br>".join(lines)
 
