@@ -62,6 +62,15 @@ def tick_label(name: str, year: int) -> str:
     return "<br>".join(lines)
 
 
+def years_note(data: pd.DataFrame) -> str:
+    """The caption's note on the survey years drawn, one per economy."""
+    first, last = int(data["year"].min()), int(data["year"].max())
+    years = (
+        f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
+    )
+    return f"Latest available {years} (in brackets after the name)."
+
+
 def dot_plot(
     data: pd.DataFrame, low: str, high: str, low_name: str, high_name: str, unit: str
 ) -> go.Figure:

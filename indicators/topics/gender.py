@@ -373,14 +373,13 @@ def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     order = SORTS[p["sort"]][2]
     fig = economies.dot_plot(data, "female_pct", "male_pct", "Female", "Male", UNIT)
     where = economies.region_text(data, p)
-    years = f"{int(data['year'].min())}–{int(data['year'].max())}"
     ahead = int((data["gap_pp"] <= 0).sum())
     caption = Caption(
         title="Internet use by sex, by economy",
         subtitle=f"{UNIT}, women vs men; {len(data)} economies ({where}), {order}",
         source=queries.source_of(data),
         notes=(
-            f"Latest available year {years} per economy (in brackets after the name).",
+            economies.years_note(data),
             f"Women's use equals or exceeds men's in {ahead} of {len(data)} economies; "
             "gap = male - female, in percentage points.",
             *queries.notes_of(data),

@@ -110,17 +110,13 @@ def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Rural and urban Internet use by economy, each at its latest survey year."""
     fig = economies.dot_plot(data, "rural_pct", "urban_pct", "Rural", "Urban", UNIT)
     where = economies.region_text(data, p)
-    first, last = int(data["year"].min()), int(data["year"].max())
-    years = (
-        f"year {first} for every economy" if first == last else f"year {first}–{last} per economy"
-    )
     ahead = int((data["gap_pp"] < 0).sum())
     caption = Caption(
         title="Internet use in urban and rural areas, by economy",
         subtitle=f"{UNIT}, rural vs urban; {len(data)} economies ({where}), {SORTS[p['sort']][2]}",
         source=queries.source_of(data),
         notes=(
-            f"Latest available {years} (in brackets after the name).",
+            economies.years_note(data),
             f"Rural use exceeds urban use in {ahead} of {len(data)} economies; gap = urban - "
             "rural, in percentage points.",
             *queries.notes_of(data),
