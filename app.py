@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from indicators import catalogue
 from indicators.catalogue.topic import Topic
-from indicators.dashboard import callbacks, embed, guard, headers, health, panels
+from indicators.dashboard import callbacks, embed, firstpage, guard, headers, health, panels
 from indicators.dashboard.state import STATE
 from indicators.figures import theme
 
@@ -74,14 +74,19 @@ def navbar() -> html.Nav:
     )
 
 
-app.layout = html.Div(
-    [
-        navbar(),
-        dcc.Store(id="url-state"),
-        html.Main(dash.page_container, className="content"),
-        embed.footer(),
-    ]
-)
+def shell() -> html.Div:
+    """The app's layout: the navigation bar, the page being opened, the embed footer."""
+    return html.Div(
+        [
+            navbar(),
+            dcc.Store(id="url-state"),
+            html.Main(firstpage.container(app), className="content"),
+            embed.footer(),
+        ]
+    )
+
+
+app.layout = shell
 callbacks.register_url_sync()
 guard.install(app)
 embed.register()

@@ -1,0 +1,82 @@
+"""The first layout a browser asks for holds the page of the address it opened (named by the
+request's Referer), with the location already set, so the pages router has no round trip to
+make; without a usable Referer the container goes out empty, for the router to fill."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from indicators.contract import store
+from indicators.dashboard.state import STATE
+
+LAYOUT = "/_dash-layout"
+
+
+@pytest.fixture(scope="module")
+def client(published):
+    import app
+
+    before = STATE.tables()
+    STATE.set_tables(store.TableCache(published))
+    yield app.server.test_client()
+    STATE.set_tables(before)
+
+
+def find(node: Any, ident: str) -> dict[str, Any] | None:
+    """The component with this id in a layout's JSON."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == ident:
+            return node
+        for value in node.get("props", node).values():
+            found = find(value, ident)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = find(value, ident)
+            if found:
+                return found
+    return None
+
+
+def layout_for(client, referrer: str | None, host: str = "localhost") -> dict[str, Any]:
+    headers = {"Referer": referrer} if referrer else {}
+    answer = client.get(LAYOUT, headers=headers, base_url=f"http://{host}")
+    assert answer.status_code == 200
+    return json.loads(answer.data)
+
+
+def test_the_opened_page_arrives_in_the_first_layout(client):
+    url = "http://localhost:8080/internet?internet-map.year=2021"
+    layout = layout_for(client, url)
+    location = find(layout, "_pages_location")["props"]
+    assert (location["pathname"], location["search"], location["href"]) == (
+        "/internet",
+        "?internet-map.year=2021",
+        url,
+    )
+    assert "hash" not in location  # read from the browser: the Referer never carries it
+    assert find(layout, "internet-map-graph"), "the page's panels are in the layout"
+    title = find(find(layout, "internet-map-title"), "internet-map-title")
+    assert "2021" in json.dumps(title)  # drawn for the link's values
+    store_data = find(layout, "_pages_store")["props"]["data"]
+    assert store_data == {"title": "Internet use - Digital-divide indicators"}
+
+
+def test_an_unknown_address_arrives_as_the_not_found_page(client):
+    layout = layout_for(client, "http://localhost/no-such-page")
+    assert find(layout, "_pages_location")["props"]["pathname"] == "/no-such-page"
+    assert "not-found" in json.dumps(find(layout, "_pages_content"))
+
+
+@pytest.mark.parametrize(
+    "referrer", [None, "http://elsewhere.example/internet", "http://localhost"]
+)
+def test_without_the_pages_address_the_router_draws_it(client, referrer):
+    layout = layout_for(client, referrer)
+    location = find(layout, "_pages_location")["props"]
+    assert "pathname" not in location  # set by the browser, which fires the router
+    assert not find(layout, "_pages_content")["props"].get("children")
