@@ -19,6 +19,7 @@ from indicators import figures
 from indicators.catalogue import cards, queries
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.wording import (
+    aside,
     extremes,
     latest,
     name,
@@ -156,7 +157,7 @@ def rates_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     return (
         f"In {year}, {pct(lead[split.ahead])} of {split.ahead_people} and "
         f"{pct(lead[split.behind])} of {split.behind_people} used the Internet {place}; the gap "
-        f"was widest in {name(widest)} ({widest['gap']:.1f} points)."
+        f"was widest in {aside(name(widest), f'{widest.gap:.1f} points')}."
     )
 
 
@@ -229,7 +230,7 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
         widest_text = f"{widest['gap_pp']:.1f} points"
     if int(first["year"]) != year:
         text += f" ({was} in {int(first['year'])})"
-    return f"{text}; it was widest in {name(widest)} ({widest_text})."
+    return f"{text}; it was widest in {aside(name(widest), widest_text)}."
 
 
 def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:

@@ -6,6 +6,7 @@ frame shows in one sentence; these helpers keep the phrasing the same across cha
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -57,6 +58,20 @@ def group_name(code: str) -> str:
 def name(row: pd.Series) -> str:
     """The entity of a row as it reads in a sentence."""
     return IN_SENTENCE.get(str(row["entity_id"])) or str(row["name"])
+
+
+ABBREVIATED = re.compile(r"^(?P<the>the )?[^()]+ \((?P<short>[A-Z][A-Za-z]*[A-Z]s?)\)$")
+
+
+def aside(text: str, detail: str) -> str:
+    """'Africa (30%)', so that two brackets never follow each other: a name that ends in its
+    abbreviation goes by the abbreviation ('the least developed countries (LDCs)' -> 'the LDCs
+    (30%)'), any other name ending in brackets takes its detail after a comma ('Bolivia
+    (Plurinational State of), 2018')."""
+    short = ABBREVIATED.match(text.strip())
+    if short:
+        return f"{short['the'] or ''}{short['short']} ({detail})"
+    return f"{text}, {detail}" if text.rstrip().endswith(")") else f"{text} ({detail})"
 
 
 def latest(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:

@@ -389,7 +389,8 @@ class Claims(pa.DataFrameModel):
     statement: Series[str] = field("Statement", "The sentence as the report prints it")
     citation: Series[str] = field("Citation", "Report, symbol, date and paragraph")
     metric: Series[str] = field(
-        "Metric", "How the figure is computed (see indicators.metrics.claims)"
+        "Metric",
+        "How the figure is computed, by name (ratio, parity_score, cagr, count_meeting, ...)",
     )
     year: Series[int] = field("Year", "Reference year of the figure", "year", nullable=True)
     comparator: Series[str] = field(

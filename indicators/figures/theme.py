@@ -135,7 +135,12 @@ def _template() -> go.layout.Template:
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
         hovermode="x unified",
         xaxis={"showgrid": False, "ticks": "outside"},
-        yaxis={"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False},
+        yaxis={
+            "showgrid": True,
+            "gridcolor": "#e6e6e6",
+            "zeroline": False,
+            "separatethousands": True,
+        },
         coloraxis={"colorscale": SEQUENTIAL},
         margin={"l": 60, "r": 20, "t": 110, "b": 90},
     )

@@ -16,6 +16,7 @@ from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
+    aside,
     count,
     extremes,
     group_name,
@@ -37,7 +38,7 @@ BASKETS = {"fixed_broadband": "Fixed broadband", "mobile_broadband": "Mobile bro
 BASKET_TEXT = {"fixed_broadband": "fixed broadband", "mobile_broadband": "mobile broadband"}
 # unit -> (axis and subtitle text, short form for colour bars and hover)
 UNITS = {
-    "pct_gni_pc": ("% of monthly GNI per capita", "% GNI p.c."),
+    "pct_gni_pc": ("% of monthly GNI per capita", "% of monthly GNI p.c."),
     "usd": ("USD per month", "USD"),
     "ppp": ("PPP$ per month", "PPP$"),
 }
@@ -472,19 +473,19 @@ def _cost(value: float, unit: str) -> str:
 
 
 def medians_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    """'Fixed broadband costs 29.9% of GNI p.c. in low-income vs 1.0% in high-income (2025)'."""
+    """'Fixed broadband: 29.9% of monthly GNI p.c. in low-income vs 1.0% in high-income (2025)'."""
     unit = p.get("unit", "pct_gni_pc")
     column = f"median_{unit}"
     year, rows = latest(_annual(data))
     _, groups = world_and_groups(rows)
     top, low = extremes(groups, column)
     basket = BASKET_TEXT.get(p.get("basket", ""), "broadband").capitalize()
-    of = " of GNI p.c." if unit == "pct_gni_pc" else " a month"
+    of = " of monthly GNI p.c." if unit == "pct_gni_pc" else " a month"
     if len(groups) == 1:
-        return f"{basket} costs {_cost(top[column], unit)}{of} in {named(top)} ({year})"
+        return f"{basket}: {_cost(top[column], unit)}{of} in {aside(named(top), str(year))}"
     return (
-        f"{basket} costs {_cost(top[column], unit)}{of} in {short(top)} vs "
-        f"{_cost(low[column], unit)} in {short(low)} ({year})"
+        f"{basket}: {_cost(top[column], unit)}{of} in {short(top)} vs "
+        f"{_cost(low[column], unit)} in {aside(short(low), str(year))}"
     )
 
 

@@ -15,7 +15,9 @@ from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
+    aside,
     extremes,
+    half_up,
     latest,
     latest_range,
     name,
@@ -129,7 +131,7 @@ def region_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     last = int(world["year"].max()) if not world.empty else int(regions["year"].max())
     total = world.loc[world["year"] == last, "bandwidth_gbps"]
     if not total.empty:
-        notes.insert(0, f"World {last}: {total.iloc[0] / GBPS_PER_TBPS:,.1f} Tbit/s.")
+        notes.insert(0, f"World {last}: {_tbps(total.iloc[0] / GBPS_PER_TBPS)} Tbit/s.")
     if p["mode"] == "share":
         if world.empty:
             raise NoData(f"{queries.edition_label(p['edition'])} has no world total to share.")
@@ -176,8 +178,8 @@ def regions_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     top, _ = extremes(regions, "bandwidth_tbps")
     text = f"In {year}, "
     if world is not None:
-        text += f"international bandwidth reached {world['bandwidth_tbps']:,.0f} Tbit/s; "
-    return text + f"{name(top)} used the most ({top['bandwidth_tbps']:,.0f} Tbit/s)."
+        text += f"international bandwidth reached {_tbps(world['bandwidth_tbps'])} Tbit/s; "
+    return text + f"{name(top)} used the most ({_tbps(top['bandwidth_tbps'])} Tbit/s)."
 
 
 def regions_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
@@ -191,7 +193,7 @@ def regions_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     top, _ = extremes(regions, "bandwidth_tbps")
     if world is not None:
         return (
-            f"International bandwidth reached {world['bandwidth_tbps']:,.0f} Tbit/s; "
+            f"International bandwidth reached {_tbps(world['bandwidth_tbps'])} Tbit/s; "
             f"{named(top)} used the most ({year})"
         )
     return f"{named(top)} used the most international bandwidth ({year})"
@@ -266,12 +268,21 @@ def growth_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return framed
 
 
+def _tbps(value: float) -> str:
+    """Bandwidth in Tbit/s as every sentence and note prints it: to a tenth, halves up, and a
+    whole number without its '.0' ('1,778.5', '1,500')."""
+    text = f"{float(half_up(value, 1)):,.1f}"
+    return text.removesuffix(".0")
+
+
 def growth(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Compound annual growth of international bandwidth per group, world as reference."""
     start, end = int(data["start_year"].iloc[0]), int(data["end_year"].iloc[0])
     # No axis title: the subtitle gives the unit, and a title would collide with the footer.
     fig = figures.bars(data, "cagr_pct", "name", text="label")
-    notes = ["Compound annual growth: (end / start) ^ (1 / years) - 1."]
+    notes = [
+        f"Compound annual growth: the steady yearly rate that takes {start}'s bandwidth to {end}'s."
+    ]
     subtitle = f"Compound annual growth, % a year, {start}-{end}"
     rate = data.attrs.get("world_cagr_pct")
     if rate is not None:
@@ -292,8 +303,8 @@ def growth_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     first = data.iloc[0]
     return (
         f"Between {int(first['start_year'])} and {int(first['end_year'])}, international "
-        f"bandwidth grew fastest in {name(top)} ({top['cagr_pct']:.1f}% a year) and "
-        f"slowest in {name(low)} ({low['cagr_pct']:.1f}% a year)."
+        f"bandwidth grew fastest in {aside(name(top), f'{top.cagr_pct:.1f}% a year')} and "
+        f"slowest in {aside(name(low), f'{low.cagr_pct:.1f}% a year')}."
     )
 
 
@@ -519,7 +530,7 @@ def bandwidth_metric(bandwidth: pd.DataFrame, vintage: str) -> cards.Metric | No
         f"{cards.short_name(e)} {100 * s:.1f}%"
         for e, s in latest[["entity_id", "share"]].itertuples(False)
     )
-    total = f" of {world.iloc[0] / 1000:,.1f} Tbit/s" if not world.empty else ""
+    total = f" of {_tbps(world.iloc[0] / 1000)} Tbit/s" if not world.empty else ""
     return cards.Metric(
         label="Top three ITU regions",
         text=f"{100 * combined[year]:.1f}%",

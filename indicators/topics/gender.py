@@ -16,6 +16,7 @@ from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
+    aside,
     count,
     extremes,
     latest,
@@ -265,7 +266,7 @@ def _rates_finding(year: int, rows: pd.DataFrame) -> str:
     )
     if len(others):
         widest = others.sort_values("gap").iloc[-1]
-        text += f"; the gap was widest in {name(widest)} ({widest['gap']:.1f} points)"
+        text += f"; the gap was widest in {aside(name(widest), f'{widest.gap:.1f} points')}"
     return text + "."
 
 
@@ -284,7 +285,7 @@ def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
             f"In {year}, the gender parity score was {lead['parity']:.2f} {where}; "
             f"{count(within, len(groups))} groups {'was' if within == 1 else 'were'} within "
             f"the parity band ({gaps.PARITY_BAND[0]:.2f}-{gaps.PARITY_BAND[1]:.2f}), "
-            f"and the lowest score was in {name(low)} ({low['parity']:.2f})."
+            f"and the lowest score was in {aside(name(low), f'{low.parity:.2f}')}."
         )
     column = "gap_pp" if metric == "points" else "relative_gap_pct"
     top, _ = extremes(groups, column)
@@ -292,7 +293,7 @@ def parity_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
         return (
             f"In {year}, the share of men using the Internet exceeded that of women by "
             f"{lead[column]:.1f} percentage points {where}; the gap was widest in "
-            f"{name(top)} ({top[column]:.1f} points)."
+            f"{aside(name(top), f'{top[column]:.1f} points')}."
         )
     return (
         f"In {year}, women were {lead[column]:.0f}% less likely than men to use the Internet "
@@ -315,18 +316,18 @@ def parity_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
         _, low = extremes(groups, "parity")
         return (
             f"Gender parity score {lead['parity']:.2f} {where}, {low['parity']:.2f} in "
-            f"{named(low)} ({year})"
+            f"{aside(named(low), str(year))}"
         )
     if metric == "points":
         top, _ = extremes(groups, "gap_pp")
         return (
             f"Men {lead['gap_pp']:.1f} points ahead of women online {where}, "
-            f"{top['gap_pp']:.1f} in {named(top)} ({year})"
+            f"{top['gap_pp']:.1f} in {aside(named(top), str(year))}"
         )
     top, _ = extremes(groups, "relative_gap_pct")
     return (
         f"Women {lead['relative_gap_pct']:.0f}% less likely than men to be online {where}, "
-        f"{top['relative_gap_pct']:.0f}% in {named(top)} ({year})"
+        f"{top['relative_gap_pct']:.0f}% in {aside(named(top), str(year))}"
     )
 
 
@@ -394,7 +395,7 @@ def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     widest = data.sort_values("gap_pp").iloc[-1]
     return (
         f"Men's Internet use exceeded women's in {count(men_ahead, len(data))} economies "
-        f"shown; the gap was widest in {name(widest)} ({int(widest['year'])}): "
+        f"shown; the gap was widest in {aside(name(widest), str(int(widest['year'])))}: "
         f"{pct(widest['male_pct'])} of men against {pct(widest['female_pct'])} of women."
     )
 

@@ -21,6 +21,7 @@ from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
+    aside,
     count,
     extremes,
     group_name,
@@ -268,8 +269,8 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     size = f"{last['gap']:.1f} times" if ratio else f"{last['gap']:.1f} percentage points"
     relation = "that of" if ratio else "above"
     text = (
-        f"In {int(last['year'])}, Internet use in {a} ({pct(last['value_a_pct'])}) was "
-        f"{size} {relation} {b} ({pct(last['value_b_pct'])})"
+        f"In {int(last['year'])}, Internet use in {aside(a, pct(last['value_a_pct']))} was "
+        f"{size} {relation} {aside(b, pct(last['value_b_pct']))}"
     )
     if len(data) > 1:
         text += (
@@ -439,8 +440,8 @@ def compare_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
         )
     return (
         f"In the latest year with data, {pct(top['value_pct'])} used the Internet in "
-        f"{name(top)} ({int(top['year'])}) against {pct(low['value_pct'])} in "
-        f"{name(low)} ({int(low['year'])})."
+        f"{aside(name(top), str(int(top['year'])))} against {pct(low['value_pct'])} in "
+        f"{aside(name(low), str(int(low['year'])))}."
     )
 
 
@@ -449,7 +450,7 @@ def compare_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     newest = data.sort_values("year").groupby("entity_id").tail(1)
     top, low = extremes(newest, "value_pct")
     if top["entity_id"] == low["entity_id"]:
-        return f"{pct(top['value_pct'])} online in {named(top)} ({int(top['year'])})"
+        return f"{pct(top['value_pct'])} online in {aside(named(top), str(int(top['year'])))}"
     return f"Internet use: {pair(top, low, pct(top['value_pct']), pct(low['value_pct']))}"
 
 

@@ -19,6 +19,7 @@ from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
+    aside,
     extremes,
     latest,
     latest_range,
@@ -102,7 +103,7 @@ def by_group_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     year, top, low, _ = latest_range(data, "per_100")
     return (
         f"Mobile broadband: {top['per_100']:.0f} per 100 people in {short(top)} vs "
-        f"{low['per_100']:.0f} in {short(low)} ({year})"
+        f"{low['per_100']:.0f} in {aside(short(low), str(year))}"
     )
 
 
@@ -356,7 +357,7 @@ def usage_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
         f"In {int(lead['year'])}, {pct(lead['usage_gap_pp'])} of {people}{where} lived within "
         f"reach of {TECHNOLOGY_WORDS[p.get('technology', '3g')]} but did not use the Internet "
         f"and {pct(lead['coverage_gap_pp'])} lived out of its reach; the usage gap was widest "
-        f"in {name(widest)} ({pct(widest['usage_gap_pp'])})."
+        f"in {aside(name(widest), pct(widest['usage_gap_pp']))}."
     )
 
 
@@ -591,7 +592,7 @@ def gaps_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     technology = TECHNOLOGY_WORDS[p.get("technology", "3g")]
     return (
         f"In {year}, {what.format(tech=technology)} was {pct(lead[column])} of the population "
-        f"{place}{since}; it was highest in {name(top)} ({pct(top[column])})."
+        f"{place}{since}; it was highest in {aside(name(top), pct(top[column]))}."
     )
 
 

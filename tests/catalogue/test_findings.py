@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indicators import catalogue
+from indicators.catalogue import wording
 from indicators.outputs import export
 from tests.figure_tables import MadeUpTables
 
@@ -16,7 +17,8 @@ def test_each_finding_is_one_sentence_from_the_plotted_data(chart_id):
     chart = catalogue.render(chart_id, MadeUpTables())
     sentence = chart.finding
     assert sentence.endswith(".") and sentence[0].isupper()
-    assert "nan" not in sentence and ". " not in sentence[:-1].replace("(LDCs) (", "")
+    assert "nan" not in sentence and ". " not in sentence[:-1]
+    assert ") (" not in sentence  # a bracketed name takes its detail after a comma
     alt = export.alt_text(chart)
     assert chart.kind != "Chart"
     assert alt.startswith(chart.kind + ": " + chart.caption.title)
@@ -80,6 +82,16 @@ def test_the_page_caption_states_the_finding(tables):
     block = panels.caption_block(chart)
     finding = [p for p in block if getattr(p, "className", "") == "finding"]
     assert len(finding) == 1 and text_of(finding[0]) == chart.finding
+
+
+def test_a_bracketed_name_takes_its_detail_after_a_comma():
+    assert wording.aside("Africa", "30%") == "Africa (30%)"
+    assert wording.aside("the least developed countries (LDCs)", "30%") == "the LDCs (30%)"
+    assert wording.aside("Small island developing States (SIDS)", "9%") == "SIDS (9%)"
+    assert wording.aside("Korea (Rep. of)", "2021") == "Korea (Rep. of), 2021"
+    assert wording.aside("Bolivia (Plurinational State of)", "2018") == (
+        "Bolivia (Plurinational State of), 2018"
+    )
 
 
 def test_shares_read_as_reports_round_them():

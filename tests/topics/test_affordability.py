@@ -398,7 +398,7 @@ def test_map_figure_caps_the_colour_scale_at_ten_per_cent():
     (trace,) = chart.figure.data
     assert (trace.zmin, trace.zmax) == (0, 10.0)
     assert list(trace.colorbar.ticktext) == ["0", "2 (target)", "5", "≥10"]
-    assert "Chad: 40.00 % GNI p.c. (5 GB, 2025)" in list(trace.text)
+    assert "Chad: 40.00 % of monthly GNI p.c. (5 GB, 2025)" in list(trace.text)
     assert chart.caption.title == "Fixed broadband prices, 2025"
     assert "2 of 5 economies meet the 2% target (price below 2%)." in chart.caption.notes
     assert affordability.map_finding(data, p).startswith("In 2025, 2 of 5 economies priced")

@@ -308,5 +308,5 @@ def test_countries_figure_reads_in_the_order_given():
     )
     assert gender.countries_finding(data, {}) == (
         "Men's Internet use exceeded women's in 1 of 2 economies shown; the gap was widest in "
-        "Bolivia (Plurinational State of) (2018): 48% of men against 40% of women."
+        "Bolivia (Plurinational State of), 2018: 48% of men against 40% of women."
     )
