@@ -43,7 +43,7 @@ LABEL_STYLE = {"margin": "1rem 0 0.2rem", "fontSize": "1rem"}
 def metric_block(metric: Metric) -> html.Div:
     """One figure: label (linking to its chart), value, detail, year and edition, sparkline."""
     label = dcc.Link(metric.label, href=metric.href) if metric.href else metric.label
-    trend = figures.sparkline(metric.trend, "year", "value")
+    trend = figures.sparkline(metric.trend, "year", "value", metric.printed())
     if metric.trend_mode != "lines":
         trend.update_traces(mode=metric.trend_mode, marker={"size": 5})
     first, last = int(metric.trend["year"].min()), int(metric.trend["year"].max())

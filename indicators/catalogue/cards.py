@@ -7,12 +7,13 @@ and a link to the chart that shows it; a card whose table is missing says which 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.catalogue import queries
+from indicators.catalogue import queries, wording
 from indicators.contract.store import Tables
 from indicators.etl.codes import DEVELOPED, GROUPS, ITU_REGIONS, LDC, WORLD
 
@@ -44,6 +45,29 @@ class Metric:
     href: str = ""
     # "lines" for a trend; "markers" for values that must not be read as one (annual medians).
     trend_mode: str = "lines"
+
+    def printed(self) -> Callable[[float], str] | None:
+        """How another value of the figure prints, as its text prints the figure ('1.75' as
+        '1.7×' is printed '1.7×', '49.7' as '50%' '50%'), for the sparkline's end values; None
+        when the text is no number in that form ('87 of 195')."""
+        return printed_like(self.text)
+
+
+NUMBER_TEXT = re.compile(r"^(?P<sign>\+?)(?P<whole>\d[\d,]*)(?:\.(?P<places>\d+))?(?P<unit>%|×|)$")
+
+
+def printed_like(text: str) -> Callable[[float], str] | None:
+    """A printer of values in the form of ``text`` (sign, decimals and unit), or None."""
+    shape = NUMBER_TEXT.match(text.strip())
+    if shape is None:
+        return None
+    places = len(shape["places"] or "")
+
+    def printed(value: float) -> str:
+        sign = "+" if shape["sign"] and value > 0 else ""
+        return f"{sign}{float(wording.half_up(value, places)):,.{places}f}{shape['unit']}"
+
+    return printed
 
 
 @dataclass(frozen=True, eq=False)

@@ -153,7 +153,7 @@ def control(prefix: str, param: Param, values: dict[str, Any], spec: ChartSpec) 
             marks=marks,
             value=values[param.name],
             included=False,
-            tooltip={"placement": "top", "always_visible": False},
+            tooltip={"placement": "top", "always_visible": True},
             className="timeline",
         )
     else:

@@ -7,7 +7,7 @@ notes) that is shown on the page and baked into exports, and the exact frame it 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -298,9 +298,12 @@ def stacked_area(
     return fig
 
 
-def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
+def sparkline(
+    data: pd.DataFrame, x: str, y: str, printed: Callable[[float], str] | None = None
+) -> go.Figure:
     """A tiny trend line with no axes, for overview cards; its first and last values are
-    written at its ends, so the trend reads without hovering."""
+    written at its ends (as ``printed`` prints them: the card's own figure's form), so the
+    trend reads without hovering."""
     data = data.sort_values(x)
     first, last = data.iloc[0], data.iloc[-1]
     fig = go.Figure(
@@ -316,7 +319,7 @@ def sparkline(data: pd.DataFrame, x: str, y: str) -> go.Figure:
         fig.add_annotation(
             x=row[x],
             y=row[y],
-            text=f"{float(row[y]):.3g}",
+            text=printed(float(row[y])) if printed else f"{float(row[y]):.3g}",
             xanchor=anchor,
             xshift=-4 if anchor == "right" else 4,
             showarrow=False,

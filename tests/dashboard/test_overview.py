@@ -186,3 +186,22 @@ def test_empty_data_folder_shows_the_build_hint_on_every_page(tmp_path, layouts)
         text = text_of(layout())
         assert queries.BUILD_HINT in text, name
     assert text_of(layouts["overview"]()).count("indicators build") == len(catalogue.topics())
+
+
+def test_sparkline_ends_print_as_the_card_prints_its_figure(tables):
+    """A trend ending at the card's figure ends on the card's own text ('1.7×', not '1.75')."""
+    from pages import overview
+
+    checked = 0
+    for card in catalogue.overview_cards(tables):
+        for m in card.metrics:
+            figure = overview.metric_block(m).children[4].figure
+            first, last = (a["text"] for a in figure["layout"]["annotations"])
+            ends = m.trend.sort_values("year")["value"]
+            if m.printed() is None:
+                continue
+            if ends.iloc[-1] == pytest.approx(m.value):
+                assert last == m.text, m.label
+                checked += 1
+            assert first[-1] == m.text[-1] or m.text[-1].isdigit(), (m.label, first)
+    assert checked >= 8  # the gaps, parity scores, usage gaps and ratios
