@@ -19,8 +19,10 @@ from indicators import figures
 from indicators.catalogue import cards, queries
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.wording import (
+    apart,
     aside,
     extremes,
+    half_up,
     latest,
     name,
     pct,
@@ -214,19 +216,20 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, measure.column)
     first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
-    if p.get("measure", "ratio") == "ratio":
+    column = "ratio" if p.get("measure", "ratio") == "ratio" else "gap_pp"
+    # As many decimals as tell the latest value from the first one apart.
+    places = apart(float(lead[column]), float(first[column]))
+    now, was = half_up(lead[column], places), half_up(first[column], places)
+    if column == "ratio":
         text = (
-            f"In {year}, {split.ahead_people} were {lead['ratio']:.1f} times as likely to use "
+            f"In {year}, {split.ahead_people} were {now} times as likely to use "
             f"the Internet as {split.behind_people} {place}"
         )
-        was = f"{first['ratio']:.1f}"
         widest_text = f"{widest['ratio']:.1f} times"
     else:
         text = (
-            f"In {year}, the {split.gap_name} in Internet use was {lead['gap_pp']:.1f} "
-            f"percentage points {place}"
+            f"In {year}, the {split.gap_name} in Internet use was {now} percentage points {place}"
         )
-        was = f"{first['gap_pp']:.1f}"
         widest_text = f"{widest['gap_pp']:.1f} points"
     if int(first["year"]) != year:
         text += f" ({was} in {int(first['year'])})"

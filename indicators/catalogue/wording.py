@@ -26,6 +26,14 @@ def pct(value: float) -> str:
     return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
 
 
+def apart(a: float, b: float, places: int = 1, most: int = 3) -> int:
+    """The fewest decimals, from ``places`` up to ``most``, at which two values print apart:
+    a change from 1.73 to 1.75 reads '1.73 (1.75 ...)', never '1.7 (1.7 ...)'."""
+    while places < most and half_up(a, places) == half_up(b, places):
+        places += 1
+    return places
+
+
 def count(n: int, total: int) -> str:
     """'none of the 30' / 'all 12' / '87 of 195'."""
     if n == 0:

@@ -277,9 +277,9 @@ CARD = splits.GapCard(
     SPLIT,
     cards.Card("urban_rural", "Urban and rural", TOPIC_PATH, "Urban and rural page"),
     "ratio",
-    text=lambda last: f"{last['ratio']:.1f}×",
+    text=lambda last: f"{last['ratio']:.2f}×",
     detail=lambda last: (
-        f"Urban dwellers are {last['ratio']:.1f} times as likely to use the Internet as "
+        f"Urban dwellers are {last['ratio']:.2f} times as likely to use the Internet as "
         f"rural dwellers ({last['urban_pct']:.1f}% vs {last['rural_pct']:.1f}%, a gap of "
         f"{last['gap_pp']:.1f} points)."
     ),

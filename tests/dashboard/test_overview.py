@@ -171,7 +171,7 @@ def test_overview_layout_shows_every_card(tables, layouts):
     for expected in ("4.53×", "2.67×", "0.94", "21.1%", "84.6%", "Oct 2019", "Nov 2024"):
         assert expected in text
     # the usage gap, the urban-rural ratio and the generational gap, world and LDCs
-    for expected in ("28%", "50%", "1.7×", "2.2×", "+12.9", "+20.7"):
+    for expected in ("28%", "50%", "1.75×", "2.22×", "+12.9", "+20.7"):
         assert expected in text
     # the intro says what the page shows, from the topics
     assert "The seven divides" in text
@@ -189,7 +189,7 @@ def test_empty_data_folder_shows_the_build_hint_on_every_page(tmp_path, layouts)
 
 
 def test_sparkline_ends_print_as_the_card_prints_its_figure(tables):
-    """A trend ending at the card's figure ends on the card's own text ('1.7×', not '1.75')."""
+    """A trend ending at the card's figure ends on the card's own text ('50%', not '49.7')."""
     from pages import overview
 
     checked = 0

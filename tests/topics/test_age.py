@@ -85,8 +85,8 @@ def test_gap_figure_on_five_rows():
         "(14.8 in 2021); it was widest in low-income economies (19.9 points)."
     )
     assert age.gap_finding(data, {"measure": "ratio"}).startswith(
-        "In 2024, people aged 15-24 were 1.2 times as likely to use the Internet as the rest "
-        "of the population worldwide (1.2 in 2021); it was widest in low-income economies "
+        "In 2024, people aged 15-24 were 1.20 times as likely to use the Internet as the rest "
+        "of the population worldwide (1.25 in 2021); it was widest in low-income economies "
         "(1.9 times)"
     )
 

@@ -84,8 +84,8 @@ def test_gap_figure_on_five_rows():
     assert ratio.caption.subtitle == "times (urban / rural Internet use), 2023-2024"
     assert ratio.caption.notes[0].startswith("Ratio = urban rate / rural rate")
     assert urban_rural.gap_finding(data, {"measure": "ratio"}) == (
-        "In 2024, urban dwellers were 1.7 times as likely to use the Internet as rural dwellers "
-        "worldwide (1.7 in 2023); it was widest in low-income economies (2.8 times)."
+        "In 2024, urban dwellers were 1.75 times as likely to use the Internet as rural dwellers "
+        "worldwide (1.73 in 2023); it was widest in low-income economies (2.8 times)."
     )
     points = urban_rural.gap(data, {"grouping": "income", "measure": "points"})
     assert drawn(points)["World"] == {2023: 33.8, 2024: 35.4}
@@ -153,8 +153,8 @@ def test_group_charts_on_the_real_tables_equal_the_cells(tables, area_sheet):
     )
     assert gap.caption.title == "The urban-rural gap in Internet use by ITU region"
     assert gap.finding.startswith(
-        "In 2024, urban dwellers were 1.7 times as likely to use the Internet as rural dwellers "
-        "worldwide (1.7 in 2021); it was widest in Africa (2.5 times)"
+        "In 2024, urban dwellers were 1.75 times as likely to use the Internet as rural dwellers "
+        "worldwide (1.73 in 2021); it was widest in Africa (2.5 times)"
     )
 
 
@@ -177,12 +177,12 @@ def test_country_chart_on_the_real_table(tables):
 def test_card_shows_the_world_and_the_ldcs(tables, area_sheet):
     card = urban_rural.urban_rural_card(tables)
     world, ldcs = card.metrics
-    assert (world.label, world.text, world.year) == ("World", "1.7×", 2024)
+    assert (world.label, world.text, world.year) == ("World", "1.75×", 2024)
     urban = area_cell(area_sheet, "World", 2024, "urban")
     rural = area_cell(area_sheet, "World", 2024, "rural")
     assert world.value == urban / rural == pytest.approx(82.9 / 47.5)
     assert "(82.9% vs 47.5%, a gap of 35.4 points)" in world.detail
-    assert (ldcs.label, ldcs.text) == ("LDCs", "2.2×")
+    assert (ldcs.label, ldcs.text) == ("LDCs", "2.22×")
     assert world.trend["year"].tolist() == [2021, 2022, 2023, 2024]
     assert ldcs.href.startswith("/urban-rural?urban-rural-gap.grouping=special")
 
