@@ -138,7 +138,7 @@ def section(item: TableSummary) -> html.Section:
 
 
 REVIEW_PASSED = (
-    "Every published edition passed the release review without help: each was compared with "
+    "Every published edition passed the release review: each was compared with "
     "the editions of its source before and after it (economies lost, codes renamed or changing "
     "meaning, implausible moves, years after its date), and none had a finding a person had to "
     "accept."

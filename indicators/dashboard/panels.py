@@ -25,6 +25,7 @@ from indicators.dashboard import embed, viewstate
 from indicators.dashboard.state import STATE
 from indicators.dashboard.viewstate import ViewState
 from indicators.figures import Chart, theme
+from indicators.figures import layout as figure_layout
 from indicators.outputs import export, render
 
 Panels = list[tuple[str, str]]  # (panel prefix, chart id), top to bottom
@@ -43,6 +44,7 @@ GRAPH_CONFIG: Any = {
 }
 DEFAULT_HEIGHT = 480
 MODEBAR_PX = 36
+PLOT_INSET_PX = 12  # left of the value axis's title
 TABLE_ROWS = 400
 VIEWS = ("chart", "table")
 # A world map is about twice as wide as tall; below it, the colour bar and its labels.
@@ -412,8 +414,9 @@ def page_figure(chart: Chart) -> dict[str, Any]:
     margin = {**layout.get("margin", {}), "t": 16, "r": MODEBAR_PX, "autoexpand": True}
     if layout.get("xaxis") is not None or layout.get("yaxis") is not None:
         # The export's margins are sized for its own width and fonts: on the page, plotly
-        # measures the tick labels it draws and makes room for them.
-        margin["l"] = 12
+        # measures the tick labels it draws and makes room for them. Given room enough
+        # beforehand (a conservative estimate), it draws the chart once, not twice.
+        margin["l"] = PLOT_INSET_PX + figure_layout.value_axis_px(chart.figure)
         for axis in ("xaxis", "yaxis"):
             layout[axis] = {**layout.get(axis, {}), "automargin": True}
     layout.update(margin=margin, autosize=True, modebar={"orientation": "v"})

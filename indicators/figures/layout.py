@@ -334,6 +334,18 @@ def _has_title(axis: Any) -> bool:
     return bool(axis.title and axis.title.text)
 
 
+def value_axis_px(fig: go.Figure, scale: float = 1.0) -> float:
+    """Room left of the plot for the y axis: its widest tick label and its title (a
+    conservative estimate, so that a page's plotly, which measures them, has room enough on
+    its first pass and never draws the chart twice)."""
+    font = BASE_FONT * scale
+    room = tick_labels_px(fig, "y", font) + 10 * scale
+    if _has_title(fig.layout.yaxis):
+        lines = str(fig.layout.yaxis.title.text).count("<br>") + 1
+        room += font * LINE_HEIGHT * lines + 12 * scale
+    return room
+
+
 @dataclass(frozen=True)
 class Margins:
     left: float
@@ -351,10 +363,7 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     bottom = inset + blocks.footer_px + 16 * s
     left = right = inset
     if _is_cartesian(fig):
-        left += tick_labels_px(fig, "y", font) + 10 * s
-        if _has_title(fig.layout.yaxis):
-            lines = str(fig.layout.yaxis.title.text).count("<br>") + 1
-            left += font * LINE_HEIGHT * lines + 12 * s
+        left += value_axis_px(fig, s)
         horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
         last_x = tick_labels_px(fig, "x", font) / 2 if not horizontal else 0
         right += max(0.0, last_x - inset)  # the last x label is centred on the plot's edge
@@ -400,7 +409,8 @@ def _colourbar_px(fig: go.Figure, font: float) -> float:
     ticks = [str(t) for t in (bar.ticktext or ["100"])]
     title = str(bar.title.text or "") if bar.title else ""
     thickness = bar.thickness or 12
-    return max(thickness + 8 + max(text_px(t, font) for t in ticks), text_px(title, font)) + 10
+    title_px = max(text_px(line, font) for line in title.split("<br>"))
+    return max(thickness + 8 + max(text_px(t, font) for t in ticks), title_px) + 10
 
 
 def _rescale(fig: go.Figure, scale: float) -> None:

@@ -197,7 +197,7 @@ def test_data_page_lists_tables_and_serves_downloads(pages):
     for name in ("entities", "internet_use", "broadband_price", "bandwidth", "claims"):
         assert f"{name}.parquet" in text and f"{name}.csv" in text
     assert "How to cite" in text and "per_user_kbps" in text
-    assert "Release review" in text and "No edition was published despite" in text
+    assert "Release review" in text and "Every published edition passed the release review" in text
 
     def click() -> dict:
         prop = '{"fmt":"csv","table":"bandwidth","type":"data-download-button"}.n_clicks'
