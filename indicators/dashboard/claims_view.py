@@ -124,7 +124,8 @@ def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> 
                     ),
                 ),
                 "edition": edition_text(row),
-                "status": row["status"],
+                # An edition left out of the counts says so, so that the counts add up.
+                "status": row["status"] + (NOT_COUNTED if uncounted(row) else ""),
                 "status_class": status_class(row["status"]),
                 "note": row["note"],
                 "href": claim_href(row, specs.get(str(row["claim_id"]))),
@@ -139,12 +140,22 @@ def shared_citation(frame: pd.DataFrame) -> str:
     return str(citations[0]) if len(citations) == 1 else ""
 
 
+NOT_COUNTED = " (an edition before the report: not counted)"
+
+
+def uncounted(row: Mapping[str, Any]) -> bool:
+    """An edition older than the report that cannot compute a claim: no finding (the report
+    could not have drawn on it), so left out of the counts."""
+    older = str(row["vintage"]) < str(row["report_date"])[:7]
+    return row["status"] == "not computable" and older and not bool(row["report_edition"])
+
+
 def relevant(frame: pd.DataFrame) -> pd.DataFrame:
-    """The claim rows that say something about the report: an edition older than the report
-    that cannot compute a claim is no finding (the report could not have drawn on it)."""
-    older = frame["vintage"].astype(str) < frame["report_date"].astype(str).str[:7]
-    idle = (frame["status"] == "not computable") & older & ~frame["report_edition"].astype(bool)
-    return frame[~idle]
+    """The claim rows that say something about the report (see ``uncounted``)."""
+    if frame.empty:
+        return frame
+    idle = [uncounted(r) for r in frame.to_dict("records")]
+    return frame[[not i for i in idle]]
 
 
 def status_counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -552,29 +552,41 @@ def _end_labels(
     return shown, {**layout, "annotations": notes, "margin": margin, "showlegend": bool(keys)}
 
 
+def _legend_key(label: dict[str, Any]) -> dict[str, Any]:
+    """A legend entry for a reference line's or a band's label: a dashed line, or a square
+    in the band's shade."""
+    key = {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "name": label.get("text", ""),
+        "hoverinfo": "skip",
+        "showlegend": True,
+    }
+    if label.get("name") == figures.BAND_NAME:
+        square = {"symbol": "square", "size": 14, "color": figures.BAND_COLOUR, "opacity": 0.3}
+        return {**key, "mode": "markers", "marker": square}
+    dash = str(label["name"]).split(":", 1)[1]
+    return {**key, "mode": "lines", "line": {"color": theme.REFERENCE, "width": 1, "dash": dash}}
+
+
 def _references_in_legend(
     data: list[dict[str, Any]], layout: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """Reference lines' labels (targets) as legend entries: on a phone's narrow plot a label
-    written over the plot sits on the data lines, the legend above the plot never does."""
+    """Reference lines' and bands' labels (targets, the parity band) as legend entries: on a
+    phone's narrow plot a label written over the plot sits on the data lines (and, at any
+    width, on the names at their ends); the legend above the plot never does."""
     notes = layout.get("annotations") or []
-    labels = [a for a in notes if str(a.get("name", "")).startswith(f"{figures.REFERENCE_NAME}:")]
+    labels = [
+        a
+        for a in notes
+        if str(a.get("name", "")).startswith(f"{figures.REFERENCE_NAME}:")
+        or a.get("name") == figures.BAND_NAME
+    ]
     if not labels:
         return data
     layout["annotations"] = [a for a in notes if a not in labels]
-    keys = [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "lines",
-            "name": a.get("text", ""),
-            "line": {"color": theme.REFERENCE, "width": 1, "dash": a["name"].split(":", 1)[1]},
-            "hoverinfo": "skip",
-            "showlegend": True,
-        }
-        for a in labels
-    ]
+    keys = [_legend_key(a) for a in labels]
     layout["showlegend"] = True
     # A chart of one line names it in its title: the legend then holds the references alone.
     lines = [t for t in data if t.get("showlegend", True) is not False and t.get("name")]

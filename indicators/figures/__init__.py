@@ -181,17 +181,22 @@ def _clear_side(fig: go.Figure, value: float) -> str:
     return f"{'top' if above >= below else 'bottom'} {side}"
 
 
+BAND_COLOUR = "#009E73"
+BAND_NAME = "band"  # the name of a band's label (a page shows it as a legend key instead)
+
+
 def band(fig: go.Figure, low: float, high: float, label: str) -> go.Figure:
     """A shaded horizontal band (e.g. the gender parity band 0.98-1.02)."""
     fig.add_hrect(
         y0=low,
         y1=high,
-        fillcolor="#009E73",
+        fillcolor=BAND_COLOUR,
         opacity=0.12,
         line_width=0,
         annotation_text=label,
         annotation_position="top right",
         annotation_font={"size": 11},
+        annotation_name=BAND_NAME,
     )
     return fig
 

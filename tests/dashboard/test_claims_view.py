@@ -99,6 +99,11 @@ def test_status_counts_and_shared_citation(tables):
     assert len(left_out) > 0 and (left_out["status"] == "not computable").all()
     assert (left_out["vintage"] < left_out["report_date"].str[:7]).all()
     assert sum(counts.values()) == len(claims) - len(left_out)
+    # The page's rows say which are left out, so that what it lists adds up to its counts.
+    shown = claims_view.claims_view(claims, claims_view.claim_specs())["status"]
+    assert shown.str.endswith(claims_view.NOT_COUNTED).sum() == len(left_out)
+    for status, n in counts.items():
+        assert (shown == status).sum() == n, status
     same = claims.assign(citation="A/75/62-E/2020/11")
     assert claims_view.shared_citation(same) == "A/75/62-E/2020/11"
     mixed = claims.assign(citation=[f"report {i}" for i in range(len(claims))])

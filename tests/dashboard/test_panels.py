@@ -29,3 +29,20 @@ def test_an_end_label_is_two_short_lines_or_the_abbreviation_its_name_gives():
     assert panels._wrap("Small island developing States (SIDS)") == "SIDS"
     # Without one, the second line is cut short and says so.
     assert panels._wrap("Europe & Central Asia (excluding high income)").endswith("…")
+
+
+def test_a_band_and_a_target_are_named_in_the_legend_not_over_the_lines(tables):
+    """On the page, the parity band's label and a target's label become legend keys: written
+    in the plot they sat on the lines crossing them and on the names at the lines' ends."""
+    chart = catalogue.render("gender_parity", tables, {"grouping": "income"})
+    page = panels.page_figure(chart)
+    texts = [a.get("text") for a in page["layout"].get("annotations", [])]
+    assert "parity band 0.98-1.02" not in texts
+    keys = [t for t in page["data"] if t.get("name") == "parity band 0.98-1.02"]
+    assert len(keys) == 1 and keys[0]["mode"] == "markers" and keys[0]["x"] == [None]
+    assert page["layout"]["showlegend"] is True
+    # The export keeps the label in the plot, where there are no end labels to collide with.
+    assert "parity band 0.98-1.02" in [a.text for a in chart.figure.layout.annotations]
+    groups = catalogue.render("internet_by_group", tables, {"grouping": "income"})
+    drawn = panels.page_figure(groups)
+    assert [t["name"] for t in drawn["data"] if t.get("x") == [None]] == ["2025 target, world: 75%"]
