@@ -29,9 +29,10 @@ def intro() -> str:
     # Semicolons: the titles hold "and" themselves ("Urban and rural").
     names = "; ".join(t.title for t in found)
     return (
-        f"The {count} divides the UN Secretary-General's WSIS progress reports and ITU's Facts "
-        f"and Figures cite, rebuilt from the publishers' own files, one card each: {names}. "
-        "Each figure names its year and edition; follow a card to its charts."
+        f"One card for each of the {count} divides that the UN Secretary-General's WSIS "
+        f"progress reports and ITU's Facts and Figures cite: {names}. Every figure is rebuilt "
+        "from the publishers' own files and names its year and edition; follow a card to its "
+        "charts."
     )
 
 

@@ -131,9 +131,14 @@ def timeline_marks(choices: list[dict[str, Any]]) -> dict[int, str]:
         return {}
     shown = {years[0], years[-1], *(y for y in years if y % 5 == 0)}
     labelled = sorted(shown)
-    # Two labels a year apart would overlap: keep the end, drop its neighbour.
-    crowded = {a for a, b in itertools.pairwise(labelled) if b - a < 3 and b != a}
-    return {y: (str(y) if y in shown and y not in (crowded - {years[0]}) else "") for y in years}
+    # Two labels under three years apart would run together: keep the end, drop its
+    # neighbour (between two inner labels, the later one).
+    crowded = {
+        (b if a == years[0] else a if b == years[-1] else b)
+        for a, b in itertools.pairwise(labelled)
+        if b - a < 3
+    }
+    return {y: (str(y) if y in shown and y not in crowded else "") for y in years}
 
 
 def choices_of(spec: ChartSpec, param: Param, values: dict[str, Any]) -> Any:

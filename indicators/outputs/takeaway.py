@@ -46,7 +46,10 @@ class Edition:
     sha256: str
 
     def cite(self) -> str:
-        """'CITATION, retrieved 2026-11-23.'"""
+        """'CITATION, retrieved 2026-11-23.' (a citation naming when its file was retrieved
+        from the publisher, as M49's 'retrieved July 2026', is not given a second date)."""
+        if "retrieved" in self.citation:
+            return f"{self.citation}."
         when = f"retrieved {self.retrieved}" if self.retrieved != UNKNOWN else "retrieval date"
         when += "" if self.retrieved != UNKNOWN else " not recorded"
         return f"{self.citation}, {when}."

@@ -25,6 +25,7 @@ from indicators.catalogue.wording import (
     count,
     extremes,
     group_name,
+    half_up,
     latest_range,
     name,
     named,
@@ -729,9 +730,11 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> cards.Metric | N
         label=f"{cards.short_name(a)} vs {cards.short_name(b)}",
         text=f"{times:.2f}×",
         value=times,
+        # The gap between the printed shares, so that the sentence's own sum checks.
         detail=(
-            f"{va:.1f}% vs {vb:.1f}% of people online{estimate}: "
-            f"{gaps.point_gap(va, vb):.1f} percentage points apart."
+            f"{half_up(va, 1)}% vs {half_up(vb, 1)}% of people online{estimate}: "
+            f"{gaps.point_gap(float(half_up(va, 1)), float(half_up(vb, 1))):.1f} percentage "
+            "points apart."
         ),
         year=year,
         edition=cards.edition_name(cards.ITU_SOURCE, vintage),

@@ -46,3 +46,19 @@ def test_a_band_and_a_target_are_named_in_the_legend_not_over_the_lines(tables):
     groups = catalogue.render("internet_by_group", tables, {"grouping": "income"})
     drawn = panels.page_figure(groups)
     assert [t["name"] for t in drawn["data"] if t.get("x") == [None]] == ["2025 target, world: 75%"]
+
+
+def test_timeline_labels_never_run_together():
+    """The first, the last and every fifth year are labelled; a label under three years from
+    an end's gives way to the end's ('2008' and '2010' read '20082010')."""
+
+    def labelled(years: range) -> list[int]:
+        marks = panels.timeline_marks([{"value": y} for y in years])
+        assert sorted(marks) == list(years)  # every year a stop
+        return [y for y, text in marks.items() if text]
+
+    assert labelled(range(2008, 2026)) == [2008, 2015, 2020, 2025]
+    assert labelled(range(1990, 2025)) == [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+    assert labelled(range(2005, 2023)) == [2005, 2010, 2015, 2022]
+    shown = labelled(range(2008, 2026))
+    assert all(b - a >= 3 for a, b in zip(shown, shown[1:], strict=False))

@@ -84,6 +84,11 @@ def test_how_to_cite_lines_carry_the_retrieval_date(tables, retrieved):
     prices = recorded(tables, "itu_prices", "2025-12")
     assert lines[0] == f"{prices.citation}, retrieved {retrieved}."
     assert lines[-1].startswith("Processed with the digital-divide indicators (table broadband")
+    # M49's own citation names when its file was retrieved: no second date after it.
+    m49 = recorded(tables, "m49", "2026-07")
+    cited = [line for line in takeaway.cite_lines(tables, "entities") if "M49" in line]
+    assert cited and all(line.count("retrieved") == 1 for line in cited), cited
+    assert f"{m49.citation}." in cited
 
 
 def recorded(tables, source, edition):
