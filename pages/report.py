@@ -55,7 +55,7 @@ def edition_row(item: dict[Hashable, Any]) -> html.Tr:
     cells = [
         item["edition"],
         item["recomputed"],
-        html.Span(item["status"], className=item["status_class"]),
+        html.Span(item["status_text"], className=item["status_class"]),
         item["note"],
         link,
     ]

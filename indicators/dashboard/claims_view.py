@@ -125,7 +125,8 @@ def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> 
                 ),
                 "edition": edition_text(row),
                 # An edition left out of the counts says so, so that the counts add up.
-                "status": row["status"] + (NOT_COUNTED if uncounted(row) else ""),
+                "status": row["status"],
+                "status_text": row["status"] + (NOT_COUNTED if uncounted(row) else ""),
                 "status_class": status_class(row["status"]),
                 "note": row["note"],
                 "href": claim_href(row, specs.get(str(row["claim_id"]))),

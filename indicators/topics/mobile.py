@@ -487,9 +487,19 @@ def networks_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
         if top
         else f"In {int(lead['year'])}, {pct(lead['best_none_pct'])} of {place} had no mobile signal"
     )
+    # The parts the bars draw, so that the sum can be found on the chart.
+    parts = [
+        f"{label} {pct(worst[column])}"
+        for column, label in (
+            ("best_none_pct", "no signal"),
+            ("best_mobile_cellular_pct", "2G only"),
+        )
+        if column in beyond
+    ]
+    how = f" ({', '.join(parts)})" if len(parts) > 1 else ""
     return (
         f"{lead_text}; {pct(worst['no_broadband'])} of people in {name(worst)} were out of reach "
-        "of mobile broadband."
+        f"of mobile broadband{how}."
     )
 
 

@@ -100,7 +100,7 @@ def test_status_counts_and_shared_citation(tables):
     assert (left_out["vintage"] < left_out["report_date"].str[:7]).all()
     assert sum(counts.values()) == len(claims) - len(left_out)
     # The page's rows say which are left out, so that what it lists adds up to its counts.
-    shown = claims_view.claims_view(claims, claims_view.claim_specs())["status"]
+    shown = claims_view.claims_view(claims, claims_view.claim_specs())["status_text"]
     assert shown.str.endswith(claims_view.NOT_COUNTED).sum() == len(left_out)
     for status, n in counts.items():
         assert (shown == status).sum() == n, status
