@@ -446,7 +446,10 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
             {
                 "type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
                 "y0": reported - tolerance, "y1": reported + tolerance,
-                "fillcolor": "rgba(27,120,55,0.12)", "line": {"width": 0}, "layer": "below",
+                # Edged, so that a band a few pixels tall (33.35-33.45 on an axis of 30-37)
+                # is still seen around the reported line.
+                "fillcolor": "rgba(27,120,55,0.25)", "layer": "below",
+                "line": {"width": 1, "color": "rgba(27,120,55,0.8)"},
             }
         )  # fmt: skip
         traces.append(
@@ -456,7 +459,12 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
                 "x": labels[:1],
                 "y": [None],
                 "name": f"holds ({reported - tolerance:g}-{reported + tolerance:g})",
-                "marker": {"symbol": "square", "size": 12, "color": "rgba(27,120,55,0.35)"},
+                "marker": {
+                    "symbol": "square",
+                    "size": 12,
+                    "color": "rgba(27,120,55,0.35)",
+                    "line": {"width": 1, "color": "rgba(27,120,55,0.8)"},
+                },
                 "hoverinfo": "skip",
             }
         )
@@ -508,9 +516,20 @@ def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:
     # Room for the markers at both ends (they are 11 px on a 150 px plot), and for the reported
     # line, which must never sit on the axis's edge.
     low, high = middle - span * 0.7, middle + span * 0.7
+    notes = []
+    if not any(v == v for v in values):
+        # Nothing to mark: the chart says so where the values would be.
+        notes.append(
+            {
+                "text": "No edition here computes this figure (see the table)",
+                "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.85, "showarrow": False,
+                "font": {"size": 12, "color": "#555555"},
+            }
+        )  # fmt: skip
     return {
         "data": traces,
         "layout": {
+            "annotations": notes,
             "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"},
             "autosize": True,
             "height": 220,

@@ -212,6 +212,23 @@ def test_history_chart_draws_a_value_within_rounding_on_the_reported_line(tables
     assert band["y1"] == pytest.approx(float(equal["reported_value"]) + tol)
     assert band["y0"] == pytest.approx(float(equal["reported_value"]) - tol)
     assert drawn["data"][0]["name"].startswith("holds (")  # its legend key
+    assert band["line"]["width"] >= 1  # edged: seen even a few pixels tall
+    assert not drawn["layout"]["annotations"]
+
+
+def test_history_chart_with_nothing_to_mark_says_so(tables):
+    """A claim no edition here computes draws its reported line and says, in the plot, why
+    there are no marks."""
+    claims = tables.get("claims")
+    empty = [
+        rows
+        for _, rows in claims.groupby(["report", "claim_id", "source"])
+        if (rows["status"] == "not computable").all()
+    ]
+    assert empty  # 2b: ITU's income-group gender parity, in no published edition
+    figure = claims_view.history_figure(empty[0], "none")
+    (note,) = figure["layout"]["annotations"]
+    assert note["text"].startswith("No edition here computes this figure")
 
 
 def test_a_claim_not_computable_says_why_in_the_readers_words(tables):
