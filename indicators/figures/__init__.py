@@ -397,9 +397,12 @@ def dumbbell(
         )
     )
     hover_text = ordered[hover] if hover else None
-    for column, name, colour in (
-        (low, low_name, theme.OKABE_ITO[3]),
-        (high, high_name, theme.OKABE_ITO[0]),
+    # The high dot drawn first and larger, the low one on top of it, smaller and ringed in
+    # white: where the two rates are close, both dots are still seen (the legend keeps the
+    # low one first).
+    for column, name, colour, size, rank in (
+        (high, high_name, theme.OKABE_ITO[0], 10, 2),
+        (low, low_name, theme.OKABE_ITO[3], 7, 1),
     ):
         fig.add_trace(
             go.Scatter(
@@ -407,7 +410,8 @@ def dumbbell(
                 y=ordered[label],
                 mode="markers",
                 name=name,
-                marker={"color": colour, "size": 8},
+                legendrank=rank,
+                marker={"color": colour, "size": size, "line": {"color": "white", "width": 1}},
                 text=hover_text,
                 hovertemplate=f"{name}: %{{x:.1f}} %{{text}}<extra></extra>",
             )

@@ -138,7 +138,7 @@ def test_network_bars_on_five_rows():
     assert chart.caption.title == "Best mobile network within reach, by income group"
     assert mobile.networks_finding(network_rows(), p) == (
         "In 2024, 5G reached 51% of the world's population; 20% of people in low-income "
-        "economies were out of reach of mobile broadband."
+        "economies were out of reach of mobile broadband (no signal 8.9%, 2G only 11%)."
     )
 
 
@@ -259,7 +259,7 @@ def test_networks_on_the_real_tables_equal_the_cells(tables, book):
     assert lic["best_3g_pct"] == pytest.approx(80.3 - 52.0)
     assert chart.finding == (
         "In 2024, 5G reached 51% of the world's population; 20% of people in low-income "
-        "economies were out of reach of mobile broadband."
+        "economies were out of reach of mobile broadband (no signal 8.9%, 2G only 11%)."
     )
     # 5G is N/A before 2020, so the years offered start there
     years = mobile._network_years(

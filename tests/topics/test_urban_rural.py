@@ -120,8 +120,11 @@ def test_country_dumbbell_on_five_rows():
         names={"all": "all"},
     )
     chart = urban_rural.countries(data, {"region": "all", "sort": "gap"})
-    rural, urban = chart.figure.data[1], chart.figure.data[2]
-    assert (rural.name, urban.name) == ("Rural", "Urban")
+    urban, rural = chart.figure.data[1], chart.figure.data[2]
+    assert (urban.name, rural.name) == ("Urban", "Rural")
+    # the rural dot drawn over the urban one, smaller, so both show where they are close; the
+    # legend keeps rural first
+    assert rural.marker.size < urban.marker.size and rural.legendrank < urban.legendrank
     assert dict(zip(urban.y, urban.x, strict=True))["Peru (2018)"] == 62.2
     # the chosen order reads top to bottom (the category axis lists bottom first)
     assert list(chart.figure.layout.yaxis.categoryarray)[-1] == "Peru (2018)"
