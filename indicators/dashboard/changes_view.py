@@ -320,6 +320,17 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+def short_names(old: str, new: str) -> tuple[str, str]:
+    """Two editions' labels for a legend: without the source they share ('WDI Internet use,
+    Feb 2026' -> 'Feb 2026'; the subtitle names it), so a phone's legend fits beside the
+    toolbar."""
+    source_old, _, edition_old = old.rpartition(", ")
+    source_new, _, edition_new = new.rpartition(", ")
+    if source_old and source_old == source_new and edition_old != edition_new:
+        return edition_old, edition_new
+    return old, new
+
+
 def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Figure:
     """The largest revisions of one measure: old value (grey) to new value (blue)."""
     rows = m.largest
@@ -334,6 +345,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
     ]
     xs, ys = figures.connectors(rows["old"], rows["new"], labels)
     plot_px = max(130, 28 * len(rows))
+    old_name, new_name = short_names(s.old_label, s.new_label)
     fig = go.Figure(
         [
             go.Scatter(
@@ -348,7 +360,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
                 x=rows["old"].tolist(),
                 y=labels,
                 mode="markers",
-                name=s.old_label,
+                name=old_name,
                 marker={"color": OLD_COLOUR, "size": 10},
                 hovertemplate="%{y}: %{x:.2f}<extra>" + s.old_label + "</extra>",
             ),
@@ -356,7 +368,7 @@ def dumbbell_figure(m: diff.Measure, s: diff.Summary, with_year: bool) -> go.Fig
                 x=rows["new"].tolist(),
                 y=labels,
                 mode="markers",
-                name=s.new_label,
+                name=new_name,
                 marker={"color": NEW_COLOUR, "size": 10, "symbol": "diamond"},
                 hovertemplate="%{y}: %{x:.2f}<extra>" + s.new_label + "</extra>",
             ),

@@ -231,8 +231,10 @@ def _growth_table(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
 
 
 def _world_reference(fig: go.Figure, rate: float) -> None:
-    """The world's growth as a dashed vertical line over the bars, labelled above the plot."""
-    fig.add_vline(x=rate, line={"dash": "dash", "color": "#222222", "width": 2}, layer="above")
+    """The world's growth as a dashed vertical line behind the bars (seen between them and
+    past the shorter ones; over them it ran through their value labels), labelled above the
+    plot."""
+    fig.add_vline(x=rate, line={"dash": "dash", "color": "#222222", "width": 2}, layer="below")
     fig.add_annotation(
         x=rate,
         xref="x",
@@ -241,7 +243,7 @@ def _world_reference(fig: go.Figure, rate: float) -> None:
         yanchor="bottom",
         text=f"World: {rate:.1f}%",
         showarrow=False,
-        font={"size": 11, "color": theme.REFERENCE},
+        font={"size": 12, "color": theme.REFERENCE},
     )
 
 

@@ -161,3 +161,13 @@ def test_source_options_name_the_newest_edition(tables, source):
     options = {o["value"]: o["label"] for o in changes_view.source_options(tables)}
     assert source in options and "editions, newest" in options[source]
     assert not options[source].startswith(source)  # named as the page names it, not by its id
+
+
+def test_the_largest_revisions_legend_names_editions_without_their_shared_source():
+    assert changes_view.short_names("WDI Internet use, Feb 2026", "WDI Internet use, Jul 2026") == (
+        "Feb 2026",
+        "Jul 2026",
+    )
+    # Different sources (or no edition part) keep their whole labels.
+    assert changes_view.short_names("A, Feb 2026", "B, Jul 2026") == ("A, Feb 2026", "B, Jul 2026")
+    assert changes_view.short_names("Old", "New") == ("Old", "New")
