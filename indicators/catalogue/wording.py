@@ -82,6 +82,21 @@ def aside(text: str, detail: str) -> str:
     return f"{text}, {detail}" if text.rstrip().endswith(")") else f"{text} ({detail})"
 
 
+def spans_note(data: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """A note when the world's line starts earlier than its groups' ('World from 2010; the
+    groups from 2015.'), so a jump where the groups begin is not read as a change; nothing
+    when every line covers the same years."""
+    drawn = data.dropna(subset=[column])
+    if drawn.empty or WORLD not in set(drawn["entity_id"]):
+        return ()
+    first = drawn.groupby("entity_id")["year"].min()
+    world, groups = int(first[WORLD]), first.drop(WORLD)
+    if groups.empty or world >= int(groups.min()):
+        return ()
+    start = int(groups.min())
+    return (f"World from {world}; the groups from {start}, the first year with their values.",)
+
+
 def latest(data: pd.DataFrame) -> tuple[int, pd.DataFrame]:
     """The latest year of a frame, and its rows in that year."""
     year = int(data["year"].max())

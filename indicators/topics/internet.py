@@ -599,7 +599,7 @@ MAP = ChartSpec(
         Param("year", "Year", _default_map_year, _map_years, kind="int", within=_years_in_edition),
         Param(
             "tolerance",
-            "Up to years earlier",
+            "Earlier years allowed",
             DEFAULT_TOLERANCE,
             TOLERANCES,
             kind="int",

@@ -27,6 +27,7 @@ from indicators.catalogue.wording import (
     pair,
     pct,
     short,
+    spans_note,
     with_lead,
     year_span,
 )
@@ -79,6 +80,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         source=queries.source_of(data),
         notes=(
             *queries.estimate_note(data),
+            *spans_note(data, "per_100"),
             "Dotted line: one subscription per inhabitant; many people hold more than one, so "
             "values above 100 are common and do not mean everyone is connected.",
         ),
@@ -338,9 +340,10 @@ def usage(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         subtitle=f"{SHARE_UNIT}, within reach of {technology}, {p['year']}",
         source=queries.source_of(data),
         notes=(
-            f"Within reach, offline: the usage gap (population within reach of {technology} "
-            "less Internet use); out of reach: the coverage gap (100 less coverage), in GSMA's "
-            "terms, also ITU's. Internet use counts any access, not only mobile.",
+            f"Within reach, offline: the usage gap (the share within reach of {technology} "
+            "less the share using the Internet); out of reach: the coverage gap (100% less the "
+            "share within reach). GSMA and ITU use both terms. Internet use counts any access, "
+            "not only mobile. Shares are rounded, so a bar's labels may add up to 99 or 101.",
             *queries.notes_of(data),
         ),
     )
@@ -578,7 +581,11 @@ def gaps_chart(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         title=f"{title.format(tech=technology)}{where}, by {grouping}",
         subtitle=f"{SHARE_UNIT}, {year_span(data)}",
         source=queries.source_of(data),
-        notes=(how.format(tech=technology), *queries.notes_of(data)),
+        notes=(
+            how.format(tech=technology),
+            *spans_note(data, column),
+            *queries.notes_of(data),
+        ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 

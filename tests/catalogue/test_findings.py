@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from indicators import catalogue
@@ -105,3 +106,15 @@ def test_shares_read_as_reports_round_them():
         "10.0%",
         "-2.3%",
     ]
+
+
+def test_a_world_line_longer_than_its_groups_is_noted(tables):
+    """ITU's coverage gaps: the world from 2010, the groups from 2015; the caption says so, so
+    the step where the groups begin is not read as a change."""
+    chart = catalogue.render("coverage_gaps", tables)
+    first = chart.data.groupby("entity_id")["year"].min()
+    assert first["WLD"] < first.drop("WLD").min()
+    note = f"World from {first['WLD']}; the groups from {first.drop('WLD').min()}"
+    assert any(n.startswith(note) for n in chart.caption.notes), chart.caption.notes
+    frame = pd.DataFrame({"entity_id": ["WLD", "LDC"], "year": [2015, 2015], "value": [1.0, 2.0]})
+    assert wording.spans_note(frame, "value") == ()
