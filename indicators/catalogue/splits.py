@@ -108,6 +108,11 @@ def _style(
             marker={"color": colours[entity], "symbol": "circle-open" if behind else "circle"},
             hovertemplate=f"{labels[part]} %{{y:.1f}}",
         )
+    # The groups' legend entries show only their solid part: the page keys the two styles at
+    # the legend's end (the export's subtitle names them).
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    styles = [[labels[split.ahead], "solid"], [labels[split.behind], "dash"]]
+    fig.layout.meta = {**meta, figures.STYLE_KEYS: styles}
 
 
 # Up to this many years, the year axis is ticked every year (plotly would add half-years).

@@ -436,7 +436,7 @@ def page_figure(chart: Chart) -> dict[str, Any]:
             for t in data
         ]
         margin.update(l=0, b=8)
-    data = _references_in_legend(data, layout)
+    data = _references_in_legend(data, layout) + _style_keys(layout)
     if _labels_line_ends(chart):
         drawn = [_points(trace) for trace in chart.figure.data]
         height = float(chart.figure.layout.height or 480)
@@ -555,6 +555,29 @@ def _end_labels(
     keys = [t for t in shown if t.get("showlegend", True) is not False and t.get("name")]
     margin = {**layout.get("margin", {}), "r": END_LABEL_MARGIN}
     return shown, {**layout, "annotations": notes, "margin": margin, "showlegend": bool(keys)}
+
+
+STYLE_KEY_COLOUR = "#777777"
+
+
+def _style_keys(layout: dict[str, Any]) -> list[dict[str, Any]]:
+    """Legend entries for the line styles a figure declares (urban solid, rural dashed), in
+    grey at the legend's end: the groups' own entries show only one style."""
+    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+    return [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "lines",
+            "name": name,
+            "line": {"color": STYLE_KEY_COLOUR, "dash": dash, "width": 2},
+            "hoverinfo": "skip",
+            "showlegend": True,
+            "legendrank": 2000,
+        }
+        for name, dash in (meta or {}).get(figures.STYLE_KEYS, [])
+    ]
 
 
 def _legend_key(label: dict[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,7 @@ def _clear_side(fig: go.Figure, value: float) -> str:
     return f"{'top' if above >= below else 'bottom'} {side}"
 
 
+STYLE_KEYS = "style_keys"  # layout.meta: [name, dash] of line styles a page keys in its legend
 BAND_COLOUR = "#009E73"
 BAND_NAME = "band"  # the name of a band's label (a page shows it as a legend key instead)
 

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from indicators import catalogue
+from indicators.dashboard import panels
 from indicators.topics import urban_rural
 from tests.helpers import SOURCE, drawn, rows
 
@@ -62,8 +63,11 @@ def test_rates_figure_on_five_rows():
     urban, rural = chart.figure.data[0], chart.figure.data[1]
     assert dict(zip(urban.x, urban.y, strict=True)) == {2023: 80.0, 2024: 82.9}
     assert dict(zip(rural.x, rural.y, strict=True)) == {2023: 46.2, 2024: 47.5}
-    # one legend entry per group (urban, solid); rural dashed in the group's colour
+    # one legend entry per group (urban, solid); rural dashed in the group's colour; the page
+    # keys the two styles at the legend's end (the export's subtitle names them)
     assert [t.showlegend for t in chart.figure.data] == [True, False, True, False, True, False]
+    keys = [t for t in panels.page_figure(chart)["data"] if t.get("x") == [None]]
+    assert [(k["name"], k["line"]["dash"]) for k in keys] == [("Urban", "solid"), ("Rural", "dash")]
     assert (urban.line.dash, rural.line.dash) == ("solid", "dash")
     assert urban.line.color == rural.line.color and urban.name == rural.name == "World"
     assert chart.caption.title == "Internet use in urban and rural areas by income group"
