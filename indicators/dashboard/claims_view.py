@@ -144,7 +144,7 @@ def shared_citation(frame: pd.DataFrame) -> str:
 NOT_COUNTED = " (an edition before the report: not counted)"
 
 
-def uncounted(row: Mapping[str, Any]) -> bool:
+def uncounted(row: Mapping[Any, Any]) -> bool:
     """An edition older than the report that cannot compute a claim: no finding (the report
     could not have drawn on it), so left out of the counts."""
     older = str(row["vintage"]) < str(row["report_date"])[:7]
