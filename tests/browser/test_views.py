@@ -304,3 +304,70 @@ def test_play_runs_the_timeline_from_the_first_year_and_resumes_after_a_pause(
     dash_duo.wait_for_contains_text(title, f"Individuals using the Internet, {year + 1}", 30)
     dash_duo.find_element(play).click()
     assert severe_logs(dash_duo) == []
+
+
+END_LABELS_JS = """
+const gd = document.querySelector('#internet-groups-graph .js-plotly-plot');
+const labels = (gd.layout.annotations || []).filter(a => a.name === 'end-label');
+const keyed = gd.data.filter(t => t.meta === 'end-labelled');
+return {
+    labels: labels.length,
+    shown: labels.filter(a => a.visible !== false).length,
+    inLegend: keyed.filter(t => t.showlegend).length,
+    lines: keyed.length,
+    marginR: gd._fullLayout.margin.r,
+    legendItems: gd.querySelectorAll('.legend .traces').length,
+};
+"""
+
+
+def end_labels(dash_duo) -> dict[str, int]:
+    return dash_duo.driver.execute_script(END_LABELS_JS)
+
+
+def test_line_end_labels_give_way_to_the_legend_on_a_phone_and_come_back(dash_duo, dash_app):
+    """Wide, the lines are named at their ends; on a phone the names go back into the legend
+    (the labels would leave the plot no width), also for a figure a callback sends later; and
+    widening the window brings the labels back."""
+    dash_duo.start_server(dash_app)
+    set_width(dash_duo, WIDTHS["desktop"])
+    open_page(dash_duo, "/internet")
+    wait_for_graphs(dash_duo)
+    wide = end_labels(dash_duo)
+    assert wide["labels"] == wide["shown"] == wide["lines"] >= 3 and wide["inLegend"] == 0
+    set_width(dash_duo, WIDTHS["phone"])
+    time.sleep(1.5)
+    narrow = end_labels(dash_duo)
+    assert narrow["shown"] == 0 and narrow["inLegend"] == narrow["lines"]
+    assert narrow["marginR"] < wide["marginR"] and narrow["legendItems"] >= narrow["lines"]
+    # A new figure from a callback (another grouping) arrives in the wide form: adapted again.
+    dash_duo.select_dcc_dropdown(
+        '[id*="internet-groups"][id*="\\"grouping\\""]', "LDC / LLDC / SIDS"
+    )
+    dash_duo.wait_for_contains_text("#internet-groups-title h3", "LDC / LLDC / SIDS", 30)
+    time.sleep(1.5)
+    again = end_labels(dash_duo)
+    assert again["lines"] >= 3 and again["shown"] == 0 and again["inLegend"] == again["lines"]
+    set_width(dash_duo, WIDTHS["desktop"])
+    time.sleep(1.5)
+    back = end_labels(dash_duo)
+    assert back["shown"] == back["labels"] and back["inLegend"] == 0
+
+
+def test_an_opened_page_arrives_with_the_layout_and_a_click_still_navigates(dash_duo, dash_app):
+    """The page a link opens comes with the app's first layout (no second request for it);
+    the navigation bar still draws the next page in place."""
+    dash_duo.start_server(dash_app)
+    set_width(dash_duo, WIDTHS["desktop"])
+    open_page(dash_duo, "/gender?gender-parity.grouping=special")
+    wait_for_graphs(dash_duo)
+    asked = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => n.includes('_dash-update-component')).length"
+    )
+    assert asked == 0  # the page and its charts came with the layout
+    assert "LDCs, LLDCs and SIDS" in dash_duo.find_element("#gender-parity-title h3").text
+    dash_duo.find_element('.navbar a[href="/bandwidth"]').click()
+    dash_duo.wait_for_element("#bandwidth-regions-panel", timeout=30)
+    wait_for_graphs(dash_duo)
+    assert dash_duo.driver.current_url.endswith("/bandwidth")
