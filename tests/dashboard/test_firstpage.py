@@ -9,20 +9,7 @@ from typing import Any
 
 import pytest
 
-from indicators.contract import store
-from indicators.dashboard.state import STATE
-
 LAYOUT = "/_dash-layout"
-
-
-@pytest.fixture(scope="module")
-def client(published):
-    import app
-
-    before = STATE.tables()
-    STATE.set_tables(store.TableCache(published))
-    yield app.server.test_client()
-    STATE.set_tables(before)
 
 
 def find(node: Any, ident: str) -> dict[str, Any] | None:
@@ -42,16 +29,16 @@ def find(node: Any, ident: str) -> dict[str, Any] | None:
     return None
 
 
-def layout_for(client, referrer: str | None, host: str = "localhost") -> dict[str, Any]:
+def layout_for(http, referrer: str | None, host: str = "localhost") -> dict[str, Any]:
     headers = {"Referer": referrer} if referrer else {}
-    answer = client.get(LAYOUT, headers=headers, base_url=f"http://{host}")
+    answer = http.get(LAYOUT, headers=headers, base_url=f"http://{host}")
     assert answer.status_code == 200
     return json.loads(answer.data)
 
 
-def test_the_opened_page_arrives_in_the_first_layout(client):
+def test_the_opened_page_arrives_in_the_first_layout(http):
     url = "http://localhost:8080/internet?internet-map.year=2021"
-    layout = layout_for(client, url)
+    layout = layout_for(http, url)
     location = find(layout, "_pages_location")["props"]
     assert (location["pathname"], location["search"], location["href"]) == (
         "/internet",
@@ -66,8 +53,8 @@ def test_the_opened_page_arrives_in_the_first_layout(client):
     assert store_data == {"title": "Internet use - Digital-divide indicators"}
 
 
-def test_an_unknown_address_arrives_as_the_not_found_page(client):
-    layout = layout_for(client, "http://localhost/no-such-page")
+def test_an_unknown_address_arrives_as_the_not_found_page(http):
+    layout = layout_for(http, "http://localhost/no-such-page")
     assert find(layout, "_pages_location")["props"]["pathname"] == "/no-such-page"
     assert "not-found" in json.dumps(find(layout, "_pages_content"))
 
@@ -75,8 +62,8 @@ def test_an_unknown_address_arrives_as_the_not_found_page(client):
 @pytest.mark.parametrize(
     "referrer", [None, "http://elsewhere.example/internet", "http://localhost"]
 )
-def test_without_the_pages_address_the_router_draws_it(client, referrer):
-    layout = layout_for(client, referrer)
+def test_without_the_pages_address_the_router_draws_it(http, referrer):
+    layout = layout_for(http, referrer)
     location = find(layout, "_pages_location")["props"]
     assert "pathname" not in location  # set by the browser, which fires the router
     assert not find(layout, "_pages_content")["props"].get("children")

@@ -9,19 +9,7 @@ import re
 
 import pytest
 
-from indicators.contract import store
 from indicators.dashboard import headers
-from indicators.dashboard.state import STATE
-
-
-@pytest.fixture(scope="module")
-def http(published):
-    import app
-
-    before = STATE.tables()
-    STATE.set_tables(store.TableCache(published))
-    yield app.server.test_client()
-    STATE.set_tables(before)
 
 
 def directives(response) -> dict[str, str]:
