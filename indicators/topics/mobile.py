@@ -321,7 +321,7 @@ def _stacked_bars(
         barmode="stack",
         hovermode="closest",
         legend={"traceorder": "normal"},  # plotly lists stacked bars last first
-        uniformtext={"minsize": 9, "mode": "hide"},
+        uniformtext={"minsize": 11, "mode": "hide"},  # smaller is unreadable on a phone
         height=max(420, BAR_PX * height_rows + 220),
     )
     # Rows read top to bottom in the query's order; the unit is in the subtitle.
