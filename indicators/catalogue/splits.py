@@ -195,6 +195,12 @@ def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -
     )
     no_gap = 1.0 if p["measure"] == "ratio" else 0.0
     figures.reference_lines(fig, [("no gap", no_gap)], dash="dot")
+    values = data[measure.column].dropna()
+    if len(values) and no_gap <= float(values.min()):
+        # The no-gap line below every value: room under it, so it is not drawn on the axis.
+        top = float(values.max())
+        pad = 0.06 * ((top - no_gap) or 1.0)
+        fig.update_yaxes(range=[no_gap - pad, top + pad])
     year_ticks(fig, data["year"])
     ahead, behind = split.ahead_label.lower(), split.behind_label.lower()
     how = (
