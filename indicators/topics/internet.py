@@ -222,7 +222,8 @@ def gap(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         title=f"Internet use: {na} vs {nb}",
         subtitle=(
             f"{'Ratio' if p['mode'] == 'ratio' else 'Gap'} of the shares using the "
-            f"Internet, {unit}, {first_year}-{last_year}; {last_year}: {last['gap']:.2f}"
+            f"Internet, {unit}, {first_year}-{last_year}; {last_year}: "
+            + (_times(last["gap"]) if p["mode"] == "ratio" else f"{last['gap']:.1f}")
         ),
         source=queries.source_of(data),
         notes=(
@@ -262,12 +263,18 @@ def _references(tables: Tables, p: dict[str, Any]) -> list[Any]:
     return [NO_REFERENCE, *REFERENCES.get(str(p.get("mode")), ())]
 
 
+def _times(ratio: float) -> str:
+    """A ratio as the gap chart prints it: two decimals below ten ('2.67'), one above ('75.7')."""
+    return f"{ratio:.2f}" if abs(ratio) < 10 else f"{ratio:.1f}"
+
+
 def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """The gap in the latest year, against the first year drawn."""
     last, first = data.iloc[-1], data.iloc[0]
     a, b = group_name(str(last["entity_a"])), group_name(str(last["entity_b"]))
     ratio = p.get("mode", "ratio") == "ratio"
-    size = f"{last['gap']:.1f} times" if ratio else f"{last['gap']:.1f} percentage points"
+    # A ratio to the subtitle's and the Overview's two decimals (below ten).
+    size = f"{_times(last['gap'])} times" if ratio else f"{last['gap']:.1f} percentage points"
     relation = "that of" if ratio else "above"
     text = (
         f"In {int(last['year'])}, Internet use in {aside(a, pct(last['value_a_pct']))} was "
@@ -275,7 +282,8 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     )
     if len(data) > 1:
         text += (
-            f", against {first['gap']:.1f} {'times' if ratio else 'points'} in {int(first['year'])}"
+            f", against {_times(first['gap']) if ratio else f'{first.gap:.1f}'} "
+            f"{'times' if ratio else 'points'} in {int(first['year'])}"
         )
     return text + "."
 

@@ -52,7 +52,7 @@ def test_gap_finding_states_the_ratio(tables):
     params = {"entity_a": "DEVELOPED", "entity_b": "LDC", "edition": "itu_aggregates@2019-10"}
     chart = catalogue.render("internet_gap", tables, params)
     last = chart.data.iloc[-1]
-    assert f"was {last['gap']:.1f} times that of" in chart.finding
+    assert f"was {last['gap']:.2f} times that of" in chart.finding  # as the subtitle prints it
 
 
 def test_the_finding_is_of_the_chosen_edition_not_the_one_behind(tables):

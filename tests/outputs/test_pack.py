@@ -147,7 +147,7 @@ def test_markdown_caption_has_alt_text(written):
     md = (out / "gap.md").read_text()
     assert md.startswith("### Internet use: Developed countries vs Least developed countries")
     assert "Alt text:" in md and "Source: ITU" in md and "](gap.png)" in md
-    finding = "In 2019, Internet use in developed countries (87%) was 4.5 times that of"
+    finding = "In 2019, Internet use in developed countries (87%) was 4.53 times that of"
     assert finding in md
     assert "Alt text: Line chart: Internet use: Developed countries vs" in md
 

@@ -214,8 +214,8 @@ def test_gap_figure_on_three_years():
     assert chart.caption.notes == ("High income: 90.0%, LDCs: 30.0% in 2021.",)
     assert [s.y0 for s in chart.figure.layout.shapes] == [1.0]  # parity
     assert internet.gap_finding(data, p) == (
-        "In 2021, Internet use in high-income economies (90%) was 3.0 times that of the LDCs "
-        "(30%), against 4.0 times in 2019."
+        "In 2021, Internet use in high-income economies (90%) was 3.00 times that of the LDCs "
+        "(30%), against 4.00 times in 2019."
     )
 
 
