@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from indicators import figures
 from indicators.catalogue import queries
 from indicators.catalogue.charts import Param, edition_param
-from indicators.catalogue.wording import word_lines
 from indicators.etl.codes import ITU_REGIONS
+from indicators.figures.layout import word_lines
 
 # sort choice -> (columns, ascending, how the subtitle says it); rows read top to bottom.
 Sorts = dict[str, tuple[list[str], list[bool], str]]

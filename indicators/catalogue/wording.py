@@ -71,14 +71,22 @@ def name(row: pd.Series) -> str:
 ABBREVIATED = re.compile(r"^(?P<the>the )?[^()]+ \((?P<short>[A-Z][A-Za-z]*[A-Z]s?)\)$")
 
 
+def abbreviation(text: str) -> str | None:
+    """The abbreviation a name ends in ('the least developed countries (LDCs)' -> 'the LDCs',
+    'Small island developing States (SIDS)' -> 'SIDS'), or None: a formal qualifier in
+    brackets ('Micronesia (Fed. States of)') is no abbreviation."""
+    short = ABBREVIATED.match(text.strip())
+    return f"{short['the'] or ''}{short['short']}" if short else None
+
+
 def aside(text: str, detail: str) -> str:
     """'Africa (30%)', so that two brackets never follow each other: a name that ends in its
     abbreviation goes by the abbreviation ('the least developed countries (LDCs)' -> 'the LDCs
     (30%)'), any other name ending in brackets takes its detail after a comma ('Bolivia
     (Plurinational State of), 2018')."""
-    short = ABBREVIATED.match(text.strip())
+    short = abbreviation(text)
     if short:
-        return f"{short['the'] or ''}{short['short']} ({detail})"
+        return f"{short} ({detail})"
     return f"{text}, {detail}" if text.rstrip().endswith(")") else f"{text} ({detail})"
 
 
@@ -176,16 +184,3 @@ def pair(a: pd.Series, b: pd.Series, a_value: str, b_value: str) -> str:
     if all(c in INCOME for c in codes):
         return f"{a_value} in {short(a)} vs {b_value} in {short(b)} economies"
     return f"{a_value} in {named(a)} vs {b_value} in {named(b)}"
-
-
-def word_lines(text: str, chars: int) -> list[str]:
-    """The words of a label in lines of at most ``chars`` characters (a longer word alone)."""
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > chars:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return lines

@@ -320,12 +320,19 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+def title_parts(title: str) -> tuple[str, str]:
+    """An edition's title as its source's title and its month ('WDI Internet use, Feb 2026' ->
+    'WDI Internet use', 'Feb 2026'; see ``sources.edition_title``); no source when the title
+    has no month part."""
+    source, _, month = title.rpartition(", ")
+    return source, month
+
+
 def short_names(old: str, new: str) -> tuple[str, str]:
     """Two editions' labels for a legend: without the source they share ('WDI Internet use,
     Feb 2026' -> 'Feb 2026'; the subtitle names it), so a phone's legend fits beside the
     toolbar."""
-    source_old, _, edition_old = old.rpartition(", ")
-    source_new, _, edition_new = new.rpartition(", ")
+    (source_old, edition_old), (source_new, edition_new) = title_parts(old), title_parts(new)
     if source_old and source_old == source_new and edition_old != edition_new:
         return edition_old, edition_new
     return old, new
@@ -441,7 +448,7 @@ def source_options(tables: Tables) -> list[dict[str, str]]:
     are ('ITU key ICT indicators: 2 editions, newest Nov 2024')."""
     out = []
     for source, editions in comparable(tables).items():
-        name, _, month = diff.edition_title(tables, f"{source}@{editions[0]}").rpartition(", ")
+        name, month = title_parts(diff.edition_title(tables, f"{source}@{editions[0]}"))
         label = f"{name or source}: {len(editions)} editions, newest {month}"
         out.append({"label": label, "value": source})
     return out

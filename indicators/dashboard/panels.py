@@ -489,11 +489,11 @@ def _points(trace: Any) -> list[tuple[Any, float]]:
 def _wrap(name: str) -> str:
     """A label in at most two short lines, as the legend named it; a longer name by the
     abbreviation it gives ('Least developed countries (LDCs)' -> 'LDCs'), or else cut short."""
-    lines = wording.word_lines(name, END_LABEL_CHARS)
+    lines = figure_layout.word_lines(name, END_LABEL_CHARS)
     if len(lines) > 2:
-        brief = re.search(r"\(([^()]+)\)$", name)
-        if brief and len(brief.group(1)) <= END_LABEL_CHARS:
-            return brief.group(1)
+        brief = wording.abbreviation(name)
+        if brief and len(brief) <= END_LABEL_CHARS:
+            return brief
         lines = [lines[0], " ".join(lines[1:])[: END_LABEL_CHARS - 1] + "…"]
     return "<br>".join(lines)
 
@@ -560,42 +560,44 @@ def _end_labels(
 STYLE_KEY_COLOUR = "#777777"
 
 
+def _key(name: str, **style: Any) -> dict[str, Any]:
+    """A legend entry that draws nothing: a trace without values, in the given style."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "name": name,
+        "hoverinfo": "skip",
+        "showlegend": True,
+        **style,
+    }
+
+
 def _style_keys(layout: dict[str, Any]) -> list[dict[str, Any]]:
     """Legend entries for the line styles a figure declares (urban solid, rural dashed), in
     grey at the legend's end: the groups' own entries show only one style."""
-    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+    meta = layout.get("meta")
+    declared = meta.get(figures.STYLE_KEYS, []) if isinstance(meta, dict) else []
     return [
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "lines",
-            "name": name,
-            "line": {"color": STYLE_KEY_COLOUR, "dash": dash, "width": 2},
-            "hoverinfo": "skip",
-            "showlegend": True,
-            "legendrank": 2000,
-        }
-        for name, dash in (meta or {}).get(figures.STYLE_KEYS, [])
+        _key(
+            name,
+            mode="lines",
+            line={"color": STYLE_KEY_COLOUR, "dash": dash, "width": 2},
+            legendrank=2000,
+        )
+        for name, dash in declared
     ]
 
 
 def _legend_key(label: dict[str, Any]) -> dict[str, Any]:
     """A legend entry for a reference line's or a band's label: a dashed line, or a square
     in the band's shade."""
-    key = {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "name": label.get("text", ""),
-        "hoverinfo": "skip",
-        "showlegend": True,
-    }
+    name = label.get("text", "")
     if label.get("name") == figures.BAND_NAME:
         square = {"symbol": "square", "size": 14, "color": figures.BAND_COLOUR, "opacity": 0.3}
-        return {**key, "mode": "markers", "marker": square}
+        return _key(name, mode="markers", marker=square)
     dash = str(label["name"]).split(":", 1)[1]
-    return {**key, "mode": "lines", "line": {"color": theme.REFERENCE, "width": 1, "dash": dash}}
+    return _key(name, mode="lines", line={"color": theme.REFERENCE, "width": 1, "dash": dash})
 
 
 def _references_in_legend(

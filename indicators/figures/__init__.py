@@ -205,21 +205,12 @@ def band(fig: go.Figure, low: float, high: float, label: str) -> go.Figure:
 COLOURBAR_TITLE_CHARS = 12  # per line of a colour bar's title
 
 
-def _short_lines(text: str) -> list[str]:
-    """Words in lines of at most ``COLOURBAR_TITLE_CHARS`` characters (a longer word alone)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= COLOURBAR_TITLE_CHARS:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines or [text]
-
-
 def choropleth(
     data: pd.DataFrame, value: str, hover: str, colorbar_title: str, reverse: bool = False
 ) -> go.Figure:
     """A world map of economies keyed by ISO3 ``entity_id``, on the luminance-monotone scale."""
+    # A long unit in short lines: one line would run past the figure's right edge.
+    title = "<br>".join(layout.word_lines(colorbar_title, COLOURBAR_TITLE_CHARS))
     fig = go.Figure(
         go.Choropleth(
             locations=data["entity_id"],
@@ -231,11 +222,7 @@ def choropleth(
             reversescale=reverse,
             marker_line_color="white",
             marker_line_width=0.3,
-            # A long unit in short lines: one line would run past the figure's right edge.
-            colorbar={
-                "title": {"text": "<br>".join(_short_lines(colorbar_title))},
-                "thickness": 12,
-            },
+            colorbar={"title": {"text": title}, "thickness": 12},
         )
     )
     fig.update_geos(

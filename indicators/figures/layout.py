@@ -169,6 +169,19 @@ def text_px(text: str, font: float, bold: bool = False) -> float:
     return units / 1000 * font * (BOLD if bold else 1.0) * SAFETY
 
 
+def word_lines(text: str, chars: int) -> list[str]:
+    """The words of a label in lines of at most ``chars`` characters (a longer word alone)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines
+
+
 def wrap(text: str, width_px: float, font: float, bold: bool = False) -> list[str]:
     """Break a line at word boundaries so that no line is wider than ``width_px``."""
     out: list[str] = []

@@ -31,6 +31,8 @@ def test_an_end_label_is_two_short_lines_or_the_abbreviation_its_name_gives():
     assert panels._wrap("Small island developing States (SIDS)") == "SIDS"
     # Without one, the second line is cut short and says so.
     assert panels._wrap("Europe & Central Asia (excluding high income)").endswith("…")
+    # A formal qualifier in brackets is no abbreviation: the name keeps its first word.
+    assert panels._wrap("Micronesia (Fed. States of)").startswith("Micronesia<br>")
 
 
 def test_a_band_and_a_target_are_named_in_the_legend_not_over_the_lines(tables):
