@@ -74,14 +74,18 @@ def navbar() -> html.Nav:
     )
 
 
+NAVBAR, FOOTER = navbar(), embed.footer()  # the same on every page: built once
+
+
 def shell() -> html.Div:
-    """The app's layout: the navigation bar, the page being opened, the embed footer."""
+    """The app's layout (asked for once per page opened): the navigation bar, the page being
+    opened, the embed footer."""
     return html.Div(
         [
-            navbar(),
+            NAVBAR,
             dcc.Store(id="url-state"),
             html.Main(firstpage.container(app), className="content"),
-            embed.footer(),
+            FOOTER,
         ]
     )
 

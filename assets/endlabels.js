@@ -10,7 +10,7 @@
   // END_LABEL_MARGIN and MODEBAR_PX; a phone keeps a few pixels right of the plot.
   var MARGIN_WIDE = 142, MARGIN_MODEBAR = 36, MARGIN_PHONE = 8;
   function adapt(gd) {
-    if (!gd || !gd.layout || !gd.data || !window.Plotly || !window.Plotly.update) { return; }
+    if (!gd || !gd.layout || !gd.data || !window.Plotly) { return; }
     var narrow = gd.clientWidth < NARROW_PX;
     gd.classList.toggle("narrow-plot", narrow); // hides its modebar (assets/style.css)
     var right = (gd.layout.margin || {}).r;

@@ -176,7 +176,8 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
     own edition and in the newest edition, and the verdict across editions (the annex table)."""
     rows = []
     for (claim_id, source), group in frame.groupby(["claim_id", "source"], sort=False):
-        ordered = relevant(group).sort_values("vintage") if len(relevant(group)) else group
+        kept = relevant(group)
+        ordered = kept.sort_values("vintage") if len(kept) else group
         own = ordered[ordered["report_edition"].astype(bool)]
         newest = ordered.iloc[-1]
         first = group.iloc[0]

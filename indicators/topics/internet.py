@@ -734,15 +734,15 @@ def use_gap(use: pd.DataFrame, vintage: str, a: str, b: str) -> cards.Metric | N
     va, vb = queries.number(both.loc[year, a]), queries.number(both.loc[year, b])
     times = gaps.ratio(va, vb)
     estimate = " (ITU estimate)" if year in cards.estimate_years(use, vintage, [a, b]) else ""
+    printed_a, printed_b = half_up(va, 1), half_up(vb, 1)
     return cards.Metric(
         label=f"{cards.short_name(a)} vs {cards.short_name(b)}",
         text=f"{times:.2f}×",
         value=times,
         # The gap between the printed shares, so that the sentence's own sum checks.
         detail=(
-            f"{half_up(va, 1)}% vs {half_up(vb, 1)}% of people online{estimate}: "
-            f"{gaps.point_gap(float(half_up(va, 1)), float(half_up(vb, 1))):.1f} percentage "
-            "points apart."
+            f"{printed_a}% vs {printed_b}% of people online{estimate}: "
+            f"{gaps.point_gap(float(printed_a), float(printed_b)):.1f} percentage points apart."
         ),
         year=year,
         edition=cards.edition_name(cards.ITU_SOURCE, vintage),
