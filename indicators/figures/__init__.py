@@ -195,7 +195,9 @@ def band(fig: go.Figure, low: float, high: float, label: str) -> go.Figure:
         opacity=0.12,
         line_width=0,
         annotation_text=label,
-        annotation_position="top right",
+        # Above the band at its left: at the right, where the lines end and a page names
+        # them, the label sat on the lines that cross the band.
+        annotation_position="outside top left",
         annotation_font={"size": 11},
         annotation_name=BAND_NAME,
     )
