@@ -18,7 +18,7 @@ from dash import ALL, Input, Output, State, dcc
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.dashboard import guard, panels, viewstate
 from indicators.dashboard.state import STATE
-from indicators.outputs import export, render
+from indicators.outputs import export, office, render
 
 log = logging.getLogger(__name__)
 PLAY_LABEL, PAUSE_LABEL, RESUME_LABEL = panels.PLAY_LABEL, "❚❚ Pause", "▶ Resume"
@@ -45,6 +45,9 @@ def download_panel(chart_id: str, fmt: Any, values: Any, ids: Any) -> tuple[Any,
         data = export.download_bytes(chart, fmt, key, STATE.tables())
     except render.RenderError:  # logged by the renderer's caller; the button re-enables
         return dash.no_update, "The image could not be drawn just now; please try again."
+    except office.DoesNotFit as why:
+        tall = "the PNG, SVG and PDF downloads are drawn as tall as the rows need"
+        return dash.no_update, f"Not drawn for Word: {why}; {tall}."
     finally:
         STATE.images.release()
     return dcc.send_bytes(data, name, type=export.MEDIA_TYPES[fmt]), None

@@ -388,16 +388,41 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
     return Margins(left, right, top, bottom)
 
 
+def labelled_rows(fig: go.Figure) -> tuple[int, int]:
+    """The rows a chart labels one by one on its category axis (a dot plot's economies): how
+    many, and the most lines one label takes; (0, 0) for any other chart."""
+    axis = fig.layout.yaxis
+    values, labels = axis.tickvals or (), axis.ticktext or ()
+    if axis.tickmode != "array" or not labels or not all(isinstance(v, str) for v in values):
+        return 0, 0
+    return len(labels), max(str(t).count("<br>") + 1 for t in labels)
+
+
+def rows_px(fig: go.Figure, scale: float) -> float:
+    """The plot height at which every labelled row has room for its label's lines at this
+    scale (the dashboard's row pitch at scale 1); 0 for a chart without such rows."""
+    rows, lines = labelled_rows(fig)
+    return rows * lines * LINE_HEIGHT * BASE_FONT * scale
+
+
 def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.25) -> float:
-    """The height at which a chart's plot is at least ``plot_ratio`` of its width tall, and
-    nine lines of its text (room for the value axis's ticks), given its legend and axes at
-    this width and scale (0 for a map)."""
+    """The height at which a chart's plot is at least ``plot_ratio`` of its width tall, nine
+    lines of its text (room for the value axis's ticks) and every labelled row's lines, given
+    its legend and axes at this width and scale (0 for a map)."""
     if not _is_cartesian(fig):
         return 0.0
     blocks = caption_blocks("", "", [], width, scale)
     m = margins(fig, blocks, width, legend_rows(fig, width, scale))
-    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale)
+    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale, rows_px(fig, scale))
     return m.top + m.bottom + plot
+
+
+def tall_enough(fig: go.Figure, height: int) -> int:
+    """The height a laid-out figure (``apply``) needs for its labelled rows: ``height``, or more
+    when its rows would overlap at that height (104 economies in a page-sized picture)."""
+    scale = float(fig.layout.meta.get("house_scale", 1.0)) if fig.layout.meta else 1.0
+    need = fig.layout.margin.t + fig.layout.margin.b + rows_px(fig, scale)
+    return max(height, math.ceil(need))
 
 
 def fit_y_title(fig: go.Figure, plot_h: float, font: float) -> None:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from indicators import figures
 from indicators.catalogue import queries
 from indicators.contract.store import Tables
-from indicators.figures import Chart
+from indicators.figures import Chart, layout
 from indicators.outputs import render
 
 FORMATS = ("png", "svg", "pdf", "csv", "docx")
@@ -54,6 +54,20 @@ def csv_text(chart: Chart, tables: Tables | None = None) -> str:
 def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
     """A copy of the chart's figure in the house layout at ``width`` x ``height``."""
     return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height)
+
+
+def printed_size(chart: Chart, width: int, height: int) -> tuple[int, int]:
+    """The size an image of the chart is drawn at: the size asked for, made taller when the
+    chart labels more rows than that height holds (104 economies in a page-sized picture would
+    overlap), so that every row keeps its label's lines at the size's fonts."""
+    if not layout.labelled_rows(chart.figure)[0]:
+        return width, height
+    for _ in range(3):  # a taller picture may draw larger fonts (``layout.scale_for``)
+        need = layout.tall_enough(laid_out(chart, width, height), height)
+        if need == height:
+            break
+        height = need
+    return width, height
 
 
 def _size(chart: Chart, width: int | None, height: int | None) -> tuple[int, int]:
@@ -141,7 +155,9 @@ def finish(content: bytes, fmt: str, chart: Chart) -> bytes:
 def image_jobs(
     chart: Chart, formats: Sequence[str], width: int, height: int, png_scale: float
 ) -> list[render.Job]:
-    """The renders one figure needs: one laid-out figure, one job per image format."""
+    """The renders one figure needs: one laid-out figure, one job per image format (taller
+    than asked if its rows need it: ``printed_size``)."""
+    width, height = printed_size(chart, width, height)
     fig = render.figure_dict(laid_out(chart, width, height))
     return [
         render.Job(fig, fmt, width, height, png_scale if fmt == "png" else 1)

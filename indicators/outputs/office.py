@@ -93,13 +93,56 @@ class Geometry:
     text_pt: float
     frame: deck.Frame
     safety: float
+    text_height_pt: float = 0.0
 
     @classmethod
     def of(cls, options: Options, formats: Sequence[str]) -> Geometry:
         """Read the templates once (only those of the formats asked for)."""
-        text = worddoc.text_width_pt(options.word_template if "docx" in formats else None)
+        word = options.word_template if "docx" in formats else None
         template = options.slide_template if "pptx" in formats else None
-        return cls(text, deck.frame(template), deck.safety(template))
+        text, tall = worddoc.text_width_pt(word), worddoc.text_height_pt(word)
+        return cls(text, deck.frame(template), deck.safety(template), tall)
+
+
+# Room a Word picture leaves on its page for the numbered caption above it (two lines).
+CAPTION_ROOM_PT = 30.0
+
+
+class DoesNotFit(ValueError):
+    """A chart whose labelled rows (104 economies) a Word page or a slide cannot hold without
+    their labels overlapping, at the smallest text the document allows; ``fmt`` names the
+    document ('docx' or 'pptx')."""
+
+    def __init__(self, message: str, fmt: str) -> None:
+        super().__init__(message)
+        self.fmt = fmt
+
+
+def check_fit(chart: Chart, fig: FigureDoc, geometry: Geometry, formats: Sequence[str]) -> None:
+    """Raise DoesNotFit, in words a report writer can act on, when a chart's rows would overlap
+    in its Word picture (taller than a page) or its slide picture (taller than the slide's
+    picture box); charts without labelled rows always fit."""
+    rows, _ = layout.labelled_rows(chart.figure)
+    if not rows:
+        return
+    checks = []
+    if "docx" in formats:
+        room = geometry.text_height_pt - CAPTION_ROOM_PT
+        size = word_size(chart, fig, geometry)
+        checks.append(("docx", "a Word page", size, room, worddoc.SMALLEST_PT))
+    if "pptx" in formats:
+        size = slide_size(fig, geometry)
+        checks.append(("pptx", "a slide", size, size[1], deck.SMALLEST_PT))
+    for fmt, where, (width, height), room, smallest_pt in checks:
+        scale = layout.print_scale(chart.figure, smallest_pt)
+        need = layout.tall_enough(figures.bare(chart.figure, width, height, scale), height)
+        if need > room:
+            raise DoesNotFit(
+                f"its {rows} rows need a picture {need:,} pt tall to keep their labels apart at "
+                f"{smallest_pt:g} pt, and {where} has room for {math.floor(room):,} pt: "
+                "choose fewer rows (one region, for example)",
+                fmt,
+            )
 
 
 def word_size(chart: Chart, fig: FigureDoc, geometry: Geometry) -> tuple[int, int]:
@@ -185,6 +228,7 @@ def chart_word(
     options = options or Options()
     fig = figure_doc(1, str(chart.meta.get("chart", "figure")), chart, "page", pixels, alt_text)
     geometry = Geometry.of(options, ("docx",))
+    check_fit(chart, fig, geometry, ("docx",))
     job = word_job(chart, fig, geometry)
     png = render.renderer().render(job)
     used = [chart_editions(chart)]

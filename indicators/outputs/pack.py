@@ -27,7 +27,7 @@ from indicators import catalogue
 from indicators.catalogue import queries
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.contract.store import Tables
-from indicators.figures import Chart
+from indicators.figures import Chart, layout
 from indicators.outputs import annex, deck, documents, export, folder, office, render, worddoc
 
 # Width x height in CSS pixels; PNGs are written at 3x (a 600 px column becomes 1800 px).
@@ -258,7 +258,7 @@ def _write_figure(
     images: dict[str, bytes],
 ) -> dict[str, Any]:
     """Write one figure's files from its rendered images; return its manifest record."""
-    width, height = dimensions(size)
+    width, height = export.printed_size(chart, *dimensions(size))
     files: dict[str, dict[str, Any]] = {}
     written = [f for f in formats if f not in DOCUMENTS]
     for fmt in written:
@@ -423,7 +423,15 @@ def _write_pack(job: _Pack, staging: Path, progress: Callable[[str], None]) -> d
         office.figure_doc(i, entry.id, chart, size, dimensions(size), export.alt_text(chart))
         for i, ((entry, chart), size) in enumerate(zip(job.rendered, job.sizes, strict=True), 1)
     ]
-    records = _figures(job, staging, figs, _geometry(job), progress)
+    geometry = _geometry(job)
+    if geometry is not None:
+        for (entry, chart), fig in zip(job.rendered, figs, strict=True):
+            try:
+                office.check_fit(chart, fig, geometry, job.formats)
+            except office.DoesNotFit as exc:
+                where = f"{job.spec.path}: figure {entry.id!r} ({entry.chart})"
+                raise SpecError(f"{where}: {exc}, or leave {exc.fmt} out of the formats") from exc
+    records = _figures(job, staging, figs, geometry, progress)
     the_annex = annex.claims_annex(job.tables, job.report) if job.report else None
     document_files = {}
     if any(f in job.formats for f in DOCUMENTS):
@@ -487,6 +495,10 @@ def _figures(
             _write_figure(job.tables, staging, entry, chart, job.formats, chosen, by_format)
         )
         shown = ", ".join(job.formats)
+        drawn = (records[-1]["width"], records[-1]["height"])
+        if drawn != dimensions(chosen):
+            rows = layout.labelled_rows(chart.figure)[0]
+            shown += f" (drawn {drawn[0]}x{drawn[1]} px, so that its {rows} rows stay apart)"
         progress(f"[{i}/{len(job.rendered)}] {entry.id} ({entry.chart}, {chosen}): {shown}")
     return records
 

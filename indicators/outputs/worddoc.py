@@ -144,6 +144,15 @@ def text_width_pt(template: Path | None) -> float:
     return Emu(width).pt if width > 0 else Cm(16).pt
 
 
+def text_height_pt(template: Path | None) -> float:
+    """The height between the margins, in points (the template's, or A4's)."""
+    if template is None:
+        return Cm(PAGE_CM[1] - MARGINS_CM["top_margin"] - MARGINS_CM["bottom_margin"]).pt
+    section = open_document(template).sections[0]
+    height = (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
+    return Emu(height).pt if height > 0 else Cm(24).pt
+
+
 def picture_size(size: str, width_px: int, height_px: int, text_pt: float) -> tuple[int, int]:
     """The printed width and height of a figure's picture in points (1 pt drawn as 1 CSS px)."""
     width = WIDTH_CM.get(size, 16.0 if width_px >= 800 else 8.0)

@@ -13,6 +13,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import dash
 import docx
 import pytest
 from docx.oxml.ns import qn
@@ -399,3 +400,21 @@ def test_dotx_and_potx_templates_are_taken_too(published, tmp_path):
     out = export(published, tmp_path, "--template", str(dotx), "--template", str(potx))
     assert docx.Document(out / "spec.docx").sections[0].header.paragraphs[0].text == "DOTX HEADER"
     assert Presentation(out / "spec.pptx").slide_width == slides.slide_width
+
+
+def test_the_dashboards_word_download_says_why_a_tall_chart_is_not_drawn(tables):
+    """All 104 economies cannot be legible on one Word page: the panel says so, and where to
+    get the chart instead; no document is sent."""
+    from indicators.dashboard import callbacks
+    from indicators.dashboard.state import STATE
+
+    before = STATE.tables()
+    STATE.set_tables(tables)
+    try:
+        ids = [{"param": "region"}]
+        sent, status = callbacks.download_panel("gender_countries", "docx", ["all"], ids)
+    finally:
+        STATE.set_tables(before)
+    assert sent is dash.no_update
+    assert status.startswith("Not drawn for Word: its 104 rows need a picture")
+    assert "the PNG, SVG and PDF downloads are drawn as tall as the rows need" in status

@@ -294,3 +294,47 @@ def test_custom_size_out_of_range_is_refused(data, tmp_path, capsys):
     args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(tmp_path / "o")]
     assert main([*args, "--size", "10x10"]) == 1
     assert "nor WIDTHxHEIGHT in px (200-4000 each)" in capsys.readouterr().err
+
+
+# ---- charts with one labelled row per economy
+
+
+def test_a_chart_of_many_rows_is_drawn_tall_enough_for_them(data, tmp_path, capsys):
+    """104 economies in a page-sized picture would overlap: the images grow to give each row
+    its label's lines (the pack says so), while a region's 10 rows keep the preset."""
+    spec = tmp_path / "rows.yaml"
+    spec.write_text(
+        "size: page\nfigures:\n  - id: all\n    chart: gender_countries\n"
+        "  - id: africa\n    chart: gender_countries\n    params: {region: ITU_AFR}\n"
+    )
+    out = tmp_path / "out"
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--format", "png,pdf"]) == 0
+    said = capsys.readouterr().out
+    assert "so that its 104 rows stay apart" in said
+    records = {r["id"]: r for r in manifest_of(out)["figures"]}
+    # Two lines of 13 px text at 1.3 line height for each of the 104 rows, then the caption.
+    assert records["all"]["height"] > 104 * 2 * 13 * 1.3
+    assert (records["africa"]["width"], records["africa"]["height"]) == (1000, 620)
+    assert png_size((out / "all.png").read_bytes()) == (3000, records["all"]["height"] * 3)
+    box = PdfReader(out / "all.pdf").pages[0].mediabox
+    assert float(box.height) / float(box.width) == pytest.approx(
+        records["all"]["height"] / 1000, rel=0.02
+    )
+
+
+def test_rows_a_word_page_cannot_hold_are_refused_by_name(data, tmp_path, capsys):
+    spec = tmp_path / "rows.yaml"
+    spec.write_text("figures:\n  - id: all\n    chart: gender_countries\n")
+    out = tmp_path / "out"
+    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--format", "png,docx"]) == 1
+    err = capsys.readouterr().err
+    assert "figure 'all' (gender_countries): its 104 rows need a picture" in err
+    assert "a Word page has room for 698 pt" in err
+    assert "choose fewer rows (one region, for example), or leave docx out" in err
+    assert "nothing was written" in err and not out.exists()
+    spec.write_text(
+        "figures:\n  - id: africa\n    chart: gender_countries\n    params: {region: ITU_AFR}\n"
+    )
+    assert main([*args, "--format", "docx"]) == 0
