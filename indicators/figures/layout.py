@@ -398,11 +398,30 @@ def labelled_rows(fig: go.Figure) -> tuple[int, int]:
     return len(labels), max(str(t).count("<br>") + 1 for t in labels)
 
 
-def rows_px(fig: go.Figure, scale: float) -> float:
+ROW_LABELS_SHARE = 0.35  # of a printed figure's width, for its row labels set on one line
+ROW_LEADING = 1.15  # the row pitch per line of a row label, in ems (single spacing in Word)
+
+
+def one_line_rows(fig: go.Figure, width: int, scale: float) -> list[str] | None:
+    """A chart's row labels on one line each ('Bosnia and Herzegovina (2018)'), when the
+    longest fits in ``ROW_LABELS_SHARE`` of the width at this scale; None if it does not, or
+    the chart labels no rows (the dashboard wraps them for its narrow label column; a printed
+    figure is wide enough, and one line a row halves the height the rows need)."""
+    if not labelled_rows(fig)[0]:
+        return None
+    labels = [str(t).replace("<br>", " ") for t in fig.layout.yaxis.ticktext]
+    widest = max(text_px(label, BASE_FONT * scale) for label in labels)
+    return labels if widest <= ROW_LABELS_SHARE * width else None
+
+
+def rows_px(fig: go.Figure, scale: float, width: int | None = None) -> float:
     """The plot height at which every labelled row has room for its label's lines at this
-    scale (the dashboard's row pitch at scale 1); 0 for a chart without such rows."""
+    scale, as printed at ``width`` if given (its labels on one line where they fit); 0 for a
+    chart without such rows."""
     rows, lines = labelled_rows(fig)
-    return rows * lines * LINE_HEIGHT * BASE_FONT * scale
+    if width is not None and one_line_rows(fig, width, scale) is not None:
+        lines = 1
+    return rows * lines * ROW_LEADING * BASE_FONT * scale
 
 
 def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.25) -> float:
@@ -413,7 +432,8 @@ def height_for(fig: go.Figure, width: int, scale: float, plot_ratio: float = 0.2
         return 0.0
     blocks = caption_blocks("", "", [], width, scale)
     m = margins(fig, blocks, width, legend_rows(fig, width, scale))
-    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale, rows_px(fig, scale))
+    rows = rows_px(fig, scale, width)
+    plot = max(plot_ratio * (width - m.left - m.right), 9 * BASE_FONT * scale, rows)
     return m.top + m.bottom + plot
 
 
@@ -495,6 +515,9 @@ def apply(
     """
     s = scale if scale is not None else scale_for(width, height)
     _rescale(fig, s)
+    labels = one_line_rows(fig, width, s)
+    if labels is not None:
+        fig.layout.yaxis.ticktext = labels
     blocks = caption_blocks(title, subtitle, footer, width, s)
     rows = legend_rows(fig, width, s)
     if _is_cartesian(fig):

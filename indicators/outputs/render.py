@@ -26,6 +26,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from concurrent.futures import Future
@@ -243,6 +244,15 @@ class Renderer:
             return self._loop, self._browser
 
     def _start(self) -> None:
+        if self.starts == 0:
+            # Registered before Chromium starts: a process that ends while it is starting (an
+            # export refused after its warm-up began) waits for the start, then closes it.
+            # Chromium's profile is a TemporaryDirectory, removed at exit by weakref's exit
+            # handler; that handler is registered first (by the finalizer made here), so that
+            # ours, registered after it, runs before it (atexit runs the last registered first)
+            # and the profile is not removed under a running browser.
+            weakref.finalize(self, lambda: None)
+            atexit.register(self.close)
         quiet_wire_noise()
         folders.remove_folders()  # those of processes that ended without removing theirs
         folder = folders.make_folder()
@@ -274,20 +284,29 @@ class Renderer:
         self._loop, self._thread, self._browser = loop, thread, browser
         self.folder = folder
         self.starts += 1
-        if self.starts == 1:
-            atexit.register(self.close)  # never leave a Chromium or its folder behind
 
     def _shutdown(self) -> None:
         loop, browser, folder = self._loop, self._browser, self.folder
         self._loop = self._thread = self._browser = self.folder = None
         if loop is not None:
             if browser is not None:
+                # Tabs still opening in the background would fail on the closed browser: they
+                # finish first (a process ending while Chromium starts closes it here).
+                opening = list(getattr(browser, "opening_tabs", ()))
+                if opening:
+                    with contextlib.suppress(Exception):
+                        done = asyncio.run_coroutine_threadsafe(_settled(opening), loop)
+                        done.result(START_TIMEOUT_S)
                 # A dead browser may fail to close; it is gone either way.
                 with contextlib.suppress(Exception):
                     asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
                 process = getattr(browser, "subprocess", None)
                 if process is not None and process.poll() is None:
                     process.kill()  # a browser that would not close must not outlive us
+                if process is not None:
+                    # Gone before its profile folder is removed, or it writes there still.
+                    with contextlib.suppress(Exception):
+                        process.wait(10)
             loop.call_soon_threadsafe(loop.stop)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -497,6 +516,11 @@ def renderer() -> ImageRenderer:
         if _PROCESS.remote is None or getattr(_PROCESS.remote, "path", None) != Path(path):
             _PROCESS.remote = render_client.RemoteRenderer(Path(path), fallback=local_renderer)
         return _PROCESS.remote
+
+
+async def _settled(tasks: Sequence[asyncio.Future[Any]]) -> None:
+    """Wait for tasks to end, their failures read (asyncio reports unread ones at exit)."""
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def warm_up() -> None:
