@@ -245,16 +245,13 @@ def coverage(s: diff.Summary) -> list[str]:
     def years_text(years: list[int]) -> str:
         return ", ".join(map(str, years)) if years else "none"
 
-    def entities_text(ids: list[str]) -> str:
-        return ", ".join(ids[:15]) + (f" and {len(ids) - 15} more" if len(ids) > 15 else "")
-
     return [
         f"Coverage gained: {s.counts['added']:,} values; years only in the new edition: "
         f"{years_text(s.gained_years)}; entities only in the new edition: "
-        f"{entities_text(s.gained_entities) or 'none'}.",
+        f"{s.entities_text(s.gained_entities)}.",
         f"Coverage lost: {s.counts['dropped']:,} values; years only in the old edition: "
         f"{years_text(s.lost_years)}; entities only in the old edition: "
-        f"{entities_text(s.lost_entities) or 'none'}.",
+        f"{s.entities_text(s.lost_entities)}.",
     ]
 
 

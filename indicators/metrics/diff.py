@@ -244,6 +244,16 @@ class Summary:
     lost_years: list[int]
     gained_entities: list[str]
     lost_entities: list[str]
+    names: dict[str, str] = field(default_factory=dict, repr=False)  # of those entities
+
+    def entities_text(self, ids: list[str], most: int = 15) -> str:
+        """'Fragile and conflict affected situations (FCS), ...': named with their codes, the
+        first ``most`` of them, then how many more ('none' for none)."""
+        named = [
+            f"{self.names[e]} ({e})" if self.names.get(e, e) != e else str(e) for e in ids[:most]
+        ]
+        more = f" and {len(ids) - most} more" if len(ids) > most else ""
+        return ", ".join(named) + more if ids else "none"
 
 
 def measure_of(series: pd.Series) -> pd.Series:
@@ -304,6 +314,8 @@ def summarise(
                 largest(rows, names, top, at_least),
             )
         )
+    gained = sorted(_positions(diff, "added", "entity_id"))
+    lost = sorted(_positions(diff, "dropped", "entity_id"))
     return Summary(
         source=source,
         old_label=old_label,
@@ -313,8 +325,9 @@ def summarise(
         measures=measures,
         gained_years=sorted(int(y) for y in _positions(diff, "added", "year")),
         lost_years=sorted(int(y) for y in _positions(diff, "dropped", "year")),
-        gained_entities=sorted(_positions(diff, "added", "entity_id")),
-        lost_entities=sorted(_positions(diff, "dropped", "entity_id")),
+        gained_entities=gained,
+        lost_entities=lost,
+        names={e: names[e] for e in (*gained, *lost) if e in names},
     )
 
 
@@ -379,10 +392,10 @@ def text_lines(summary: Summary) -> list[str]:
         "",
         f"coverage gained: {c['added']:,} values; years only in the new edition: "
         f"{_listing(summary.gained_years) or 'none'}; entities: "
-        f"{_listing(summary.gained_entities) or 'none'}",
+        f"{summary.entities_text(summary.gained_entities, most=12)}",
         f"coverage lost: {c['dropped']:,} values; years only in the old edition: "
         f"{_listing(summary.lost_years) or 'none'}; entities: "
-        f"{_listing(summary.lost_entities) or 'none'}",
+        f"{summary.entities_text(summary.lost_entities, most=12)}",
     ]
     return lines
 

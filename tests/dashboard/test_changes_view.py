@@ -96,6 +96,18 @@ def test_largest_revisions_of_2019_economies_start_with_moldova(tables):
     assert list(revised.x) == [2019] and list(revised.y) == [m.revised]
 
 
+def test_coverage_names_an_entity_an_edition_dropped(tables):
+    """WDI's Jul 2026 edition has no 'Fragile and conflict affected situations' aggregate: the
+    page names it as the page's other text does, its code beside, not the code alone."""
+    view = changes_view.resolve(tables, {})
+    summary = changes_view.summary(tables, view, changes_view.comparison(tables, view))
+    gained, lost = changes_view.coverage(summary)
+    assert gained.endswith("entities only in the new edition: none.")
+    assert lost.endswith(
+        "entities only in the old edition: Fragile and conflict affected situations (FCS)."
+    )
+
+
 def test_economies_moved_by_a_point_or_more_in_2019(tables):
     query = {"changes.year": "2019", "changes.kind": "economy", "changes.at_least": "1"}
     view = changes_view.resolve(tables, query)

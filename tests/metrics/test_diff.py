@@ -159,8 +159,10 @@ def test_summary_reports_years_largest_median_and_coverage(small, capsys):
     largest = out.split("median absolute revision")[1].splitlines()[1:3]
     assert largest[0].strip() == "Moldova (MDA) 2019: 57.76 -> 73.33 (+15.57)"
     assert largest[1].strip() == "Botswana (BWA) 2019: 61.39 -> 48.82 (-12.56)"
-    assert "coverage gained: 2 values; years only in the new edition: 2020; entities: COG" in out
-    assert "coverage lost: 1 values; years only in the old edition: none; entities: SDN" in out
+    gained = "coverage gained: 2 values; years only in the new edition: 2020; entities: "
+    assert gained + "Congo, Rep. (COG)" in out
+    lost = "coverage lost: 1 values; years only in the old edition: none; entities: "
+    assert lost + "Sudan (SDN)" in out
 
 
 def test_filters_by_year_kind_and_size(small, capsys):
