@@ -219,6 +219,14 @@ def gap_chart(data: pd.DataFrame, p: dict[str, Any], split: Split, title: str) -
     return Chart(figures.with_caption(fig, caption), data, caption)
 
 
+def _lead_values(data: pd.DataFrame, lead: pd.Series, column: str) -> tuple[Any, Any, pd.Series]:
+    """The lead's latest and first values, printed with as many decimals as tell them apart
+    (the finding and the headline print the same figure), and its first row."""
+    first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
+    places = apart(float(lead[column]), float(first[column]))
+    return half_up(lead[column], places), half_up(first[column], places), first
+
+
 def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     """The gap worldwide in the first and latest year, and the widest group."""
     measure = SPLIT_MEASURES[p.get("measure", "ratio")]
@@ -226,11 +234,8 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     world, groups, lead = with_lead(rows)
     place = "worldwide" if world is not None else f"in {name(lead)}"
     widest, _ = extremes(groups, measure.column)
-    first = data[(data["entity_id"] == lead["entity_id"])].sort_values("year").iloc[0]
     column = "ratio" if p.get("measure", "ratio") == "ratio" else "gap_pp"
-    # As many decimals as tell the latest value from the first one apart.
-    places = apart(float(lead[column]), float(first[column]))
-    now, was = half_up(lead[column], places), half_up(first[column], places)
+    now, was, first = _lead_values(data, lead, column)
     if column == "ratio":
         text = (
             f"In {year}, {split.ahead_people} were {now} times as likely to use "
@@ -254,12 +259,11 @@ def gap_headline(data: pd.DataFrame, p: dict[str, Any], split: Split) -> str:
     place = _place(world, lead)
     if p.get("measure", "ratio") == "ratio":
         who = split.ahead_short[0].upper() + split.ahead_short[1:]
-        return (
-            f"{who} {lead['ratio']:.1f} times as likely to be online as {split.behind_short}"
-            f"{place} ({year})"
-        )
+        now = _lead_values(data, lead, "ratio")[0]
+        return f"{who} {now} times as likely to be online as {split.behind_short}{place} ({year})"
     gap = split.gap_name[0].upper() + split.gap_name[1:]
-    return f"{gap} in Internet use{place}: {lead['gap_pp']:.1f} points ({year})"
+    now = _lead_values(data, lead, "gap_pp")[0]
+    return f"{gap} in Internet use{place}: {now} points ({year})"
 
 
 @dataclass(frozen=True)

@@ -289,11 +289,12 @@ def gap_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
 
 
 def gap_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
-    """'Internet use in developed countries: 4.5 times that of LDCs (2019)'."""
+    """'Internet use in developed countries: 4.53 times that of LDCs (2019)' (the ratio printed
+    as the chart and its finding print it)."""
     last = data.iloc[-1]
     a, b = named(str(last["entity_a"])), named(str(last["entity_b"]))
     if p.get("mode", "ratio") == "ratio":
-        size = f"{last['gap']:.1f} times that of {b}"
+        size = f"{_times(last['gap'])} times that of {b}"
     else:
         size = f"{last['gap']:.1f} points above {b}"
     return f"Internet use in {a}: {size} ({int(last['year'])})"

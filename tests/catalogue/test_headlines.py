@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,17 @@ def test_every_catalogue_chart_declares_a_headline(tables):
         assert spec.finding.headline is not None, spec.id
         text = catalogue.render(spec.id, tables, {}).headline
         assert text and len(text) <= 90, (spec.id, text)
+
+
+def test_a_headlines_decimals_are_printed_as_its_finding_prints_them(tables):
+    """A slide's title and the finding under it never disagree ('4.5 times' over '4.53
+    times'): every figure with decimals in a headline is in its finding too."""
+    for spec in catalogue.load().charts.values():
+        measured = "measure" in {p.name for p in spec.params}  # split gaps: ratio or points
+        for params in ({}, {"measure": "gap"}) if measured else ({},):
+            chart = catalogue.render(spec.id, tables, params)
+            for figure in re.findall(r"\d+\.\d+", chart.headline):
+                assert figure in chart.finding, (spec.id, params, chart.headline, chart.finding)
 
 
 def test_the_examples_headlines_fit_a_slide_without_being_cut(tables):
@@ -48,7 +60,7 @@ def test_headlines_on_hand_written_rows():
         {"year": [2019], "entity_a": ["DEVELOPED"], "entity_b": ["LDC"], "gap": [4.527]}
     )
     assert internet.gap_headline(gap, {"mode": "ratio"}) == (
-        "Internet use in developed countries: 4.5 times that of LDCs (2019)"
+        "Internet use in developed countries: 4.53 times that of LDCs (2019)"
     )
     assert internet.gap_headline(gap.assign(gap=58.4), {"mode": "points"}) == (
         "Internet use in developed countries: 58.4 points above LDCs (2019)"

@@ -249,7 +249,7 @@ def test_each_slide_says_its_finding_in_one_line_above_a_full_width_picture(writ
 def test_titles_are_the_headline_and_the_reference_line_is_drawn(written):
     slides = list(Presentation(written / "spec.pptx").slides)
     assert slides[1].shapes.title.text == (
-        "Internet use in developed countries: 4.5 times that of LDCs (2019)"
+        "Internet use in developed countries: 4.53 times that of LDCs (2019)"
     )
     manifest = manifest_of(written)
     assert "Dashed line: 4 times, for comparison." in manifest["figures"][0]["notes"]
