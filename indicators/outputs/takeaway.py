@@ -21,6 +21,8 @@ from indicators.catalogue import queries
 from indicators.contract import schemas
 from indicators.contract.store import Tables
 from indicators.dashboard import claims_view
+from indicators.etl import sources
+from indicators.etl.sources import formats
 from indicators.outputs import tidy
 
 FORMATS = {
@@ -48,7 +50,7 @@ class Edition:
     def cite(self) -> str:
         """'CITATION, retrieved 2026-11-23.' (a citation naming when its file was retrieved
         from the publisher, as M49's 'retrieved July 2026', is not given a second date)."""
-        if "retrieved" in self.citation:
+        if formats.cites_retrieval(sources.BY_SOURCE.get(self.source), self.edition):
             return f"{self.citation}."
         when = f"retrieved {self.retrieved}" if self.retrieved != UNKNOWN else "retrieval date"
         when += "" if self.retrieved != UNKNOWN else " not recorded"

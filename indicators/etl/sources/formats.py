@@ -246,10 +246,13 @@ def workbook_text(blob: Blob, limit: int = 4000, only: tuple[str, ...] = ()) -> 
 
 @dataclass(frozen=True)
 class Edition:
-    """An edition: its key (``2026-07``) and how a citation names it (``last updated ...``)."""
+    """An edition: its key (``2026-07``) and how a citation names it (``last updated ...``);
+    ``retrieval`` when that text is already the date the file was retrieved (M49's 'retrieved
+    July 2026': a citation does not add a second one)."""
 
     key: str
     text: str
+    retrieval: bool = False
 
     @classmethod
     def of_month(cls, year: int, month: int, text: str | None = None) -> Edition:
@@ -542,6 +545,12 @@ class SourceFormat:
         """The edition: from a known copy's hash, else from the content."""
         known = self.known.get(blob.sha256)
         return known.edition if known else self.read_edition(blob)
+
+
+def cites_retrieval(fmt: SourceFormat | None, key: str) -> bool:
+    """True when the format's citation of edition ``key`` already names its retrieval."""
+    known = (k.edition for k in (fmt.known.values() if fmt is not None else ()))
+    return any(e.key == key and e.retrieval for e in known)
 
 
 def retrieval_year(retrieved_at: str | None) -> int:

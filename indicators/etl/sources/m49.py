@@ -164,7 +164,7 @@ FORMAT = SourceFormat(
             "un/UNSD_M49_overview_2021.csv",
         ),
         "195be4ea55d42b9f3c2430a358c07dd78dcf48775e964aaf6e8e3515f16594eb": Known(
-            Edition("2026-07", "retrieved July 2026"),
+            Edition("2026-07", "retrieved July 2026", retrieval=True),
             "un/UNSD_M49_overview_2026.csv",
         ),
     },
