@@ -115,6 +115,13 @@ def how_to_cite(lines: list[str]) -> html.Div:
     )
 
 
+def columns_summary(schema: pd.DataFrame, most: int = 4) -> str:
+    """'Columns (7): source, vintage, entity_id, year, ...': how many, and the first few."""
+    names = [str(n) for n in schema.iloc[:, 0]]
+    more = ", …" if len(names) > most else ""
+    return f"Columns ({len(names)}): {', '.join(names[:most])}{more}"
+
+
 def section(item: TableSummary) -> html.Section:
     """One table: title, facts, how to cite, schema, downloads."""
     return html.Section(
@@ -123,12 +130,13 @@ def section(item: TableSummary) -> html.Section:
             html.P(item.title),
             facts(item),
             how_to_cite(takeaway.cite_lines(STATE.tables(), item.name)),
+            # Closed: a phone would otherwise scroll through every column of every table
+            # (the page was 22,000 px tall at 390 px); the summary names them.
             html.Details(
                 [
-                    html.Summary("Columns"),
+                    html.Summary(columns_summary(item.schema)),
                     html.Div(schema_table(item.schema), className="data-table"),
                 ],
-                open=True,
             ),
             downloads(item.name),
         ],

@@ -697,7 +697,8 @@ def data_table(spec: ChartSpec, frame: pd.DataFrame, prefix: str) -> list[Any]:
 
 def html_table(frame: pd.DataFrame) -> html.Table:
     """A frame as a plain HTML table (pages that show a table without a chart); on a phone,
-    one card per row with each cell under its heading."""
+    one card per row, headed by its first cell, the others running on ("Year: 2021 Old:
+    78.74 ...")."""
     shown = frame.head(TABLE_ROWS)
     labels = [str(c) for c in shown.columns]
     head = html.Thead(html.Tr([html.Th(label, scope="col") for label in labels]))
@@ -712,7 +713,7 @@ def html_table(frame: pd.DataFrame) -> html.Table:
         if len(frame) > TABLE_ROWS
         else []
     )
-    return html.Table([*note, head, body], className="stacks")
+    return html.Table([*note, head, body], className="stacks runs")
 
 
 def labelled_cell(content: Any, label: str) -> html.Td:

@@ -114,3 +114,20 @@ def test_screenshot_fits_the_width(dash_duo, dash_app, width, tmp_path):
     shot = out / f"changes-{width}.png"
     dash_duo.driver.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_a_phone_reads_each_value_in_a_few_lines(dash_duo, dash_app):
+    """At 390 px the table of values is one card per row, headed by its entity, the other cells
+    running on: a row takes at most four lines, not one line per cell (eight)."""
+    dash_duo.start_server(dash_app)
+    dash_duo.driver.set_window_size(390, 2400)
+    open_page(dash_duo, "/changes")
+    dash_duo.wait_for_element("#changes-table tbody tr", timeout=20)
+    rows = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#changes-table tbody tr")
+    first = rows[0].find_element(By.TAG_NAME, "td")
+    line = first.size["height"]  # the entity's one line
+    tallest = max(r.size["height"] for r in rows[:20])
+    assert tallest <= 4 * line + 16, (tallest, line)  # 16: the card's padding and border
+    cells = rows[0].find_elements(By.TAG_NAME, "td")
+    assert cells[1].location["y"] > first.location["y"]  # the entity heads the card
+    assert cells[2].location["y"] == cells[1].location["y"]  # year and series run on

@@ -148,3 +148,18 @@ def test_download_buttons_deliver_files(dash_duo, dash_app, fmt):
         document = docx.Document(io.BytesIO(content))
         assert len(document.inline_shapes) == 1
         assert any(p.text.startswith("Source: ITU") for p in document.paragraphs)
+
+
+def test_the_data_pages_columns_are_named_and_closed(dash_duo, dash_app):
+    """Each table's columns sit in a closed section that says how many there are and names the
+    first ones, so a phone does not scroll through every column of every table."""
+    dash_duo.start_server(dash_app)
+    dash_duo.driver.set_window_size(390, 2400)
+    open_page(dash_duo, "/data")
+    dash_duo.wait_for_element("#data-internet_use details summary", timeout=20)
+    details = dash_duo.driver.find_elements(By.CSS_SELECTOR, "section[id^='data-'] details")
+    assert details and not any(d.get_attribute("open") for d in details)
+    summary = dash_duo.find_element("#data-internet_use details summary").text
+    assert summary.startswith("Columns (8): source, vintage, entity_id, year")
+    height = dash_duo.driver.execute_script("return document.documentElement.scrollHeight")
+    assert height < 15_000, height
