@@ -201,6 +201,38 @@ def rows_of(tables: Tables, name: str, key: str) -> pd.DataFrame:
     return rows
 
 
+def elsewhere_note(
+    tables: Tables, name: str, edition: str, data: pd.DataFrame, column: str = "value_pct"
+) -> tuple[str, ...]:
+    """A note when another publisher's newest edition in the same table gives the world a
+    different value for the latest year a chart draws (ITU's estimate of the world and the
+    World Bank's WDI aggregate of the same series): a reader who cites two charts of one page
+    is told why their world figures differ. Values are compared at the one decimal they print."""
+    world = data[data["entity_id"] == WORLD]
+    if world.empty or column not in world.columns:
+        return ()
+    year = int(world["year"].max())
+    value = float(world.loc[world["year"] == year, column].iloc[0])
+    own, _ = split_edition(edition)
+    frame = table(tables, name)
+    notes = []
+    for source in sorted(set(frame["source"]) - {own}):
+        newest = editions(tables, name, (source,))[0]
+        rows = rows_of(tables, name, newest)
+        match = rows[(rows["entity_id"] == WORLD) & (rows["year"] == year)]
+        if "sex" in match.columns:
+            match = match[match["sex"] == "total"]
+        if match.empty or pd.isna(match[column].iloc[0]):
+            continue
+        other = float(match[column].iloc[0])
+        if round(other, 1) != round(value, 1):
+            notes.append(
+                f"World, {year}: {value:.1f}% here, {other:.1f}% in {edition_label(newest)}; "
+                "the publishers' world aggregates differ."
+            )
+    return tuple(notes)
+
+
 def in_years(rows: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
     """The rows within a line chart's From-To years (all rows for a chart without them)."""
     low, high = p.get("from"), p.get("to")

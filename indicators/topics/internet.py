@@ -124,7 +124,8 @@ def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
         ["entity_id", "year"], key=lambda s: s.map(order) if s.name == "entity_id" else s
     )
     data = rows[["entity_id", "name", "year", "sex", "value_pct", "estimate"]]
-    return queries.framed(data, tables, p["edition"])
+    other = queries.elsewhere_note(tables, "internet_use", p["edition"], data)
+    return queries.framed(data, tables, p["edition"], notes=other if p["sex"] == "total" else ())
 
 
 def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
@@ -148,6 +149,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         notes=(
             *queries.estimate_note(data),
             "Dashed lines: Broadband Commission targets for 2025.",
+            *queries.notes_of(data),
         ),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
@@ -412,6 +414,7 @@ def compare_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     data = data.set_index("entity_id").loc[drawn].reset_index()
     missing = [names.get(e, e) for e in p["entities"] if e not in drawn]
     notes = (f"No data in this edition for {', '.join(missing)}.",) if missing else ()
+    notes += queries.elsewhere_note(tables, "internet_use", p["edition"], data)
     return queries.framed(data, tables, p["edition"], notes=notes)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indicators import catalogue
-from indicators.catalogue import charts
+from indicators.catalogue import charts, queries
 from indicators.catalogue.errors import NoData, ParamError
 from indicators.outputs import export
 
@@ -265,3 +265,21 @@ def test_compare_figure_keeps_the_order_chosen():
         "In the latest year with data, 63% used the Internet in the world (2021) against 35% in "
         "Kenya (2021)."
     )
+
+
+def test_a_world_figure_another_publisher_puts_otherwise_is_noted(tables):
+    """ITU's Nov 2024 world estimate for 2024 (67.6%) and WDI Jul 2026's world aggregate (71.2%)
+    sit on one page: the ITU chart's caption gives both, read from the two editions."""
+    chart = catalogue.render("internet_by_group", tables, {})
+    assert chart.meta["edition"] == "itu_aggregates@2024-11"
+    wdi = queries.rows_of(tables, "internet_use", "wdi@2026-07")
+    world = wdi[(wdi["entity_id"] == "WLD") & (wdi["year"] == 2024)]["value_pct"].iloc[0]
+    drawn = chart.data[(chart.data["entity_id"] == "WLD") & (chart.data["year"] == 2024)]
+    note = (
+        f"World, 2024: {drawn['value_pct'].iloc[0]:.1f}% here, {world:.1f}% in WDI Internet "
+        "use, Jul 2026; the publishers' world aggregates differ."
+    )
+    assert note in chart.caption.notes
+    # By sex the other publisher has no world split to compare: no note.
+    female = catalogue.render("internet_by_group", tables, {"sex": "female"})
+    assert not any("aggregates differ" in n for n in female.caption.notes)
