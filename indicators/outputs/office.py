@@ -100,7 +100,7 @@ class Geometry:
         """Read the templates once (only those of the formats asked for)."""
         word = options.word_template if "docx" in formats else None
         template = options.slide_template if "pptx" in formats else None
-        text, tall = worddoc.text_width_pt(word), worddoc.text_height_pt(word)
+        text, tall = worddoc.text_box_pt(word)
         return cls(text, deck.frame(template), deck.safety(template), tall)
 
 

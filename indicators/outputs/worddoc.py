@@ -135,22 +135,19 @@ def _page_setup(doc: DocumentObject) -> None:
         border.getparent().remove(border)
 
 
-def text_width_pt(template: Path | None) -> float:
-    """The width between the margins, in points (the template's, or A4's)."""
+def text_box_pt(template: Path | None) -> tuple[float, float]:
+    """The width and height between the margins, in points (the template's, or A4's)."""
     if template is None:
-        return Cm(PAGE_CM[0] - MARGINS_CM["left_margin"] - MARGINS_CM["right_margin"]).pt
+        width = PAGE_CM[0] - MARGINS_CM["left_margin"] - MARGINS_CM["right_margin"]
+        height = PAGE_CM[1] - MARGINS_CM["top_margin"] - MARGINS_CM["bottom_margin"]
+        return Cm(width).pt, Cm(height).pt
     section = open_document(template).sections[0]
     width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
-    return Emu(width).pt if width > 0 else Cm(16).pt
-
-
-def text_height_pt(template: Path | None) -> float:
-    """The height between the margins, in points (the template's, or A4's)."""
-    if template is None:
-        return Cm(PAGE_CM[1] - MARGINS_CM["top_margin"] - MARGINS_CM["bottom_margin"]).pt
-    section = open_document(template).sections[0]
     height = (section.page_height or 0) - (section.top_margin or 0) - (section.bottom_margin or 0)
-    return Emu(height).pt if height > 0 else Cm(24).pt
+    return (
+        Emu(width).pt if width > 0 else Cm(16).pt,
+        Emu(height).pt if height > 0 else Cm(24).pt,
+    )
 
 
 def picture_size(size: str, width_px: int, height_px: int, text_pt: float) -> tuple[int, int]:
