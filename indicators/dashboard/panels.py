@@ -59,7 +59,6 @@ MAP_COLORBAR = {
     "lenmode": "fraction",
     "thickness": 12,
 }
-TALL_PX = 1200  # charts taller than this repeat their value axis on top
 PLAY_MS = 1500  # a year of a playing map stays this long
 PLAY_LABEL = "▶ Play"
 HIDE: dict[str, str] = {"display": "none"}
@@ -456,9 +455,8 @@ def page_figure(chart: Chart) -> dict[str, Any]:
             yanchor="bottom",
         )
         layout["legend"] = legend
-    height = float(chart.figure.layout.height or 0)
-    if height > TALL_PX and layout.get("xaxis") is not None:
-        data, layout = _axis_on_top(data, layout, height)
+    if (layout.get("xaxis2") or {}).get("side") == "top":
+        layout = _axis_on_top(layout, float(chart.figure.layout.height or 0))
     return {"data": data, "layout": layout}
 
 
@@ -625,26 +623,11 @@ def _references_in_legend(
     return [*data, *keys]
 
 
-def _axis_on_top(
-    data: list[dict[str, Any]], layout: dict[str, Any], height: float
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The value axis repeated above a tall chart (one row per economy), so its first rows can
-    be read without scrolling to its foot; an invisible point makes plotly draw the axis."""
-    anchor = next((t for t in data if t.get("y") is not None and len(t["y"])), None)
-    if anchor is None:
-        return data, layout
-    point = {
-        "type": "scatter",
-        "x": [None],
-        "y": [anchor["y"][0]],
-        "xaxis": "x2",
-        "mode": "markers",
-        "showlegend": False,
-        "hoverinfo": "skip",
-    }
-    top = {"overlaying": "x", "matches": "x", "side": "top", "showgrid": False, "automargin": True}
+def _axis_on_top(layout: dict[str, Any], height: float) -> dict[str, Any]:
+    """A tall chart's value axis repeated on top (``layout.top_axis``, drawn by the house
+    layout) makes its own room on the page, the legend above it."""
     legend = {**layout.get("legend", {}), "y": 1 + 48 / height}
-    return [*data, point], {**layout, "xaxis2": top, "legend": legend}
+    return {**layout, "xaxis2": {**layout["xaxis2"], "automargin": True}, "legend": legend}
 
 
 def _under_map(colorbar: dict[str, Any]) -> dict[str, Any]:

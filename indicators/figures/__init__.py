@@ -52,14 +52,17 @@ def with_caption(fig: go.Figure, caption: Caption, width: int = 1000) -> go.Figu
     return fit_width(fig, caption, width, fig.layout.height or 560)
 
 
-def fit_width(fig: go.Figure, caption: Caption, width: int, height: int = 560) -> go.Figure:
+def fit_width(
+    fig: go.Figure, caption: Caption, width: int, height: int = 560, printed: bool = False
+) -> go.Figure:
     """Lay the figure and its caption out in the house layout for ``width`` x ``height`` px.
 
     One left inset for title, subtitle, legend, plot, source and notes; fonts, margins and line
-    widths scaled to the size; every caption line wrapped inside the width (see ``layout``).
+    widths scaled to the size; every caption line wrapped inside the width (see ``layout``);
+    ``printed`` for an image drawn at that size (not the dashboard's resizable copy).
     """
     footer = [f"Source: {caption.source}", *caption.notes]
-    return layout.apply(fig, caption.title, caption.subtitle, footer, width, height)
+    return layout.apply(fig, caption.title, caption.subtitle, footer, width, height, None, printed)
 
 
 def copy(fig: go.Figure) -> go.Figure:
@@ -71,7 +74,7 @@ def copy(fig: go.Figure) -> go.Figure:
 def bare(fig: go.Figure, width: int, height: int, scale: float | None = None) -> go.Figure:
     """A copy of the figure in the house layout without title, subtitle or footer, for
     documents that set the caption as text (Word, PowerPoint); ``scale`` sets the fonts."""
-    return layout.apply(copy(fig), "", "", [], width, height, scale)
+    return layout.apply(copy(fig), "", "", [], width, height, scale, printed=True)
 
 
 def without_footer(fig: go.Figure) -> dict[str, Any]:

@@ -381,11 +381,36 @@ def margins(fig: go.Figure, blocks: Blocks, width: int, rows: int) -> Margins:
         last_x = tick_labels_px(fig, "x", font) / 2 if not horizontal else 0
         right += max(0.0, last_x - inset)  # the last x label is centred on the plot's edge
         bottom += font * LINE_HEIGHT + 10 * s
+        if _has_top_axis(fig):
+            top += font * LINE_HEIGHT + 10 * s
         if _has_title(fig.layout.xaxis):
             bottom += font * LINE_HEIGHT + 8 * s
     else:
         right += _colourbar_px(fig, font)
     return Margins(left, right, top, bottom)
+
+
+TOP_AXIS_ROWS = 30  # printed charts of more rows repeat their value axis on top
+
+
+def top_axis(first_row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The value axis repeated above a tall chart (one row per economy), so that its first rows
+    are read without going to its foot: an invisible point on a second x axis (plotly draws an
+    axis only with a trace on it), and that axis, matching the first, on top."""
+    point = {
+        "type": "scatter",
+        "x": [None],
+        "y": [first_row],
+        "xaxis": "x2",
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+    return point, {"overlaying": "x", "matches": "x", "side": "top", "showgrid": False}
+
+
+def _has_top_axis(fig: go.Figure) -> bool:
+    return "xaxis2" in fig.layout and fig.layout["xaxis2"].side == "top"
 
 
 def labelled_rows(fig: go.Figure) -> tuple[int, int]:
@@ -508,16 +533,23 @@ def apply(
     width: int,
     height: int,
     scale: float | None = None,
+    printed: bool = False,
 ) -> go.Figure:
     """Lay a figure out at ``width`` x ``height`` with the caption baked in (in place).
 
-    ``scale`` overrides the size's own (documents ask for the fonts their printed size needs).
+    ``scale`` overrides the size's own (documents ask for the fonts their printed size needs);
+    ``printed`` sets row labels on one line where they fit (``one_line_rows``: an image is as
+    wide as it is laid out, while the dashboard's copy also serves a phone's narrow column).
     """
     s = scale if scale is not None else scale_for(width, height)
     _rescale(fig, s)
-    labels = one_line_rows(fig, width, s)
+    labels = one_line_rows(fig, width, s) if printed else None
     if labels is not None:
         fig.layout.yaxis.ticktext = labels
+    if labelled_rows(fig)[0] > TOP_AXIS_ROWS and not _has_top_axis(fig):
+        point, axis = top_axis(fig.layout.yaxis.tickvals[-1])  # the row drawn first, on top
+        fig.add_trace(point)
+        fig.update_layout(xaxis2=axis)
     blocks = caption_blocks(title, subtitle, footer, width, s)
     rows = legend_rows(fig, width, s)
     if _is_cartesian(fig):

@@ -53,7 +53,7 @@ def csv_text(chart: Chart, tables: Tables | None = None) -> str:
 
 def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
     """A copy of the chart's figure in the house layout at ``width`` x ``height``."""
-    return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height)
+    return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height, True)
 
 
 def printed_size(chart: Chart, width: int, height: int) -> tuple[int, int]:

@@ -52,6 +52,7 @@ __all__ = ["IMAGE_FORMATS", "TIMEOUT_S", "ImageRenderer", "Job", "RenderError", 
 # Two tabs keep a 2-core server responsive; packs on bigger machines can ask for more.
 TABS = int(os.environ.get("INDICATORS_RENDER_TABS", "2"))
 START_TIMEOUT_S = 60.0
+SETTLE_TIMEOUT_S = 5.0  # for tabs still opening when Chromium is closed
 # Rendered downloads kept per process: a few dozen files (a 2x PNG is 0.1-0.3 MB), within a
 # worker's memory budget (views asked for again are the ones kept).
 DOWNLOAD_CACHE_BYTES = 4 * 2**20
@@ -290,13 +291,14 @@ class Renderer:
         self._loop = self._thread = self._browser = self.folder = None
         if loop is not None:
             if browser is not None:
-                # Tabs still opening in the background would fail on the closed browser: they
-                # finish first (a process ending while Chromium starts closes it here).
+                # Tabs still opening in the background would fail on the closed browser (a
+                # process ending while Chromium starts closes it here): they are cancelled and
+                # their ends read, so that asyncio reports no unread failure at exit.
                 opening = list(getattr(browser, "opening_tabs", ()))
                 if opening:
                     with contextlib.suppress(Exception):
                         done = asyncio.run_coroutine_threadsafe(_settled(opening), loop)
-                        done.result(START_TIMEOUT_S)
+                        done.result(SETTLE_TIMEOUT_S)
                 # A dead browser may fail to close; it is gone either way.
                 with contextlib.suppress(Exception):
                     asyncio.run_coroutine_threadsafe(browser.close(), loop).result(10)
@@ -519,7 +521,10 @@ def renderer() -> ImageRenderer:
 
 
 async def _settled(tasks: Sequence[asyncio.Future[Any]]) -> None:
-    """Wait for tasks to end, their failures read (asyncio reports unread ones at exit)."""
+    """Cancel tasks and wait for them to end, their failures read (asyncio reports unread ones
+    at exit)."""
+    for task in tasks:
+        task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
 

@@ -360,3 +360,19 @@ def test_a_refused_export_ends_without_a_traceback(data, tmp_path):
     assert "its 104 rows need a picture" in done.stderr
     assert "Traceback" not in done.stderr and "Task exception" not in done.stderr
     assert not out.exists()
+
+
+def test_a_tall_printed_chart_repeats_its_value_axis_on_top(tables):
+    """104 rows drawn 1,800 px tall: the value axis is above the first rows as well as below
+    the last, and the printed labels take one line each; a region of 10 rows keeps one axis."""
+    from indicators.figures import layout
+    from indicators.outputs import export
+
+    chart = catalogue.render("gender_countries", tables, {})
+    width, height = export.printed_size(chart, 1000, 620)
+    fig = export.laid_out(chart, width, height)
+    assert fig.layout["xaxis2"].side == "top" and fig.layout["xaxis2"].matches == "x"
+    assert all("<br>" not in str(t) for t in fig.layout.yaxis.ticktext)
+    assert layout.labelled_rows(chart.figure)[1] == 2  # the dashboard's copy keeps two lines
+    africa = catalogue.render("gender_countries", tables, {"region": "ITU_AFR"})
+    assert "xaxis2" not in export.laid_out(africa, 1000, 620).layout
