@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import figures
-from indicators.catalogue import queries
+from indicators.catalogue import queries, wording
 from indicators.catalogue.charts import Param, edition_param
 from indicators.etl.codes import ITU_REGIONS
 from indicators.figures.layout import word_lines
@@ -48,14 +48,19 @@ def in_order(wide: pd.DataFrame, sorts: Sorts, sort: str) -> pd.DataFrame:
     return wide.sort_values(by, ascending=ascending)
 
 
+def short_name(name: str) -> str:
+    """'Bolivia (Plurinational State of)' -> 'Bolivia': without a formal qualifier in
+    brackets, in ITU's short forms ('Hong Kong, China')."""
+    return SHORT_FORMS.get(name) or re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+
+
 def tick_label(name: str, year: int) -> str:
     """'Bosnia and Herzegovina', 2018 -> 'Bosnia and<br>Herzegovina (2018)': at most two short
     lines, without a formal qualifier in brackets ('Bolivia (Plurinational State of)' ->
     'Bolivia'), in ITU's short forms ('Hong Kong, China'), and shortened with an
     ellipsis if still too long (the hover label and the table have the name in full)."""
     tail = f" ({int(year)})"
-    short = SHORT_FORMS.get(name) or re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    lines = word_lines(f"{short}{tail}", LABEL_CHARS)
+    lines = word_lines(f"{short_name(name)}{tail}", LABEL_CHARS)
     if len(lines) > 2:
         second = " ".join(lines[1:])[: LABEL_CHARS - len(tail) - 1].rstrip(" ,")
         lines = [lines[0], f"{second}…{tail}"]
@@ -104,6 +109,25 @@ def dot_plot(
     # The unit is in the subtitle; an axis title would collide with the exported source line.
     fig.update_xaxes(title=None)
     return fig
+
+
+def widest(data: pd.DataFrame, column: str = "gap_pp") -> pd.DataFrame:
+    """The economies whose gap is the largest at the one decimal it is printed with, in the
+    chart's order: a tie names them all (Bolivia and Peru, 5.3 points each), where a sort
+    would pick one of them and the finding could name the economy drawn second."""
+    printed = data[column].round(1)
+    return data[printed == printed.max()]
+
+
+def widest_text(rows: pd.DataFrame, column: str = "gap_pp") -> str:
+    """'Bolivia (2018) and Peru (2018), 5.3 points each' for a tie (short names, so that the
+    list reads), or one economy's name and survey year ('Iraq (2018)')."""
+    if len(rows) == 1:
+        row = rows.iloc[0]
+        return wording.aside(wording.name(row), str(int(row["year"])))
+    named = [f"{short_name(wording.name(r))} ({int(r['year'])})" for _, r in rows.iterrows()]
+    listed = ", ".join(named[:-1]) + f" and {named[-1]}"
+    return f"{listed}, {wording.half_up(float(rows[column].iloc[0]), 1)} points each"
 
 
 def region_text(data: pd.DataFrame, p: dict[str, Any]) -> str:

@@ -392,11 +392,14 @@ def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """In how many economies men are ahead, and the widest gap."""
     men_ahead = int((data["gap_pp"] > 0).sum())
-    widest = data.sort_values("gap_pp").iloc[-1]
+    top = economies.widest(data)
+    where = economies.widest_text(top)
+    if len(top) == 1:
+        widest = top.iloc[0]
+        where += f": {pct(widest['male_pct'])} of men against {pct(widest['female_pct'])} of women"
     return (
         f"Men's Internet use exceeded women's in {count(men_ahead, len(data))} economies "
-        f"shown; the gap was widest in {aside(name(widest), str(int(widest['year'])))}: "
-        f"{pct(widest['male_pct'])} of men against {pct(widest['female_pct'])} of women."
+        f"shown; the gap was widest in {where}."
     )
 
 

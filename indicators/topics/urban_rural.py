@@ -15,7 +15,7 @@ from indicators.catalogue.charts import ChartSpec, Finding, Param, edition_param
 from indicators.catalogue.errors import NoData
 from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
-from indicators.catalogue.wording import count, name, pct
+from indicators.catalogue.wording import count, pct
 from indicators.contract.schemas import field_info
 from indicators.contract.store import Tables
 from indicators.figures import Caption, Chart
@@ -128,22 +128,31 @@ def countries(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
 def countries_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """In how many economies urban dwellers are ahead, and the widest gap."""
     urban_ahead = int((data["gap_pp"] > 0).sum())
-    widest = data.sort_values("gap_pp").iloc[-1]
+    top = economies.widest(data)
+    where = economies.widest_text(top)
+    if len(top) == 1:
+        widest = top.iloc[0]
+        where += (
+            f": {pct(widest['urban_pct'])} in urban areas against "
+            f"{pct(widest['rural_pct'])} in rural areas"
+        )
     return (
         f"Urban dwellers used the Internet more than rural dwellers in "
-        f"{count(urban_ahead, len(data))} economies shown; the gap was widest in {name(widest)} "
-        f"({int(widest['year'])}): {pct(widest['urban_pct'])} in urban areas against "
-        f"{pct(widest['rural_pct'])} in rural areas."
+        f"{count(urban_ahead, len(data))} economies shown; the gap was widest in {where}."
     )
 
 
 def countries_headline(data: pd.DataFrame, p: dict[str, Any]) -> str:
     """'Urban use above rural in 80 of 95 economies; widest in Niger (2022): 56 points'."""
     urban_ahead = int((data["gap_pp"] > 0).sum())
-    widest = data.sort_values("gap_pp").iloc[-1]
+    top = economies.widest(data)
+    widest = top.iloc[0]
+    where = f"{wording.short(widest)} ({int(widest['year'])})"
+    if len(top) > 1:
+        where = " and ".join(economies.short_name(wording.name(r)) for _, r in top.iterrows())
     return (
         f"Urban use above rural in {count(urban_ahead, len(data))} economies; widest in "
-        f"{wording.short(widest)} ({int(widest['year'])}): {widest['gap_pp']:.0f} points"
+        f"{where}: {wording.half_up(float(widest['gap_pp']), 0)} points"
     )
 
 

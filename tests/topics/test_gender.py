@@ -310,3 +310,15 @@ def test_countries_figure_reads_in_the_order_given():
         "Men's Internet use exceeded women's in 1 of 2 economies shown; the gap was widest in "
         "Bolivia (Plurinational State of), 2018: 48% of men against 40% of women."
     )
+
+
+def test_a_tie_for_the_widest_gap_names_every_economy_in_it(tables):
+    """In the Americas, Bolivia and Peru share the widest gap at the printed decimal (5.3
+    points): the finding names both, in the chart's order, not the one a sort left last."""
+    chart = catalogue.render("gender_countries", tables, {"region": "ITU_AMS"})
+    gaps = chart.data["gap_pp"].round(1)
+    tied = chart.data[gaps == gaps.max()]
+    assert len(tied) == 2  # the edition as published: two economies at the top
+    assert chart.data.index[0] == tied.index[0]  # the chart draws the first of them on top
+    assert f"{gaps.max():.1f} points each." in chart.finding
+    assert "widest in Bolivia (2018) and Peru (2018)" in chart.finding

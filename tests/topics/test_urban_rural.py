@@ -214,3 +214,12 @@ def test_facts_and_figures_claims(tables):
     assert mine.loc["rural-offline", "recomputed_value"] == pytest.approx(1.849, abs=0.001)
     assert mine.loc["rural-offline", "status"] == "confirmed"
     assert "2.833 to 2.857" in mine.loc["urban-rural-lic", "note"]
+
+
+def test_the_headline_rounds_the_widest_gap_half_up(tables):
+    """Peru's urban-rural gap is 44.5 points (62.2 - 17.7): printed 45, as a reader rounds it,
+    not 44 (Python's round-half-even)."""
+    chart = catalogue.render("urban_rural_countries", tables, {})
+    widest = chart.data.loc[chart.data["gap_pp"].idxmax()]
+    assert widest["gap_pp"] == pytest.approx(44.5)
+    assert chart.headline.endswith("widest in Peru (2018): 45 points")
