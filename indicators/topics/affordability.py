@@ -331,11 +331,13 @@ def _window_notes(
     rows: pd.DataFrame, window: str, drawn: bool, defined: pd.Series
 ) -> tuple[str, tuple[str, ...]]:
     """The chosen window's years drawn ('2021–2025') and the caption note on its lines ('' and
-    a note saying why when no line is drawn). ``defined``: the window's years in the edition,
-    which define its economies even when the chart's span shows only some of them."""
+    a note saying why when no line is drawn). ``rows``: the rows drawn, their value last (an
+    experimental collection left out, or a year without a value, is not in the span);
+    ``defined``: the window's years in the edition, which define its economies even when the
+    chart's span shows only some of them."""
     if window == NO_WINDOW:
         return "", ()
-    years = rows.loc[rows["sample"] == window, "year"]
+    years = rows.loc[(rows["sample"] == window) & rows.iloc[:, -1].notna(), "year"]
     n = schemas.window_years(window)
     if years.empty or not drawn:
         return "", (f"No same-economies medians of this basket to draw for the last {n} years.",)
@@ -362,7 +364,7 @@ def median_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     symbols = _symbols(data[data["sample"] == ANNUAL])
     defined = whole.loc[whole["sample"] == window, "year"]
     drawn = bool((data["sample"] != ANNUAL).any())
-    span, window_notes = _window_notes(rows, window, drawn, defined)
+    span, window_notes = _window_notes(data, window, drawn, defined)
     outlines = {g: s.replace("-open", " outline") for g, s in symbols.items()}
     out = queries.framed(data, tables, p["edition"])
     out.attrs.update(

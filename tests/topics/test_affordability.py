@@ -402,3 +402,15 @@ def test_map_figure_caps_the_colour_scale_at_ten_per_cent():
     assert chart.caption.title == "Fixed broadband prices, 2025"
     assert "2 of 5 economies meet the 2% target (price below 2%)." in chart.caption.notes
     assert affordability.map_finding(data, p).startswith("In 2025, 2 of 5 economies priced")
+
+
+def test_the_subtitle_names_the_years_its_lines_draw(tables):
+    """Mobile broadband, LDCs/LLDCs/SIDS: the same-economies lines stop at 2024 (2025 has no
+    constant-sample value to draw), and the subtitle says 2021–2024, not the window's 2021–2025."""
+    params = {"basket": "mobile_broadband", "grouping": "special", "unit": "pct_gni_pc"}
+    chart = catalogue.render("price_medians", tables, params)
+    column = "median_pct_gni_pc"
+    lines = chart.data[(chart.data["sample"] != "annual") & chart.data[column].notna()]
+    first, last = int(lines["year"].min()), int(lines["year"].max())
+    assert f"lines: same economies, {first}–{last}" in chart.caption.subtitle
+    assert last == 2024
