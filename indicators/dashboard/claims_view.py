@@ -62,14 +62,49 @@ def metric_unit(metric: str) -> str:
     return declared.unit if declared else ""
 
 
-def format_value(value: Any, metric: str, comparator: str = "=", digits: int | None = None) -> str:
-    """A claim's figure as a person reads it: 'more than 4×', '17%', '28'."""
+def format_value(
+    value: Any,
+    metric: str,
+    comparator: str = "=",
+    digits: int | None = None,
+    tolerance: Any = None,
+) -> str:
+    """A claim's figure as a person reads it: 'more than 4×', '17%', '28'; with the claim's
+    rounding (``tolerance``, half its last printed digit), at the decimals the report printed
+    ('0.94', '0.70')."""
     if _missing(value) or pd.isna(value):
         return "—"
     number = float(value)
     if digits is None:
-        digits = 0 if number == round(number) else (2 if metric == "ratio" else 1)
+        digits = _printed_digits(tolerance)
+    if digits is None:
+        digits = _default_digits(number, metric)
     return f"{COMPARATOR_WORDS.get(comparator, '')}{number:,.{digits}f}{metric_unit(metric)}"
+
+
+def _printed_digits(tolerance: Any) -> int | None:
+    """The decimals a report printed, from its rounding (half its last digit: 0.005 -> 2)."""
+    if _missing(tolerance) or pd.isna(tolerance) or float(tolerance) <= 0:
+        return None
+    return max(0, round(-math.log10(2 * float(tolerance))))
+
+
+def _default_digits(number: float, metric: str) -> int:
+    return 0 if number == round(number) else (2 if metric == "ratio" else 1)
+
+
+def claim_value(row: Mapping[str, Any], column: str = "reported_value") -> str:
+    """A claim row's reported or recomputed value as printed everywhere (page, annex, CSV): the
+    reported one at the decimals the report printed ('0.94', '0.70'); the recomputed one with
+    at least as many, and enough that a value short of a threshold reads so (3.995×)."""
+    metric, tolerance = str(row["metric"]), row.get("tolerance")
+    if column == "reported_value":
+        return format_value(row[column], metric, str(row["comparator"]), None, tolerance)
+    value = row[column]
+    digits = _digits(value, float(row["reported_value"]), metric, str(row["comparator"]))
+    if digits is None and not (_missing(value) or pd.isna(value)):
+        digits = max(_default_digits(float(value), metric), _printed_digits(tolerance) or 0)
+    return format_value(value, metric, "=", digits)
 
 
 def _digits(recomputed: Any, reported: float, metric: str, comparator: str) -> int | None:
@@ -112,17 +147,8 @@ def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> 
                 "claim_id": row["claim_id"],
                 "statement": row["statement"],
                 "citation": row["citation"],
-                "reported": format_value(row["reported_value"], row["metric"], row["comparator"]),
-                "recomputed": format_value(
-                    row["recomputed_value"],
-                    row["metric"],
-                    digits=_digits(
-                        row["recomputed_value"],
-                        float(row["reported_value"]),
-                        row["metric"],
-                        row["comparator"],
-                    ),
-                ),
+                "reported": claim_value(row),
+                "recomputed": claim_value(row, "recomputed_value"),
                 "edition": edition_text(row),
                 # An edition left out of the counts says so, so that the counts add up.
                 "status": row["status"],
@@ -185,9 +211,7 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
             {
                 "claim_id": claim_id,
                 "statement": first["statement"],
-                "reported": format_value(
-                    first["reported_value"], first["metric"], first["comparator"]
-                ),
+                "reported": claim_value(first),
                 # A stated edition always has its row (not computable when not published here).
                 "report_edition": _state(own.iloc[0]) if len(own) else "not stated",
                 "latest_edition": _state(newest),
@@ -201,7 +225,7 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _state(row: pd.Series) -> str:
     """'ITU key ICT indicators, Oct 2019: 4.53× (confirmed)'."""
-    value = format_value(row["recomputed_value"], row["metric"])
+    value = claim_value(row, "recomputed_value")
     key = _edition_key({str(k): v for k, v in row.items()})
     name = queries.edition_label(key) if key else "none available"
     return f"{name}: {value} ({row['status']})"
@@ -419,8 +443,7 @@ def _joined(names: list[str], holds: Any, wanted: bool) -> str:
 
 
 def _value_text(row: pd.Series) -> str:
-    got = format_value(row["recomputed_value"], row["metric"])
-    return f"{got} against {format_value(row['reported_value'], row['metric'], row['comparator'])}"
+    return f"{claim_value(row, 'recomputed_value')} against {claim_value(row)}"
 
 
 def history_figure(frame: pd.DataFrame, title: str) -> dict[str, Any]:

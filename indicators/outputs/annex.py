@@ -49,7 +49,7 @@ def _checked(row: Mapping[Any, Any] | None) -> str:
     if row is None:
         return "not stated by the report"
     edition = claims_view.edition_text(row).replace(" (the report's edition)", "")
-    value = claims_view.format_value(row["recomputed_value"], str(row["metric"]))
+    value = claims_view.claim_value(row, "recomputed_value")
     return f"{edition}: {value} ({row['status']})"
 
 
@@ -61,9 +61,7 @@ def _row(group: pd.DataFrame, verdict: str) -> ClaimRow:
     latest = records[-1]
     paragraph = _paragraph(str(first["citation"]))
     claim = f"{first['claim_id']}. {first['statement']}" + (f" ({paragraph})" if paragraph else "")
-    reported = claims_view.format_value(
-        first["reported_value"], str(first["metric"]), str(first["comparator"])
-    )
+    reported = claims_view.claim_value(first)
     return ClaimRow(claim, reported, _checked(own), _checked(latest), verdict, str(latest["note"]))
 
 

@@ -211,3 +211,19 @@ def test_data_page_lists_tables_and_serves_downloads(pages):
 
     sent = copy_context().run(click)
     assert sent["filename"] == "bandwidth.csv" and sent["base64"]
+
+
+def test_a_claims_figures_keep_the_decimals_the_report_printed(tables):
+    """Facts and Figures 2024 gives the parity score as 0.94 and 0.70: the table, the summary
+    and the annex print them so, reported and recomputed, not '0.9' and '0.7' beside a claim
+    that says 0.94."""
+    claims = tables.get("claims")
+    specs = claims_view.claim_specs()
+    shown = claims_view.claims_view(claims, specs).set_index("claim_id")
+    for claim_id, printed in (("parity", "0.94"), ("parity-ldc", "0.70")):
+        rows = shown.loc[[claim_id]]
+        assert set(rows["reported"]) == {printed}, claim_id
+        assert printed in set(rows["recomputed"]), claim_id  # its own edition confirms it
+    summary = claims_view.summary_rows(claims[claims["claim_id"] == "parity"])
+    assert summary["reported"].tolist() == ["0.94"]
+    assert "0.94 (confirmed)" in summary["latest_edition"].iloc[0]
