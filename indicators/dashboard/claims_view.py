@@ -152,7 +152,7 @@ def claims_view(frame: pd.DataFrame, specs: Mapping[str, Mapping[str, Any]]) -> 
                 "edition": edition_text(row),
                 # An edition left out of the counts says so, so that the counts add up.
                 "status": row["status"],
-                "status_text": row["status"] + (NOT_COUNTED if uncounted(row) else ""),
+                "status_text": status_text(row),
                 "status_class": status_class(row["status"]),
                 "note": row["note"],
                 "href": claim_href(row, specs.get(str(row["claim_id"]))),
@@ -168,6 +168,18 @@ def shared_citation(frame: pd.DataFrame) -> str:
 
 
 NOT_COUNTED = " (an edition before the report: not counted)"
+# 'Revised' says the data moved since the report; in the report's own edition nothing moved.
+OWN_EDITION_MISS = " (its own edition does not support it: no revision)"
+
+
+def status_text(row: Mapping[Any, Any]) -> str:
+    """A row's status as the page prints it: counted as its status, with what the word alone
+    would misstate ('revised' in the report's own edition, an edition left out of the
+    counts)."""
+    text = str(row["status"])
+    if text == "revised" and bool(row.get("report_edition")):
+        text += OWN_EDITION_MISS
+    return text + (NOT_COUNTED if uncounted(row) else "")
 
 
 def uncounted(row: Mapping[Any, Any]) -> bool:

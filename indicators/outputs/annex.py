@@ -50,7 +50,7 @@ def _checked(row: Mapping[Any, Any] | None) -> str:
         return "not stated by the report"
     edition = claims_view.edition_text(row).replace(" (the report's edition)", "")
     value = claims_view.claim_value(row, "recomputed_value")
-    return f"{edition}: {value} ({row['status']})"
+    return f"{edition}: {value} ({claims_view.status_text(row)})"
 
 
 def _row(group: pd.DataFrame, verdict: str) -> ClaimRow:
