@@ -95,6 +95,7 @@ callbacks.register_url_sync()
 guard.install(app)
 embed.register()
 headers.install(app)
+firstpage.install(app)
 health.install(app)
 
 

@@ -74,3 +74,20 @@ def container(app: dash.Dash) -> Any:
     body.children = content
     store.data = {"title": title}
     return type(dash.page_container)([location, body, store, dummy])
+
+
+def install(app: dash.Dash) -> None:
+    """An address no page answers gets status 404 with the not-found page (its link home drawn
+    as before), so that a link checker or a crawler sees the broken link a reader sees; Dash
+    answers 200 to every address."""
+
+    @app.server.after_request
+    def not_found(response: flask.Response) -> flask.Response:
+        if (
+            flask.request.method == "GET"
+            and response.status_code == 200
+            and response.mimetype == "text/html"
+            and page_of(app, flask.request.path)["module"].split(".")[-1] == NOT_FOUND_MODULE
+        ):
+            response.status_code = 404
+        return response

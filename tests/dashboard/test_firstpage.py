@@ -67,3 +67,15 @@ def test_without_the_pages_address_the_router_draws_it(http, referrer):
     location = find(layout, "_pages_location")["props"]
     assert "pathname" not in location  # set by the browser, which fires the router
     assert not find(layout, "_pages_content")["props"].get("children")
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/no-such-page", 404), ("/internet/extra", 404), ("/", 200), ("/internet?x=1", 200)],
+)
+def test_an_unknown_address_answers_404_and_still_draws_the_page_home(http, path, status):
+    """A link checker or a crawler sees a broken link as a reader does; the page (its link home
+    drawn by the not-found layout) is the same HTML as any other address's."""
+    answer = http.get(path)
+    assert answer.status_code == status
+    assert answer.mimetype == "text/html" and b"_dash-renderer" in answer.data
