@@ -270,9 +270,32 @@ def source_line(tables: Tables, view: View) -> str:
     return lines[0] if lines[0] == lines[1] else "; ".join(lines)
 
 
-def by_year_figure(s: diff.Summary) -> go.Figure:
-    """Stacked bars: values revised, added and dropped in each year."""
+def changed_years(s: diff.Summary) -> pd.DataFrame:
+    """The counts per year from the first to the last year with a value revised, added or
+    dropped (the years around them hold unchanged values only: no bar to draw)."""
     counts = s.by_year
+    changed = counts[list(STATUS_COLOURS)].sum(axis=1) > 0
+    if not changed.any():
+        return counts
+    years = counts.loc[changed, "year"]
+    return counts[counts["year"].between(years.min(), years.max())]
+
+
+def unchanged_note(s: diff.Summary) -> tuple[str, ...]:
+    """'Before 2005 (from 1990) no value was revised, added or dropped.' when the bars start
+    later than the editions' years."""
+    shown, every = changed_years(s)["year"], s.by_year["year"]
+    if shown.empty or every.empty or int(shown.min()) == int(every.min()):
+        return ()
+    return (
+        f"Before {int(shown.min())} (from {int(every.min())}) no value was revised, added or "
+        "dropped.",
+    )
+
+
+def by_year_figure(s: diff.Summary) -> go.Figure:
+    """Stacked bars: values revised, added and dropped in each year with any."""
+    counts = changed_years(s)
     fig = go.Figure(
         [
             go.Bar(
@@ -486,10 +509,10 @@ def by_year_chart(s: diff.Summary, source: str) -> Chart:
         title="Values revised, added and dropped per year",
         subtitle=f"Number of values, {s.old_label} to {s.new_label}",
         source=source,
-        notes=(NOISE_NOTE,),
+        notes=(*unchanged_note(s), NOISE_NOTE),
     )
     fig = figures.with_caption(by_year_figure(s), caption)
-    chart = Chart(fig, s.by_year.reset_index(drop=True), caption, kind="Stacked bar chart")
+    chart = Chart(fig, changed_years(s).reset_index(drop=True), caption, kind="Stacked bar chart")
     chart.meta.update(chart="changes_by_year", edition=f"{s.old_label} to {s.new_label}")
     return chart
 

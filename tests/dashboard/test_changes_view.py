@@ -183,3 +183,19 @@ def test_the_largest_revisions_legend_names_editions_without_their_shared_source
     # Different sources (or no edition part) keep their whole labels.
     assert changes_view.short_names("A, Feb 2026", "B, Jul 2026") == ("A, Feb 2026", "B, Jul 2026")
     assert changes_view.short_names("Old", "New") == ("Old", "New")
+
+
+def test_the_bars_per_year_start_at_the_first_year_with_a_change(tables):
+    """WDI's two editions hold values from 1990, but nothing before 2005 was revised, added or
+    dropped: the bars start in 2005 (no empty half of a chart), and a note says why."""
+    view = changes_view.resolve(tables, {})
+    summary = changes_view.summary(tables, view, changes_view.comparison(tables, view))
+    chart = changes_view.by_year_chart(summary, "source")
+    changed = summary.by_year[summary.by_year[["revised", "added", "dropped"]].sum(axis=1) > 0]
+    first = int(changed["year"].min())
+    assert min(chart.figure.data[0].x) == first == int(chart.data["year"].min())
+    assert int(summary.by_year["year"].min()) < first
+    assert chart.caption.notes[0] == (
+        f"Before {first} (from {int(summary.by_year['year'].min())}) no value was revised, "
+        "added or dropped."
+    )
