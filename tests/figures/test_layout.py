@@ -159,11 +159,14 @@ def legend_bottom_drawn(svg: str) -> float:
     return top + float(re.search(r'class="bg"[^>]*height="([\d.]+)"', legend).group(1))
 
 
+@pytest.mark.parametrize("grouped", [False, True], ids=["plain", "grouped"])
 @pytest.mark.parametrize("names", LEGENDS, ids=["special", "income", "regions"])
-def test_legend_rows_are_counted_as_plotly_draws_them(names):
+def test_legend_rows_are_counted_as_plotly_draws_them(names, grouped):
     """The layout reserves room for every legend row plotly draws (a legend that wrapped into
     more rows than counted was drawn over the plot), at sizes from a Word column to a slide;
-    text widths are estimated on the wide side, so a row more at most."""
+    text widths are estimated on the wide side, so a row more at most. Grouped: each name a
+    legend group of two traces, one of them in the legend (the price medians' points and
+    lines), which plotly lays out in columns unless told otherwise."""
     cases = [
         (227, 0.73),
         (454, 0.615),
@@ -175,7 +178,15 @@ def test_legend_rows_are_counted_as_plotly_draws_them(names):
     ]
     jobs, expected, plot_tops = [], [], []
     for width, scale in cases:
-        fig = go.Figure([go.Scatter(x=[2019, 2024], y=[1, 2], name=n) for n in names])
+        traces = [go.Scatter(x=[2019, 2024], y=[1, 2], name=n, legendgroup=n) for n in names]
+        if grouped:
+            traces += [
+                go.Scatter(x=[2021, 2024], y=[1, 2], name=n, legendgroup=n, showlegend=False)
+                for n in names
+            ]
+        else:
+            traces = [t.update(legendgroup=None) for t in traces]
+        fig = go.Figure(traces)
         theme.install()
         fig.update_layout(template=theme.TEMPLATE)
         laid = layout.apply(fig, "", "", [], width, int(width * 0.6), scale)
