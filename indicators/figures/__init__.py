@@ -28,6 +28,14 @@ class Caption:
     subtitle: str
     source: str
     notes: tuple[str, ...] = ()
+    # Those of the notes a figure is never shown without, even where room leaves the others
+    # out (a slide prints them under its source): a publisher's caution ("Not to be used for
+    # year-on-year comparison"), a break in the series.
+    cautions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not set(self.cautions) <= set(self.notes):
+            raise ValueError("a caption's cautions are among its notes")
 
     def lines(self) -> list[str]:
         """The caption as plain text lines (CSV headers, Markdown, alt text)."""

@@ -483,6 +483,29 @@ def fit_y_title(fig: go.Figure, plot_h: float, font: float) -> None:
     axis.title.text = "<br>".join(lines) if len(lines) == 2 else None
 
 
+TICK_PITCH = 1.6  # a value tick label's room on its axis, in lines of its font
+
+
+def thin_value_ticks(fig: go.Figure, plot_h: float, font: float) -> None:
+    """A value axis with ticks set one by one (a log axis's 1-2-5 steps) keeps as many as its
+    plot's height gives room for: on a log axis the powers of ten first, then every other one
+    (ten labels on a 110 px slide plot ran into each other); in place."""
+    axis = fig.layout.yaxis
+    values, labels = list(axis.tickvals or ()), list(axis.ticktext or ())
+    room = max(2, int(plot_h // (TICK_PITCH * font)))
+    if len(values) <= room or not all(isinstance(v, int | float) for v in values):
+        return
+    keep = list(range(len(values)))
+    if axis.type == "log":
+        powers = [i for i in keep if float(values[i]) > 0 and math.log10(values[i]).is_integer()]
+        keep = powers if len(powers) >= 2 else keep
+    step = math.ceil(len(keep) / room)
+    keep = keep[::step]
+    axis.tickvals = [values[i] for i in keep]
+    if len(labels) == len(values):
+        axis.ticktext = [labels[i] for i in keep]
+
+
 def _colourbar_px(fig: go.Figure, font: float) -> float:
     """Room for a map's colour bar at the right: the bar, its tick labels and its title."""
     bars = [t for t in fig.data if t.type == "choropleth" and t.showscale is not False]
@@ -567,6 +590,7 @@ def apply(
     if _is_cartesian(fig):
         m = margins(fig, blocks, width, rows)
         fit_y_title(fig, height - m.top - m.bottom, BASE_FONT * s)
+        thin_value_ticks(fig, height - m.top - m.bottom, BASE_FONT * s)
     m = margins(fig, blocks, width, rows)
     inset = INSET * s
     plot_w = max(1.0, width - m.left - m.right)

@@ -3,7 +3,8 @@
 A title slide, then per figure: the headline (the finding as an action title, on one line: the
 largest size from 28 to 20 pt at which it fits the slide, shortened if it fits at none), the
 chart's own title and unit as the subtitle, the picture across the slide's content width and as
-tall as the rest allows, and the source. The full finding and the notes go in the speaker notes.
+tall as the rest allows, and the source with the publisher's cautions (``Caption.cautions``).
+The full finding and every note go in the speaker notes.
 Pictures are drawn at the size they are shown, their smallest text at 14 pt. An organisation's
 template (``.pptx`` or ``.potx``) gives the master, the layouts, slide size and fonts; its own
 slides are left out.
@@ -125,6 +126,8 @@ def plan(fig: FigureDoc, frame: Frame, safety: float = 1.0) -> SlidePlan:
     subtitle = _wrapped(fig.title, frame.width, SUBTITLE_PT, 2)
     unit = _wrapped(fig.subtitle, frame.width, UNIT_PT, 2)
     source = _wrapped(f"Figure {fig.number}. Source: {fig.source}", frame.width, SOURCE_PT, 3)
+    # A publisher's caution is printed on the slide, not left to the speaker notes.
+    source += [line for c in fig.cautions for line in _wrapped(c, frame.width, SOURCE_PT, 3)]
     top = frame.title_top + frame.title_height + GAP_PT / 2
     top += LINE * (SUBTITLE_PT * len(subtitle) + UNIT_PT * len(unit)) + GAP_PT
     bottom = frame.slide_height - Emu(BOTTOM).pt - LINE * SOURCE_PT * len(source) - GAP_PT

@@ -39,6 +39,7 @@ class FigureDoc:
     width_px: int
     height_px: int
     headline: str = ""  # the finding as a short action title (slides)
+    cautions: tuple[str, ...] = ()  # notes a slide prints under its source (``Caption``)
     word: Picture | None = None
     slide: Picture | None = None
 

@@ -82,6 +82,7 @@ def figure_doc(
         width_px=width_px,
         height_px=height_px,
         headline=chart.headline,
+        cautions=tuple(chart.caption.cautions),
     )
 
 

@@ -414,6 +414,7 @@ def medians(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
             ANNUAL_CAUTION,
             *data.attrs.get("window_notes", ()),
         ),
+        cautions=(*(_runs_note(p["basket"], runs) if len(runs) > 1 else ()), ANNUAL_CAUTION),
     )
     return Chart(figures.with_caption(fig, caption), data, caption)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dash
 import docx
+import plotly.graph_objects as go
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -418,3 +419,39 @@ def test_the_dashboards_word_download_says_why_a_tall_chart_is_not_drawn(tables)
     assert sent is dash.no_update
     assert status.startswith("Not drawn for Word: its 104 rows need a picture")
     assert "the PNG, SVG and PDF downloads are drawn as tall as the rows need" in status
+
+
+def test_a_publishers_caution_is_printed_on_the_slide(published, tmp_path):
+    """ITU: annual price medians are "Not to be used for year-on-year comparison", and the
+    basket's allowance changed in 2018: both are on the slide under the source (not only in the
+    speaker notes), with every note still in the notes; the log axis keeps labels that do not
+    run into each other on the short plot a slide leaves."""
+    spec = tmp_path / "prices.yaml"
+    spec.write_text(
+        "figures:\n  - id: fixed\n    chart: price_medians\n"
+        "    params: {basket: fixed_broadband, grouping: income, unit: pct_gni_pc}\n"
+    )
+    out = tmp_path / "out"
+    args = ["--data-dir", str(published.root), "export", str(spec), "--out", str(out)]
+    assert main([*args, "--format", "pptx"]) == 0
+    slide = list(Presentation(out / "prices.pptx").slides)[1]
+    shown = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    shown = " ".join(shown.split())
+    assert 'ITU: "Not to be used for year-on-year comparison"' in shown
+    assert "Series break: the fixed broadband basket's monthly data allowance changed" in shown
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Dashed line: Broadband Commission target" in notes
+    assert "Dashed line: Broadband Commission target" not in shown
+
+
+def test_a_short_log_axis_keeps_the_powers_of_ten():
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[0.6, 300]))
+    ticks = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500]
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    layout.thin_value_ticks(fig, plot_h=110, font=20)
+    assert list(fig.layout.yaxis.tickvals) == [1, 10, 100]
+    assert list(fig.layout.yaxis.ticktext) == ["1", "10", "100"]
+    tall = go.Figure(fig)
+    tall.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    layout.thin_value_ticks(tall, plot_h=600, font=13)
+    assert list(tall.layout.yaxis.tickvals) == ticks  # room for all: untouched
