@@ -1,7 +1,7 @@
 """The pack as a PowerPoint deck: one slide per figure, its message as the title.
 
 A title slide, then per figure: the headline (the finding as an action title, on one line: the
-largest size from 28 to 20 pt at which it fits the slide, shortened if it fits at none), the
+largest size from 28 to 18 pt at which it fits the slide, shortened if it fits at none), the
 chart's own title and unit as the subtitle, the picture across the slide's content width and as
 tall as the rest allows, and the source with the publisher's cautions (``Caption.cautions``).
 The full finding and every note go in the speaker notes.
@@ -34,7 +34,7 @@ SLIDE = (Inches(13.333), Inches(7.5))  # 16:9
 MARGIN = Inches(0.5)
 TOP = Inches(0.35)
 BOTTOM = Inches(0.35)
-TITLE_SIZES = (28, 26, 24, 22, 20)
+TITLE_SIZES = (28, 26, 24, 22, 20, 18)
 SUBTITLE_PT = 18
 UNIT_PT = 14
 SOURCE_PT = 12
@@ -88,9 +88,11 @@ def _width(text: str, size: float, bold: bool, safety: float) -> float:
 
 
 def _shorter(text: str) -> list[str]:
-    """The title, then ever shorter forms of it: without its final period, its parentheses,
-    and what follows a semicolon."""
+    """The title, then ever shorter forms of it: without its final period, its parentheses
+    (the year's last: a headline without it could read as today's), and what follows a
+    semicolon."""
     forms = [text.rstrip(".")]
+    forms.append(re.sub(r"\s*\((?!\d{4}(?:[-–]\d{4})?\))[^)]*\)", "", forms[-1]).strip())
     forms.append(re.sub(r"\s*\([^)]*\)", "", forms[-1]).strip())
     forms.append(forms[-1].split(";")[0].strip())
     return list(dict.fromkeys(f for f in forms if f))
