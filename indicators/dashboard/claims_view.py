@@ -93,7 +93,7 @@ def _default_digits(number: float, metric: str) -> int:
     return 0 if number == round(number) else (2 if metric == "ratio" else 1)
 
 
-def claim_value(row: Mapping[str, Any], column: str = "reported_value") -> str:
+def claim_value(row: Mapping[Any, Any] | pd.Series, column: str = "reported_value") -> str:
     """A claim row's reported or recomputed value as printed everywhere (page, annex, CSV): the
     reported one at the decimals the report printed ('0.94', '0.70'); the recomputed one with
     at least as many, and enough that a value short of a threshold reads so (3.995×)."""

@@ -413,7 +413,9 @@ def compare_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     drawn = [e for e in p["entities"] if e in set(data["entity_id"])]
     data = data.set_index("entity_id").loc[drawn].reset_index()
     missing = [names.get(e, e) for e in p["entities"] if e not in drawn]
-    notes = (f"No data in this edition for {', '.join(missing)}.",) if missing else ()
+    notes: tuple[str, ...] = (
+        (f"No data in this edition for {', '.join(missing)}.",) if missing else ()
+    )
     notes += queries.elsewhere_note(tables, "internet_use", p["edition"], data)
     return queries.framed(data, tables, p["edition"], notes=notes)
 
