@@ -144,17 +144,18 @@ def group_lines(
 
 
 def reference_lines(
-    fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash"
+    fig: go.Figure, refs: Sequence[tuple[str, float]], dash: str = "dash", log: bool = False
 ) -> go.Figure:
     """Dashed (or dotted) horizontal lines with their labels (targets, thresholds), each label
     at the end of its line and on the side farther from the data drawn, on a white ground, so
-    no data line runs through it, even on a phone's narrow chart."""
+    no data line runs through it, even on a phone's narrow chart; ``log`` for a chart whose
+    value axis will be logarithmic (distances to the data are read as drawn)."""
     for label, value in refs:
         fig.add_hline(
             y=value,
             line={"dash": dash, "color": theme.REFERENCE, "width": 1},
             annotation_text=label,
-            annotation_position=_clear_side(fig, value),
+            annotation_position=_clear_side(fig, value, log),
             annotation_font={"size": 11, "color": theme.REFERENCE},
             annotation_bgcolor="rgba(255,255,255,0.85)",
             # Named, so a page can move the label into the legend where the plot is narrow.
@@ -163,16 +164,21 @@ def reference_lines(
     return fig
 
 
-def _clear_side(fig: go.Figure, value: float) -> str:
+def _clear_side(fig: go.Figure, value: float, log: bool = False) -> str:
     """Where a reference line's label sits clear of the data: the end (left or right) where the
-    traces drawn come least close to the line, above it unless the data crowd it from above."""
+    traces drawn come least close to the line, above it unless the data crowd it from above
+    (distances on a log axis in decades, as they are drawn)."""
     points = [
-        (float(x), float(y))
+        (float(x), math.log10(y) if log else float(y))
         for trace in fig.data
         if trace.type == "scatter" and trace.x is not None and trace.y is not None
         for x, y in zip(trace.x, trace.y, strict=False)
-        if isinstance(x, int | float) and isinstance(y, int | float) and math.isfinite(y)
+        if isinstance(x, int | float)
+        and isinstance(y, int | float)
+        and math.isfinite(y)
+        and (y > 0 or not log)
     ]
+    value = math.log10(value) if log and value > 0 else value
     if not points:
         return "top left"
     xs = [x for x, _ in points]

@@ -393,7 +393,7 @@ def medians(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     pct = p["unit"] == "pct_gni_pc"
     if pct:
         # Shares of GNI span two orders of magnitude (Low income near 300% in 2008): log scale.
-        figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
+        figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)], log=True)
         _log_axis(fig, data[column])
     else:
         fig.update_yaxes(rangemode="tozero")
@@ -648,7 +648,7 @@ def _distribution_notes(
 
 def _high_line(fig: go.Figure) -> None:
     """The 5% level as a dotted line, labelled like the target line."""
-    figures.reference_lines(fig, [(HIGH_LABEL, HIGH_PCT)], dash="dot")
+    figures.reference_lines(fig, [(HIGH_LABEL, HIGH_PCT)], dash="dot", log=True)
 
 
 def distribution_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
@@ -670,7 +670,7 @@ def distribution(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     unit_text, unit_short = UNITS[p["unit"]]
     fig = _strip(data, column, unit_short, _target_classes(data, column, pct))
     if pct:
-        figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)])
+        figures.reference_lines(fig, [(TARGET_LABEL, TARGET_PCT)], log=True)
         _high_line(fig)
     _log_axis(fig, data[column])
     official = data[~data["experimental"]]
