@@ -128,6 +128,17 @@ def group_rows(tables: Tables, p: dict[str, Any]) -> pd.DataFrame:
     return queries.framed(data, tables, p["edition"], notes=other if p["sex"] == "total" else ())
 
 
+def _targets_note(data: pd.DataFrame) -> tuple[str, ...]:
+    """'Dashed line: the Broadband Commission's 2025 target for the world.' for the targets of
+    the groups drawn (one line for the world alone, none for a grouping without targets)."""
+    drawn = {TARGETS_2025[e][0] for e in data["entity_id"].unique() if e in TARGETS_2025}
+    if not drawn:
+        return ()
+    if len(drawn) == 1:
+        return ("Dashed line: the Broadband Commission's target for 2025.",)
+    return ("Dashed lines: the Broadband Commission's targets for 2025.",)
+
+
 def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
     """Internet use over time for the groups of one grouping, with the 2025 targets."""
     names = queries.names_in(data)
@@ -148,7 +159,7 @@ def by_group(data: pd.DataFrame, p: dict[str, Any]) -> Chart:
         source=queries.source_of(data),
         notes=(
             *queries.estimate_note(data),
-            "Dashed lines: Broadband Commission targets for 2025.",
+            *_targets_note(data),
             *queries.notes_of(data),
         ),
     )

@@ -185,10 +185,12 @@ def test_by_group_figure_on_five_rows():
     assert chart.caption.source == SOURCE
     assert chart.caption.notes == (
         "2021 = ITU estimate.",
-        "Dashed lines: Broadband Commission targets for 2025.",
+        "Dashed lines: the Broadband Commission's targets for 2025.",
     )
     targets = sorted(s.y0 for s in chart.figure.layout.shapes)
     assert targets == [35.0, 75.0]  # the world's and the LDCs' targets, for the groups drawn
+    world_only = internet.by_group(data[data["entity_id"] != "LDC"], p)
+    assert "Dashed line: the Broadband Commission's target for 2025." in world_only.caption.notes
     assert internet.by_group_finding(data, p) == (
         "In 2021, 90% of people used the Internet in high-income economies, against 25% in "
         "low-income economies and 62% worldwide."
