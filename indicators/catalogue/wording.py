@@ -26,6 +26,15 @@ def pct(value: float) -> str:
     return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
 
 
+def at_printed(rows: pd.DataFrame, column: str, value: float) -> str:
+    """The names of the rows whose value prints as ``value`` does, in alphabetical order
+    ('Bahrain, Saudi Arabia and United Arab Emirates'): a tie at the printed figure names
+    every economy in it, not the one a sort happened to leave at the end."""
+    shown = pct(value)
+    tied = sorted(name(r) for _, r in rows.iterrows() if pct(float(r[column])) == shown)
+    return ", ".join(tied[:-1]) + f" and {tied[-1]}" if len(tied) > 1 else tied[0]
+
+
 def apart(a: float, b: float, places: int = 1, most: int = 3) -> int:
     """The fewest decimals, from ``places`` up to ``most``, at which two values print apart:
     a change from 1.73 to 1.75 reads '1.73 (1.75 ...)', never '1.7 (1.7 ...)'."""

@@ -22,6 +22,7 @@ from indicators.catalogue.explore import Explore
 from indicators.catalogue.topic import ClaimMetric, Topic
 from indicators.catalogue.wording import (
     aside,
+    at_printed,
     count,
     extremes,
     group_name,
@@ -366,8 +367,9 @@ def map_finding(data: pd.DataFrame, p: dict[str, Any]) -> str:
     year = p.get("year") or int(data["year"].max())
     return (
         f"Up to {year}, {count(half, len(data))} economies mapped had more than half of their "
-        f"population online; use ranged from {pct(low['value_pct'])} in {name(low)} to "
-        f"{pct(top['value_pct'])} in {name(top)}."
+        f"population online; use ranged from {pct(low['value_pct'])} in "
+        f"{at_printed(data, 'value_pct', low['value_pct'])} to {pct(top['value_pct'])} in "
+        f"{at_printed(data, 'value_pct', top['value_pct'])}."
     )
 
 

@@ -285,3 +285,13 @@ def test_a_world_figure_another_publisher_puts_otherwise_is_noted(tables):
     # By sex the other publisher has no world split to compare: no note.
     female = catalogue.render("internet_by_group", tables, {"sex": "female"})
     assert not any("aggregates differ" in n for n in female.caption.notes)
+
+
+def test_the_map_finding_names_every_economy_at_the_printed_top(tables):
+    """Several economies print as 100% in 2024 (Bahrain, Saudi Arabia, the United Arab
+    Emirates at 100.0, others just below): the finding names them all, not one of them."""
+    chart = catalogue.render("internet_map", tables, {})
+    top = chart.data[chart.data["value_pct"] >= 99.5]
+    assert len(top) > 1
+    names = sorted(top["name"])
+    assert chart.finding.endswith(f"to 100% in {', '.join(names[:-1])} and {names[-1]}.")
