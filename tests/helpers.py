@@ -86,3 +86,12 @@ def rows(records, notes=(), names=None, **attrs):
 def drawn(chart):
     """Trace name -> {x: y} of a chart's line traces."""
     return {t.name: dict(zip(t.x, t.y, strict=True)) for t in chart.figure.data if t.x is not None}
+
+
+def export_args(data_root, folder, spec_text: str, name: str = "spec.yaml"):
+    """The arguments of `indicators export` for a spec written into ``folder`` (its output
+    folder ``folder/out``, returned too)."""
+    spec = folder / name
+    spec.write_text(spec_text)
+    out = folder / "out"
+    return ["--data-dir", str(data_root), "export", str(spec), "--out", str(out)], out

@@ -27,6 +27,7 @@ from pptx.util import Inches, Pt
 from indicators.cli import main
 from indicators.figures import layout
 from indicators.outputs import deck, worddoc
+from tests.helpers import export_args
 
 SPEC = """
 title: Test pack
@@ -433,13 +434,13 @@ def test_a_publishers_caution_is_printed_on_the_slide(published, tmp_path):
     basket's allowance changed in 2018: both are on the slide under the source (not only in the
     speaker notes), with every note still in the notes; the log axis keeps labels that do not
     run into each other on the short plot a slide leaves."""
-    spec = tmp_path / "prices.yaml"
-    spec.write_text(
+    args, out = export_args(
+        published.root,
+        tmp_path,
         "figures:\n  - id: fixed\n    chart: price_medians\n"
-        "    params: {basket: fixed_broadband, grouping: income, unit: pct_gni_pc}\n"
+        "    params: {basket: fixed_broadband, grouping: income, unit: pct_gni_pc}\n",
+        "prices.yaml",
     )
-    out = tmp_path / "out"
-    args = ["--data-dir", str(published.root), "export", str(spec), "--out", str(out)]
     assert main([*args, "--format", "pptx"]) == 0
     slide = list(Presentation(out / "prices.pptx").slides)[1]
     shown = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)

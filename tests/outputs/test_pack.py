@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from indicators import catalogue
 from indicators.cli import main
 from indicators.contract import store
+from tests.helpers import export_args
 
 SPEC = """
 title: Test pack
@@ -302,13 +303,12 @@ def test_custom_size_out_of_range_is_refused(data, tmp_path, capsys):
 def test_a_chart_of_many_rows_is_drawn_tall_enough_for_them(data, tmp_path, capsys):
     """104 economies in a page-sized picture would overlap: the images grow to give each row
     its label's lines (the pack says so), while a region's 10 rows keep the preset."""
-    spec = tmp_path / "rows.yaml"
-    spec.write_text(
+    args, out = export_args(
+        data.root,
+        tmp_path,
         "size: page\nfigures:\n  - id: all\n    chart: gender_countries\n"
-        "  - id: africa\n    chart: gender_countries\n    params: {region: ITU_AFR}\n"
+        "  - id: africa\n    chart: gender_countries\n    params: {region: ITU_AFR}\n",
     )
-    out = tmp_path / "out"
-    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
     assert main([*args, "--format", "png,pdf"]) == 0
     said = capsys.readouterr().out
     assert "so that its 104 rows stay apart" in said
@@ -325,10 +325,9 @@ def test_a_chart_of_many_rows_is_drawn_tall_enough_for_them(data, tmp_path, caps
 
 
 def test_rows_a_word_page_cannot_hold_are_refused_by_name(data, tmp_path, capsys):
+    all_rows = "figures:\n  - id: all\n    chart: gender_countries\n"
+    args, out = export_args(data.root, tmp_path, all_rows, "rows.yaml")
     spec = tmp_path / "rows.yaml"
-    spec.write_text("figures:\n  - id: all\n    chart: gender_countries\n")
-    out = tmp_path / "out"
-    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
     assert main([*args, "--format", "png,docx"]) == 1
     err = capsys.readouterr().err
     assert "figure 'all' (gender_countries): its 104 rows need a picture" in err
@@ -347,10 +346,8 @@ def test_a_refused_export_ends_without_a_traceback(data, tmp_path):
     import subprocess
     import sys
 
-    spec = tmp_path / "rows.yaml"
-    spec.write_text("figures:\n  - id: all\n    chart: gender_countries\n")
-    out = tmp_path / "out"
-    args = ["--data-dir", str(data.root), "export", str(spec), "--out", str(out)]
+    all_rows = "figures:\n  - id: all\n    chart: gender_countries\n"
+    args, out = export_args(data.root, tmp_path, all_rows)
     args += ["--format", "docx"]
     code = "import sys; from indicators.cli import main; sys.exit(main(sys.argv[1:]))"
     done = subprocess.run(
