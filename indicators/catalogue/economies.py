@@ -126,8 +126,7 @@ def widest_text(rows: pd.DataFrame, column: str = "gap_pp") -> str:
         row = rows.iloc[0]
         return wording.aside(wording.name(row), str(int(row["year"])))
     named = [f"{short_name(wording.name(r))} ({int(r['year'])})" for _, r in rows.iterrows()]
-    listed = ", ".join(named[:-1]) + f" and {named[-1]}"
-    return f"{listed}, {wording.half_up(float(rows[column].iloc[0]), 1)} points each"
+    return f"{wording.listed(named)}, {wording.half_up(float(rows[column].iloc[0]), 1)} points each"
 
 
 def region_text(data: pd.DataFrame, p: dict[str, Any]) -> str:

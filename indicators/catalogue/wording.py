@@ -26,13 +26,17 @@ def pct(value: float) -> str:
     return f"{half_up(value, 1)}%" if abs(value) < 10 else f"{half_up(value, 0)}%"
 
 
+def listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+
+
 def at_printed(rows: pd.DataFrame, column: str, value: float) -> str:
     """The names of the rows whose value prints as ``value`` does, in alphabetical order
     ('Bahrain, Saudi Arabia and United Arab Emirates'): a tie at the printed figure names
     every economy in it, not the one a sort happened to leave at the end."""
     shown = pct(value)
-    tied = sorted(name(r) for _, r in rows.iterrows() if pct(float(r[column])) == shown)
-    return ", ".join(tied[:-1]) + f" and {tied[-1]}" if len(tied) > 1 else tied[0]
+    return listed(sorted(name(r) for _, r in rows.iterrows() if pct(float(r[column])) == shown))
 
 
 def apart(a: float, b: float, places: int = 1, most: int = 3) -> int:

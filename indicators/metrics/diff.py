@@ -249,11 +249,8 @@ class Summary:
     def entities_text(self, ids: list[str], most: int = 15) -> str:
         """'Fragile and conflict affected situations (FCS), ...': named with their codes, the
         first ``most`` of them, then how many more ('none' for none)."""
-        named = [
-            f"{self.names[e]} ({e})" if self.names.get(e, e) != e else str(e) for e in ids[:most]
-        ]
-        more = f" and {len(ids) - most} more" if len(ids) > most else ""
-        return ", ".join(named) + more if ids else "none"
+        named = [f"{self.names[e]} ({e})" if self.names.get(e, e) != e else str(e) for e in ids]
+        return _listing(named, most) or "none"
 
 
 def measure_of(series: pd.Series) -> pd.Series:

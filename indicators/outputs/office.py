@@ -94,7 +94,7 @@ class Geometry:
     text_pt: float
     frame: deck.Frame
     safety: float
-    text_height_pt: float = 0.0
+    text_height_pt: float
 
     @classmethod
     def of(cls, options: Options, formats: Sequence[str]) -> Geometry:
