@@ -56,17 +56,24 @@ def laid_out(chart: Chart, width: int, height: int) -> go.Figure:
     return figures.fit_width(figures.copy(chart.figure), chart.caption, width, height, True)
 
 
+def printed(chart: Chart, width: int, height: int) -> tuple[go.Figure, int, int]:
+    """The chart laid out as an image is drawn, and its size: the size asked for, made taller
+    when the chart labels more rows than that height holds (104 economies in a page-sized
+    picture would overlap), so that every row keeps its label's lines at the size's fonts."""
+    fig = laid_out(chart, width, height)
+    if layout.labelled_rows(chart.figure)[0]:
+        for _ in range(3):  # a taller picture may draw larger fonts (``layout.scale_for``)
+            need = layout.tall_enough(fig, height)
+            if need == height:
+                break
+            height = need
+            fig = laid_out(chart, width, height)
+    return fig, width, height
+
+
 def printed_size(chart: Chart, width: int, height: int) -> tuple[int, int]:
-    """The size an image of the chart is drawn at: the size asked for, made taller when the
-    chart labels more rows than that height holds (104 economies in a page-sized picture would
-    overlap), so that every row keeps its label's lines at the size's fonts."""
-    if not layout.labelled_rows(chart.figure)[0]:
-        return width, height
-    for _ in range(3):  # a taller picture may draw larger fonts (``layout.scale_for``)
-        need = layout.tall_enough(laid_out(chart, width, height), height)
-        if need == height:
-            break
-        height = need
+    """The size an image of the chart is drawn at (``printed``)."""
+    _, width, height = printed(chart, width, height)
     return width, height
 
 
@@ -156,9 +163,9 @@ def image_jobs(
     chart: Chart, formats: Sequence[str], width: int, height: int, png_scale: float
 ) -> list[render.Job]:
     """The renders one figure needs: one laid-out figure, one job per image format (taller
-    than asked if its rows need it: ``printed_size``)."""
-    width, height = printed_size(chart, width, height)
-    fig = render.figure_dict(laid_out(chart, width, height))
+    than asked if its rows need it: ``printed``)."""
+    laid, width, height = printed(chart, width, height)
+    fig = render.figure_dict(laid)
     return [
         render.Job(fig, fmt, width, height, png_scale if fmt == "png" else 1)
         for fmt in formats

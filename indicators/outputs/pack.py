@@ -256,9 +256,11 @@ def _write_figure(
     formats: tuple[str, ...],
     size: str,
     images: dict[str, bytes],
+    drawn: tuple[int, int],
 ) -> dict[str, Any]:
-    """Write one figure's files from its rendered images; return its manifest record."""
-    width, height = export.printed_size(chart, *dimensions(size))
+    """Write one figure's files from its rendered images (drawn at ``drawn`` px); return its
+    manifest record."""
+    width, height = drawn
     files: dict[str, dict[str, Any]] = {}
     written = [f for f in formats if f not in DOCUMENTS]
     for fmt in written:
@@ -491,11 +493,16 @@ def _figures(
         by_format = {tag: raw for tag, (_, raw) in by_tag.items() if tag in render.IMAGE_FORMATS}
         word, slide = by_tag.get("word", (None, None)), by_tag.get("slide", (None, None))
         figs[i - 1] = office.with_pictures(figs[i - 1], *word, *slide)
+        image = next((j for tag, j in group if tag in render.IMAGE_FORMATS), None)
+        drawn = (
+            (image.width, image.height)
+            if image is not None
+            else export.printed_size(chart, *dimensions(chosen))
+        )
         records.append(
-            _write_figure(job.tables, staging, entry, chart, job.formats, chosen, by_format)
+            _write_figure(job.tables, staging, entry, chart, job.formats, chosen, by_format, drawn)
         )
         shown = ", ".join(job.formats)
-        drawn = (records[-1]["width"], records[-1]["height"])
         if drawn != dimensions(chosen):
             rows = layout.labelled_rows(chart.figure)[0]
             shown += f" (drawn {drawn[0]}x{drawn[1]} px, so that its {rows} rows stay apart)"
