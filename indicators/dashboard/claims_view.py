@@ -172,7 +172,7 @@ NOT_COUNTED = " (an edition before the report: not counted)"
 OWN_EDITION_MISS = " (its own edition does not support it: no revision)"
 
 
-def status_text(row: Mapping[Any, Any]) -> str:
+def status_text(row: Mapping[Any, Any] | pd.Series) -> str:
     """A row's status as the page prints it: counted as its status, with what the word alone
     would misstate ('revised' in the report's own edition, an edition left out of the
     counts)."""
@@ -182,7 +182,7 @@ def status_text(row: Mapping[Any, Any]) -> str:
     return text + (NOT_COUNTED if uncounted(row) else "")
 
 
-def uncounted(row: Mapping[Any, Any]) -> bool:
+def uncounted(row: Mapping[Any, Any] | pd.Series) -> bool:
     """An edition older than the report that cannot compute a claim: no finding (the report
     could not have drawn on it), so left out of the counts."""
     older = str(row["vintage"]) < str(row["report_date"])[:7]
@@ -225,8 +225,8 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
                 "statement": first["statement"],
                 "reported": claim_value(first),
                 # A stated edition always has its row (not computable when not published here).
-                "report_edition": _state(own.iloc[0]) if len(own) else "not stated",
-                "latest_edition": _state(newest),
+                "report_edition": state_text(own.iloc[0]) if len(own) else "not stated",
+                "latest_edition": state_text(newest),
                 "verdict": _verdict(group),
                 "anchor": card_id(claim_id, source),
                 "status": str(newest["status"]),
@@ -235,12 +235,13 @@ def summary_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _state(row: pd.Series) -> str:
-    """'ITU key ICT indicators, Oct 2019: 4.53× (confirmed)'."""
+def state_text(row: Mapping[Any, Any] | pd.Series) -> str:
+    """'ITU key ICT indicators, Oct 2019: 4.53× (confirmed)': one edition's check of a claim,
+    its status as the page's rows print it (``status_text``)."""
     value = claim_value(row, "recomputed_value")
     key = _edition_key({str(k): v for k, v in row.items()})
     name = queries.edition_label(key) if key else "none available"
-    return f"{name}: {value} ({row['status']})"
+    return f"{name}: {value} ({status_text(row)})"
 
 
 def csv_text(frame: pd.DataFrame) -> str:

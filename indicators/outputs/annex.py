@@ -48,9 +48,7 @@ def _checked(row: Mapping[Any, Any] | None) -> str:
     """'ITU key ICT indicators, Oct 2019: 4.53× (confirmed)' for one edition's row."""
     if row is None:
         return "not stated by the report"
-    edition = claims_view.edition_text(row).replace(" (the report's edition)", "")
-    value = claims_view.claim_value(row, "recomputed_value")
-    return f"{edition}: {value} ({claims_view.status_text(row)})"
+    return claims_view.state_text(row)
 
 
 def _row(group: pd.DataFrame, verdict: str) -> ClaimRow:
