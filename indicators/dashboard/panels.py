@@ -456,7 +456,7 @@ def page_figure(chart: Chart) -> dict[str, Any]:
         )
         layout["legend"] = legend
     if (layout.get("xaxis2") or {}).get("side") == "top":
-        layout = _axis_on_top(layout, float(chart.figure.layout.height or 0))
+        layout = _axis_on_top(layout, float(chart.figure.layout.height or DEFAULT_HEIGHT))
     return {"data": data, "layout": layout}
 
 
