@@ -591,6 +591,8 @@ def apply(
         m = margins(fig, blocks, width, rows)
         fit_y_title(fig, height - m.top - m.bottom, BASE_FONT * s)
         thin_value_ticks(fig, height - m.top - m.bottom, BASE_FONT * s)
+        # A value-axis title set on two lines narrows the plot, and the legend wraps within it.
+        rows = legend_rows(fig, width, s)
     m = margins(fig, blocks, width, rows)
     inset = INSET * s
     plot_w = max(1.0, width - m.left - m.right)
